@@ -1,0 +1,266 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * kallocbench - the ABI between the kallocbench module and its runner.
+ *
+ * One misc device, /dev/kallocbench, answers the ioctls below. Every request
+ * starts with its own size and the ABI version it was written against; the
+ * module refuses a request whose size or version it does not know with
+ * -EINVAL and never trusts any other field either.
+ *
+ * The names of allocators, GFP flags, patterns and contexts are lists in this
+ * header so that the module's tables and the runner's parser are generated
+ * from one place and cannot drift apart.
+ */
+#ifndef _UAPI_KALLOCBENCH_H
+#define _UAPI_KALLOCBENCH_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define KAB_ABI_VERSION		1
+#define KAB_DEVICE_NAME		"kallocbench"
+#define KAB_REASON_LEN		96
+#define KAB_NAME_LEN		32
+
+/*
+ * Allocators. X(name, sized_by): name is how sweeps and results spell it;
+ * sized_by is KAB_BY_SIZE (the request gives size_bytes) or KAB_BY_ORDER (the
+ * request gives a buddy order). The module has one row per entry in
+ * bench-mod/allocators.c.
+ */
+#define KAB_BY_SIZE		0
+#define KAB_BY_ORDER		1
+#define KAB_ALLOCATOR_LIST(X)			\
+	X(kmalloc, KAB_BY_SIZE)			\
+	X(kzalloc, KAB_BY_SIZE)			\
+	X(kmem_cache_alloc, KAB_BY_SIZE)	\
+	X(krealloc, KAB_BY_SIZE)		\
+	X(vmalloc, KAB_BY_SIZE)			\
+	X(vzalloc, KAB_BY_SIZE)			\
+	X(vmalloc_huge, KAB_BY_SIZE)		\
+	X(kvmalloc, KAB_BY_SIZE)		\
+	X(alloc_pages, KAB_BY_ORDER)		\
+	X(__get_free_pages, KAB_BY_ORDER)
+
+/*
+ * GFP flags a request may combine. X(name, is_base): name is the kernel's own
+ * macro, so the module maps it by token pasting; exactly one base mask must be
+ * set in a request, the others modify it. __GFP_NOWARN is always added by the
+ * module so that requested failures do not flood the console.
+ */
+#define KAB_GFP_LIST(X)		\
+	X(GFP_KERNEL, 1)	\
+	X(GFP_NOWAIT, 1)	\
+	X(GFP_ATOMIC, 1)	\
+	X(GFP_DMA, 0)		\
+	X(GFP_DMA32, 0)		\
+	X(__GFP_ZERO, 0)	\
+	X(__GFP_NORETRY, 0)	\
+	X(__GFP_NOWARN, 0)	\
+	X(__GFP_HIGH, 0)	\
+	X(__GFP_COMP, 0)
+
+/*
+ * Patterns: pair is alloc then free, repeated; batch is @batch allocations
+ * followed by their @batch frees, repeated.
+ */
+#define KAB_PATTERN_LIST(X)	\
+	X(pair)			\
+	X(batch)
+
+/* Contexts the measured operations run in; see bench-mod/contexts.c. */
+#define KAB_CONTEXT_LIST(X)	\
+	X(process)
+
+#define KAB_ALLOCATOR_ENUM(name, ...)	KAB_ALLOC_##name,
+#define KAB_GFP_ENUM(name, ...)		KAB_GFP_BIT_##name,
+#define KAB_PATTERN_ENUM(name)		KAB_PATTERN_##name,
+#define KAB_CONTEXT_ENUM(name)		KAB_CONTEXT_##name,
+
+enum kab_allocator {
+	KAB_ALLOCATOR_LIST(KAB_ALLOCATOR_ENUM)
+	KAB_NR_ALLOCATORS
+};
+
+enum kab_gfp_bit {
+	KAB_GFP_LIST(KAB_GFP_ENUM)
+	KAB_NR_GFP_BITS
+};
+
+enum kab_pattern {
+	KAB_PATTERN_LIST(KAB_PATTERN_ENUM)
+	KAB_NR_PATTERNS
+};
+
+enum kab_context {
+	KAB_CONTEXT_LIST(KAB_CONTEXT_ENUM)
+	KAB_NR_CONTEXTS
+};
+
+/*
+ * Per-operation latencies are counted in log-linear buckets: values below
+ * 2^KAB_HIST_SUB_BITS ns have a bucket each, every power of two above is split
+ * into 2^KAB_HIST_SUB_BITS equal buckets. A bucket is at most 1/64 of its
+ * lower bound wide, so a percentile read at a bucket's midpoint is within
+ * 0.8% of the truth. Values of 2^KAB_HIST_MAX_SHIFT ns or more land in the
+ * last bucket; the exact maximum is reported separately.
+ */
+#define KAB_HIST_SUB_BITS	6
+#define KAB_HIST_SUB_COUNT	(1U << KAB_HIST_SUB_BITS)
+#define KAB_HIST_MAX_SHIFT	40
+#define KAB_HIST_BUCKETS	\
+	((KAB_HIST_MAX_SHIFT - KAB_HIST_SUB_BITS + 1) * KAB_HIST_SUB_COUNT)
+
+/**
+ * kab_hist_bucket() - histogram bucket of a latency
+ * @ns: latency in nanoseconds
+ *
+ * Return: index in [0, KAB_HIST_BUCKETS).
+ */
+static inline __u32 kab_hist_bucket(__u64 ns)
+{
+	__u32 msb;
+
+	if (ns < KAB_HIST_SUB_COUNT)
+		return (__u32)ns;
+	if (ns >> KAB_HIST_MAX_SHIFT)
+		return KAB_HIST_BUCKETS - 1;
+	msb = 63 - (__u32)__builtin_clzll(ns);
+	return (msb - KAB_HIST_SUB_BITS + 1) * KAB_HIST_SUB_COUNT +
+	       (__u32)((ns >> (msb - KAB_HIST_SUB_BITS)) &
+		       (KAB_HIST_SUB_COUNT - 1));
+}
+
+/**
+ * kab_hist_bucket_low() - smallest latency counted in a bucket
+ * @bucket: index in [0, KAB_HIST_BUCKETS)
+ *
+ * Return: the lower bound in nanoseconds; the bucket spans
+ * kab_hist_bucket_width(@bucket) nanoseconds from there.
+ */
+static inline __u64 kab_hist_bucket_low(__u32 bucket)
+{
+	__u32 group = bucket / KAB_HIST_SUB_COUNT;
+	__u64 sub = bucket % KAB_HIST_SUB_COUNT;
+
+	if (group == 0)
+		return sub;
+	return (KAB_HIST_SUB_COUNT + sub) << (group - 1);
+}
+
+/**
+ * kab_hist_bucket_width() - number of nanoseconds a bucket spans
+ * @bucket: index in [0, KAB_HIST_BUCKETS)
+ */
+static inline __u64 kab_hist_bucket_width(__u32 bucket)
+{
+	__u32 group = bucket / KAB_HIST_SUB_COUNT;
+
+	return group == 0 ? 1 : 1ULL << (group - 1);
+}
+
+/**
+ * struct kab_info - what the module and the running kernel are
+ * @size: in: sizeof(struct kab_info)
+ * @abi_version: in: KAB_ABI_VERSION; out: the module's version
+ * @page_size: PAGE_SIZE
+ * @nr_page_orders: number of buddy orders (orders 0 .. nr_page_orders - 1)
+ * @thread_size: THREAD_SIZE, the size of a kernel stack
+ * @preempt_rt: 1 when the kernel is built with CONFIG_PREEMPT_RT
+ * @kmalloc_max_size: KMALLOC_MAX_SIZE
+ * @totalram_bytes: memory the buddy allocator manages
+ * @clock_overhead_ns: calibrated cost of one clock read, the median of
+ *	back-to-back reads; subtracted from every per-operation sample
+ * @max_iterations: the largest @iterations a case may ask for
+ * @clock: name of the clock the module reads
+ */
+struct kab_info {
+	__u32 size;
+	__u32 abi_version;
+	__u32 page_size;
+	__u32 nr_page_orders;
+	__u32 thread_size;
+	__u32 preempt_rt;
+	__u64 kmalloc_max_size;
+	__u64 totalram_bytes;
+	__u64 clock_overhead_ns;
+	__u64 max_iterations;
+	char clock[KAB_NAME_LEN];
+};
+
+/**
+ * struct kab_op_stats - figures for one kind of operation (alloc or free)
+ * @amortized_ns: time of the untimed-per-operation loop divided by its
+ *	operations; for the pair pattern only kab_case.pair_amortized_ns is
+ *	meaningful and this is 0
+ * @sum_ns: sum of the per-operation samples, clock overhead subtracted
+ * @min_ns: smallest per-operation sample
+ * @max_ns: largest per-operation sample
+ * @hist: user pointer to KAB_HIST_BUCKETS __u32 counts, filled by the module;
+ *	0 when the caller does not want the histogram
+ */
+struct kab_op_stats {
+	__u64 amortized_ns;
+	__u64 sum_ns;
+	__u64 min_ns;
+	__u64 max_ns;
+	__u64 hist;
+};
+
+/**
+ * struct kab_case - one measured case
+ * @size: in: sizeof(struct kab_case)
+ * @abi_version: in: KAB_ABI_VERSION
+ * @allocator: in: enum kab_allocator
+ * @context: in: enum kab_context
+ * @pattern: in: enum kab_pattern
+ * @gfp: in: bit mask of (1 << enum kab_gfp_bit); exactly one base mask
+ * @size_bytes: in: allocation size, for size-based allocators (must be 0 for
+ *	order-based ones)
+ * @order: in: buddy order, for order-based allocators (must be 0 for the
+ *	others)
+ * @batch: in: allocations outstanding at once in the batch pattern; must be
+ *	0 for the pair pattern
+ * @iterations: in: operations in each of the two measured loops (amortized,
+ *	then per-operation); at most kab_info.max_iterations
+ * @warmup: in: untimed operations before the measured loops
+ * @time_limit_ns: in: stop a loop early once it has run this long (0: no
+ *	limit); @ops_done says how far it got
+ * @ops_done: out: operations done in the per-operation loop
+ * @amortized_ops: out: operations done in the amortized loop
+ * @failures: out: allocations that returned NULL, over both loops
+ * @pair_amortized_ns: out: amortized cost of one alloc plus one free
+ * @clock_overhead_ns: out: the clock cost subtracted from each sample
+ * @alloc: in/out: allocation figures
+ * @free: in/out: free figures
+ * @reason: out: why the module refused the request, when it returns -EINVAL
+ *	or -E2BIG after a valid size and version
+ */
+struct kab_case {
+	__u32 size;
+	__u32 abi_version;
+	__u32 allocator;
+	__u32 context;
+	__u32 pattern;
+	__u32 gfp;
+	__u64 size_bytes;
+	__u32 order;
+	__u32 batch;
+	__u64 iterations;
+	__u64 warmup;
+	__u64 time_limit_ns;
+	__u64 ops_done;
+	__u64 amortized_ops;
+	__u64 failures;
+	__u64 pair_amortized_ns;
+	__u64 clock_overhead_ns;
+	struct kab_op_stats alloc;
+	struct kab_op_stats free;
+	char reason[KAB_REASON_LEN];
+};
+
+#define KAB_IOC_MAGIC		'K'
+#define KAB_IOC_INFO		_IOWR(KAB_IOC_MAGIC, 1, struct kab_info)
+#define KAB_IOC_RUN_CASE	_IOWR(KAB_IOC_MAGIC, 2, struct kab_case)
+
+#endif /* _UAPI_KALLOCBENCH_H */
