@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kallocbench - the misc device /dev/kallocbench, its ioctls, and the
+ * validation of every request before anything is allocated for it.
+ *
+ * A request the module refuses gets a distinct errno and, once its size and
+ * version are known to be right, a human reason in kab_case.reason; no input
+ * may make the module or the allocators it calls WARN, BUG or oops.
+ */
+#include <linux/bitops.h>
+#include <linux/fs.h>
+#include <linux/kernel.h>
+#include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/stdarg.h>
+#include <linux/string.h>
+#include <linux/thread_info.h>
+#include <linux/uaccess.h>
+
+#include "compat.h"
+#include "kallocbench.h"
+
+/* One case at a time: two would measure each other. */
+static DEFINE_MUTEX(kab_lock);
+
+/* The leading fields of every request. */
+struct kab_header {
+	__u32 size;
+	__u32 abi_version;
+};
+
+static int kab_header_ok(const struct kab_header *h, size_t size)
+{
+	return h->size == size && h->abi_version == KAB_ABI_VERSION;
+}
+
+/*
+ * Copies a request whose size and version match this module's; anything
+ * else, including a header that changes while it is copied, is -EINVAL.
+ */
+static int kab_copy_request(void *dst, const void __user *src, size_t size)
+{
+	struct kab_header h;
+
+	if (copy_from_user(&h, src, sizeof(h)))
+		return -EFAULT;
+	if (!kab_header_ok(&h, size))
+		return -EINVAL;
+	if (copy_from_user(dst, src, size))
+		return -EFAULT;
+	return kab_header_ok(dst, size) ? 0 : -EINVAL;
+}
+
+static u64 kab_totalram_bytes(void)
+{
+	return (u64)totalram_pages() << PAGE_SHIFT;
+}
+
+static long kab_ioctl_info(void __user *uarg)
+{
+	struct kab_info info;
+	int err;
+
+	err = kab_copy_request(&info, uarg, sizeof(info));
+	if (err)
+		return err;
+	memset(&info, 0, sizeof(info));
+	info.size = sizeof(info);
+	info.abi_version = KAB_ABI_VERSION;
+	info.page_size = PAGE_SIZE;
+	info.nr_page_orders = KAB_NR_PAGE_ORDERS;
+	info.thread_size = THREAD_SIZE;
+	info.preempt_rt = IS_ENABLED(CONFIG_PREEMPT_RT);
+	info.kmalloc_max_size = KMALLOC_MAX_SIZE;
+	info.totalram_bytes = kab_totalram_bytes();
+	info.clock_overhead_ns = kab_boot_clock_overhead_ns;
+	info.max_iterations = KAB_MAX_ITERATIONS;
+	strscpy(info.clock, KAB_CLOCK_NAME, sizeof(info.clock));
+	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+static __printf(3, 4) int kab_refuse(struct kab_case *c, int err,
+				     const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	vsnprintf(c->reason, sizeof(c->reason), fmt, args);
+	va_end(args);
+	return err;
+}
+
+static const char *kab_gfp_name(unsigned long bits)
+{
+	return kab_gfps[__ffs(bits)].name;
+}
+
+static int kab_validate_gfp(struct kab_case *c,
+			    const struct kab_allocator_desc *a,
+			    const struct kab_context_desc *ctx)
+{
+	u32 bases = c->gfp & KAB_GFP_BASES;
+	u32 refused;
+
+	if (c->gfp & ~KAB_GFP_ALL)
+		return kab_refuse(c, -EINVAL, "gfp bit %lu is unknown",
+				  __ffs(c->gfp & ~KAB_GFP_ALL));
+	if (!bases)
+		return kab_refuse(c, -EINVAL,
+				  "gfp has no base mask such as GFP_KERNEL");
+	if (bases & (bases - 1))
+		return kab_refuse(c, -EINVAL,
+				  "gfp has two base masks, %s and %s",
+				  kab_gfp_name(bases),
+				  kab_gfp_name(bases & (bases - 1)));
+	/* gfp_zone() has no zone for both. */
+	if ((c->gfp & KAB_GFP(GFP_DMA)) && (c->gfp & KAB_GFP(GFP_DMA32)))
+		return kab_refuse(c, -EINVAL,
+				  "GFP_DMA and GFP_DMA32 name different zones");
+	refused = c->gfp & ~bases & ~a->allowed_gfp;
+	if (refused)
+		return kab_refuse(c, -EINVAL, "%s is not allowed for %s",
+				  kab_gfp_name(refused), a->name);
+	if (a->may_sleep && bases != KAB_GFP(GFP_KERNEL))
+		return kab_refuse(c, -EINVAL,
+				  "%s may sleep and needs GFP_KERNEL, not %s",
+				  a->name, kab_gfp_name(bases));
+	if (ctx->atomic && a->may_sleep)
+		return kab_refuse(c, -EINVAL,
+				  "%s may sleep, context %s is atomic",
+				  a->name, ctx->name);
+	if (ctx->atomic && gfpflags_allow_blocking(kab_gfp_mask(c->gfp)))
+		return kab_refuse(c, -EINVAL,
+				  "%s may sleep, context %s is atomic",
+				  kab_gfp_name(bases), ctx->name);
+	return 0;
+}
+
+static int kab_validate_size(struct kab_case *c,
+			     const struct kab_allocator_desc *a, u64 *bytes)
+{
+	u64 limit = min_t(u64, kab_totalram_bytes() / 2, SIZE_MAX);
+
+	if (a->sized_by == KAB_BY_ORDER) {
+		if (c->size_bytes)
+			return kab_refuse(c, -EINVAL,
+					  "%s takes an order, not size_bytes",
+					  a->name);
+		if (c->order >= KAB_NR_PAGE_ORDERS)
+			return kab_refuse(c, -EINVAL,
+					  "order %u exceeds the kernel's maximum order %u",
+					  c->order, KAB_NR_PAGE_ORDERS - 1);
+		*bytes = (u64)PAGE_SIZE << c->order;
+		return 0;
+	}
+	if (c->order)
+		return kab_refuse(c, -EINVAL,
+				  "%s takes size_bytes, not an order",
+				  a->name);
+	if (c->size_bytes < a->min_size)
+		return kab_refuse(c, -EINVAL,
+				  "%s needs size_bytes of at least %llu",
+				  a->name, a->min_size);
+	if (a->max_size && c->size_bytes > a->max_size)
+		return kab_refuse(c, -E2BIG,
+				  "%s takes size_bytes of at most %llu",
+				  a->name, a->max_size);
+	if (c->size_bytes > limit)
+		return kab_refuse(c, -E2BIG,
+				  "size_bytes %llu exceeds RAM/2, %llu",
+				  c->size_bytes, limit);
+	*bytes = c->size_bytes;
+	return 0;
+}
+
+static int kab_validate_loops(struct kab_case *c, u64 bytes)
+{
+	if (!c->iterations)
+		return kab_refuse(c, -EINVAL, "iterations must not be 0");
+	if (c->iterations > KAB_MAX_ITERATIONS)
+		return kab_refuse(c, -E2BIG,
+				  "iterations %llu exceed %llu",
+				  c->iterations, KAB_MAX_ITERATIONS);
+	if (c->warmup > KAB_MAX_ITERATIONS)
+		return kab_refuse(c, -E2BIG,
+				  "warmup %llu exceeds %llu",
+				  c->warmup, KAB_MAX_ITERATIONS);
+	if (c->time_limit_ns > KAB_MAX_TIME_LIMIT_NS)
+		return kab_refuse(c, -EINVAL,
+				  "time_limit_ns %llu exceeds 600 s",
+				  c->time_limit_ns);
+	if (c->pattern == KAB_PATTERN_pair) {
+		if (c->batch)
+			return kab_refuse(c, -EINVAL,
+					  "the pair pattern needs batch 0");
+		return 0;
+	}
+	if (!c->batch)
+		return kab_refuse(c, -EINVAL,
+				  "the batch pattern needs batch >= 1");
+	if (c->batch > KAB_MAX_BATCH)
+		return kab_refuse(c, -E2BIG, "batch %u exceeds the maximum %u",
+				  c->batch, KAB_MAX_BATCH);
+	/* Cannot overflow: bytes is at most half of RAM, batch 2^16. */
+	if (c->batch * bytes > kab_totalram_bytes() / 4)
+		return kab_refuse(c, -E2BIG,
+				  "batch %u of %llu bytes exceeds RAM/4",
+				  c->batch, bytes);
+	return 0;
+}
+
+static int kab_validate_hist(struct kab_case *c, u64 uptr, const char *what)
+{
+	if (uptr && !access_ok(u64_to_user_ptr(uptr), KAB_HIST_BYTES))
+		return kab_refuse(c, -EFAULT, "%s.hist is not a user buffer",
+				  what);
+	return 0;
+}
+
+static int kab_validate(struct kab_case *c)
+{
+	const struct kab_allocator_desc *a;
+	u64 bytes;
+	int err;
+
+	if (c->allocator >= KAB_NR_ALLOCATORS)
+		return kab_refuse(c, -EINVAL, "allocator %u is unknown",
+				  c->allocator);
+	if (c->context >= KAB_NR_CONTEXTS)
+		return kab_refuse(c, -EINVAL, "context %u is unknown",
+				  c->context);
+	if (c->pattern >= KAB_NR_PATTERNS)
+		return kab_refuse(c, -EINVAL, "pattern %u is unknown",
+				  c->pattern);
+	a = &kab_allocators[c->allocator];
+	err = kab_validate_gfp(c, a, &kab_contexts[c->context]);
+	if (!err)
+		err = kab_validate_size(c, a, &bytes);
+	if (!err)
+		err = kab_validate_loops(c, bytes);
+	if (!err)
+		err = kab_validate_hist(c, c->alloc.hist, "alloc");
+	if (!err)
+		err = kab_validate_hist(c, c->free.hist, "free");
+	return err;
+}
+
+static long kab_ioctl_run_case(struct kab_case __user *uarg)
+{
+	struct kab_case c;
+	int err;
+
+	err = kab_copy_request(&c, uarg, sizeof(c));
+	if (err)
+		return err;
+	memset(c.reason, 0, sizeof(c.reason));
+	err = kab_validate(&c);
+	if (err) {
+		if (copy_to_user(uarg->reason, c.reason, sizeof(c.reason)))
+			return -EFAULT;
+		return err;
+	}
+
+	if (mutex_lock_killable(&kab_lock))
+		return -EINTR;
+	err = kab_run_case(&c);
+	mutex_unlock(&kab_lock);
+	if (err)
+		return err;
+	return copy_to_user(uarg, &c, sizeof(c)) ? -EFAULT : 0;
+}
+
+static long kab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case KAB_IOC_INFO:
+		return kab_ioctl_info(uarg);
+	case KAB_IOC_RUN_CASE:
+		return kab_ioctl_run_case(uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations kab_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = kab_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+};
+
+static struct miscdevice kab_dev = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = KAB_DEVICE_NAME,
+	.fops = &kab_fops,
+	.mode = 0600,
+};
+
+static int __init kab_init(void)
+{
+	kab_boot_clock_overhead_ns = kab_clock_overhead();
+	return misc_register(&kab_dev);
+}
+
+static void __exit kab_exit(void)
+{
+	misc_deregister(&kab_dev);
+}
+
+module_init(kab_init);
+module_exit(kab_exit);
+MODULE_DESCRIPTION("kallocbench: measures the kernel's allocators");
+MODULE_LICENSE("GPL");

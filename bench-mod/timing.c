@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kallocbench - the clock and the measured loops.
+ *
+ * A case runs its warmup, then the amortized loop, which reads the clock only
+ * around chunks of operations, then the per-operation loop, which reads it
+ * around every allocation and every free. Each loop stops after the requested
+ * operations or, checked between chunks, once its time limit has passed.
+ * Every chunk frees what it allocated, so nothing is outstanding between
+ * chunks, where the loops check for a fatal signal and reschedule.
+ */
+#include <linux/kernel.h>
+#include <linux/limits.h>
+#include <linux/math64.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+
+#include "kallocbench.h"
+
+#define KAB_CAL_SAMPLES	1001
+/* Operations between two looks at the time limit and at signals. */
+#define KAB_CHUNK_OPS	64U
+
+u64 kab_boot_clock_overhead_ns;
+
+/* Used at module load, before the device exists, and under the case lock. */
+static u64 kab_cal_deltas[KAB_CAL_SAMPLES];
+
+static __always_inline u64 kab_clock(void)
+{
+	return ktime_get_ns();
+}
+
+static int kab_cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/**
+ * kab_clock_overhead() - calibrate the cost of one clock read
+ *
+ * The median of back-to-back read deltas: an interrupt or a preemption
+ * lengthens a few deltas, which the median ignores.
+ *
+ * Return: the cost in ns.
+ */
+u64 kab_clock_overhead(void)
+{
+	u64 prev = kab_clock(), now;
+	unsigned int i;
+
+	for (i = 0; i < KAB_CAL_SAMPLES; i++) {
+		now = kab_clock();
+		kab_cal_deltas[i] = now - prev;
+		prev = now;
+	}
+	sort(kab_cal_deltas, KAB_CAL_SAMPLES, sizeof(u64), kab_cmp_u64, NULL);
+	return kab_cal_deltas[KAB_CAL_SAMPLES / 2];
+}
+
+/* An interval between two clock reads contains one read: take it out. */
+static inline u64 kab_interval(const struct kab_run *run, u64 t0, u64 t1)
+{
+	u64 ns = t1 - t0;
+
+	return ns > run->overhead_ns ? ns - run->overhead_ns : 0;
+}
+
+static void kab_record(struct kab_lat *lat, u64 ns)
+{
+	lat->count++;
+	lat->sum += ns;
+	lat->min = min(lat->min, ns);
+	lat->max = max(lat->max, ns);
+	lat->hist[kab_hist_bucket(ns)]++;
+}
+
+static void kab_pair_amortized(struct kab_run *run)
+{
+	const struct kab_allocator_desc *a = run->allocator;
+	u64 t0 = kab_clock();
+	void *obj;
+	u32 i;
+
+	for (i = 0; i < run->chunk_ops; i++) {
+		obj = a->alloc(run);
+		if (likely(obj))
+			a->free(run, obj);
+		else
+			run->failures++;
+	}
+	run->pair_ns += kab_interval(run, t0, kab_clock());
+}
+
+static void kab_pair_per_op(struct kab_run *run)
+{
+	const struct kab_allocator_desc *a = run->allocator;
+	u64 t0, t1;
+	void *obj;
+	u32 i;
+
+	for (i = 0; i < run->chunk_ops; i++) {
+		t0 = kab_clock();
+		obj = a->alloc(run);
+		t1 = kab_clock();
+		kab_record(&run->alloc_lat, kab_interval(run, t0, t1));
+		if (unlikely(!obj)) {
+			run->failures++;
+			continue;
+		}
+		t0 = kab_clock();
+		a->free(run, obj);
+		t1 = kab_clock();
+		kab_record(&run->free_lat, kab_interval(run, t0, t1));
+	}
+}
+
+/* A chunk of the batch pattern is whole batches, the last maybe partial. */
+static void kab_batch_amortized(struct kab_run *run)
+{
+	const struct kab_allocator_desc *a = run->allocator;
+	u32 done, n, i;
+	u64 t0, t1, t2;
+
+	for (done = 0; done < run->chunk_ops; done += n) {
+		n = min(run->batch, run->chunk_ops - done);
+		t0 = kab_clock();
+		for (i = 0; i < n; i++)
+			run->objs[i] = a->alloc(run);
+		t1 = kab_clock();
+		for (i = 0; i < n; i++)
+			if (likely(run->objs[i]))
+				a->free(run, run->objs[i]);
+		t2 = kab_clock();
+		run->alloc_ns += kab_interval(run, t0, t1);
+		run->free_ns += kab_interval(run, t1, t2);
+		for (i = 0; i < n; i++) {
+			if (run->objs[i])
+				run->frees++;
+			else
+				run->failures++;
+		}
+	}
+}
+
+static void kab_batch_per_op(struct kab_run *run)
+{
+	const struct kab_allocator_desc *a = run->allocator;
+	u32 done, n, i;
+	u64 t0, t1;
+
+	for (done = 0; done < run->chunk_ops; done += n) {
+		n = min(run->batch, run->chunk_ops - done);
+		for (i = 0; i < n; i++) {
+			t0 = kab_clock();
+			run->objs[i] = a->alloc(run);
+			t1 = kab_clock();
+			kab_record(&run->alloc_lat, kab_interval(run, t0, t1));
+		}
+		for (i = 0; i < n; i++) {
+			if (unlikely(!run->objs[i])) {
+				run->failures++;
+				continue;
+			}
+			t0 = kab_clock();
+			a->free(run, run->objs[i]);
+			t1 = kab_clock();
+			kab_record(&run->free_lat, kab_interval(run, t0, t1));
+		}
+	}
+}
+
+/*
+ * Runs @ops operations in chunks, at least one chunk even under a tiny time
+ * limit, and reports in @done how many it did.
+ */
+static int kab_loop(struct kab_run *run, void (*chunk)(struct kab_run *run),
+		    u64 ops, u64 limit_ns, u64 *done)
+{
+	u32 chunk_ops = KAB_CHUNK_OPS;
+	u64 start = kab_clock();
+
+	if (run->batch)
+		chunk_ops = run->batch * max(1U, KAB_CHUNK_OPS / run->batch);
+	for (*done = 0; *done < ops; *done += run->chunk_ops) {
+		run->chunk_ops = min_t(u64, chunk_ops, ops - *done);
+		kab_context_run(run, chunk);
+		if (limit_ns && kab_clock() - start >= limit_ns) {
+			*done += run->chunk_ops;
+			break;
+		}
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
+	}
+	return 0;
+}
+
+static u64 kab_div(u64 ns, u64 ops)
+{
+	return ops ? div64_u64(ns, ops) : 0;
+}
+
+static void kab_lat_result(struct kab_op_stats *stats,
+			   const struct kab_lat *lat)
+{
+	stats->sum_ns = lat->sum;
+	stats->min_ns = lat->count ? lat->min : 0;
+	stats->max_ns = lat->max;
+}
+
+static int kab_copy_hist(u64 uptr, const u32 *hist)
+{
+	if (!uptr)
+		return 0;
+	if (copy_to_user(u64_to_user_ptr(uptr), hist, KAB_HIST_BYTES))
+		return -EFAULT;
+	return 0;
+}
+
+static void kab_results(struct kab_case *c, const struct kab_run *run)
+{
+	c->clock_overhead_ns = run->overhead_ns;
+	c->failures = run->failures;
+	if (run->batch) {
+		c->alloc.amortized_ns = kab_div(run->alloc_ns,
+						c->amortized_ops);
+		c->free.amortized_ns = kab_div(run->free_ns, run->frees);
+		c->pair_amortized_ns = c->alloc.amortized_ns +
+				       c->free.amortized_ns;
+	} else {
+		c->alloc.amortized_ns = 0;
+		c->free.amortized_ns = 0;
+		c->pair_amortized_ns = kab_div(run->pair_ns, c->amortized_ops);
+	}
+	kab_lat_result(&c->alloc, &run->alloc_lat);
+	kab_lat_result(&c->free, &run->free_lat);
+}
+
+/**
+ * kab_run_case() - run a validated case and fill in its results
+ * @c: the case; the caller holds the case lock
+ *
+ * Everything the case allocates is freed before this returns, on every path.
+ *
+ * Return: 0, -ENOMEM when the harness cannot get its own buffers, -EINTR on a
+ * fatal signal, -EFAULT when a histogram cannot be written.
+ */
+int kab_run_case(struct kab_case *c)
+{
+	bool batch = c->pattern == KAB_PATTERN_batch;
+	struct kab_run run = {
+		.allocator = &kab_allocators[c->allocator],
+		.context = &kab_contexts[c->context],
+		.gfp = kab_gfp_mask(c->gfp),
+		.size = c->size_bytes,
+		.order = c->order,
+		.batch = batch ? c->batch : 0,
+		.alloc_lat.min = U64_MAX,
+		.free_lat.min = U64_MAX,
+	};
+	void (*amortized)(struct kab_run *run) =
+		batch ? kab_batch_amortized : kab_pair_amortized;
+	u64 warm;
+	int err = -ENOMEM;
+
+	run.alloc_lat.hist = kvcalloc(KAB_HIST_BUCKETS, sizeof(u32),
+				      GFP_KERNEL);
+	run.free_lat.hist = kvcalloc(KAB_HIST_BUCKETS, sizeof(u32),
+				     GFP_KERNEL);
+	if (batch)
+		run.objs = kvmalloc_array(run.batch, sizeof(void *),
+					  GFP_KERNEL);
+	if (!run.alloc_lat.hist || !run.free_lat.hist || (batch && !run.objs))
+		goto out_free;
+	err = kab_allocator_setup(&run);
+	if (err)
+		goto out_free;
+
+	run.overhead_ns = kab_clock_overhead();
+	err = kab_loop(&run, amortized, c->warmup, c->time_limit_ns, &warm);
+	if (err)
+		goto out_teardown;
+	run.failures = 0;
+	run.pair_ns = 0;
+	run.alloc_ns = 0;
+	run.free_ns = 0;
+	run.frees = 0;
+
+	err = kab_loop(&run, amortized, c->iterations, c->time_limit_ns,
+		       &c->amortized_ops);
+	if (err)
+		goto out_teardown;
+	err = kab_loop(&run, batch ? kab_batch_per_op : kab_pair_per_op,
+		       c->iterations, c->time_limit_ns, &c->ops_done);
+	if (err)
+		goto out_teardown;
+
+	kab_results(c, &run);
+	err = kab_copy_hist(c->alloc.hist, run.alloc_lat.hist);
+	if (!err)
+		err = kab_copy_hist(c->free.hist, run.free_lat.hist);
+out_teardown:
+	kab_allocator_teardown(&run);
+out_free:
+	kvfree(run.objs);
+	kvfree(run.free_lat.hist);
+	kvfree(run.alloc_lat.hist);
+	return err;
+}
