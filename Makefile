@@ -1,0 +1,57 @@
+# kallocbench: `make bench` measures, `make test` runs every test.
+#
+#   make bench [KERNEL=debian-6.1] [SWEEP=default] [MODE=auto|kvm|tcg|icount]
+#              [BOOT_WORDS="seed=2 init_on_alloc=0"] [CONFIG=label]
+#   make test            unit tests (also under ASan/UBSan), module W=1 and
+#                        sparse builds, and the QEMU integration test
+#   make check-sweeps    validate every sweep in configs/sweeps
+#   make plots RUN=results/<run-id>
+#   make clean           remove build/ (the kernel cache included)
+
+KERNEL ?= debian-6.1
+SWEEP ?= default
+MODE ?= auto
+BUILD := $(CURDIR)/build
+RUNNER := $(BUILD)/runner/kallocbench
+export KERNEL SWEEP MODE BOOT_WORDS CONFIG RUN_ID TIMEOUT
+
+.PHONY: bench test setup runner module unit-test module-test \
+	integration-test check-sweeps plots reference clean
+
+bench:
+	@scripts/bench.sh
+
+setup:
+	@scripts/setup.sh
+
+runner: setup
+	@$(MAKE) -s -C runner BUILD=$(BUILD)/runner
+
+module: setup
+	@scripts/fetch-kernel.sh $(KERNEL)
+	@scripts/build-module.sh $(KERNEL)
+
+test: unit-test module-test integration-test
+
+unit-test: setup
+	@$(MAKE) -s -C runner BUILD=$(BUILD)/runner test
+
+module-test: setup
+	@tests/module-build.sh $(KERNEL)
+
+integration-test: runner
+	@tests/integration.sh
+
+check-sweeps: runner
+	@for f in configs/sweeps/*.conf; do $(RUNNER) check $$f || exit 2; done
+
+plots:
+	@test -n "$(RUN)" || { echo "usage: make plots RUN=results/<run-id>" >&2; exit 2; }
+	@scripts/plot.sh $(RUN)
+
+# The small run shown in the README; committed on purpose.
+reference:
+	@RUN_ID=reference MODE=icount SWEEP=reference scripts/bench.sh
+
+clean:
+	rm -rf $(BUILD)

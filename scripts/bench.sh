@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# bench.sh: one run, end to end: set up, fetch the kernel, build the module
+# and the runner, boot the guest on the sweep, collect the streamed results
+# into results/RUN_ID, plot them and print a summary.
+#
+# Environment: KERNEL (configs/kernels/KERNEL.conf), SWEEP (configs/sweeps/
+# SWEEP.conf or a path), MODE (auto|kvm|tcg|icount), RUN_ID, TIMEOUT (s),
+# BOOT_WORDS (extra kernel command-line words, e.g. seed=2),
+# RESULTS (default results/).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+kernel=${KERNEL:-debian-6.1}
+sweep=${SWEEP:-default}
+[ -f "$sweep" ] || sweep=$KAB_ROOT/configs/sweeps/$sweep.conf
+[ -f "$sweep" ] || kab_die "no sweep '${SWEEP:-default}' (looked for $sweep)"
+mode=${MODE:-auto}
+results=${RESULTS:-$KAB_ROOT/results}
+runner=$KAB_BUILD/runner/kallocbench
+started=$(date +%s)
+
+"$KAB_ROOT/scripts/setup.sh"
+"$KAB_ROOT/scripts/fetch-kernel.sh" "$kernel"
+. "$KAB_BUILD/kernels/$kernel.env"
+make -s -C "$KAB_ROOT/runner" BUILD="$KAB_BUILD/runner" >&2
+"$runner" check "$sweep" >&2 || exit 2
+module=$("$KAB_ROOT/scripts/build-module.sh" "$kernel")
+time_mode=$("$KAB_ROOT/scripts/accel.sh" "$mode" "$kernel")
+
+sweep_name=$(basename "$sweep" .conf)
+run_id=${RUN_ID:-$(date -u +%Y%m%d-%H%M%S)-$kernel-$sweep_name-${time_mode#qemu-}}
+run_dir=$results/$run_id
+mkdir -p "$run_dir"
+cp "$sweep" "$run_dir/sweep.conf"
+initramfs=$KAB_BUILD/initramfs-$run_id.cpio.gz
+"$KAB_ROOT/scripts/build-initramfs.sh" "$initramfs" "$module" "$sweep" ${GUEST_TESTS:-}
+trap 'rm -f "$initramfs"' EXIT
+
+kab_say "run $run_id: kernel $KAB_KERNEL_RELEASE, sweep $sweep_name, mode $time_mode"
+guest_ok=1
+"$KAB_ROOT/scripts/run-guest.sh" "$kernel" "$time_mode" "$initramfs" "$run_dir" \
+	"${TIMEOUT:-1200}" "KAB_CONFIG=${CONFIG:-default}" ${BOOT_WORDS:-} || guest_ok=0
+
+# Collect whatever the guest streamed, even after a failure: every finished
+# case is kept.
+config_facts=()
+while IFS= read -r line; do
+	config_facts+=(--fact "kernel.config.$line")
+done < <(grep -E '^CONFIG_(SLUB|SLAB|SLOB|SLUB_DEBUG_ON|INIT_ON_ALLOC_DEFAULT_ON|INIT_ON_FREE_DEFAULT_ON|PREEMPT|PREEMPT_RT|PREEMPT_VOLUNTARY|PREEMPT_DYNAMIC|HZ|VMAP_STACK|FRAME_WARN|TRANSPARENT_HUGEPAGE|HAVE_ARCH_HUGE_VMALLOC|NUMA|KFENCE|KASAN|MEMCG|ZONE_DMA|ZONE_DMA32|HIGHMEM)=' \
+	"$KAB_KERNEL_BUILD/.config" 2>/dev/null || true)
+accel=tcg
+[ "$time_mode" = qemu-kvm ] && accel=kvm
+"$runner" collect --serial "$run_dir/stream.raw" --out "$run_dir" \
+	--fact "run_id=$run_id" \
+	--fact "created=$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+	--fact "mode=$time_mode" \
+	--fact "accel=$accel" \
+	--fact "icount=$([ "$time_mode" = qemu-icount ] && echo true || echo false)" \
+	--fact "config=${CONFIG:-default}" \
+	--fact "boot_words=${BOOT_WORDS:-}" \
+	--fact "kernel.name=$kernel" \
+	--fact "kernel.release=$KAB_KERNEL_RELEASE" \
+	--fact "kernel.package_version=$KAB_KERNEL_VERSION" \
+	--fact "sweep.name=$sweep_name" \
+	--fact-file "sweep.text=$sweep" \
+	--fact-file "qemu.command=$run_dir/qemu-command" \
+	--fact "qemu.version=$("$KAB_KERNEL_QEMU" --version | head -n 1)" \
+	--fact "host.kernel=$(uname -r)" \
+	--fact "host.cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)" \
+	--fact "host.cores=$(nproc)" \
+	--fact "tools.gcc=$(gcc --version | head -n 1)" \
+	--fact "tools.gnuplot=$(gnuplot --version)" \
+	--fact "tools.kallocbench=$(git -C "$KAB_ROOT" describe --always --dirty 2>/dev/null || echo unknown)" \
+	"${config_facts[@]}" >&2 || guest_ok=0
+
+ln -sfn "$run_id" "$results/latest"
+if [ -s "$run_dir/cases.csv" ]; then
+	"$KAB_ROOT/scripts/plot.sh" "$run_dir" || kab_say "plotting failed"
+	"$runner" summary "$run_dir"
+fi
+kab_say "results: $run_dir ($(($(date +%s) - started)) s)"
+[ "$guest_ok" -eq 1 ] || kab_die "the run did not complete; the finished cases are in $run_dir"

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# build-initramfs.sh OUT MODULE SWEEP [PROGRAM...]: an initramfs with static
+# busybox, the module, the runner, the sweep, the guest test PROGRAMs and
+# every shared library those need (found with ldd, as mkinitramfs does).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+out=${1:?usage: build-initramfs.sh OUT MODULE SWEEP [PROGRAM...]}
+module=$2 sweep=$3
+shift 3
+runner=$KAB_BUILD/runner/kallocbench
+[ -x "$runner" ] || kab_die "the runner is not built ($runner)"
+
+tree=$(mktemp -d "$KAB_BUILD/initramfs.XXXXXX")
+trap 'rm -rf "$tree"' EXIT
+mkdir -p "$tree"/{bin,dev,proc,sys,tmp,guest-tests}
+cp /bin/busybox "$tree/bin/busybox"
+cp "$module" "$tree/kallocbench.ko"
+cp "$sweep" "$tree/sweep.conf"
+cp "$KAB_ROOT/scripts/guest-init" "$tree/init"
+chmod 755 "$tree/init"
+
+copy_with_libraries() {
+	local program=$1 dest=$2 lib
+	install -D -m 755 "$program" "$tree$dest"
+	for lib in $(ldd "$program" | awk '/=> \// { print $3 } /^\t\// { print $1 }'); do
+		[ -e "$tree$lib" ] || install -D -m 755 "$(readlink -f "$lib")" "$tree$lib"
+	done
+}
+copy_with_libraries "$runner" /bin/kallocbench
+for program in "$@"; do
+	copy_with_libraries "$program" "/guest-tests/$(basename "$program")"
+done
+
+(cd "$tree" && find . -print0 | LC_ALL=C sort -z |
+	cpio --null --create --format=newc --reproducible --quiet) | gzip -n -1 > "$out"

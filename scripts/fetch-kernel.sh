@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# fetch-kernel.sh NAME: make the kernel described by configs/kernels/NAME.conf
+# ready to boot and to build modules against, and describe it in
+# build/kernels/NAME.env for the other scripts.
+#
+# A Debian kernel is resolved from its (meta) package to a concrete release,
+# downloaded with apt-get download into build/cache/debs and unpacked with
+# dpkg-deb -x into build/kernels/RELEASE; a second run reuses both. A local
+# kernel names its bzImage and build tree.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+name=${1:?usage: fetch-kernel.sh NAME}
+conf=$KAB_ROOT/configs/kernels/$name.conf
+[ -f "$conf" ] || kab_die "no kernel '$name': $conf does not exist (known: $(cd "$KAB_ROOT/configs/kernels" && ls *.conf | sed 's/\.conf$//' | tr '\n' ' '))"
+KAB_CONF_package= KAB_CONF_image= KAB_CONF_build= KAB_CONF_cmdline=
+KAB_CONF_qemu=qemu-system-x86_64 KAB_CONF_memory_mb=2048
+kab_read_conf "$conf" description source package image build qemu cmdline memory_mb
+
+# depends_on PACKAGE PATTERN: the first dependency of PACKAGE matching PATTERN
+depends_on() {
+	apt-cache depends "$1" 2>/dev/null |
+		awk -v pat="$2" '$1 == "Depends:" && $2 ~ pat { print $2; exit }'
+}
+
+candidate_version() {
+	apt-cache policy "$1" 2>/dev/null | awk '$1 == "Candidate:" { print $2 }'
+}
+
+fetch_debian() {
+	local pkg=$KAB_CONF_package concrete
+	[ -n "$pkg" ] || kab_die "$conf: source = debian needs 'package = linux-image-...'"
+	concrete=$(depends_on "$pkg" '^linux-image-[0-9]')
+	[ -n "$concrete" ] || concrete=$pkg
+	[ -n "$(candidate_version "$concrete")" ] && [ "$(candidate_version "$concrete")" != "(none)" ] ||
+		kab_die "$conf: Debian package '$concrete' is unknown to apt; as root run 'apt-get update' (for i386 kernels also 'dpkg --add-architecture i386')"
+	release=${concrete#linux-image-}
+	release=${release%-unsigned}
+	local headers=linux-headers-$release
+	local common kbuild
+	common=$(depends_on "$headers" '^linux-headers-.*-common')
+	kbuild=$(depends_on "$headers" '^linux-kbuild-')
+	[ -n "$common" ] && [ -n "$kbuild" ] ||
+		kab_die "cannot resolve the headers of $release ($headers)"
+
+	root=$KAB_BUILD/kernels/$release
+	if [ ! -f "$root/.unpacked" ]; then
+		local debs=$KAB_BUILD/cache/debs
+		mkdir -p "$debs"
+		kab_say "fetching kernel $release: $concrete $headers $common $kbuild"
+		(cd "$debs" && apt-get download "$concrete" "$headers" "$common" "$kbuild" 2>&1 |
+			grep -v 'Download is performed unsandboxed' >&2) ||
+			kab_die "apt-get download failed for $release"
+		rm -rf "$root" && mkdir -p "$root"
+		local deb
+		for deb in "$debs/${concrete}_"*.deb "$debs/${headers}_"*.deb \
+			   "$debs/${common}_"*.deb "$debs/${kbuild}_"*.deb; do
+			dpkg-deb -x "$deb" "$root"
+		done
+		# The headers' Makefile includes the -common tree by absolute path.
+		sed -i "s#^include /usr/src/#include $root/usr/src/#" \
+			"$root/usr/src/$headers/Makefile"
+		touch "$root/.unpacked"
+	fi
+	image=$(ls "$root"/boot/vmlinuz-"$release")
+	build=$root/usr/src/$headers
+	pkg_version=$(dpkg-deb -f "$(ls "$KAB_BUILD"/cache/debs/"${concrete}"_*.deb | tail -n 1)" Version)
+}
+
+fetch_local() {
+	image=$KAB_CONF_image build=$KAB_CONF_build
+	[ -r "$image" ] || kab_die "$conf: image '$image' is not readable"
+	[ -f "$build/Makefile" ] || kab_die "$conf: build '$build' is not a kernel build tree (no Makefile)"
+	release=$(make -s -C "$build" kernelrelease 2>/dev/null) ||
+		kab_die "$conf: cannot read the kernel release of $build"
+	pkg_version=local
+}
+
+case ${KAB_CONF_source:-} in
+debian) fetch_debian ;;
+local) fetch_local ;;
+*) kab_die "$conf: 'source' must be debian or local" ;;
+esac
+
+mkdir -p "$KAB_BUILD/kernels"
+cat > "$KAB_BUILD/kernels/$name.env" <<ENV
+KAB_KERNEL_NAME='$name'
+KAB_KERNEL_RELEASE='$release'
+KAB_KERNEL_VERSION='$pkg_version'
+KAB_KERNEL_IMAGE='$image'
+KAB_KERNEL_BUILD='$build'
+KAB_KERNEL_QEMU='$KAB_CONF_qemu'
+KAB_KERNEL_CMDLINE='$KAB_CONF_cmdline'
+KAB_KERNEL_MEMORY_MB='$KAB_CONF_memory_mb'
+ENV
+kab_say "kernel $name: $release ($pkg_version)"

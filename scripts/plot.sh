@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# plot.sh RUN_DIR: render the run's plots with the gnuplot scripts in plots/
+# into RUN_DIR/plots/, each as PNG and SVG, titled with the kernel release,
+# the mode of time and the accelerator.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+run_dir=${1:?usage: plot.sh RUN_DIR}
+csv=$run_dir/cases.csv
+[ -s "$csv" ] || kab_die "$csv: no cases to plot"
+mkdir -p "$run_dir/plots"
+
+# column NAME: the values of column NAME in the rows that ran, deduplicated
+# in order of appearance (no field before "error" holds a comma).
+column() {
+	awk -F, -v name="$1" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i; next }
+		$0 ~ /,ok,/ && !seen[$c]++ { print $c }' "$csv"
+}
+allocators_sized_by() { # size_bytes or order
+	awk -F, -v by="$1" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+		$(h["status"]) == "ok" && $(h[by]) != "" && !seen[$(h["allocator"])]++ { print $(h["allocator"]) }' "$csv" | xargs
+}
+
+kernel=$(column kernel | head -n 1)
+mode=$(column mode | head -n 1)
+case $mode in
+qemu-icount) accel="TCG, icount: 1 instruction = 1 virtual ns" ;;
+qemu-tcg) accel="TCG emulation: not representative of hardware" ;;
+qemu-kvm) accel="KVM" ;;
+*) accel="bare metal" ;;
+esac
+heading="kernel $kernel · mode $mode · $accel"
+
+render() { # SCRIPT OUT [VAR=VALUE...]
+	local script=$1 out=$2 term
+	shift 2
+	local defs=(-e "datafile='$csv'" -e "heading='$heading'")
+	local def
+	for def in "$@"; do defs+=(-e "$def"); done
+	for term in "pngcairo size 1100,700 font 'sans,10'" "svg size 1100,700 dynamic font 'sans,10'"; do
+		local ext=png
+		[[ $term == svg* ]] && ext=svg
+		(cd "$KAB_ROOT" && gnuplot -e "set terminal $term" \
+			-e "set output '$run_dir/plots/$out.$ext'" "${defs[@]}" \
+			"plots/$script.gp") ||
+			kab_die "gnuplot failed on plots/$script.gp"
+	done
+}
+
+sized=$(allocators_sized_by size_bytes)
+ordered=$(allocators_sized_by order)
+if [ -n "$sized" ]; then
+	render latency-vs-size alloc-latency-vs-size "op='alloc'" "allocators='$sized'"
+	render latency-vs-size free-latency-vs-size "op='free'" "allocators='$sized'"
+fi
+[ -n "$ordered" ] && render latency-vs-order pages-latency-vs-order "allocators='$ordered'"
+kab_say "plots: $run_dir/plots/"

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# run-guest.sh NAME TIME_MODE INITRAMFS OUTDIR TIMEOUT_S [WORD...]: boot kernel
+# NAME in QEMU on INITRAMFS in the given mode of time (qemu-kvm, qemu-tcg,
+# qemu-icount), with WORDs added to the kernel command line. The console goes
+# to OUTDIR/console.log, the results stream (second serial port) to
+# OUTDIR/stream.raw; the runner's progress lines are shown on stderr as they
+# come. Exits 0 only when the guest finished its work and powered off.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+name=$1 time_mode=$2 initramfs=$3 outdir=$4 timeout_s=$5
+shift 5
+. "$KAB_BUILD/kernels/$name.env"
+
+# Bit-exact reruns under icount need one CPU, no hardware randomness, a
+# virtual RTC fixed in time and no KASLR (DESIGN.md, measured facts).
+qemu_args=(-smp 1 -m "$KAB_KERNEL_MEMORY_MB" -cpu max,-rdrand,-rdseed
+	-display none -monitor none -no-reboot -net none
+	-rtc base=2024-01-01T00:00:00,clock=vm)
+case $time_mode in
+qemu-kvm) qemu_args=(-accel kvm "${qemu_args[@]/max,-rdrand,-rdseed/host}") ;;
+qemu-tcg) qemu_args=(-accel tcg "${qemu_args[@]}") ;;
+qemu-icount) qemu_args=(-accel tcg -icount shift=0,sleep=off "${qemu_args[@]}") ;;
+*) kab_die "unknown mode of time '$time_mode'" ;;
+esac
+cmdline="console=ttyS0 nokaslr panic=-1 loglevel=4 $KAB_KERNEL_CMDLINE KAB_MODE=$time_mode $*"
+
+mkdir -p "$outdir"
+console=$outdir/console.log stream=$outdir/stream.raw
+: > "$console"
+: > "$stream"
+printf '%q ' "$KAB_KERNEL_QEMU" "${qemu_args[@]}" -kernel "$KAB_KERNEL_IMAGE" \
+	-initrd "$initramfs" -append "$cmdline" > "$outdir/qemu-command"
+echo >> "$outdir/qemu-command"
+
+timeout -s KILL "$timeout_s" "$KAB_KERNEL_QEMU" "${qemu_args[@]}" \
+	-kernel "$KAB_KERNEL_IMAGE" -initrd "$initramfs" -append "$cmdline" \
+	-serial "file:$console" -serial "file:$stream" >"$outdir/qemu.log" 2>&1 &
+qemu=$!
+tail -n +1 -s 0.5 -f --pid="$qemu" "$console" 2>/dev/null |
+	grep --line-buffered -E '^\[[0-9]+/[0-9]+\]|KAB-FAIL|Kernel panic' >&2 &
+wait "$qemu" && qemu_rc=0 || qemu_rc=$?
+
+problem=
+if [ "$qemu_rc" -eq 137 ]; then
+	problem="the guest did not finish within ${timeout_s} s and was killed"
+elif grep -q 'Kernel panic' "$console"; then
+	problem="the guest kernel panicked"
+elif grep -q 'KAB-FAIL' "$console"; then
+	problem="$(grep -m1 'KAB-FAIL' "$console" | tr -d '\r')"
+elif ! grep -q 'KAB-DONE' "$console"; then
+	problem="the guest stopped before finishing (QEMU exit $qemu_rc; see $outdir/qemu.log)"
+fi
+if [ -n "$problem" ]; then
+	kab_say "$problem; console log: $console"
+	exit 1
+fi

@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Runs inside the guest against the loaded module: every malformed request
+ * gets its errno (and a reason where the ABI promises one), a valid one is
+ * measured and accounted for completely.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "kallocbench.h"
+
+#define GFP(name) (1U << KAB_GFP_BIT_##name)
+
+static int device = -1;
+static struct kab_info info;
+
+static int open_device(void **state)
+{
+	(void)state;
+	device = open("/dev/" KAB_DEVICE_NAME, O_RDWR);
+	if (device < 0)
+		return -1;
+	info.size = sizeof(info);
+	info.abi_version = KAB_ABI_VERSION;
+	return ioctl(device, KAB_IOC_INFO, &info);
+}
+
+static int close_device(void **state)
+{
+	(void)state;
+	return close(device);
+}
+
+static struct kab_case valid_case(void)
+{
+	struct kab_case c = {
+		.size = sizeof(c),
+		.abi_version = KAB_ABI_VERSION,
+		.allocator = KAB_ALLOC_kmalloc,
+		.context = KAB_CONTEXT_process,
+		.pattern = KAB_PATTERN_pair,
+		.gfp = GFP(GFP_KERNEL),
+		.size_bytes = 64,
+		.iterations = 100,
+	};
+	return c;
+}
+
+/* Sends @c and returns the errno of a failure, 0 on success. */
+static int run_case(struct kab_case *c)
+{
+	return ioctl(device, KAB_IOC_RUN_CASE, c) ? errno : 0;
+}
+
+static void assert_refused(struct kab_case c, int expected_errno)
+{
+	assert_int_equal(run_case(&c), expected_errno);
+	assert_true(c.reason[0] != '\0');
+	print_message("refused with %s: %s\n", strerrorname_np(expected_errno),
+		      c.reason);
+}
+
+static void test_info_describes_the_kernel(void **state)
+{
+	(void)state;
+	assert_int_equal(info.abi_version, KAB_ABI_VERSION);
+	assert_int_equal(info.page_size, sysconf(_SC_PAGESIZE));
+	assert_true(info.nr_page_orders >= 10);
+	assert_true(info.kmalloc_max_size >= 2 * info.page_size);
+	assert_true(info.max_iterations > 0);
+	assert_true(info.thread_size >= info.page_size);
+}
+
+static void test_info_with_wrong_size_is_refused(void **state)
+{
+	struct kab_info short_info = { .size = sizeof(short_info) - 8,
+				       .abi_version = KAB_ABI_VERSION };
+
+	(void)state;
+	assert_int_equal(ioctl(device, KAB_IOC_INFO, &short_info), -1);
+	assert_int_equal(errno, EINVAL);
+}
+
+static void test_wrong_abi_version_is_refused(void **state)
+{
+	struct kab_case c = valid_case();
+
+	(void)state;
+	c.abi_version = KAB_ABI_VERSION + 1;
+	assert_int_equal(run_case(&c), EINVAL);
+}
+
+static void test_wrong_request_size_is_refused(void **state)
+{
+	struct kab_case c = valid_case();
+
+	(void)state;
+	c.size = sizeof(c) - 8;
+	assert_int_equal(run_case(&c), EINVAL);
+}
+
+static void test_unknown_allocator_is_refused(void **state)
+{
+	struct kab_case c = valid_case();
+
+	(void)state;
+	c.allocator = KAB_NR_ALLOCATORS;
+	assert_refused(c, EINVAL);
+}
+
+static void test_unknown_gfp_flag_is_refused(void **state)
+{
+	struct kab_case c = valid_case();
+
+	(void)state;
+	c.gfp |= 1U << KAB_NR_GFP_BITS;
+	assert_refused(c, EINVAL);
+}
+
+static void test_two_base_gfp_masks_are_refused(void **state)
+{
+	struct kab_case c = valid_case();
+
+	(void)state;
+	c.gfp = GFP(GFP_KERNEL) | GFP(GFP_ATOMIC);
+	assert_refused(c, EINVAL);
+}
+
+static void test_missing_base_gfp_mask_is_refused(void **state)
+{
+	struct kab_case c = valid_case();
+
+	(void)state;
+	c.gfp = GFP(__GFP_ZERO);
+	assert_refused(c, EINVAL);
+}
+
+static void test_unknown_context_and_pattern_are_refused(void **state)
+{
+	struct kab_case c = valid_case();
+
+	(void)state;
+	c.context = KAB_NR_CONTEXTS;
+	assert_refused(c, EINVAL);
+	c = valid_case();
+	c.pattern = KAB_NR_PATTERNS;
+	assert_refused(c, EINVAL);
+}
+
+static void test_order_beyond_maximum_is_refused(void **state)
+{
+	struct kab_case c = valid_case();
+
+	(void)state;
+	c.allocator = KAB_ALLOC_alloc_pages;
+	c.size_bytes = 0;
+	c.order = info.nr_page_orders;
+	assert_refused(c, EINVAL);
+	c.order = UINT32_MAX;
+	assert_refused(c, EINVAL);
+}
+
+static void test_absurd_iteration_counts_are_refused(void **state)
+{
+	struct kab_case c = valid_case();
+
+	(void)state;
+	c.iterations = info.max_iterations + 1;
+	assert_refused(c, E2BIG);
+	c.iterations = 0;
+	assert_refused(c, EINVAL);
+}
+
+static void test_absurd_sizes_are_refused(void **state)
+{
+	struct kab_case c = valid_case();
+
+	(void)state;
+	c.allocator = KAB_ALLOC_vmalloc;
+	c.size_bytes = UINT64_MAX;
+	assert_refused(c, E2BIG);
+	c = valid_case();
+	c.pattern = KAB_PATTERN_batch;
+	c.batch = 65536;
+	c.size_bytes = 1 << 20;
+	assert_refused(c, E2BIG);
+}
+
+static void test_bad_histogram_pointer_faults(void **state)
+{
+	struct kab_case c = valid_case();
+
+	(void)state;
+	c.alloc.hist = 8; /* an address no process maps */
+	assert_int_equal(run_case(&c), EFAULT);
+}
+
+static void test_unknown_ioctl_is_not_a_tty_ioctl(void **state)
+{
+	(void)state;
+	assert_int_equal(ioctl(device, _IO(KAB_IOC_MAGIC, 99)), -1);
+	assert_int_equal(errno, ENOTTY);
+}
+
+static void test_valid_case_accounts_for_every_operation(void **state)
+{
+	static uint32_t alloc_hist[KAB_HIST_BUCKETS], free_hist[KAB_HIST_BUCKETS];
+	struct kab_case c = valid_case();
+	uint64_t alloc_count = 0, free_count = 0;
+
+	(void)state;
+	c.iterations = 1000;
+	c.alloc.hist = (uintptr_t)alloc_hist;
+	c.free.hist = (uintptr_t)free_hist;
+	assert_int_equal(run_case(&c), 0);
+	assert_int_equal(c.ops_done, 1000);
+	assert_int_equal(c.amortized_ops, 1000);
+	assert_int_equal(c.failures, 0);
+	for (unsigned int i = 0; i < KAB_HIST_BUCKETS; i++) {
+		alloc_count += alloc_hist[i];
+		free_count += free_hist[i];
+	}
+	assert_int_equal(alloc_count, 1000);
+	assert_int_equal(free_count, 1000);
+	assert_true(c.alloc.min_ns <= c.alloc.max_ns);
+	assert_true(c.pair_amortized_ns > 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_info_describes_the_kernel),
+		cmocka_unit_test(test_info_with_wrong_size_is_refused),
+		cmocka_unit_test(test_wrong_abi_version_is_refused),
+		cmocka_unit_test(test_wrong_request_size_is_refused),
+		cmocka_unit_test(test_unknown_allocator_is_refused),
+		cmocka_unit_test(test_unknown_gfp_flag_is_refused),
+		cmocka_unit_test(test_two_base_gfp_masks_are_refused),
+		cmocka_unit_test(test_missing_base_gfp_mask_is_refused),
+		cmocka_unit_test(test_unknown_context_and_pattern_are_refused),
+		cmocka_unit_test(test_order_beyond_maximum_is_refused),
+		cmocka_unit_test(test_absurd_iteration_counts_are_refused),
+		cmocka_unit_test(test_absurd_sizes_are_refused),
+		cmocka_unit_test(test_bad_histogram_pointer_faults),
+		cmocka_unit_test(test_unknown_ioctl_is_not_a_tty_ioctl),
+		cmocka_unit_test(test_valid_case_accounts_for_every_operation),
+	};
+
+	return cmocka_run_group_tests_name("guest ABI", tests, open_device,
+					   close_device);
+}

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# The end-to-end test: boot the default kernel in QEMU in icount mode twice
+# on the integration sweep plus the guest ABI test, and assert on what the
+# real kernel measured, on determinism and on a clean console.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../scripts/lib.sh"
+. "$here/lib.sh"
+
+kernel=${KERNEL:-debian-6.1}
+results=$KAB_BUILD/test-results
+rm -rf "$results"
+mkdir -p "$KAB_BUILD/tests"
+
+abi_test=$KAB_BUILD/tests/abi_test
+gcc -std=c11 -Wall -Wextra -Werror -O2 -I"$KAB_ROOT/bench-mod/uapi" \
+	"$here/guest/abi_test.c" -lcmocka -o "$abi_test" ||
+	kab_die "cannot build the guest ABI test"
+
+# run_bench RUN_ID: one boot on the integration sweep in icount mode.
+run_bench() {
+	RESULTS=$results RUN_ID=$1 MODE=icount KERNEL=$kernel TIMEOUT=900 \
+		SWEEP=$here/sweeps/integration.conf GUEST_TESTS=$abi_test \
+		"$KAB_ROOT/scripts/bench.sh" > "$results/$1.summary" 2> "$results/$1.log"
+}
+mkdir -p "$results"
+kab_check "first icount boot completes" run_bench first
+kab_check "second icount boot completes" run_bench second
+first=$results/first second=$results/second
+
+# field RUN ALLOCATOR SIZE_OR_ORDER COLUMN: COLUMN of the first row of the
+# pair-pattern case (allocator, size or order) in RUN's cases.csv.
+field() {
+	awk -F, -v a="$2" -v s="$3" -v col="$4" '
+		NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+		$(h["allocator"]) == a && $(h["pattern"]) == "pair" &&
+		($(h["size_bytes"]) == s || ($(h["size_bytes"]) == "" && $(h["order"]) == s)) {
+			v = $(h[col]); if (col == "error") { sub(/^[^"]*"/, "", $0); v = $0 }
+			print v; exit }' "$1/cases.csv"
+}
+info() { # KEY from guest.json's info object
+	sed -n "s/.*\"$1\": *\([0-9][0-9]*\).*/\1/p" "$first/meta.json" | head -n 1
+}
+less_than() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a != "" && b != "" && a + 0 < b + 0) }'; }
+equal() { [ "$1" = "$2" ] && [ -n "$1" ]; }
+
+kmax=$(info kmalloc_max_size)
+orders=$(info nr_page_orders)
+kab_check "INFO reports KMALLOC_MAX_SIZE and the number of orders" \
+	test -n "$kmax" -a -n "$orders"
+max_order=$((orders - 1))
+
+kab_check "kmalloc(64) succeeds every time" \
+	equal "$(field "$first" kmalloc 64 failures)" 0
+kab_check "kmalloc(64) costs less than vmalloc(64 KiB) (amortized pair)" \
+	less_than "$(field "$first" kmalloc 64 pair_ns_amortized)" \
+		  "$(field "$first" vmalloc 65536 pair_ns_amortized)"
+kab_check "kmalloc(64) costs less than vmalloc(64 KiB) (per-op alloc mean)" \
+	less_than "$(field "$first" kmalloc 64 alloc_ns_mean)" \
+		  "$(field "$first" vmalloc 65536 alloc_ns_mean)"
+kab_check "kmalloc(KMALLOC_MAX_SIZE) succeeds" \
+	equal "$(field "$first" kmalloc "$kmax" failures)" 0
+kab_check "kmalloc(KMALLOC_MAX_SIZE + 1) fails every time and is counted" \
+	equal "$(field "$first" kmalloc $((kmax + 1)) failures)" \
+	      "$(field "$first" kmalloc $((kmax + 1)) ops_done)"
+kab_check "alloc_pages at the maximum order $max_order succeeds" \
+	equal "$(field "$first" alloc_pages "$max_order" failures)" 0
+kab_check "alloc_pages beyond the maximum order is refused with EINVAL" \
+	grep -q "^EINVAL" <<< "$(field "$first" alloc_pages "$orders" error)"
+kab_check "a refused case has empty figures, not zeros" \
+	test -z "$(field "$first" alloc_pages "$orders" alloc_ns_mean)"
+kab_check "every size-based allocator ran at 64 KiB" sh -c "
+	for a in kzalloc kmem_cache_alloc krealloc vmalloc vzalloc vmalloc_huge kvmalloc; do
+		grep -q \",\$a,65536,.*,ok,\" '$first/cases.csv' || exit 1
+	done"
+kab_check "the guest ABI test passed" \
+	grep -q "KAB-TEST abi_test rc=0" "$first/console.log"
+kab_check "the same case twice in icount mode gives identical figures" \
+	cmp -s "$first/cases.csv" "$second/cases.csv"
+kab_check "histograms are identical too" \
+	cmp -s "$first/histograms.csv" "$second/histograms.csv"
+kab_check "rmmod succeeds" grep -q "KAB-RMMOD rc=0" "$first/console.log"
+kab_check "meta.json records the mode of time and the kernel" sh -c "
+	grep -q '\"mode\": \"qemu-icount\"' '$first/meta.json' &&
+	grep -q '\"release\": \"' '$first/meta.json'"
+for plot in alloc-latency-vs-size free-latency-vs-size pages-latency-vs-order; do
+	kab_check "plot $plot rendered as PNG and SVG" \
+		test -s "$first/plots/$plot.png" -a -s "$first/plots/$plot.svg"
+done
+kab_check "the summary names the kernel and the mode" \
+	grep -q "qemu-icount" "$first.summary"
+for run in "$first" "$second"; do
+	kab_check "console of $(basename "$run") has no WARN, BUG, Oops or atomic-sleep splat" \
+		sh -c "! grep -E 'WARNING:|BUG:|Oops|sleeping function called|scheduling while atomic|Call Trace|soft lockup|rcu_sched detected stall|rcu_preempt detected stall|page allocation failure' '$run/console.log'"
+done
+
+if [ "$kab_failed" -ne 0 ]; then
+	echo "--- logs of the failing run (tail) ---"
+	tail -n 30 "$results/first.log" "$first/console.log" 2>/dev/null
+fi
+kab_test_summary integration

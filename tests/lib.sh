@@ -1,0 +1,22 @@
+# shellcheck shell=bash
+# Minimal assertion helpers for the shell-level tests: each check prints
+# "ok" or "FAIL" with its name, and kab_test_summary prints the closing
+# "N passed, N failed" line and sets the exit status.
+kab_passed=0
+kab_failed=0
+
+kab_check() {
+	local name=$1; shift
+	if "$@"; then
+		kab_passed=$((kab_passed + 1))
+		printf 'ok   %s\n' "$name"
+	else
+		kab_failed=$((kab_failed + 1))
+		printf 'FAIL %s\n' "$name"
+	fi
+}
+
+kab_test_summary() {
+	printf '%s: %d passed, %d failed\n' "$1" "$kab_passed" "$kab_failed"
+	[ "$kab_failed" -eq 0 ]
+}
