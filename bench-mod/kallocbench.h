@@ -69,7 +69,6 @@ struct kab_lat {
  * @objs: the outstanding allocations of the batch pattern
  * @overhead_ns: clock cost subtracted from every timed interval
  * @chunk_ops: operations the chunk in flight must do
- * @failures: allocations that returned NULL
  * @pair_ns: pair pattern, amortized loop: time of all alloc+free pairs
  * @alloc_ns: batch pattern, amortized loop: time of all allocations
  * @free_ns: batch pattern, amortized loop: time of all frees
@@ -88,7 +87,6 @@ struct kab_run {
 	void **objs;
 	u64 overhead_ns;
 	u32 chunk_ops;
-	u64 failures;
 	u64 pair_ns;
 	u64 alloc_ns;
 	u64 free_ns;

@@ -94,8 +94,6 @@ static void kab_pair_amortized(struct kab_run *run)
 		obj = a->alloc(run);
 		if (likely(obj))
 			a->free(run, obj);
-		else
-			run->failures++;
 	}
 	run->pair_ns += kab_interval(run, t0, kab_clock());
 }
@@ -112,10 +110,8 @@ static void kab_pair_per_op(struct kab_run *run)
 		obj = a->alloc(run);
 		t1 = kab_clock();
 		kab_record(&run->alloc_lat, kab_interval(run, t0, t1));
-		if (unlikely(!obj)) {
-			run->failures++;
+		if (unlikely(!obj))
 			continue;
-		}
 		t0 = kab_clock();
 		a->free(run, obj);
 		t1 = kab_clock();
@@ -142,12 +138,9 @@ static void kab_batch_amortized(struct kab_run *run)
 		t2 = kab_clock();
 		run->alloc_ns += kab_interval(run, t0, t1);
 		run->free_ns += kab_interval(run, t1, t2);
-		for (i = 0; i < n; i++) {
+		for (i = 0; i < n; i++)
 			if (run->objs[i])
 				run->frees++;
-			else
-				run->failures++;
-		}
 	}
 }
 
@@ -166,10 +159,8 @@ static void kab_batch_per_op(struct kab_run *run)
 			kab_record(&run->alloc_lat, kab_interval(run, t0, t1));
 		}
 		for (i = 0; i < n; i++) {
-			if (unlikely(!run->objs[i])) {
-				run->failures++;
+			if (unlikely(!run->objs[i]))
 				continue;
-			}
 			t0 = kab_clock();
 			a->free(run, run->objs[i]);
 			t1 = kab_clock();
@@ -229,7 +220,8 @@ static int kab_copy_hist(u64 uptr, const u32 *hist)
 static void kab_results(struct kab_case *c, const struct kab_run *run)
 {
 	c->clock_overhead_ns = run->overhead_ns;
-	c->failures = run->failures;
+	/* Every allocation is timed, only the successful ones are freed. */
+	c->failures = run->alloc_lat.count - run->free_lat.count;
 	if (run->batch) {
 		c->alloc.amortized_ns = kab_div(run->alloc_ns,
 						c->amortized_ops);
@@ -289,7 +281,6 @@ int kab_run_case(struct kab_case *c)
 	err = kab_loop(&run, amortized, c->warmup, c->time_limit_ns, &warm);
 	if (err)
 		goto out_teardown;
-	run.failures = 0;
 	run.pair_ns = 0;
 	run.alloc_ns = 0;
 	run.free_ns = 0;

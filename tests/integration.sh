@@ -28,15 +28,19 @@ kab_check "first icount boot completes" run_bench first
 kab_check "second icount boot completes" run_bench second
 first=$results/first second=$results/second
 
-# field RUN ALLOCATOR SIZE_OR_ORDER COLUMN: COLUMN of the first row of the
-# pair-pattern case (allocator, size or order) in RUN's cases.csv.
+# field RUN ALLOCATOR SIZE_OR_ORDER COLUMN: COLUMN of the pair-pattern case
+# (allocator, size or order) in RUN's cases.csv. Only "error", the last
+# column, may hold commas (CSV-quoted): it is everything after the others.
 field() {
 	awk -F, -v a="$2" -v s="$3" -v col="$4" '
 		NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
 		$(h["allocator"]) == a && $(h["pattern"]) == "pair" &&
 		($(h["size_bytes"]) == s || ($(h["size_bytes"]) == "" && $(h["order"]) == s)) {
-			v = $(h[col]); if (col == "error") { sub(/^[^"]*"/, "", $0); v = $0 }
-			print v; exit }' "$1/cases.csv"
+			if (col != "error") { print $(h[col]); exit }
+			v = $0
+			for (i = 1; i < h["error"]; i++) sub(/^[^,]*,/, "", v)
+			gsub(/"/, "", v); print v; exit
+		}' "$1/cases.csv"
 }
 info() { # KEY from guest.json's info object
 	sed -n "s/.*\"$1\": *\([0-9][0-9]*\).*/\1/p" "$first/meta.json" | head -n 1

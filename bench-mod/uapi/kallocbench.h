@@ -228,7 +228,8 @@ struct kab_op_stats {
  *	limit); @ops_done says how far it got
  * @ops_done: out: operations done in the per-operation loop
  * @amortized_ops: out: operations done in the amortized loop
- * @failures: out: allocations that returned NULL, over both loops
+ * @failures: out: allocations of the per-operation loop (of @ops_done) that
+ *	returned NULL
  * @pair_amortized_ns: out: amortized cost of one alloc plus one free
  * @clock_overhead_ns: out: the clock cost subtracted from each sample
  * @alloc: in/out: allocation figures

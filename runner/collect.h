@@ -1,0 +1,37 @@
+/* `kallocbench collect`: the host side of a results stream. */
+#ifndef KAB_COLLECT_H
+#define KAB_COLLECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "results.h"
+#include "util.h"
+
+struct collect_output {
+	/* each file's lines, newline-terminated */
+	struct strbuf text[RESULTS_NR_FILES];
+	size_t lines[RESULTS_NR_FILES];
+	/* lines that are not records of a known file */
+	size_t noise;
+	/* the stream ended inside a line: the case in flight */
+	bool partial;
+};
+
+/* Sorts the records of a stream into the files they belong to. */
+void collect_demux(const char *data, size_t len, struct collect_output *out);
+void collect_output_free(struct collect_output *out);
+
+/*
+ * Sets @value at the dotted @key of @meta ("kernel.release" ->
+ * {"kernel": {"release": value}}), taking the reference to @value. 0, or -1
+ * with @why set when the key is empty, taken or runs into a value.
+ */
+int meta_add_fact(json_t *meta, const char *key, json_t *value,
+		  char *why, size_t why_len);
+
+int cmd_collect(int argc, char **argv);
+
+#endif

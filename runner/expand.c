@@ -1,0 +1,204 @@
+/* Expansion: a parsed sweep resolved against the kernel into cases. */
+#include "sweep.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "names.h"
+#include "util.h"
+
+struct values {
+	uint64_t *value;
+	size_t count;
+	size_t capacity;
+};
+
+static void push_value(struct values *values, uint64_t value)
+{
+	xgrow((void **)&values->value, &values->capacity, values->count + 1,
+	      sizeof(*values->value));
+	values->value[values->count++] = value;
+}
+
+static void format_term(const struct sweep_axis *axis,
+			const struct sweep_term *term, char *buf, size_t len)
+{
+	if (!term->symbolic)
+		snprintf(buf, len, "%llu", (unsigned long long)term->value);
+	else if (term->value)
+		snprintf(buf, len, "%s%c%llu", axis->symbol,
+			 term->subtract ? '-' : '+',
+			 (unsigned long long)term->value);
+	else
+		snprintf(buf, len, "%s", axis->symbol);
+}
+
+static bool resolve_term(const struct sweep_axis *axis,
+			 const struct sweep_term *term, uint64_t symbol_value,
+			 unsigned line, uint64_t *value, struct sweep_error *err)
+{
+	uint64_t base = term->symbolic ? symbol_value : 0;
+	char text[64];
+
+	if (term->subtract ? term->value <= base :
+			     base <= axis->max && term->value <= axis->max - base) {
+		*value = term->subtract ? base - term->value : base + term->value;
+		return true;
+	}
+	format_term(axis, term, text, sizeof(text));
+	return sweep_set_error(err, line,
+			       "%s is out of range on this kernel (%s = %llu)",
+			       text, axis->symbol,
+			       (unsigned long long)symbol_value);
+}
+
+static bool expand_item(const struct sweep_axis *axis,
+			const struct sweep_item *item, uint64_t symbol_value,
+			struct values *values, struct sweep_error *err)
+{
+	uint64_t from, to;
+
+	if (!resolve_term(axis, &item->from, symbol_value, item->line, &from, err) ||
+	    !resolve_term(axis, &item->to, symbol_value, item->line, &to, err))
+		return false;
+	if (from > to)
+		return sweep_set_error(err, item->line,
+				       "range %llu..%llu starts above its end on this kernel",
+				       (unsigned long long)from,
+				       (unsigned long long)to);
+	if (axis->doubling && item->range && from == 0)
+		return sweep_set_error(err, item->line,
+				       "range from 0 cannot double");
+	for (uint64_t value = from;;
+	     value = axis->doubling ? value * 2 : value + 1) {
+		push_value(values, value);
+		if (!item->range || (axis->doubling ? value > to / 2 : value >= to))
+			return true;
+	}
+}
+
+/* With @symbol_value NULL, every kernel-dependent entry is one value. */
+static bool expand_items(const struct sweep_axis *axis,
+			 const struct sweep_items *items,
+			 const uint64_t *symbol_value, struct values *values,
+			 size_t *kernel_dependent, struct sweep_error *err)
+{
+	for (size_t i = 0; i < items->count; i++) {
+		const struct sweep_item *item = &items->item[i];
+
+		if (!symbol_value && (item->from.symbolic || item->to.symbolic)) {
+			push_value(values, 0);
+			(*kernel_dependent)++;
+		} else if (!expand_item(axis, item, symbol_value ?
+					*symbol_value : 0, values, err)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static void push_case(struct sweep_cases *cases, const struct sweep_case *one)
+{
+	xgrow((void **)&cases->item, &cases->capacity, cases->count + 1,
+	      sizeof(*cases->item));
+	cases->item[cases->count++] = *one;
+}
+
+/* Cross product of the group's lists, allocators outermost. */
+static void expand_cross(const struct sweep *sweep, size_t index,
+			 const struct values *values, struct sweep_cases *cases)
+{
+	const struct sweep_section *group = &sweep->group[index];
+	static const uint32_t default_context = SWEEP_DEFAULT_CONTEXT;
+	const uint32_t *contexts = group->contexts.count ?
+				   group->contexts.value : &default_context;
+	size_t nr_contexts = group->contexts.count ? group->contexts.count : 1;
+	struct sweep_case one = {
+		.group = index,
+		.iterations = sweep_setting(sweep, group, SWEEP_KEY_iterations,
+					    NULL),
+		.warmup = sweep_setting(sweep, group, SWEEP_KEY_warmup, NULL),
+		.time_limit_ns = sweep_setting(sweep, group,
+					       SWEEP_KEY_time_limit_ms, NULL) *
+				 1000000,
+		.repetitions = sweep_setting(sweep, group,
+					     SWEEP_KEY_repetitions, NULL),
+	};
+	uint32_t batch = (uint32_t)sweep_setting(sweep, group, SWEEP_KEY_batch,
+						 NULL);
+
+	/* one loop level per list, unindented to keep the body readable */
+	for (size_t a = 0; a < group->allocators.count; a++)
+	for (size_t v = 0; v < values->count; v++)
+	for (size_t g = 0; g < group->gfp.count; g++)
+	for (size_t c = 0; c < nr_contexts; c++)
+	for (size_t p = 0; p < group->patterns.count; p++) {
+		one.allocator = group->allocators.value[a];
+		one.gfp = group->gfp.value[g];
+		one.context = contexts[c];
+		one.pattern = group->patterns.value[p];
+		one.batch = one.pattern == KAB_PATTERN_batch ? batch : 0;
+		if (kab_allocator_sized_by[one.allocator] == KAB_BY_SIZE)
+			one.size_bytes = values->value[v];
+		else
+			one.order = (uint32_t)values->value[v];
+		push_case(cases, &one);
+	}
+}
+
+static int expand(const struct sweep *sweep, const struct kab_info *info,
+		  struct sweep_cases *cases, size_t *kernel_dependent,
+		  struct sweep_error *err)
+{
+	struct values values = { 0 };
+	int result = 0;
+
+	*cases = (struct sweep_cases){ 0 };
+	*err = (struct sweep_error){ 0 };
+	for (size_t i = 0; i < sweep->groups && result == 0; i++) {
+		const struct sweep_section *group = &sweep->group[i];
+		bool by_size = group->sizes.count > 0;
+		uint64_t symbol_value = 0;
+
+		if (info)
+			symbol_value = by_size ? info->kmalloc_max_size :
+						 (uint64_t)info->nr_page_orders - 1;
+		values.count = 0;
+		if (expand_items(by_size ? &sweep_size_axis : &sweep_order_axis,
+				 by_size ? &group->sizes : &group->orders,
+				 info ? &symbol_value : NULL, &values,
+				 kernel_dependent, err))
+			expand_cross(sweep, i, &values, cases);
+		else
+			result = -1;
+	}
+	free(values.value);
+	return result;
+}
+
+int sweep_expand(const struct sweep *sweep, const struct kab_info *info,
+		 struct sweep_cases *cases, struct sweep_error *err)
+{
+	size_t kernel_dependent = 0;
+
+	return expand(sweep, info, cases, &kernel_dependent, err);
+}
+
+size_t sweep_count_cases(const struct sweep *sweep, size_t *kernel_dependent)
+{
+	struct sweep_cases cases;
+	struct sweep_error err;
+	size_t count;
+
+	*kernel_dependent = 0;
+	expand(sweep, NULL, &cases, kernel_dependent, &err);
+	count = cases.count;
+	sweep_cases_free(&cases);
+	return count;
+}
+
+void sweep_cases_free(struct sweep_cases *cases)
+{
+	free(cases->item);
+	*cases = (struct sweep_cases){ 0 };
+}

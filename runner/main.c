@@ -1,0 +1,54 @@
+/* kallocbench: the userspace runner of the kallocbench module. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "util.h"
+
+#include <kallocbench.h>
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "info", cmd_info, "print what the module reports about the kernel" },
+	{ "check", cmd_check, "validate a sweep file and count its cases" },
+	{ "run", cmd_run, "run a sweep through the module, writing results" },
+	{ "collect", cmd_collect, "demultiplex a results stream on the host" },
+	{ "summary", cmd_summary, "print a table of a run's cases.csv" },
+};
+
+static void print_usage(FILE *out)
+{
+	fputs("usage: kallocbench COMMAND [OPTIONS]   (COMMAND --help for more)\n"
+	      "       kallocbench --version\n\ncommands:\n", out);
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(out, "  %-8s %s\n", commands[i].name,
+			commands[i].summary);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		print_usage(stderr);
+		return CLI_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		print_usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("kallocbench %s (ABI %d)\n", runner_version,
+		       KAB_ABI_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "kallocbench: unknown command '%s'\n", argv[1]);
+	print_usage(stderr);
+	return CLI_USAGE;
+}

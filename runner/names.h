@@ -1,0 +1,30 @@
+/* The names of allocators, GFP flags, patterns and contexts, generated from
+ * the uapi lists so that sweeps, results and the module always agree. */
+#ifndef KAB_NAMES_H
+#define KAB_NAMES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <kallocbench.h>
+
+/* Room for every GFP flag name joined with '|'. */
+#define KAB_GFP_TEXT_MAX 256
+
+extern const char *const kab_allocator_names[KAB_NR_ALLOCATORS];
+extern const unsigned kab_allocator_sized_by[KAB_NR_ALLOCATORS];
+extern const char *const kab_gfp_names[KAB_NR_GFP_BITS];
+extern const bool kab_gfp_is_base[KAB_NR_GFP_BITS];
+extern const char *const kab_pattern_names[KAB_NR_PATTERNS];
+extern const char *const kab_context_names[KAB_NR_CONTEXTS];
+
+/* Index of @name in @names, or -1. */
+int kab_name_index(const char *const *names, size_t count, const char *name);
+/* @names joined with single spaces, for "known: ..." messages. */
+void kab_names_join(const char *const *names, size_t count, char *buf,
+		    size_t len);
+/* The flags of @mask joined with '|' in uapi order. */
+void kab_gfp_format(uint32_t mask, char buf[static KAB_GFP_TEXT_MAX]);
+
+#endif

@@ -1,0 +1,422 @@
+#include "results.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "csv.h"
+#include "hist.h"
+#include "names.h"
+#include "util.h"
+
+#define FILE_NAME(id, name) name,
+const char *const results_file_names[RESULTS_NR_FILES] = {
+	RESULTS_FILE_LIST(FILE_NAME)
+};
+
+#define STATUS_NAME(name) #name,
+const char *const case_status_names[CASE_NR_STATUSES] = {
+	CASE_STATUS_LIST(STATUS_NAME)
+};
+
+const double reported_percentiles[REPORTED_PERCENTILES] = {
+	[PERCENTILE_50] = 50,
+	[PERCENTILE_90] = 90,
+	[PERCENTILE_99] = 99,
+	[PERCENTILE_999] = 99.9,
+};
+
+#define COLUMN_NAME(name) "," #name
+static const char cases_header[] = CASES_COLUMN_LIST(COLUMN_NAME);
+
+const char *results_cases_header(void)
+{
+	return cases_header + 1;	/* past the first comma */
+}
+
+int results_file_index(const char *name)
+{
+	return kab_name_index(results_file_names, RESULTS_NR_FILES, name);
+}
+
+static int open_output(const char *path, int flags)
+{
+	int fd = open(path, flags | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		fprintf(stderr, "kallocbench: cannot open %s: %m\n", path);
+	return fd;
+}
+
+static int open_dir_files(struct results_sink *sink, const char *dir)
+{
+	struct strbuf path = { 0 };
+	int result = 0;
+
+	if (make_dirs(dir) < 0) {
+		fprintf(stderr, "kallocbench: cannot create %s: %m\n", dir);
+		return -1;
+	}
+	for (int file = 0; file < RESULTS_NR_FILES && result == 0; file++) {
+		sb_reset(&path);
+		sb_printf(&path, "%s/%s", dir, results_file_names[file]);
+		sink->file_fd[file] = open_output(path.text,
+						  O_WRONLY | O_CREAT | O_TRUNC);
+		if (sink->file_fd[file] < 0)
+			result = -1;
+	}
+	sb_free(&path);
+	return result;
+}
+
+int results_open(struct results_sink *sink, const char *dir,
+		 const char *stream_path)
+{
+	for (int file = 0; file < RESULTS_NR_FILES; file++)
+		sink->file_fd[file] = -1;
+	sink->stream_fd = -1;
+	if (stream_path) {
+		/* O_APPEND so that a regular file as stream is never clobbered. */
+		sink->stream_fd = open_output(stream_path,
+					      O_WRONLY | O_APPEND | O_CREAT | O_NOCTTY);
+		if (sink->stream_fd < 0)
+			return -1;
+	}
+	if (dir && open_dir_files(sink, dir) < 0) {
+		results_close(sink);
+		return -1;
+	}
+	return 0;
+}
+
+int results_write_line(struct results_sink *sink, enum results_file file,
+		       const char *line)
+{
+	struct strbuf record = { 0 };
+	int result = 0;
+
+	if (sink->file_fd[file] >= 0) {
+		sb_printf(&record, "%s\n", line);
+		result = write_all(sink->file_fd[file], record.text, record.len);
+	}
+	if (result == 0 && sink->stream_fd >= 0) {
+		sb_reset(&record);
+		sb_printf(&record, "%s\t%s\n", results_file_names[file], line);
+		result = write_all(sink->stream_fd, record.text, record.len);
+	}
+	sb_free(&record);
+	return result;
+}
+
+/* A serial port has nothing to fsync: EINVAL there is not an error. */
+static int sync_fd(int fd)
+{
+	if (fd < 0 || fsync(fd) == 0 || errno == EINVAL || errno == EROFS)
+		return 0;
+	return -1;
+}
+
+int results_sync(struct results_sink *sink)
+{
+	int result = sync_fd(sink->stream_fd);
+
+	for (int file = 0; file < RESULTS_NR_FILES; file++)
+		result |= sync_fd(sink->file_fd[file]);
+	return result;
+}
+
+void results_close(struct results_sink *sink)
+{
+	for (int file = 0; file < RESULTS_NR_FILES; file++) {
+		if (sink->file_fd[file] >= 0)
+			close(sink->file_fd[file]);
+		sink->file_fd[file] = -1;
+	}
+	if (sink->stream_fd >= 0)
+		close(sink->stream_fd);
+	sink->stream_fd = -1;
+}
+
+/*
+ * The histogram holds exactly the samples sum_ns adds up (every attempted
+ * allocation; only the frees of successful ones), so its total is the count
+ * to divide by, whatever ops_done and failures say about the other loop.
+ */
+void op_figures_compute(const struct kab_op_stats *stats, const uint32_t *hist,
+			struct op_figures *figures)
+{
+	*figures = (struct op_figures){ .count = hist_total(hist) };
+	if (figures->count == 0)
+		return;
+	figures->mean_ns = (double)stats->sum_ns / (double)figures->count;
+	for (int i = 0; i < REPORTED_PERCENTILES; i++)
+		figures->percentile_ns[i] =
+			hist_percentile(hist, reported_percentiles[i]);
+	figures->min_ns = stats->min_ns;
+	figures->max_ns = stats->max_ns;
+}
+
+/* mean, the percentiles, min and max */
+#define OP_FIGURE_COLUMNS (REPORTED_PERCENTILES + 3)
+
+static void add_op_figures(struct csv_row *row, const struct op_figures *figures)
+{
+	if (figures->count == 0) {
+		for (int i = 0; i < OP_FIGURE_COLUMNS; i++)
+			csv_add_empty(row);
+		return;
+	}
+	csv_add_tenths(row, figures->mean_ns);
+	for (int i = 0; i < REPORTED_PERCENTILES; i++)
+		csv_add_tenths(row, figures->percentile_ns[i]);
+	csv_add_u64(row, figures->min_ns);
+	csv_add_u64(row, figures->max_ns);
+}
+
+static void add_u64_if(struct csv_row *row, bool present, uint64_t value)
+{
+	if (present)
+		csv_add_u64(row, value);
+	else
+		csv_add_empty(row);
+}
+
+/* Everything from ops_done to clock_overhead_ns. */
+static void add_figures(struct csv_row *row, const struct sweep_case *spec,
+			const struct case_outcome *outcome)
+{
+	const struct kab_case *result = outcome->result;
+	bool ran = outcome->status == CASE_ok;
+	bool amortized = ran && result->amortized_ops > 0;
+	bool per_op_amortized = amortized && spec->pattern != KAB_PATTERN_pair;
+	struct op_figures figures = { 0 };
+
+	add_u64_if(row, ran, ran ? result->ops_done : 0);
+	add_u64_if(row, ran, ran ? result->failures : 0);
+	if (ran)
+		op_figures_compute(&result->alloc, outcome->alloc_hist, &figures);
+	add_op_figures(row, &figures);
+	if (ran)
+		op_figures_compute(&result->free, outcome->free_hist, &figures);
+	add_op_figures(row, &figures);
+	add_u64_if(row, amortized, amortized ? result->pair_amortized_ns : 0);
+	add_u64_if(row, per_op_amortized,
+		   per_op_amortized ? result->alloc.amortized_ns : 0);
+	add_u64_if(row, per_op_amortized,
+		   per_op_amortized ? result->free.amortized_ns : 0);
+	add_u64_if(row, ran, ran ? result->clock_overhead_ns : 0);
+}
+
+void case_error_text(const struct case_outcome *outcome, struct strbuf *text)
+{
+	const struct kab_case *result = outcome->result;
+	char name_buf[16], reason[KAB_REASON_LEN + 1];
+	size_t len = 0;
+
+	if (result && outcome->status == CASE_refused) {
+		len = strnlen(result->reason, KAB_REASON_LEN);
+		for (size_t i = 0; i < len; i++)
+			reason[i] = isprint((unsigned char)result->reason[i]) ?
+				    result->reason[i] : ' ';
+	}
+	reason[len] = '\0';
+	sb_printf(text, "%s%s%s", errno_name(outcome->error, name_buf),
+		  len ? ": " : "", reason);
+}
+
+static void add_error(struct csv_row *row, const struct case_outcome *outcome)
+{
+	struct strbuf text = { 0 };
+
+	if (outcome->status == CASE_ok) {
+		csv_add_empty(row);
+		return;
+	}
+	case_error_text(outcome, &text);
+	csv_add(row, text.text);
+	sb_free(&text);
+}
+
+char *results_case_row(const struct run_labels *labels, size_t case_number,
+		       uint64_t repetition, const struct sweep_case *spec,
+		       const struct case_outcome *outcome)
+{
+	bool by_size = kab_allocator_sized_by[spec->allocator] == KAB_BY_SIZE;
+	bool batched = spec->pattern == KAB_PATTERN_batch;
+	char gfp[KAB_GFP_TEXT_MAX];
+	struct csv_row row = { 0 };
+
+	kab_gfp_format(spec->gfp, gfp);
+	csv_add_u64(&row, case_number);
+	csv_add_u64(&row, repetition);
+	csv_add(&row, labels->kernel);
+	csv_add(&row, labels->config);
+	csv_add(&row, labels->mode);
+	csv_add(&row, kab_allocator_names[spec->allocator]);
+	add_u64_if(&row, by_size, spec->size_bytes);
+	add_u64_if(&row, !by_size, spec->order);
+	csv_add(&row, gfp);
+	csv_add(&row, kab_context_names[spec->context]);
+	csv_add(&row, labels->frag_level);
+	csv_add(&row, kab_pattern_names[spec->pattern]);
+	add_u64_if(&row, batched, spec->batch);
+	csv_add_u64(&row, spec->iterations);
+	add_figures(&row, spec, outcome);
+	csv_add(&row, case_status_names[outcome->status]);
+	add_error(&row, outcome);
+	return csv_finish(&row);
+}
+
+int results_write_histogram(struct results_sink *sink, size_t case_number,
+			    uint64_t repetition, const char *op,
+			    const uint32_t *hist)
+{
+	struct csv_row row = { 0 };
+	int result = 0;
+
+	for (uint32_t bucket = 0; bucket < KAB_HIST_BUCKETS && result == 0;
+	     bucket++) {
+		char *line;
+
+		if (!hist[bucket])
+			continue;
+		csv_add_u64(&row, case_number);
+		csv_add_u64(&row, repetition);
+		csv_add(&row, op);
+		csv_add_u64(&row, kab_hist_bucket_low(bucket));
+		csv_add_u64(&row, kab_hist_bucket_width(bucket));
+		csv_add_u64(&row, hist[bucket]);
+		line = csv_finish(&row);
+		result = results_write_line(sink, RESULTS_HISTOGRAMS_CSV, line);
+		free(line);
+	}
+	return result;
+}
+
+/* The first line of a small file such as /proc/cmdline, or NULL. */
+static char *read_first_line(const char *path)
+{
+	char *text = read_file(path, NULL);
+
+	if (text)
+		text[strcspn(text, "\n")] = '\0';
+	return text;
+}
+
+void guest_facts_read(struct guest_facts *facts)
+{
+	char started[32];
+	time_t now = time(NULL);
+	struct tm utc;
+
+	*facts = (struct guest_facts){ 0 };
+	if (uname(&facts->uts) < 0)
+		memset(&facts->uts, 0, sizeof(facts->uts));
+	facts->cmdline = read_first_line("/proc/cmdline");
+	facts->clocksource = read_first_line(
+		"/sys/devices/system/clocksource/clocksource0/current_clocksource");
+	if (gmtime_r(&now, &utc) &&
+	    strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%SZ", &utc))
+		facts->started_utc = xstrdup(started);
+}
+
+void guest_facts_free(struct guest_facts *facts)
+{
+	free(facts->cmdline);
+	free(facts->clocksource);
+	free(facts->started_utc);
+	*facts = (struct guest_facts){ 0 };
+}
+
+/* JSON integers are signed: a larger value is kept exact as a string. */
+static json_t *json_u64(uint64_t value)
+{
+	char text[24];
+
+	if (value <= INT64_MAX)
+		return json_integer((json_int_t)value);
+	snprintf(text, sizeof(text), "%llu", (unsigned long long)value);
+	return json_string(text);
+}
+
+json_t *json_text(const char *text)
+{
+	json_t *string = json_string(text);
+	char *ascii;
+
+	if (string)
+		return string;
+	/* Not UTF-8: keep what can be kept rather than lose the fact. */
+	ascii = xstrdup(text);
+	for (char *c = ascii; *c; c++)
+		if ((unsigned char)*c >= 0x80)
+			*c = '?';
+	string = json_string(ascii);
+	free(ascii);
+	return string;
+}
+
+/* A string, or null for a fact that could not be read (never a fake ""). */
+static json_t *json_text_or_null(const char *text)
+{
+	return text ? json_text(text) : json_null();
+}
+
+json_t *info_to_json(const struct kab_info *info)
+{
+	char clock[KAB_NAME_LEN + 1];
+
+	snprintf(clock, sizeof(clock), "%.*s", KAB_NAME_LEN, info->clock);
+	return json_pack("{s:I, s:I, s:I, s:I, s:b, s:o, s:o, s:o, s:o, s:s}",
+			 "abi_version", (json_int_t)info->abi_version,
+			 "page_size", (json_int_t)info->page_size,
+			 "nr_page_orders", (json_int_t)info->nr_page_orders,
+			 "thread_size", (json_int_t)info->thread_size,
+			 "preempt_rt", info->preempt_rt != 0,
+			 "kmalloc_max_size", json_u64(info->kmalloc_max_size),
+			 "totalram_bytes", json_u64(info->totalram_bytes),
+			 "clock_overhead_ns", json_u64(info->clock_overhead_ns),
+			 "max_iterations", json_u64(info->max_iterations),
+			 "clock", clock);
+}
+
+json_t *guest_json_build(const struct guest_facts *facts,
+			 const struct kab_info *info,
+			 const struct run_labels *labels,
+			 const char *sweep_path, const char *runner_version)
+{
+	const struct utsname *uts = &facts->uts;
+
+	return json_pack("{s:{s:s, s:s}, s:{s:s, s:s, s:s, s:s}, s:o, s:o, "
+			 "s:o, s:o, s:s, s:s, s:s, s:s}",
+			 "runner", "name", "kallocbench", "version",
+			 runner_version,
+			 "kernel", "sysname", uts->sysname, "release",
+			 uts->release, "version", uts->version, "machine",
+			 uts->machine,
+			 "cmdline", json_text_or_null(facts->cmdline),
+			 "clocksource", json_text_or_null(facts->clocksource),
+			 "started_utc", json_text_or_null(facts->started_utc),
+			 "module", info_to_json(info),
+			 "mode", labels->mode,
+			 "config", labels->config,
+			 "frag_level", labels->frag_level,
+			 "sweep", sweep_path);
+}
+
+int results_write_guest(struct results_sink *sink, const json_t *guest)
+{
+	char *line = json_dumps(guest, JSON_COMPACT | JSON_SORT_KEYS);
+	int result;
+
+	if (!line)
+		return -1;
+	result = results_write_line(sink, RESULTS_GUEST_JSON, line);
+	free(line);
+	return result;
+}

@@ -1,0 +1,424 @@
+#include "run.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "device.h"
+#include "names.h"
+#include "util.h"
+
+volatile sig_atomic_t run_stop_signal;
+
+static const char run_usage[] =
+	"usage: kallocbench run --sweep FILE [--out DIR] [--stream PATH]\n"
+	"                       [--mode NAME] [--config NAME] [--frag-level NAME]\n"
+	"                       [--device PATH]\n"
+	"\n"
+	"Runs every case of the sweep through " KAB_DEVICE_PATH " and writes\n"
+	"cases.csv, histograms.csv and guest.json as each case finishes.\n"
+	"\n"
+	"  --sweep FILE       the sweep to run\n"
+	"  --out DIR          write the result files into DIR (created if missing)\n"
+	"  --stream PATH      also write every line as FILENAME<TAB>LINE to PATH,\n"
+	"                     e.g. a serial port the host collects from\n"
+	"  --mode NAME        host, qemu-kvm, qemu-tcg or qemu-icount (default host)\n"
+	"  --config NAME      label of the kernel configuration (default \"default\")\n"
+	"  --frag-level NAME  label of the fragmentation level (default \"none\")\n"
+	"  --device PATH      the module's device (default " KAB_DEVICE_PATH ")\n"
+	"\n"
+	"At least one of --out and --stream is needed. Exits 0 when every case\n"
+	"ran (refused cases included), 2 on a bad sweep, 128+N on signal N.\n";
+
+static const char *const run_modes[] = {
+	"host", "qemu-kvm", "qemu-tcg", "qemu-icount",
+};
+
+static double seconds_since(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - start->tv_sec) +
+	       (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+static void describe_case(const struct sweep_case *spec, char *buf, size_t len)
+{
+	char gfp[KAB_GFP_TEXT_MAX], size[24];
+
+	kab_gfp_format(spec->gfp, gfp);
+	if (kab_allocator_sized_by[spec->allocator] == KAB_BY_SIZE)
+		format_size(spec->size_bytes, size);
+	else
+		snprintf(size, sizeof(size), "order %u", spec->order);
+	snprintf(buf, len, "%s %s %s %s", kab_allocator_names[spec->allocator],
+		 size, gfp, kab_pattern_names[spec->pattern]);
+}
+
+/* A percentile for the progress line: "-" when there were no samples. */
+static const char *format_ns(const struct op_figures *figures,
+			     enum reported_percentile index, char buf[static 32])
+{
+	if (!figures->count)
+		return "-";
+	snprintf(buf, 32, "%.1f ns", figures->percentile_ns[index]);
+	return buf;
+}
+
+static void print_outcome(FILE *out, const struct case_outcome *outcome)
+{
+	struct op_figures alloc, free_ops;
+	char p50[32], p99[32], free_p50[32];
+	struct strbuf error = { 0 };
+
+	if (outcome->status != CASE_ok) {
+		case_error_text(outcome, &error);
+		fprintf(out, "%s (%s)", case_status_names[outcome->status],
+			error.text);
+		sb_free(&error);
+		return;
+	}
+	op_figures_compute(&outcome->result->alloc, outcome->alloc_hist, &alloc);
+	op_figures_compute(&outcome->result->free, outcome->free_hist, &free_ops);
+	fprintf(out, "alloc p50 %s p99 %s, free p50 %s, failures %llu/%llu",
+		format_ns(&alloc, PERCENTILE_50, p50),
+		format_ns(&alloc, PERCENTILE_99, p99),
+		format_ns(&free_ops, PERCENTILE_50, free_p50),
+		(unsigned long long)outcome->result->failures,
+		(unsigned long long)outcome->result->ops_done);
+}
+
+static void print_progress(FILE *out, size_t done, size_t total,
+			   const struct sweep_case *spec,
+			   const struct case_outcome *outcome,
+			   const struct timespec *start)
+{
+	double elapsed = seconds_since(start);
+	double eta = elapsed / (double)done * (double)(total - done);
+	char what[512];
+
+	if (!out)
+		return;
+	describe_case(spec, what, sizeof(what));
+	fprintf(out, "[%zu/%zu] %s: ", done, total, what);
+	print_outcome(out, outcome);
+	fprintf(out, ", elapsed %.0fs, eta %.0fs\n", elapsed, eta);
+	fflush(out);
+}
+
+static enum case_status status_of(int result)
+{
+	switch (result) {
+	case 0: return CASE_ok;
+	case -EINVAL: case -E2BIG: return CASE_refused;
+	case -EINTR: return CASE_interrupted;
+	default: return CASE_failed;
+	}
+}
+
+static void fill_request(const struct sweep_case *spec, uint32_t *alloc_hist,
+			 uint32_t *free_hist, struct kab_case *request)
+{
+	*request = (struct kab_case){
+		.size = sizeof(*request),
+		.abi_version = KAB_ABI_VERSION,
+		.allocator = spec->allocator,
+		.context = spec->context,
+		.pattern = spec->pattern,
+		.gfp = spec->gfp,
+		.size_bytes = spec->size_bytes,
+		.order = spec->order,
+		.batch = spec->batch,
+		.iterations = spec->iterations,
+		.warmup = spec->warmup,
+		.time_limit_ns = spec->time_limit_ns,
+		.alloc.hist = (uintptr_t)alloc_hist,
+		.free.hist = (uintptr_t)free_hist,
+	};
+	memset(alloc_hist, 0, KAB_HIST_BUCKETS * sizeof(*alloc_hist));
+	memset(free_hist, 0, KAB_HIST_BUCKETS * sizeof(*free_hist));
+}
+
+static int write_outcome(const struct run_context *context, size_t number,
+			 uint64_t repetition, const struct sweep_case *spec,
+			 const struct case_outcome *outcome)
+{
+	char *row = results_case_row(context->labels, number, repetition, spec,
+				     outcome);
+	int result = results_write_line(context->sink, RESULTS_CASES_CSV, row);
+
+	free(row);
+	if (result == 0 && outcome->status == CASE_ok)
+		result = results_write_histogram(context->sink, number,
+						 repetition, "alloc",
+						 outcome->alloc_hist);
+	if (result == 0 && outcome->status == CASE_ok)
+		result = results_write_histogram(context->sink, number,
+						 repetition, "free",
+						 outcome->free_hist);
+	if (result == 0)
+		result = results_sync(context->sink);
+	return result;
+}
+
+static size_t count_runs(const struct sweep_cases *cases)
+{
+	size_t runs = 0;
+
+	for (size_t i = 0; i < cases->count; i++)
+		runs += cases->item[i].repetitions;
+	return runs;
+}
+
+static void tally(struct run_totals *totals, enum case_status status)
+{
+	switch (status) {
+	case CASE_ok: totals->ok++; break;
+	case CASE_refused: totals->refused++; break;
+	case CASE_interrupted: totals->interrupted = true; break;
+	default: totals->failed++; break;
+	}
+}
+
+void run_cases(const struct run_context *context,
+	       const struct sweep_cases *cases, struct run_totals *totals)
+{
+	uint32_t *alloc_hist = xcalloc(KAB_HIST_BUCKETS, sizeof(*alloc_hist));
+	uint32_t *free_hist = xcalloc(KAB_HIST_BUCKETS, sizeof(*free_hist));
+	size_t total = count_runs(cases), done = 0;
+	struct kab_case request;
+	struct case_outcome outcome = {
+		.result = &request, .alloc_hist = alloc_hist,
+		.free_hist = free_hist,
+	};
+	struct timespec start;
+
+	*totals = (struct run_totals){ 0 };
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (size_t i = 0; i < cases->count; i++) {
+		const struct sweep_case *spec = &cases->item[i];
+
+		for (uint64_t rep = 1; rep <= spec->repetitions; rep++) {
+			int result;
+
+			if (run_stop_signal || totals->interrupted ||
+			    totals->write_failed)
+				goto out;
+			fill_request(spec, alloc_hist, free_hist, &request);
+			result = context->run_case(context->device, &request);
+			outcome.status = status_of(result);
+			outcome.error = -result;
+			tally(totals, outcome.status);
+			if (write_outcome(context, i + 1, rep, spec, &outcome) < 0)
+				totals->write_failed = true;
+			print_progress(context->progress, ++done, total, spec,
+				       &outcome, &start);
+		}
+	}
+out:
+	totals->interrupted |= run_stop_signal != 0;
+	free(alloc_hist);
+	free(free_hist);
+}
+
+static void on_stop_signal(int signo)
+{
+	run_stop_signal = signo;
+}
+
+/* Without SA_RESTART, so that the ioctl in flight returns EINTR. */
+static void catch_stop_signals(void)
+{
+	struct sigaction action = { .sa_handler = on_stop_signal };
+
+	sigemptyset(&action.sa_mask);
+	sigaction(SIGINT, &action, NULL);
+	sigaction(SIGTERM, &action, NULL);
+}
+
+static int device_run_case_fn(void *device, struct kab_case *request)
+{
+	return device_run_case(*(int *)device, request);
+}
+
+struct run_options {
+	const char *sweep_path;
+	const char *out_dir;
+	const char *stream_path;
+	const char *device_path;
+	struct run_labels labels;
+};
+
+static int parse_run_options(int argc, char **argv, struct run_options *options)
+{
+	static const struct option long_options[] = {
+		{ "sweep", required_argument, NULL, 's' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "stream", required_argument, NULL, 't' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "frag-level", required_argument, NULL, 'f' },
+		{ "device", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int option;
+
+	optind = 0;
+	*options = (struct run_options){
+		.device_path = KAB_DEVICE_PATH,
+		.labels = { .config = "default", .mode = "host",
+			    .frag_level = "none" },
+	};
+	while ((option = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
+		switch (option) {
+		case 's': options->sweep_path = optarg; break;
+		case 'o': options->out_dir = optarg; break;
+		case 't': options->stream_path = optarg; break;
+		case 'm': options->labels.mode = optarg; break;
+		case 'c': options->labels.config = optarg; break;
+		case 'f': options->labels.frag_level = optarg; break;
+		case 'd': options->device_path = optarg; break;
+		case 'h': return cli_help(run_usage);
+		default: return cli_usage_error(run_usage, NULL);
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error(run_usage, "unexpected argument");
+	if (!options->sweep_path)
+		return cli_usage_error(run_usage, "--sweep is required");
+	if (!options->out_dir && !options->stream_path)
+		return cli_usage_error(run_usage, "give --out, --stream or both");
+	if (kab_name_index(run_modes, ARRAY_SIZE(run_modes),
+			   options->labels.mode) < 0)
+		return cli_usage_error(run_usage, "unknown --mode");
+	return CLI_CONTINUE;
+}
+
+static int open_device(const char *path, struct kab_info *info)
+{
+	int fd = device_open(path);
+	int result;
+
+	if (fd < 0) {
+		fprintf(stderr, "kallocbench: cannot open %s: %m "
+			"(is the module loaded?)\n", path);
+		return -1;
+	}
+	result = device_info(fd, info);
+	if (result == 0 && info->abi_version != KAB_ABI_VERSION)
+		result = -EPROTO;
+	if (result < 0) {
+		fprintf(stderr, "kallocbench: %s: INFO failed: %s "
+			"(module ABI %u, runner ABI %u)\n", path,
+			strerror(-result), info->abi_version, KAB_ABI_VERSION);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int start_results(struct results_sink *sink,
+			 const struct run_options *options,
+			 const struct guest_facts *facts,
+			 const struct kab_info *info)
+{
+	json_t *guest = guest_json_build(facts, info, &options->labels,
+					 options->sweep_path, runner_version);
+	int result;
+
+	if (results_open(sink, options->out_dir, options->stream_path) < 0) {
+		json_decref(guest);
+		return -1;
+	}
+	result = guest ? results_write_guest(sink, guest) : -1;
+	json_decref(guest);
+	if (result == 0)
+		result = results_write_line(sink, RESULTS_CASES_CSV,
+					    results_cases_header());
+	if (result == 0)
+		result = results_write_line(sink, RESULTS_HISTOGRAMS_CSV,
+					    HISTOGRAMS_COLUMNS);
+	if (result == 0)
+		result = results_sync(sink);
+	if (result < 0) {
+		fprintf(stderr, "kallocbench: cannot write results: %m\n");
+		results_close(sink);
+	}
+	return result;
+}
+
+static int exit_status(const struct run_totals *totals)
+{
+	if (totals->interrupted)
+		return 128 + (run_stop_signal ? run_stop_signal : SIGINT);
+	return totals->failed || totals->write_failed ? 1 : 0;
+}
+
+static int run_with_device(int fd, const struct run_options *options,
+			   const struct kab_info *info,
+			   const struct sweep_cases *cases)
+{
+	struct guest_facts facts;
+	struct results_sink sink;
+	struct run_labels labels = options->labels;
+	struct run_context context = {
+		.sink = &sink, .labels = &labels,
+		.run_case = device_run_case_fn, .device = &fd,
+		.progress = stderr,
+	};
+	struct run_totals totals;
+
+	guest_facts_read(&facts);
+	labels.kernel = facts.uts.release;
+	if (start_results(&sink, options, &facts, info) < 0) {
+		guest_facts_free(&facts);
+		return 1;
+	}
+	catch_stop_signals();
+	run_cases(&context, cases, &totals);
+	results_close(&sink);
+	guest_facts_free(&facts);
+	fprintf(stderr, "kallocbench: %zu ran, %zu refused, %zu failed%s%s\n",
+		totals.ok, totals.refused, totals.failed,
+		totals.interrupted ? ", interrupted" : "",
+		totals.write_failed ? ", writing results failed" : "");
+	return exit_status(&totals);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_options options;
+	struct sweep_cases cases = { 0 };
+	struct sweep_error err;
+	struct sweep sweep;
+	struct kab_info info;
+	int status = parse_run_options(argc, argv, &options);
+	int fd;
+
+	if (status != CLI_CONTINUE)
+		return status;
+	if (sweep_parse_file(options.sweep_path, &sweep, &err) < 0) {
+		status = cli_sweep_error(&sweep, &err);
+		sweep_free(&sweep);
+		return status;
+	}
+	fd = open_device(options.device_path, &info);
+	if (fd < 0)
+		status = 1;
+	else if (sweep_expand(&sweep, &info, &cases, &err) < 0)
+		status = cli_sweep_error(&sweep, &err);
+	else
+		status = run_with_device(fd, &options, &info, &cases);
+	if (fd >= 0)
+		close(fd);
+	sweep_cases_free(&cases);
+	sweep_free(&sweep);
+	return status;
+}

@@ -1,0 +1,41 @@
+/* `kallocbench run`: every case of a sweep through the module. */
+#ifndef KAB_RUN_H
+#define KAB_RUN_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "results.h"
+#include "sweep.h"
+
+/* Set by SIGINT/SIGTERM: the run stops after writing the case in flight. */
+extern volatile sig_atomic_t run_stop_signal;
+
+/* Runs one request; 0 or -errno, like device_run_case(). */
+typedef int (*run_case_fn)(void *device, struct kab_case *request);
+
+struct run_context {
+	struct results_sink *sink;
+	const struct run_labels *labels;
+	run_case_fn run_case;
+	void *device;
+	/* where progress lines go; NULL for none */
+	FILE *progress;
+};
+
+struct run_totals {
+	size_t ok;
+	size_t refused;
+	size_t failed;
+	bool interrupted;
+	bool write_failed;
+};
+
+/* Runs each repetition of each case, writing results as each finishes. */
+void run_cases(const struct run_context *context,
+	       const struct sweep_cases *cases, struct run_totals *totals);
+
+int cmd_run(int argc, char **argv);
+
+#endif

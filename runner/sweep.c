@@ -1,0 +1,733 @@
+#include "sweep.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+
+#include "names.h"
+#include "util.h"
+
+#define KEY_NAME(key, ...) #key,
+#define KEY_WHERE(key, where) where,
+
+static const char *const key_names[SWEEP_NR_KEYS] = {
+	SWEEP_KEY_LIST(KEY_NAME)
+};
+static const unsigned key_where[SWEEP_NR_KEYS] = {
+	SWEEP_KEY_LIST(KEY_WHERE)
+};
+
+static const uint64_t builtin_defaults[SWEEP_NR_KEYS] = {
+	[SWEEP_KEY_iterations] = SWEEP_DEFAULT_ITERATIONS,
+	[SWEEP_KEY_warmup] = SWEEP_DEFAULT_WARMUP,
+	[SWEEP_KEY_time_limit_ms] = SWEEP_DEFAULT_TIME_LIMIT_MS,
+	[SWEEP_KEY_repetitions] = SWEEP_DEFAULT_REPETITIONS,
+	[SWEEP_KEY_batch] = SWEEP_DEFAULT_BATCH,
+};
+
+struct number_limits {
+	uint64_t min;
+	uint64_t max;
+};
+
+/* time_limit_ms is bounded so that it still fits in nanoseconds. */
+static const struct number_limits number_limits[SWEEP_NR_KEYS] = {
+	[SWEEP_KEY_iterations] = { 1, UINT64_MAX },
+	[SWEEP_KEY_warmup] = { 0, UINT64_MAX },
+	[SWEEP_KEY_time_limit_ms] = { 0, UINT64_MAX / 1000000 },
+	[SWEEP_KEY_repetitions] = { 1, UINT32_MAX },
+	[SWEEP_KEY_batch] = { 0, UINT32_MAX },
+};
+
+const struct sweep_axis sweep_size_axis = {
+	"kmalloc_max", true, true, UINT64_MAX,
+};
+const struct sweep_axis sweep_order_axis = { "max", false, false, UINT32_MAX };
+
+struct name_table {
+	const char *const *names;
+	size_t count;
+	const char *what;
+};
+
+static const struct name_table name_tables[SWEEP_NR_KEYS] = {
+	[SWEEP_KEY_allocators] = { kab_allocator_names, KAB_NR_ALLOCATORS,
+				   "allocator" },
+	[SWEEP_KEY_contexts] = { kab_context_names, KAB_NR_CONTEXTS,
+				 "context" },
+	[SWEEP_KEY_patterns] = { kab_pattern_names, KAB_NR_PATTERNS,
+				 "pattern" },
+};
+
+#define BLANKS " \t\r\n\v\f"
+#define LIST_SEPARATORS BLANKS ","
+/* Characters that join the parts of one list item. */
+#define ITEM_OPERATORS "+-|."
+
+struct parser {
+	FILE *file;
+	struct sweep *sweep;
+	struct sweep_section *current;
+	unsigned line;
+	unsigned lines_done;
+	/* libinih hands an indented line after a key to that key again. */
+	bool continuation;
+	bool have_prev_key;
+	struct sweep_error error;
+};
+
+static bool set_error_va(struct sweep_error *err, unsigned line,
+			 const char *fmt, va_list args)
+{
+	if (err->line)
+		return false;
+	err->line = line;
+	vsnprintf(err->message, sizeof(err->message), fmt, args);
+	return false;
+}
+
+bool sweep_set_error(struct sweep_error *err, unsigned line, const char *fmt,
+		     ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	set_error_va(err, line, fmt, args);
+	va_end(args);
+	return false;
+}
+
+/* Records an error on the line being parsed; returns false for chaining. */
+__attribute__((format(printf, 2, 3)))
+static bool fail(struct parser *p, const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	set_error_va(&p->error, p->line, fmt, args);
+	va_end(args);
+	return false;
+}
+
+enum number_status {
+	NUMBER_OK,
+	NUMBER_BAD,
+	NUMBER_BAD_SUFFIX,
+	NUMBER_OVERFLOW,
+};
+
+static int suffix_shift(char suffix)
+{
+	switch (suffix) {
+	case 'K': case 'k': return 10;
+	case 'M': case 'm': return 20;
+	case 'G': case 'g': return 30;
+	default: return -1;
+	}
+}
+
+static enum number_status parse_number(const char *text, bool suffixes,
+				       uint64_t *value)
+{
+	const char *c = text;
+	uint64_t number = 0;
+	int shift;
+
+	if (!isdigit((unsigned char)*c))
+		return NUMBER_BAD;
+	for (; isdigit((unsigned char)*c); c++) {
+		unsigned digit = (unsigned)(*c - '0');
+
+		if (number > (UINT64_MAX - digit) / 10)
+			return NUMBER_OVERFLOW;
+		number = number * 10 + digit;
+	}
+	if (suffixes && isalpha((unsigned char)*c)) {
+		shift = suffix_shift(*c);
+		if (shift < 0 || c[1] != '\0')
+			return NUMBER_BAD_SUFFIX;
+		if (number > UINT64_MAX >> shift)
+			return NUMBER_OVERFLOW;
+		number <<= shift;
+		c++;
+	}
+	if (*c != '\0')
+		return NUMBER_BAD;
+	*value = number;
+	return NUMBER_OK;
+}
+
+static bool number_failed(struct parser *p, enum number_status status,
+			  const char *text)
+{
+	switch (status) {
+	case NUMBER_BAD_SUFFIX:
+		return fail(p, "bad size suffix in '%s' (K, M or G)", text);
+	case NUMBER_OVERFLOW:
+		return fail(p, "'%s' overflows", text);
+	default:
+		return fail(p, "bad number '%s'", text);
+	}
+}
+
+static bool parse_number_key(struct parser *p, enum sweep_key key,
+			     const char *value, bool continuation)
+{
+	const struct number_limits *limits = &number_limits[key];
+	enum number_status status;
+	uint64_t number;
+
+	if (continuation)
+		return fail(p, "'%s' takes a single number", key_names[key]);
+	status = parse_number(value, false, &number);
+	if (status == NUMBER_OK && number > limits->max)
+		status = NUMBER_OVERFLOW;
+	if (status != NUMBER_OK)
+		return number_failed(p, status, value);
+	if (number < limits->min)
+		return fail(p, "%s must be at least %llu", key_names[key],
+			    (unsigned long long)limits->min);
+	p->current->number[key] = number;
+	return true;
+}
+
+static bool parse_text_key(struct parser *p, enum sweep_key key,
+			   const char *value, bool continuation)
+{
+	char **text = key == SWEEP_KEY_name ? &p->sweep->name :
+					      &p->sweep->description;
+	struct strbuf joined = { 0 };
+
+	if (!continuation) {
+		free(*text);
+		*text = xstrdup(value);
+		return true;
+	}
+	sb_printf(&joined, "%s %s", *text, value);
+	free(*text);
+	*text = sb_steal(&joined);
+	return true;
+}
+
+static struct sweep_u32s *u32_list(struct sweep_section *section,
+				   enum sweep_key key)
+{
+	switch (key) {
+	case SWEEP_KEY_allocators: return &section->allocators;
+	case SWEEP_KEY_contexts: return &section->contexts;
+	case SWEEP_KEY_patterns: return &section->patterns;
+	default: return &section->gfp;
+	}
+}
+
+static void push_u32(struct sweep_u32s *list, uint32_t value)
+{
+	xgrow((void **)&list->value, &list->capacity, list->count + 1,
+	      sizeof(*list->value));
+	list->value[list->count++] = value;
+}
+
+static bool parse_name_token(struct parser *p, enum sweep_key key,
+			     char *token)
+{
+	const struct name_table *table = &name_tables[key];
+	int index = kab_name_index(table->names, table->count, token);
+	char known[256];
+
+	if (index < 0) {
+		kab_names_join(table->names, table->count, known,
+			       sizeof(known));
+		return fail(p, "unknown %s '%s' (known: %s)", table->what,
+			    token, known);
+	}
+	push_u32(u32_list(p->current, key), (uint32_t)index);
+	return true;
+}
+
+static bool add_gfp_flag(struct parser *p, const char *mask_text,
+			 const char *flag, uint32_t *mask)
+{
+	int bit = kab_name_index(kab_gfp_names, KAB_NR_GFP_BITS, flag);
+	char known[256];
+
+	if (!*flag)
+		return fail(p, "empty flag in GFP mask '%s'", mask_text);
+	if (bit < 0) {
+		kab_names_join(kab_gfp_names, KAB_NR_GFP_BITS, known,
+			       sizeof(known));
+		return fail(p, "unknown GFP flag '%s' (known: %s)", flag,
+			    known);
+	}
+	if (*mask & (1U << bit))
+		return fail(p, "GFP flag %s twice in '%s'", flag, mask_text);
+	*mask |= 1U << bit;
+	return true;
+}
+
+static unsigned base_flags(uint32_t mask)
+{
+	unsigned count = 0;
+
+	for (unsigned bit = 0; bit < KAB_NR_GFP_BITS; bit++)
+		count += (mask >> bit & 1U) && kab_gfp_is_base[bit];
+	return count;
+}
+
+static bool parse_gfp_token(struct parser *p, enum sweep_key key,
+			    char *token)
+{
+	char *mask_text = xstrdup(token), *save = NULL;
+	uint32_t mask = 0;
+	bool ok = true;
+
+	/* strtok_r would skip empty flags, which are an error here. */
+	for (char *flag = token; ok && flag; flag = save) {
+		save = strchr(flag, '|');
+		if (save)
+			*save++ = '\0';
+		ok = add_gfp_flag(p, mask_text, flag, &mask);
+	}
+	if (ok && base_flags(mask) == 0)
+		ok = fail(p, "GFP mask '%s' has no base mask "
+			  "(GFP_KERNEL, GFP_NOWAIT or GFP_ATOMIC)", mask_text);
+	if (ok && base_flags(mask) > 1)
+		ok = fail(p, "GFP mask '%s' has more than one base mask",
+			  mask_text);
+	free(mask_text);
+	if (ok)
+		push_u32(u32_list(p->current, key), mask);
+	return ok;
+}
+
+static bool parse_term(struct parser *p, const struct sweep_axis *axis,
+		       const char *text, struct sweep_term *term)
+{
+	size_t symbol_len = strlen(axis->symbol);
+	const char *number = text;
+	enum number_status status;
+
+	*term = (struct sweep_term){ 0 };
+	if (strncmp(text, axis->symbol, symbol_len) == 0 &&
+	    strchr("+-", text[symbol_len])) {
+		term->symbolic = true;
+		if (text[symbol_len] == '\0')
+			return true;
+		term->subtract = text[symbol_len] == '-';
+		number = text + symbol_len + 1;
+	}
+	status = parse_number(number, axis->suffixes, &term->value);
+	if (status == NUMBER_OK && term->value > axis->max)
+		status = NUMBER_OVERFLOW;
+	if (status != NUMBER_OK)
+		return number_failed(p, status, text);
+	return true;
+}
+
+/* <0, 0, >0 as @a is below, at or above @b; both relative to one base. */
+static int compare_terms(const struct sweep_term *a, const struct sweep_term *b)
+{
+	bool a_below = a->subtract && a->value;
+	bool b_below = b->subtract && b->value;
+
+	if (a_below != b_below)
+		return a_below ? -1 : 1;
+	if (a->value == b->value)
+		return 0;
+	return (a->value > b->value) != a_below ? 1 : -1;
+}
+
+static bool check_range(struct parser *p, const struct sweep_axis *axis,
+			const char *text, const struct sweep_item *item)
+{
+	if (item->from.symbolic != item->to.symbolic)
+		return true;
+	if (compare_terms(&item->from, &item->to) > 0)
+		return fail(p, "range '%s' starts above its end", text);
+	if (axis->doubling && !item->from.symbolic && item->from.value == 0)
+		return fail(p, "range '%s' cannot double from 0", text);
+	return true;
+}
+
+static struct sweep_items *item_list(struct sweep_section *section,
+				     enum sweep_key key)
+{
+	return key == SWEEP_KEY_sizes ? &section->sizes : &section->orders;
+}
+
+static bool parse_item_token(struct parser *p, enum sweep_key key,
+			     char *token)
+{
+	const struct sweep_axis *axis = key == SWEEP_KEY_sizes ? &sweep_size_axis :
+							   &sweep_order_axis;
+	struct sweep_items *list = item_list(p->current, key);
+	char *text = xstrdup(token), *dots = strstr(token, "..");
+	struct sweep_item item = { .line = p->line, .range = dots != NULL };
+	bool ok;
+
+	if (dots)
+		*dots = '\0';
+	ok = parse_term(p, axis, token, &item.from);
+	item.to = item.from;
+	if (ok && dots)
+		ok = parse_term(p, axis, dots + 2, &item.to) &&
+		     check_range(p, axis, text, &item);
+	free(text);
+	if (!ok)
+		return false;
+	xgrow((void **)&list->item, &list->capacity, list->count + 1,
+	      sizeof(*list->item));
+	list->item[list->count++] = item;
+	return true;
+}
+
+typedef bool (*token_parser)(struct parser *p, enum sweep_key key,
+			     char *token);
+
+static const token_parser token_parsers[SWEEP_NR_KEYS] = {
+	[SWEEP_KEY_allocators] = parse_name_token,
+	[SWEEP_KEY_contexts] = parse_name_token,
+	[SWEEP_KEY_patterns] = parse_name_token,
+	[SWEEP_KEY_gfp] = parse_gfp_token,
+	[SWEEP_KEY_sizes] = parse_item_token,
+	[SWEEP_KEY_orders] = parse_item_token,
+};
+
+/*
+ * Drops the blanks around operators, so that "GFP_KERNEL | __GFP_ZERO" and
+ * "kmalloc_max + 1" stay one item each.
+ */
+static char *join_operators(const char *value)
+{
+	char *joined = xmalloc(strlen(value) + 1);
+	size_t len = 0;
+
+	for (const char *c = value; *c; c++) {
+		const char *next = c + strspn(c, BLANKS);
+
+		if (next > c && ((len && strchr(ITEM_OPERATORS, joined[len - 1])) ||
+				 (*next && strchr(ITEM_OPERATORS, *next)))) {
+			c = next - 1;
+			continue;
+		}
+		joined[len++] = *c;
+	}
+	joined[len] = '\0';
+	return joined;
+}
+
+static bool parse_list_key(struct parser *p, enum sweep_key key,
+			   const char *value, bool continuation)
+{
+	char *list = join_operators(value), *save = NULL;
+	size_t tokens = 0;
+	bool ok = true;
+
+	for (char *token = strtok_r(list, LIST_SEPARATORS, &save);
+	     ok && token; token = strtok_r(NULL, LIST_SEPARATORS, &save)) {
+		ok = token_parsers[key](p, key, token);
+		tokens++;
+	}
+	free(list);
+	if (ok && tokens == 0 && !continuation)
+		return fail(p, "empty list for '%s'", key_names[key]);
+	return ok;
+}
+
+typedef bool (*key_parser)(struct parser *p, enum sweep_key key,
+			   const char *value, bool continuation);
+
+static const key_parser key_parsers[SWEEP_NR_KEYS] = {
+	[SWEEP_KEY_name] = parse_text_key,
+	[SWEEP_KEY_description] = parse_text_key,
+	[SWEEP_KEY_iterations] = parse_number_key,
+	[SWEEP_KEY_warmup] = parse_number_key,
+	[SWEEP_KEY_time_limit_ms] = parse_number_key,
+	[SWEEP_KEY_repetitions] = parse_number_key,
+	[SWEEP_KEY_batch] = parse_number_key,
+	[SWEEP_KEY_allocators] = parse_list_key,
+	[SWEEP_KEY_sizes] = parse_list_key,
+	[SWEEP_KEY_orders] = parse_list_key,
+	[SWEEP_KEY_gfp] = parse_list_key,
+	[SWEEP_KEY_contexts] = parse_list_key,
+	[SWEEP_KEY_patterns] = parse_list_key,
+};
+
+static bool unknown_key(struct parser *p, const char *key)
+{
+	bool in_header = p->current == &p->sweep->header;
+	unsigned where = in_header ? SWEEP_IN_HEADER : SWEEP_IN_GROUP;
+	const char *known[SWEEP_NR_KEYS];
+	size_t count = 0;
+	char list[256];
+
+	for (unsigned k = 0; k < SWEEP_NR_KEYS; k++)
+		if (key_where[k] & where)
+			known[count++] = key_names[k];
+	kab_names_join(known, count, list, sizeof(list));
+	if (in_header)
+		return fail(p, "unknown key '%s' in [sweep] (known: %s)", key,
+			    list);
+	return fail(p, "unknown key '%s' in group [%s] (known: %s)", key,
+		    p->current->name, list);
+}
+
+static int on_key(void *user, const char *section, const char *key,
+		  const char *value)
+{
+	struct parser *p = user;
+	struct sweep_section *current = p->current;
+	int index;
+
+	(void)section;	/* the reader tracks sections, with their lines */
+	if (p->error.line)
+		return 1;	/* report the first error only */
+	if (!current)
+		return fail(p, "'%s' comes before any [section]", key);
+	index = kab_name_index(key_names, SWEEP_NR_KEYS, key);
+	if (index < 0 || !(key_where[index] &
+			   (current == &p->sweep->header ? SWEEP_IN_HEADER :
+							   SWEEP_IN_GROUP)))
+		return unknown_key(p, key);
+	if (!p->continuation && current->key_line[index])
+		return fail(p, "duplicate key '%s' (first set on line %u)",
+			    key, current->key_line[index]);
+	if (!p->continuation)
+		current->key_line[index] = p->line;
+	p->have_prev_key = true;
+	return key_parsers[index](p, (enum sweep_key)index, value,
+				  p->continuation);
+}
+
+static void start_section(struct parser *p, const char *name, size_t len)
+{
+	struct sweep *sweep = p->sweep;
+	struct sweep_section *section = NULL;
+	char *copy = xstrndup(name, len);
+
+	p->have_prev_key = false;
+	if (strcmp(copy, "sweep") == 0) {
+		if (sweep->header.line)
+			fail(p, "duplicate section [sweep] (first on line %u)",
+			     sweep->header.line);
+		free(sweep->header.name);
+		section = &sweep->header;
+	} else {
+		if (!*copy)
+			fail(p, "empty section name");
+		for (size_t i = 0; i < sweep->groups; i++)
+			if (strcmp(sweep->group[i].name, copy) == 0)
+				fail(p, "duplicate group [%s] (first on line %u)",
+				     copy, sweep->group[i].line);
+		xgrow((void **)&sweep->group, &sweep->capacity,
+		      sweep->groups + 1, sizeof(*sweep->group));
+		section = &sweep->group[sweep->groups++];
+		*section = (struct sweep_section){ 0 };
+	}
+	section->name = copy;
+	section->line = p->line;
+	p->current = section;
+}
+
+/* Sees each line before libinih does, to know line numbers and sections. */
+static void classify_line(struct parser *p, const char *line)
+{
+	const char *text, *end;
+
+	if (p->line == 1 && strncmp(line, "\xEF\xBB\xBF", 3) == 0)
+		line += 3;
+	text = line + strspn(line, BLANKS);
+	p->continuation = false;
+	if (!*text || *text == ';' || *text == '#')
+		return;
+	if (text > line && p->have_prev_key) {
+		p->continuation = true;
+		return;
+	}
+	end = strchr(text, ']');
+	if (*text == '[' && end)
+		start_section(p, text + 1, (size_t)(end - text - 1));
+}
+
+static char *read_line(char *line, int size, void *user)
+{
+	struct parser *p = user;
+	size_t len;
+	int next;
+
+	if (!fgets(line, size, p->file))
+		return NULL;
+	p->line = p->lines_done + 1;
+	len = strlen(line);
+	if (len && line[len - 1] == '\n') {
+		p->lines_done++;
+	} else if ((next = getc(p->file)) != EOF) {
+		ungetc(next, p->file);
+		fail(p, "line longer than %d characters", size - 2);
+	}
+	classify_line(p, line);
+	return line;
+}
+
+uint64_t sweep_setting(const struct sweep *sweep,
+		      const struct sweep_section *group, enum sweep_key key,
+		      unsigned *line)
+{
+	const struct sweep_section *from =
+		group->key_line[key] ? group :
+		sweep->header.key_line[key] ? &sweep->header : NULL;
+
+	if (line)
+		*line = from ? from->key_line[key] : 0;
+	return from ? from->number[key] : builtin_defaults[key];
+}
+
+static bool has_pattern(const struct sweep_section *group,
+			enum kab_pattern pattern)
+{
+	for (size_t i = 0; i < group->patterns.count; i++)
+		if (group->patterns.value[i] == (uint32_t)pattern)
+			return true;
+	return false;
+}
+
+static bool check_batch(const struct sweep *sweep,
+			const struct sweep_section *group,
+			struct sweep_error *err)
+{
+	unsigned line;
+
+	if (!has_pattern(group, KAB_PATTERN_batch) ||
+	    sweep_setting(sweep, group, SWEEP_KEY_batch, &line) > 0)
+		return true;
+	if (line)
+		return sweep_set_error(err, line,
+				       "batch must be at least 1 for the batch pattern (group [%s])",
+				       group->name);
+	return sweep_set_error(err, group->key_line[SWEEP_KEY_patterns],
+			       "the batch pattern needs batch = N, in group [%s] or [sweep]",
+			       group->name);
+}
+
+static bool check_required(const struct sweep_section *group,
+			   struct sweep_error *err)
+{
+	static const enum sweep_key required[] = {
+		SWEEP_KEY_allocators, SWEEP_KEY_gfp, SWEEP_KEY_patterns,
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(required); i++)
+		if (!group->key_line[required[i]])
+			return sweep_set_error(err, group->line,
+					       "group [%s] has no %s", group->name,
+					       key_names[required[i]]);
+	return true;
+}
+
+/* One group measures one axis: sizes or orders, never both. */
+static bool check_axis(const struct sweep_section *group,
+		       struct sweep_error *err)
+{
+	const uint32_t *allocators = group->allocators.value;
+	unsigned sized_by = kab_allocator_sized_by[allocators[0]];
+	bool by_size = sized_by == KAB_BY_SIZE;
+	enum sweep_key wanted = by_size ? SWEEP_KEY_sizes : SWEEP_KEY_orders;
+	enum sweep_key unwanted = by_size ? SWEEP_KEY_orders : SWEEP_KEY_sizes;
+
+	for (size_t i = 1; i < group->allocators.count; i++)
+		if (kab_allocator_sized_by[allocators[i]] != sized_by)
+			return sweep_set_error(err,
+					       group->key_line[SWEEP_KEY_allocators],
+					       "group [%s] mixes size-based and order-based allocators (%s and %s)",
+					       group->name,
+					       kab_allocator_names[allocators[0]],
+					       kab_allocator_names[allocators[i]]);
+	if (group->key_line[unwanted])
+		return sweep_set_error(err, group->key_line[unwanted],
+				       "%s given for %s, which take %s",
+				       key_names[unwanted],
+				       kab_allocator_names[allocators[0]],
+				       key_names[wanted]);
+	if (!group->key_line[wanted])
+		return sweep_set_error(err, group->line, "group [%s] has no %s",
+				       group->name, key_names[wanted]);
+	return true;
+}
+
+static int check_sweep(const struct sweep *sweep, struct sweep_error *err)
+{
+	if (sweep->groups == 0) {
+		sweep_set_error(err, sweep->header.line ? sweep->header.line : 1,
+				"the sweep has no groups to measure");
+		return -1;
+	}
+	for (size_t i = 0; i < sweep->groups; i++) {
+		const struct sweep_section *group = &sweep->group[i];
+
+		if (!check_required(group, err) || !check_axis(group, err) ||
+		    !check_batch(sweep, group, err))
+			return -1;
+	}
+	return 0;
+}
+
+int sweep_parse_stream(FILE *file, const char *path, struct sweep *sweep,
+		       struct sweep_error *err)
+{
+	struct parser p = { .file = file, .sweep = sweep };
+	int ini_line;
+
+	*sweep = (struct sweep){ .path = xstrdup(path) };
+	*err = (struct sweep_error){ 0 };
+	ini_line = ini_parse_stream(read_line, &p, on_key, &p);
+	/* Built with INI_USE_STACK, ini_parse_stream() fails only by line. */
+	if (ini_line > 0 &&
+	    (!p.error.line || (unsigned)ini_line < p.error.line))
+		sweep_set_error(err, (unsigned)ini_line,
+				"malformed line: expected [section], key = value or a comment");
+	else if (p.error.line)
+		*err = p.error;
+	return err->line ? -1 : check_sweep(sweep, err);
+}
+
+int sweep_parse_file(const char *path, struct sweep *sweep,
+		     struct sweep_error *err)
+{
+	FILE *file = fopen(path, "r");
+	int result;
+
+	if (!file) {
+		*sweep = (struct sweep){ .path = xstrdup(path) };
+		*err = (struct sweep_error){ 0 };
+		snprintf(err->message, sizeof(err->message), "cannot open: %m");
+		return -1;
+	}
+	result = sweep_parse_stream(file, path, sweep, err);
+	fclose(file);
+	return result;
+}
+
+static void section_free(struct sweep_section *section)
+{
+	free(section->name);
+	free(section->allocators.value);
+	free(section->gfp.value);
+	free(section->contexts.value);
+	free(section->patterns.value);
+	free(section->sizes.item);
+	free(section->orders.item);
+}
+
+void sweep_free(struct sweep *sweep)
+{
+	for (size_t i = 0; i < sweep->groups; i++)
+		section_free(&sweep->group[i]);
+	section_free(&sweep->header);
+	free(sweep->group);
+	free(sweep->path);
+	free(sweep->name);
+	free(sweep->description);
+	*sweep = (struct sweep){ 0 };
+}

@@ -1,0 +1,179 @@
+/*
+ * Sweep files: what to measure. An INI file whose [sweep] section holds
+ * metadata and defaults and whose every other section is a group, the cross
+ * product allocators x sizes-or-orders x gfp masks x contexts x patterns.
+ *
+ * Parsing checks everything that does not depend on the kernel; expansion
+ * resolves the symbols kmalloc_max and max against the module's INFO.
+ */
+#ifndef KAB_SWEEP_H
+#define KAB_SWEEP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <kallocbench.h>
+
+#define SWEEP_IN_HEADER 1U
+#define SWEEP_IN_GROUP 2U
+#define SWEEP_IN_BOTH (SWEEP_IN_HEADER | SWEEP_IN_GROUP)
+
+/* X(key, sections it may appear in) */
+#define SWEEP_KEY_LIST(X)			\
+	X(name, SWEEP_IN_HEADER)		\
+	X(description, SWEEP_IN_HEADER)		\
+	X(iterations, SWEEP_IN_BOTH)		\
+	X(warmup, SWEEP_IN_BOTH)		\
+	X(time_limit_ms, SWEEP_IN_BOTH)		\
+	X(repetitions, SWEEP_IN_BOTH)		\
+	X(batch, SWEEP_IN_BOTH)			\
+	X(allocators, SWEEP_IN_GROUP)		\
+	X(sizes, SWEEP_IN_GROUP)		\
+	X(orders, SWEEP_IN_GROUP)		\
+	X(gfp, SWEEP_IN_GROUP)			\
+	X(contexts, SWEEP_IN_GROUP)		\
+	X(patterns, SWEEP_IN_GROUP)
+
+#define SWEEP_KEY_ENUM(key, ...) SWEEP_KEY_##key,
+enum sweep_key {
+	SWEEP_KEY_LIST(SWEEP_KEY_ENUM)
+	SWEEP_NR_KEYS
+};
+
+/* Values a group gets when neither it nor [sweep] sets them. */
+#define SWEEP_DEFAULT_ITERATIONS	1000
+#define SWEEP_DEFAULT_WARMUP		100
+#define SWEEP_DEFAULT_TIME_LIMIT_MS	0
+#define SWEEP_DEFAULT_REPETITIONS	1
+#define SWEEP_DEFAULT_BATCH		0
+/* Contexts of a group without a contexts key. */
+#define SWEEP_DEFAULT_CONTEXT		KAB_CONTEXT_process
+
+/* How sizes and orders are written and expanded. */
+struct sweep_axis {
+	/* the kernel-dependent value a term may be relative to */
+	const char *symbol;
+	bool suffixes;
+	/* ranges double (sizes) or step by one (orders) */
+	bool doubling;
+	uint64_t max;
+};
+
+extern const struct sweep_axis sweep_size_axis;
+extern const struct sweep_axis sweep_order_axis;
+
+/* A size or order as written: a number, or the kernel's symbol +/- value. */
+struct sweep_term {
+	bool symbolic;
+	bool subtract;
+	uint64_t value;
+};
+
+/* One list entry: a term or a range of terms, and the line it came from. */
+struct sweep_item {
+	struct sweep_term from;
+	struct sweep_term to;
+	bool range;
+	unsigned line;
+};
+
+struct sweep_items {
+	struct sweep_item *item;
+	size_t count;
+	size_t capacity;
+};
+
+struct sweep_u32s {
+	uint32_t *value;
+	size_t count;
+	size_t capacity;
+};
+
+struct sweep_section {
+	char *name;
+	unsigned line;
+	/* Line each key was set on; 0 when the section does not set it. */
+	unsigned key_line[SWEEP_NR_KEYS];
+	/* Values of the numeric keys. */
+	uint64_t number[SWEEP_NR_KEYS];
+	struct sweep_u32s allocators;
+	struct sweep_u32s gfp;
+	struct sweep_u32s contexts;
+	struct sweep_u32s patterns;
+	struct sweep_items sizes;
+	struct sweep_items orders;
+};
+
+struct sweep {
+	char *path;
+	char *name;
+	char *description;
+	/* The [sweep] section; line 0 when the file has none. */
+	struct sweep_section header;
+	struct sweep_section *group;
+	size_t groups;
+	size_t capacity;
+};
+
+struct sweep_error {
+	unsigned line;
+	char message[512];
+};
+
+/* One case to run, everything resolved. */
+struct sweep_case {
+	size_t group;
+	enum kab_allocator allocator;
+	enum kab_context context;
+	enum kab_pattern pattern;
+	uint32_t gfp;
+	uint64_t size_bytes;
+	uint32_t order;
+	uint32_t batch;
+	uint64_t iterations;
+	uint64_t warmup;
+	uint64_t time_limit_ns;
+	uint64_t repetitions;
+};
+
+struct sweep_cases {
+	struct sweep_case *item;
+	size_t count;
+	size_t capacity;
+};
+
+/* 0, or -1 with @err set; @path names the file in @sweep and messages. */
+int sweep_parse_file(const char *path, struct sweep *sweep,
+		     struct sweep_error *err);
+int sweep_parse_stream(FILE *file, const char *path, struct sweep *sweep,
+		       struct sweep_error *err);
+void sweep_free(struct sweep *sweep);
+
+/*
+ * The value of numeric @key for @group: its own, else [sweep]'s, else the
+ * built-in default. *@line (if given) is where it was set, or 0.
+ */
+uint64_t sweep_setting(const struct sweep *sweep,
+		       const struct sweep_section *group, enum sweep_key key,
+		       unsigned *line);
+/* Records the first error only; returns false for chaining. */
+bool sweep_set_error(struct sweep_error *err, unsigned line, const char *fmt,
+		     ...) __attribute__((format(printf, 3, 4)));
+
+/*
+ * Expands @sweep into @cases against @info. Returns 0, or -1 with @err set
+ * when a symbolic size or order resolves to nothing sensible.
+ */
+int sweep_expand(const struct sweep *sweep, const struct kab_info *info,
+		 struct sweep_cases *cases, struct sweep_error *err);
+/*
+ * Number of cases without a kernel to resolve against: every size or order
+ * that depends on the kernel (a symbol, or a range ending at one) counts as
+ * one value; *@kernel_dependent says how many such list entries there are.
+ */
+size_t sweep_count_cases(const struct sweep *sweep, size_t *kernel_dependent);
+void sweep_cases_free(struct sweep_cases *cases);
+
+#endif

@@ -1,0 +1,104 @@
+/* `check` and the shared command-line behaviour. */
+#include "testutil.h"
+
+#include "cli.h"
+
+static int check_text(const char *dir, const char *sweep_text, char **out,
+		      char **err)
+{
+	struct strbuf path = { 0 };
+	struct captured out_capture, err_capture;
+	int status;
+
+	sb_printf(&path, "%s/s.conf", dir);
+	assert_int_equal(write_file(path.text, sweep_text, strlen(sweep_text)), 0);
+	out_capture = capture_fd(STDOUT_FILENO, dir);
+	err_capture = capture_fd(STDERR_FILENO, dir);
+	status = run_command(cmd_check, ARGV("check", path.text));
+	*out = release_fd(STDOUT_FILENO, &out_capture);
+	*err = release_fd(STDERR_FILENO, &err_capture);
+	sb_free(&path);
+	return status;
+}
+
+static void test_check_counts(void **state)
+{
+	char *dir = make_temp_dir(), *out, *err;
+	struct strbuf expected = { 0 };
+
+	(void)state;
+	assert_int_equal(check_text(dir, "[g]\nallocators = kmalloc vmalloc\n"
+				    "sizes = 8..64 kmalloc_max\n"
+				    "gfp = GFP_KERNEL\npatterns = pair\n",
+				    &out, &err), 0);
+	sb_printf(&expected, "%s/s.conf: 10 cases in 1 groups (1 kernel-dependent "
+		  "size or order entries counted as one value each)\n", dir);
+	assert_string_equal(out, expected.text);
+	assert_string_equal(err, "");
+	free(out);
+	free(err);
+	sb_free(&expected);
+	remove_tree(dir);
+}
+
+static void test_check_reports_file_and_line(void **state)
+{
+	char *dir = make_temp_dir(), *out, *err;
+	struct strbuf expected = { 0 };
+
+	(void)state;
+	assert_int_equal(check_text(dir, "[g]\nallocators = kmalloc\n"
+				    "gfp = GFP_KERNEL|GFP_ATOMIC\n", &out, &err),
+			 CLI_USAGE);
+	sb_printf(&expected, "%s/s.conf:3: GFP mask 'GFP_KERNEL|GFP_ATOMIC' "
+		  "has more than one base mask\n", dir);
+	assert_string_equal(err, expected.text);
+	assert_string_equal(out, "");
+	free(out);
+	free(err);
+	sb_free(&expected);
+	remove_tree(dir);
+}
+
+static void test_usage_errors(void **state)
+{
+	char *dir = make_temp_dir();
+	struct captured err_capture = capture_fd(STDERR_FILENO, dir);
+	int status[] = {
+		run_command(cmd_check, ARGV("check")),
+		run_command(cmd_check, ARGV("check", "a", "b")),
+		run_command(cmd_check, ARGV("check", "--bogus", "a")),
+		run_command(cmd_summary, ARGV("summary", "--bogus")),
+		run_command(cmd_summary, ARGV("summary")),
+		run_command(cmd_info, ARGV("info", "--bogus")),
+		run_command(cmd_info, ARGV("info", "extra")),
+	};
+	int no_device = run_command(cmd_info, ARGV("info", "--device",
+						   "/nonexistent/kallocbench"));
+	int no_results = run_command(cmd_summary, ARGV("summary", dir));
+	/* released before asserting, so that failures are seen */
+	char *err = release_fd(STDERR_FILENO, &err_capture);
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(status); i++)
+		if (status[i] != CLI_USAGE)
+			fail_msg("call %zu exited %d, not %d", i, status[i],
+				 CLI_USAGE);
+	assert_int_equal(no_device, 1);
+	assert_int_equal(no_results, 1);
+	assert_non_null(strstr(err, "usage: kallocbench check SWEEP"));
+	assert_non_null(strstr(err, "cannot open /nonexistent/kallocbench"));
+	free(err);
+	remove_tree(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_check_counts),
+		cmocka_unit_test(test_check_reports_file_and_line),
+		cmocka_unit_test(test_usage_errors),
+	};
+
+	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+}

@@ -1,0 +1,382 @@
+/* cases.csv rows, histograms.csv, guest.json and the output sink. */
+#include "testutil.h"
+
+#include <errno.h>
+
+#include "csv.h"
+#include "hist.h"
+#include "names.h"
+#include "results.h"
+
+static const struct run_labels labels = {
+	.kernel = "6.1.0-test", .config = "default", .mode = "qemu-icount",
+	.frag_level = "none",
+};
+
+struct row_fixture {
+	struct sweep_case spec;
+	struct kab_case result;
+	uint32_t alloc_hist[KAB_HIST_BUCKETS];
+	uint32_t free_hist[KAB_HIST_BUCKETS];
+	struct case_outcome outcome;
+	struct csv_fields header;
+	struct csv_fields row;
+};
+
+/* kmalloc(64) pair: 100 allocs, 10 at 50 ns and 90 at 100 ns; 90 frees. */
+static int setup_row(void **state)
+{
+	struct row_fixture *f = xcalloc(1, sizeof(*f));
+
+	f->spec = (struct sweep_case){
+		.allocator = KAB_ALLOC_kmalloc, .context = KAB_CONTEXT_process,
+		.pattern = KAB_PATTERN_pair,
+		.gfp = 1U << KAB_GFP_BIT_GFP_KERNEL | 1U << KAB_GFP_BIT___GFP_ZERO,
+		.size_bytes = 64, .iterations = 100, .repetitions = 1,
+	};
+	f->result = (struct kab_case){
+		.ops_done = 100, .amortized_ops = 100, .failures = 10,
+		.pair_amortized_ns = 140, .clock_overhead_ns = 20,
+		.alloc = { .amortized_ns = 0, .sum_ns = 9500, .min_ns = 50,
+			   .max_ns = 100 },
+		.free = { .sum_ns = 2700, .min_ns = 30, .max_ns = 30 },
+	};
+	f->alloc_hist[kab_hist_bucket(50)] = 10;
+	f->alloc_hist[kab_hist_bucket(100)] = 90;
+	f->free_hist[kab_hist_bucket(30)] = 90;
+	f->outcome = (struct case_outcome){
+		.status = CASE_ok, .result = &f->result,
+		.alloc_hist = f->alloc_hist, .free_hist = f->free_hist,
+	};
+	assert_true(csv_split(results_cases_header(), &f->header));
+	*state = f;
+	return 0;
+}
+
+static int teardown_row(void **state)
+{
+	struct row_fixture *f = *state;
+
+	csv_fields_free(&f->header);
+	csv_fields_free(&f->row);
+	free(f);
+	return 0;
+}
+
+static void make_row(struct row_fixture *f)
+{
+	char *line = results_case_row(&labels, 3, 2, &f->spec, &f->outcome);
+
+	csv_fields_free(&f->row);
+	assert_true(csv_split(line, &f->row));
+	assert_int_equal(f->row.count, f->header.count);
+	free(line);
+}
+
+static const char *column(const struct row_fixture *f, const char *name)
+{
+	int index = kab_name_index((const char *const *)f->header.field,
+				   f->header.count, name);
+
+	if (index < 0)
+		fail_msg("no column %s", name);
+	return f->row.field[index];
+}
+
+static void test_header_is_the_contract(void **state)
+{
+	(void)state;
+	assert_string_equal(results_cases_header(),
+		"case,repetition,kernel,config,mode,allocator,size_bytes,order,"
+		"gfp,context,frag_level,pattern,batch,iterations,ops_done,failures,"
+		"alloc_ns_mean,alloc_ns_p50,alloc_ns_p90,alloc_ns_p99,alloc_ns_p999,"
+		"alloc_ns_min,alloc_ns_max,free_ns_mean,free_ns_p50,free_ns_p90,"
+		"free_ns_p99,free_ns_p999,free_ns_min,free_ns_max,pair_ns_amortized,"
+		"alloc_ns_amortized,free_ns_amortized,clock_overhead_ns,status,error");
+}
+
+static void test_ok_pair_row(void **state)
+{
+	struct row_fixture *f = *state;
+
+	make_row(f);
+	assert_string_equal(column(f, "case"), "3");
+	assert_string_equal(column(f, "repetition"), "2");
+	assert_string_equal(column(f, "kernel"), "6.1.0-test");
+	assert_string_equal(column(f, "mode"), "qemu-icount");
+	assert_string_equal(column(f, "allocator"), "kmalloc");
+	assert_string_equal(column(f, "size_bytes"), "64");
+	assert_string_equal(column(f, "order"), "");
+	assert_string_equal(column(f, "gfp"), "GFP_KERNEL|__GFP_ZERO");
+	assert_string_equal(column(f, "context"), "process");
+	assert_string_equal(column(f, "frag_level"), "none");
+	assert_string_equal(column(f, "pattern"), "pair");
+	assert_string_equal(column(f, "batch"), "");
+	assert_string_equal(column(f, "iterations"), "100");
+	assert_string_equal(column(f, "ops_done"), "100");
+	assert_string_equal(column(f, "failures"), "10");
+	/* every attempted allocation is a sample; only successful frees are */
+	assert_string_equal(column(f, "alloc_ns_mean"), "95.0");
+	assert_string_equal(column(f, "alloc_ns_p50"), "100.0");
+	assert_string_equal(column(f, "alloc_ns_p90"), "100.0");
+	assert_string_equal(column(f, "alloc_ns_min"), "50");
+	assert_string_equal(column(f, "alloc_ns_max"), "100");
+	assert_string_equal(column(f, "free_ns_mean"), "30.0");
+	assert_string_equal(column(f, "free_ns_p999"), "30.0");
+	assert_string_equal(column(f, "pair_ns_amortized"), "140");
+	assert_string_equal(column(f, "alloc_ns_amortized"), "");
+	assert_string_equal(column(f, "free_ns_amortized"), "");
+	assert_string_equal(column(f, "clock_overhead_ns"), "20");
+	assert_string_equal(column(f, "status"), "ok");
+	assert_string_equal(column(f, "error"), "");
+}
+
+static void test_alloc_percentile_split(void **state)
+{
+	struct row_fixture *f = *state;
+	struct op_figures figures;
+
+	/* 10% at 50 ns: p10 is still 50, p11 is 100 (exact: buckets below 128 ns are 1 ns wide) */
+	op_figures_compute(&f->result.alloc, f->alloc_hist, &figures);
+	assert_int_equal(figures.count, 100);
+	assert_true(hist_percentile(f->alloc_hist, 10) == 50.0);
+	assert_true(hist_percentile(f->alloc_hist, 11) == 100.0);
+}
+
+static void test_batch_and_order_row(void **state)
+{
+	struct row_fixture *f = *state;
+
+	f->spec.allocator = KAB_ALLOC_alloc_pages;
+	f->spec.size_bytes = 0;
+	f->spec.order = 3;
+	f->spec.pattern = KAB_PATTERN_batch;
+	f->spec.batch = 64;
+	f->result.alloc.amortized_ns = 70;
+	f->result.free.amortized_ns = 60;
+	make_row(f);
+	assert_string_equal(column(f, "size_bytes"), "");
+	assert_string_equal(column(f, "order"), "3");
+	assert_string_equal(column(f, "batch"), "64");
+	assert_string_equal(column(f, "alloc_ns_amortized"), "70");
+	assert_string_equal(column(f, "free_ns_amortized"), "60");
+}
+
+static void test_no_samples_leaves_figures_empty(void **state)
+{
+	struct row_fixture *f = *state;
+
+	memset(f->free_hist, 0, sizeof(f->free_hist));
+	f->result.amortized_ops = 0;
+	make_row(f);
+	assert_string_equal(column(f, "alloc_ns_mean"), "95.0");
+	assert_string_equal(column(f, "free_ns_mean"), "");
+	assert_string_equal(column(f, "free_ns_p50"), "");
+	assert_string_equal(column(f, "free_ns_min"), "");
+	assert_string_equal(column(f, "pair_ns_amortized"), "");
+}
+
+static void assert_figures_empty(const struct row_fixture *f)
+{
+	size_t first = (size_t)kab_name_index((const char *const *)f->header.field,
+					      f->header.count, "ops_done");
+	size_t last = (size_t)kab_name_index((const char *const *)f->header.field,
+					     f->header.count, "clock_overhead_ns");
+
+	for (size_t i = first; i <= last; i++)
+		if (*f->row.field[i])
+			fail_msg("%s is '%s', not empty", f->header.field[i],
+				 f->row.field[i]);
+}
+
+static void test_refused_row(void **state)
+{
+	struct row_fixture *f = *state;
+
+	f->outcome.status = CASE_refused;
+	f->outcome.error = E2BIG;
+	snprintf(f->result.reason, sizeof(f->result.reason),
+		 "iterations above max_iterations, \"1000\"\n");
+	make_row(f);
+	assert_figures_empty(f);
+	assert_string_equal(column(f, "size_bytes"), "64");
+	assert_string_equal(column(f, "status"), "refused");
+	assert_string_equal(column(f, "error"),
+			    "E2BIG: iterations above max_iterations, \"1000\" ");
+}
+
+static void test_interrupted_row(void **state)
+{
+	struct row_fixture *f = *state;
+
+	f->outcome.status = CASE_interrupted;
+	f->outcome.error = EINTR;
+	make_row(f);
+	assert_figures_empty(f);
+	assert_string_equal(column(f, "status"), "interrupted");
+	assert_string_equal(column(f, "error"), "EINTR");
+}
+
+static void test_sink_writes_files_and_stream(void **state)
+{
+	char *dir = make_temp_dir(), *out_dir, *text;
+	struct results_sink sink;
+	struct strbuf path = { 0 };
+	uint32_t *hist = xcalloc(KAB_HIST_BUCKETS, sizeof(*hist));
+
+	(void)state;
+	sb_printf(&path, "%s/out/run", dir);
+	out_dir = xstrdup(path.text);
+	sb_reset(&path);
+	sb_printf(&path, "%s/stream", dir);
+	hist[kab_hist_bucket(70)] = 5;
+	hist[kab_hist_bucket(1000)] = 2;
+	assert_int_equal(results_open(&sink, out_dir, path.text), 0);
+	assert_int_equal(results_write_line(&sink, RESULTS_GUEST_JSON, "{}"), 0);
+	assert_int_equal(results_write_line(&sink, RESULTS_CASES_CSV, "a,b"), 0);
+	assert_int_equal(results_write_histogram(&sink, 4, 1, "free", hist), 0);
+	assert_int_equal(results_sync(&sink), 0);
+	results_close(&sink);
+
+	text = read_in_dir(out_dir, "cases.csv");
+	assert_string_equal(text, "a,b\n");
+	free(text);
+	text = read_in_dir(out_dir, "histograms.csv");
+	assert_string_equal(text, "4,1,free,70,1,5\n4,1,free,1000,8,2\n");
+	free(text);
+	text = read_in_dir(dir, "stream");
+	assert_string_equal(text, "guest.json\t{}\ncases.csv\ta,b\n"
+			    "histograms.csv\t4,1,free,70,1,5\n"
+			    "histograms.csv\t4,1,free,1000,8,2\n");
+	free(text);
+	free(hist);
+	free(out_dir);
+	sb_free(&path);
+	remove_tree(dir);
+}
+
+static void test_sink_stream_only(void **state)
+{
+	char *dir = make_temp_dir(), *text;
+	struct results_sink sink;
+	struct strbuf path = { 0 };
+
+	(void)state;
+	sb_printf(&path, "%s/ttyS1", dir);
+	assert_int_equal(results_open(&sink, NULL, path.text), 0);
+	assert_int_equal(results_write_line(&sink, RESULTS_CASES_CSV, "x"), 0);
+	results_close(&sink);
+	text = read_in_dir(dir, "ttyS1");
+	assert_string_equal(text, "cases.csv\tx\n");
+	free(text);
+	assert_null(read_in_dir(dir, "cases.csv"));
+	sb_free(&path);
+	remove_tree(dir);
+}
+
+static void test_sink_open_failure(void **state)
+{
+	char *dir = make_temp_dir(), *err_text;
+	struct captured err = capture_fd(STDERR_FILENO, dir);
+	struct results_sink sink;
+	int result = results_open(&sink, "/proc/kallocbench-no/such", NULL);
+
+	(void)state;
+	err_text = release_fd(STDERR_FILENO, &err);
+	assert_int_equal(result, -1);
+	assert_string_equal(err_text, "kallocbench: cannot create "
+			    "/proc/kallocbench-no/such: No such file or directory\n");
+	free(err_text);
+	remove_tree(dir);
+}
+
+static void test_guest_json(void **state)
+{
+	struct guest_facts facts = { .cmdline = "console=ttyS0 nokaslr",
+				     .clocksource = NULL };
+	struct kab_info info = {
+		.abi_version = KAB_ABI_VERSION, .page_size = 4096,
+		.nr_page_orders = 11, .thread_size = 16384,
+		.kmalloc_max_size = 4 << 20, .totalram_bytes = 1ULL << 30,
+		.clock_overhead_ns = 21, .max_iterations = UINT64_MAX,
+		.clock = "ktime_get_ns",
+	};
+	json_t *guest, *module;
+	char *line;
+
+	(void)state;
+	strcpy(facts.uts.release, "6.1.0-test");
+	strcpy(facts.uts.machine, "x86_64");
+	guest = guest_json_build(&facts, &info, &labels, "configs/sweeps/x.conf",
+				 "v1-test");
+	assert_non_null(guest);
+	assert_string_equal(json_string_value(json_object_get(
+		json_object_get(guest, "kernel"), "release")), "6.1.0-test");
+	assert_string_equal(json_string_value(json_object_get(guest, "cmdline")),
+			    "console=ttyS0 nokaslr");
+	assert_true(json_is_null(json_object_get(guest, "clocksource")));
+	assert_string_equal(json_string_value(json_object_get(guest, "sweep")),
+			    "configs/sweeps/x.conf");
+	assert_string_equal(json_string_value(json_object_get(guest, "mode")),
+			    "qemu-icount");
+	assert_string_equal(json_string_value(json_object_get(
+		json_object_get(guest, "runner"), "version")), "v1-test");
+	module = json_object_get(guest, "module");
+	assert_int_equal(json_integer_value(json_object_get(module, "nr_page_orders")), 11);
+	assert_int_equal(json_integer_value(json_object_get(module, "kmalloc_max_size")),
+			 4 << 20);
+	assert_true(json_is_false(json_object_get(module, "preempt_rt")));
+	assert_string_equal(json_string_value(json_object_get(module, "max_iterations")),
+			    "18446744073709551615");
+	assert_string_equal(json_string_value(json_object_get(module, "clock")),
+			    "ktime_get_ns");
+	line = json_dumps(guest, JSON_COMPACT);
+	assert_null(strchr(line, '\n'));
+	free(line);
+	json_decref(guest);
+}
+
+static void test_json_text_keeps_bad_utf8(void **state)
+{
+	json_t *text = json_text("root=/dev/vda \xff\xfe x");
+
+	(void)state;
+	assert_string_equal(json_string_value(text), "root=/dev/vda ?? x");
+	json_decref(text);
+}
+
+static void test_guest_facts_read(void **state)
+{
+	struct guest_facts facts;
+
+	(void)state;
+	guest_facts_read(&facts);
+	assert_true(facts.uts.release[0] != '\0');
+	assert_non_null(facts.started_utc);
+	if (facts.cmdline)
+		assert_null(strchr(facts.cmdline, '\n'));
+	guest_facts_free(&facts);
+}
+
+#define ROW_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup_row, teardown_row)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_header_is_the_contract),
+		ROW_TEST(test_ok_pair_row),
+		ROW_TEST(test_alloc_percentile_split),
+		ROW_TEST(test_batch_and_order_row),
+		ROW_TEST(test_no_samples_leaves_figures_empty),
+		ROW_TEST(test_refused_row),
+		ROW_TEST(test_interrupted_row),
+		cmocka_unit_test(test_sink_writes_files_and_stream),
+		cmocka_unit_test(test_sink_stream_only),
+		cmocka_unit_test(test_sink_open_failure),
+		cmocka_unit_test(test_guest_json),
+		cmocka_unit_test(test_json_text_keeps_bad_utf8),
+		cmocka_unit_test(test_guest_facts_read),
+	};
+
+	return cmocka_run_group_tests_name("results", tests, NULL, NULL);
+}

@@ -1,0 +1,286 @@
+/* The run loop against a fake device: rows, refusals and interruption. */
+#include "testutil.h"
+
+#include <errno.h>
+#include <signal.h>
+
+#include "cli.h"
+#include "csv.h"
+#include "run.h"
+
+struct fake_device {
+	unsigned calls;
+	unsigned refuse_call;
+	unsigned interrupt_call;
+	unsigned fail_call;
+};
+
+static int fake_run_case(void *device, struct kab_case *request)
+{
+	struct fake_device *fake = device;
+	uint32_t *alloc_hist = (uint32_t *)(uintptr_t)request->alloc.hist;
+	uint32_t *free_hist = (uint32_t *)(uintptr_t)request->free.hist;
+
+	fake->calls++;
+	assert_int_equal(request->size, sizeof(*request));
+	assert_int_equal(request->abi_version, KAB_ABI_VERSION);
+	assert_non_null(alloc_hist);
+	assert_non_null(free_hist);
+	if (fake->calls == fake->refuse_call) {
+		snprintf(request->reason, sizeof(request->reason),
+			 "size above KMALLOC_MAX_SIZE");
+		return -E2BIG;
+	}
+	if (fake->calls == fake->interrupt_call) {
+		run_stop_signal = SIGINT;
+		return -EINTR;
+	}
+	if (fake->calls == fake->fail_call)
+		return -ENOMEM;
+	request->ops_done = request->amortized_ops = request->iterations;
+	request->pair_amortized_ns = 150;
+	request->alloc.sum_ns = 100 * request->iterations;
+	request->free.sum_ns = 50 * request->iterations;
+	alloc_hist[kab_hist_bucket(100)] = (uint32_t)request->iterations;
+	free_hist[kab_hist_bucket(50)] = (uint32_t)request->iterations;
+	return 0;
+}
+
+static const char sweep_text[] =
+	"[sweep]\nrepetitions = 2\niterations = 10\n"
+	"[g]\nallocators = kmalloc\nsizes = 64 4K kmalloc_max+1\n"
+	"gfp = GFP_KERNEL\npatterns = pair\n";
+
+static const struct kab_info info = { .kmalloc_max_size = 4 << 20,
+				      .nr_page_orders = 11 };
+
+static const struct run_labels labels = {
+	.kernel = "6.1.0-test", .config = "default", .mode = "qemu-tcg",
+	.frag_level = "none",
+};
+
+struct run_fixture {
+	char *dir;
+	struct sweep_cases cases;
+	struct results_sink sink;
+	struct fake_device fake;
+	char *progress_text;
+	size_t progress_len;
+	FILE *progress;
+	struct run_totals totals;
+};
+
+static int setup_run(void **state)
+{
+	struct run_fixture *f = xcalloc(1, sizeof(*f));
+	struct sweep_error err;
+	struct sweep sweep;
+
+	assert_int_equal(parse_sweep_text(sweep_text, &sweep, &err), 0);
+	assert_int_equal(sweep_expand(&sweep, &info, &f->cases, &err), 0);
+	sweep_free(&sweep);
+	f->dir = make_temp_dir();
+	assert_int_equal(results_open(&f->sink, f->dir, NULL), 0);
+	f->progress = open_memstream(&f->progress_text, &f->progress_len);
+	run_stop_signal = 0;
+	*state = f;
+	return 0;
+}
+
+static int teardown_run(void **state)
+{
+	struct run_fixture *f = *state;
+
+	results_close(&f->sink);
+	fclose(f->progress);
+	free(f->progress_text);
+	sweep_cases_free(&f->cases);
+	remove_tree(f->dir);
+	free(f);
+	run_stop_signal = 0;
+	return 0;
+}
+
+static void run(struct run_fixture *f)
+{
+	struct run_context context = {
+		.sink = &f->sink, .labels = &labels, .run_case = fake_run_case,
+		.device = &f->fake, .progress = f->progress,
+	};
+
+	run_cases(&context, &f->cases, &f->totals);
+	fflush(f->progress);
+}
+
+/* Field @index of each row of cases.csv, joined with spaces. */
+static char *cases_column(const struct run_fixture *f, size_t index)
+{
+	char *text = read_in_dir(f->dir, "cases.csv"), *save = NULL;
+	struct strbuf joined = { 0 };
+	bool first = true;
+
+	for (char *line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		struct csv_fields fields = { 0 };
+
+		assert_true(csv_split(line, &fields));
+		sb_printf(&joined, "%s%s", first ? "" : " ", fields.field[index]);
+		first = false;
+		csv_fields_free(&fields);
+	}
+	free(text);
+	return sb_steal(&joined);
+}
+
+#define COLUMN_CASE 0
+#define COLUMN_REPETITION 1
+#define COLUMN_STATUS 34
+#define COLUMN_ERROR 35
+
+static void assert_column(const struct run_fixture *f, size_t index,
+			  const char *expected)
+{
+	char *column = cases_column(f, index);
+
+	assert_string_equal(column, expected);
+	free(column);
+}
+
+static void test_every_repetition_of_every_case(void **state)
+{
+	struct run_fixture *f = *state;
+	char *hist;
+
+	f->fake.refuse_call = 5;
+	run(f);
+	assert_int_equal(f->fake.calls, 6);
+	assert_int_equal(f->totals.ok, 5);
+	assert_int_equal(f->totals.refused, 1);
+	assert_false(f->totals.interrupted);
+	assert_column(f, COLUMN_CASE, "1 1 2 2 3 3");
+	assert_column(f, COLUMN_REPETITION, "1 2 1 2 1 2");
+	assert_column(f, COLUMN_STATUS, "ok ok ok ok refused ok");
+	assert_column(f, COLUMN_ERROR, "    E2BIG: size above KMALLOC_MAX_SIZE ");
+	hist = read_in_dir(f->dir, "histograms.csv");
+	/* one alloc and one free bucket per case that ran */
+	assert_int_equal(count_lines(hist), 10);
+	assert_non_null(strstr(hist, "1,2,free,50,1,10\n"));
+	free(hist);
+	assert_non_null(strstr(f->progress_text,
+			       "[1/6] kmalloc 64 GFP_KERNEL pair: alloc p50 100.0 ns"));
+	assert_non_null(strstr(f->progress_text,
+			       "[5/6] kmalloc 4194305 GFP_KERNEL pair: refused "
+			       "(E2BIG: size above KMALLOC_MAX_SIZE)"));
+	assert_non_null(strstr(f->progress_text, "eta"));
+}
+
+static void test_interrupt_stops_after_writing(void **state)
+{
+	struct run_fixture *f = *state;
+
+	f->fake.interrupt_call = 3;
+	run(f);
+	assert_int_equal(f->fake.calls, 3);
+	assert_true(f->totals.interrupted);
+	assert_column(f, COLUMN_STATUS, "ok ok interrupted");
+	assert_column(f, COLUMN_ERROR, "  EINTR");
+}
+
+static void test_signal_between_cases_stops(void **state)
+{
+	struct run_fixture *f = *state;
+
+	run_stop_signal = SIGTERM;
+	run(f);
+	assert_int_equal(f->fake.calls, 0);
+	assert_true(f->totals.interrupted);
+}
+
+static void test_other_errors_are_failures(void **state)
+{
+	struct run_fixture *f = *state;
+
+	f->fake.fail_call = 2;
+	run(f);
+	assert_int_equal(f->fake.calls, 6);
+	assert_int_equal(f->totals.failed, 1);
+	assert_column(f, COLUMN_STATUS, "ok failed ok ok ok ok");
+	assert_column(f, COLUMN_ERROR, " ENOMEM    ");
+}
+
+static void test_usage_errors(void **state)
+{
+	char *dir = make_temp_dir();
+	struct captured out = capture_fd(STDOUT_FILENO, dir);
+	struct captured err = capture_fd(STDERR_FILENO, dir);
+	int status[] = {
+		run_command(cmd_run, ARGV("run", "--bogus")),
+		run_command(cmd_run, ARGV("run", "--sweep", "x")),
+		run_command(cmd_run, ARGV("run", "--out", "y")),
+		run_command(cmd_run, ARGV("run", "--sweep", "x", "--out", "y",
+					  "--mode", "qemu")),
+		run_command(cmd_run, ARGV("run", "--sweep", "x", "--out", "y",
+					  "extra")),
+		run_command(cmd_run, ARGV("run", "--sweep", "/nonexistent.conf",
+					  "--out", "y")),
+	};
+	int no_device = run_command(cmd_run, ARGV(
+		"run", "--sweep", "/dev/null", "--stream", "/dev/null",
+		"--device", "/nonexistent/kallocbench"));
+	int help = run_command(cmd_run, ARGV("run", "--help"));
+	char *out_text = release_fd(STDOUT_FILENO, &out);
+	char *err_text = release_fd(STDERR_FILENO, &err);
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(status); i++)
+		assert_int_equal(status[i], CLI_USAGE);
+	/* /dev/null is a sweep without groups */
+	assert_int_equal(no_device, CLI_USAGE);
+	assert_int_equal(help, 0);
+	assert_non_null(strstr(out_text, "usage: kallocbench run"));
+	assert_non_null(strstr(err_text, "unknown --mode"));
+	assert_non_null(strstr(err_text, "/nonexistent.conf: cannot open"));
+	free(out_text);
+	free(err_text);
+	remove_tree(dir);
+}
+
+static void test_missing_device(void **state)
+{
+	char *dir = make_temp_dir();
+	struct strbuf sweep_path = { 0 };
+	struct captured err;
+	char *err_text;
+	int status;
+
+	(void)state;
+	sb_printf(&sweep_path, "%s/s.conf", dir);
+	assert_int_equal(write_file(sweep_path.text, sweep_text,
+				    strlen(sweep_text)), 0);
+	err = capture_fd(STDERR_FILENO, dir);
+	status = run_command(cmd_run, ARGV("run", "--sweep", sweep_path.text,
+					   "--out", dir, "--device",
+					   "/nonexistent/kallocbench"));
+	err_text = release_fd(STDERR_FILENO, &err);
+	assert_int_equal(status, 1);
+	assert_non_null(strstr(err_text, "cannot open /nonexistent/kallocbench"));
+	free(err_text);
+	sb_free(&sweep_path);
+	remove_tree(dir);
+}
+
+#define RUN_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup_run, teardown_run)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		RUN_TEST(test_every_repetition_of_every_case),
+		RUN_TEST(test_interrupt_stops_after_writing),
+		RUN_TEST(test_signal_between_cases_stops),
+		RUN_TEST(test_other_errors_are_failures),
+		cmocka_unit_test(test_usage_errors),
+		cmocka_unit_test(test_missing_device),
+	};
+
+	return cmocka_run_group_tests_name("run", tests, NULL, NULL);
+}

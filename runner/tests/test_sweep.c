@@ -1,0 +1,464 @@
+/* Sweep parsing, validation and expansion. */
+#include "testutil.h"
+
+#include "names.h"
+
+static const char example[] =
+	"# comment\n"
+	"[sweep]\n"
+	"name = default\n"
+	"description = kmalloc, vmalloc and the page allocator over sizes and orders\n"
+	"iterations = 2000        ; per measured loop\n"
+	"warmup = 100\n"
+	"time_limit_ms = 300\n"
+	"repetitions = 1\n"
+	"\n"
+	"[small objects]\n"
+	"allocators = kmalloc kzalloc\n"
+	"sizes = 8..kmalloc_max           ; doubling from 8 up to KMALLOC_MAX_SIZE\n"
+	"gfp = GFP_KERNEL\n"
+	"patterns = pair batch\n"
+	"batch = 64\n"
+	"\n"
+	"[edges]\n"
+	"allocators = kmalloc\n"
+	"sizes = 64, 4K, kmalloc_max, kmalloc_max+1\n"
+	"gfp = GFP_KERNEL, GFP_KERNEL|__GFP_ZERO   ; a list of masks, each '|'-joined\n"
+	"patterns = pair\n"
+	"iterations = 200\n"
+	"\n"
+	"[pages]\n"
+	"allocators = alloc_pages\n"
+	"orders = 0..max, max+1          ; max = nr_page_orders - 1 from INFO\n"
+	"gfp = GFP_KERNEL\n"
+	"patterns = pair\n";
+
+/* An x86-64 kernel: KMALLOC_MAX_SIZE 4 MiB, orders 0..10. */
+static const struct kab_info x86_64_info = {
+	.size = sizeof(struct kab_info),
+	.abi_version = KAB_ABI_VERSION,
+	.page_size = 4096,
+	.nr_page_orders = 11,
+	.kmalloc_max_size = 4 << 20,
+};
+
+#define GFP(name) (1U << KAB_GFP_BIT_##name)
+
+static void expand_ok(const char *text, struct sweep_cases *cases)
+{
+	struct sweep_error err;
+	struct sweep sweep;
+
+	if (parse_sweep_text(text, &sweep, &err) < 0)
+		fail_msg("line %u: %s", err.line, err.message);
+	if (sweep_expand(&sweep, &x86_64_info, cases, &err) < 0)
+		fail_msg("expand: line %u: %s", err.line, err.message);
+	sweep_free(&sweep);
+}
+
+static void assert_case(const struct sweep_case *one, enum kab_allocator allocator,
+			uint64_t size_bytes, uint32_t order, uint32_t gfp,
+			enum kab_pattern pattern, uint32_t batch,
+			uint64_t iterations)
+{
+	assert_int_equal(one->allocator, allocator);
+	assert_int_equal(one->size_bytes, size_bytes);
+	assert_int_equal(one->order, order);
+	assert_int_equal(one->gfp, gfp);
+	assert_int_equal(one->pattern, pattern);
+	assert_int_equal(one->batch, batch);
+	assert_int_equal(one->iterations, iterations);
+	assert_int_equal(one->context, KAB_CONTEXT_process);
+}
+
+static void test_example_expands(void **state)
+{
+	struct sweep_cases cases;
+	const struct sweep_case *c;
+	size_t i = 0;
+
+	(void)state;
+	expand_ok(example, &cases);
+	/* 2 allocators x 20 sizes x 2 patterns + 4 x 2 masks + 12 orders */
+	assert_int_equal(cases.count, 80 + 8 + 12);
+	c = cases.item;
+	for (enum kab_allocator a = KAB_ALLOC_kmalloc; a <= KAB_ALLOC_kzalloc; a++)
+		for (uint64_t size = 8; size <= 4 << 20; size *= 2) {
+			assert_case(&c[i++], a, size, 0, GFP(GFP_KERNEL),
+				    KAB_PATTERN_pair, 0, 2000);
+			assert_case(&c[i++], a, size, 0, GFP(GFP_KERNEL),
+				    KAB_PATTERN_batch, 64, 2000);
+		}
+	for (int s = 0; s < 4; s++) {
+		static const uint64_t sizes[] = { 64, 4096, 4 << 20,
+						  (4 << 20) + 1 };
+
+		assert_case(&c[i++], KAB_ALLOC_kmalloc, sizes[s], 0,
+			    GFP(GFP_KERNEL), KAB_PATTERN_pair, 0, 200);
+		assert_case(&c[i++], KAB_ALLOC_kmalloc, sizes[s], 0,
+			    GFP(GFP_KERNEL) | GFP(__GFP_ZERO), KAB_PATTERN_pair,
+			    0, 200);
+	}
+	for (uint32_t order = 0; order <= 11; order++)
+		assert_case(&c[i++], KAB_ALLOC_alloc_pages, 0, order,
+			    GFP(GFP_KERNEL), KAB_PATTERN_pair, 0, 2000);
+	assert_int_equal(i, cases.count);
+	assert_int_equal(c[0].warmup, 100);
+	assert_int_equal(c[0].time_limit_ns, 300000000ULL);
+	assert_int_equal(c[0].repetitions, 1);
+	assert_int_equal(c[0].group, 0);
+	assert_int_equal(c[cases.count - 1].group, 2);
+	sweep_cases_free(&cases);
+}
+
+static void test_example_metadata_and_count(void **state)
+{
+	struct sweep_error err;
+	struct sweep sweep;
+	size_t kernel_dependent;
+
+	(void)state;
+	assert_int_equal(parse_sweep_text(example, &sweep, &err), 0);
+	assert_string_equal(sweep.name, "default");
+	assert_string_equal(sweep.description,
+			    "kmalloc, vmalloc and the page allocator over sizes and orders");
+	assert_int_equal(sweep.groups, 3);
+	assert_string_equal(sweep.group[0].name, "small objects");
+	assert_int_equal(sweep.group[0].line, 10);
+	/* 2x1x2 + 4x2 + 2: each kernel-dependent entry is one value */
+	assert_int_equal(sweep_count_cases(&sweep, &kernel_dependent), 14);
+	assert_int_equal(kernel_dependent, 5);
+	sweep_free(&sweep);
+}
+
+static void test_defaults_without_sweep_section(void **state)
+{
+	struct sweep_cases cases;
+
+	(void)state;
+	expand_ok("[g]\nallocators = vmalloc\nsizes = 1M\ngfp = GFP_KERNEL\n"
+		  "patterns = pair\n", &cases);
+	assert_int_equal(cases.count, 1);
+	assert_int_equal(cases.item[0].size_bytes, 1 << 20);
+	assert_int_equal(cases.item[0].iterations, SWEEP_DEFAULT_ITERATIONS);
+	assert_int_equal(cases.item[0].warmup, SWEEP_DEFAULT_WARMUP);
+	assert_int_equal(cases.item[0].time_limit_ns, 0);
+	assert_int_equal(cases.item[0].repetitions, SWEEP_DEFAULT_REPETITIONS);
+	sweep_cases_free(&cases);
+}
+
+static void test_group_overrides_and_inherits(void **state)
+{
+	struct sweep_cases cases;
+
+	(void)state;
+	expand_ok("[sweep]\nbatch = 8\nrepetitions = 3\nwarmup = 5\n"
+		  "[g]\nallocators = kmalloc\nsizes = 64\ngfp = GFP_ATOMIC\n"
+		  "patterns = batch\nwarmup = 7\n", &cases);
+	assert_int_equal(cases.count, 1);
+	assert_int_equal(cases.item[0].batch, 8);
+	assert_int_equal(cases.item[0].repetitions, 3);
+	assert_int_equal(cases.item[0].warmup, 7);
+	sweep_cases_free(&cases);
+}
+
+static void test_sizes_syntax(void **state)
+{
+	static const uint64_t expected[] = {
+		1024, 2 << 20, 1ULL << 30, 3072, (4 << 20) - 1024,
+		(4 << 20) + 1, 100, 200, 400, 0,
+	};
+	struct sweep_cases cases;
+
+	(void)state;
+	/* suffixes either case, blanks around operators, a continued list */
+	expand_ok("[g]\nallocators = kvmalloc\n"
+		  "sizes = 1K 2M, 1g 3k kmalloc_max - 1K,\n"
+		  "  kmalloc_max + 1 100..799 0\n"
+		  "gfp = GFP_KERNEL | __GFP_NOWARN\npatterns = pair\n", &cases);
+	assert_int_equal(cases.count, ARRAY_SIZE(expected));
+	for (size_t i = 0; i < ARRAY_SIZE(expected); i++)
+		assert_int_equal(cases.item[i].size_bytes, expected[i]);
+	assert_int_equal(cases.item[0].gfp, GFP(GFP_KERNEL) | GFP(__GFP_NOWARN));
+	sweep_cases_free(&cases);
+}
+
+static void test_orders_syntax(void **state)
+{
+	static const uint32_t expected[] = { 3, 4, 5, 9, 10, 10, 12 };
+	struct sweep_cases cases;
+
+	(void)state;
+	expand_ok("[g]\nallocators = __get_free_pages alloc_pages\n"
+		  "orders = 3..5 max-1..max, max max+2\ngfp = GFP_NOWAIT\n"
+		  "patterns = pair\n", &cases);
+	assert_int_equal(cases.count, 2 * ARRAY_SIZE(expected));
+	for (size_t i = 0; i < ARRAY_SIZE(expected); i++) {
+		assert_int_equal(cases.item[i].order, expected[i]);
+		assert_int_equal(cases.item[i].allocator,
+				 KAB_ALLOC___get_free_pages);
+		assert_int_equal(cases.item[i].size_bytes, 0);
+	}
+	sweep_cases_free(&cases);
+}
+
+static void test_contexts_and_cross_product_order(void **state)
+{
+	struct sweep_cases cases;
+
+	(void)state;
+	expand_ok("[g]\nallocators = kmalloc vmalloc\nsizes = 8 16\n"
+		  "gfp = GFP_KERNEL GFP_ATOMIC\ncontexts = process\n"
+		  "patterns = pair batch\nbatch = 2\n", &cases);
+	assert_int_equal(cases.count, 16);
+	/* allocator outermost, then size, gfp, context, pattern */
+	assert_case(&cases.item[1], KAB_ALLOC_kmalloc, 8, 0, GFP(GFP_KERNEL),
+		    KAB_PATTERN_batch, 2, SWEEP_DEFAULT_ITERATIONS);
+	assert_case(&cases.item[2], KAB_ALLOC_kmalloc, 8, 0, GFP(GFP_ATOMIC),
+		    KAB_PATTERN_pair, 0, SWEEP_DEFAULT_ITERATIONS);
+	assert_case(&cases.item[4], KAB_ALLOC_kmalloc, 16, 0, GFP(GFP_KERNEL),
+		    KAB_PATTERN_pair, 0, SWEEP_DEFAULT_ITERATIONS);
+	assert_case(&cases.item[8], KAB_ALLOC_vmalloc, 8, 0, GFP(GFP_KERNEL),
+		    KAB_PATTERN_pair, 0, SWEEP_DEFAULT_ITERATIONS);
+	sweep_cases_free(&cases);
+}
+
+static void test_description_continues(void **state)
+{
+	struct sweep_error err;
+	struct sweep sweep;
+
+	(void)state;
+	assert_int_equal(parse_sweep_text("[sweep]\ndescription = one\n  two\n"
+					  "[g]\nallocators = kmalloc\nsizes = 8\n"
+					  "gfp = GFP_KERNEL\npatterns = pair\n",
+					  &sweep, &err), 0);
+	assert_string_equal(sweep.description, "one two");
+	sweep_free(&sweep);
+}
+
+/* A sweep that parses but cannot be resolved against x86_64_info. */
+struct expand_error_case {
+	const char *text;
+	unsigned line;
+	const char *message;
+};
+
+static const struct expand_error_case expand_errors[] = {
+	{ "[g]\nallocators = kmalloc\ngfp = GFP_KERNEL\npatterns = pair\n"
+	  "sizes = 64 kmalloc_max-8M\n", 5, "kmalloc_max-8388608 is out of range" },
+	{ "[g]\nallocators = kmalloc\ngfp = GFP_KERNEL\npatterns = pair\n"
+	  "sizes = 8M..kmalloc_max\n", 5, "starts above its end on this kernel" },
+	{ "[g]\nallocators = alloc_pages\ngfp = GFP_KERNEL\npatterns = pair\n\n"
+	  "orders = max+4294967295\n", 6, "max+4294967295 is out of range" },
+	{ "[g]\nallocators = alloc_pages\ngfp = GFP_KERNEL\npatterns = pair\n"
+	  "orders = 12..max\n", 5, "starts above its end" },
+	{ "[g]\nallocators = kmalloc\ngfp = GFP_KERNEL\npatterns = pair\n"
+	  "sizes = kmalloc_max-4M..8\n", 5, "range from 0 cannot double" },
+};
+
+static void test_expand_errors(void **state)
+{
+	struct sweep_cases cases;
+	struct sweep_error err;
+	struct sweep sweep;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(expand_errors); i++) {
+		const struct expand_error_case *e = &expand_errors[i];
+
+		assert_int_equal(parse_sweep_text(e->text, &sweep, &err), 0);
+		assert_int_equal(sweep_expand(&sweep, &x86_64_info, &cases, &err), -1);
+		assert_int_equal(err.line, e->line);
+		if (!strstr(err.message, e->message))
+			fail_msg("'%s' lacks '%s'", err.message, e->message);
+		sweep_cases_free(&cases);
+		sweep_free(&sweep);
+	}
+}
+
+/* Every parse error: the sweep text, the line reported, part of the text. */
+struct parse_error_case {
+	const char *name;
+	const char *text;
+	unsigned line;
+	const char *message;
+};
+
+#define GROUP_TAIL "gfp = GFP_KERNEL\npatterns = pair\n"
+
+static const struct parse_error_case parse_errors[] = {
+	{ "unknown group key", "[g]\nallocators = kmalloc\nsizez = 64\n",
+	  3, "unknown key 'sizez' in group [g] (known: iterations" },
+	{ "unknown [sweep] key", "[sweep]\nname = x\nallocators = kmalloc\n",
+	  3, "unknown key 'allocators' in [sweep] (known: name description" },
+	{ "group-only metadata", "[g]\nname = x\n", 2,
+	  "unknown key 'name' in group [g]" },
+	{ "key before any section", "iterations = 5\n[g]\n", 1,
+	  "'iterations' comes before any [section]" },
+	{ "unknown allocator", "[g]\nallocators = kmalloc kmallok\n", 2,
+	  "unknown allocator 'kmallok' (known: kmalloc kzalloc" },
+	{ "unknown GFP flag", "[g]\ngfp = GFP_KERNEL|__GFP_ZER0\n", 2,
+	  "unknown GFP flag '__GFP_ZER0' (known: GFP_KERNEL" },
+	{ "no base mask", "[g]\ngfp = GFP_KERNEL, __GFP_ZERO|__GFP_NOWARN\n", 2,
+	  "GFP mask '__GFP_ZERO|__GFP_NOWARN' has no base mask" },
+	{ "two base masks", "[g]\ngfp = GFP_KERNEL|GFP_ATOMIC\n", 2,
+	  "GFP mask 'GFP_KERNEL|GFP_ATOMIC' has more than one base mask" },
+	{ "empty flag", "[g]\ngfp = GFP_KERNEL||__GFP_ZERO\n", 2,
+	  "empty flag in GFP mask" },
+	{ "repeated flag", "[g]\ngfp = GFP_KERNEL|__GFP_ZERO|__GFP_ZERO\n", 2,
+	  "GFP flag __GFP_ZERO twice" },
+	{ "unknown pattern", "[g]\npatterns = pair bunch\n", 2,
+	  "unknown pattern 'bunch' (known: pair batch)" },
+	{ "unknown context", "[g]\ncontexts = softirq\n", 2,
+	  "unknown context 'softirq' (known: process)" },
+	{ "bad size", "[g]\n\nsizes = 64 big\n", 3, "bad number 'big'" },
+	{ "bad size suffix", "[g]\nsizes = 4Q\n", 2,
+	  "bad size suffix in '4Q'" },
+	{ "two suffix letters", "[g]\nsizes = 4KB\n", 2,
+	  "bad size suffix in '4KB'" },
+	{ "bad symbol offset", "[g]\nsizes = kmalloc_max+x\n", 2,
+	  "bad number 'kmalloc_max+x'" },
+	{ "suffix on an order", "[g]\norders = max-1K\n", 2,
+	  "bad number 'max-1K'" },
+	{ "bad number", "[sweep]\niterations = 12abc\n", 2,
+	  "bad number '12abc'" },
+	{ "negative number", "[sweep]\nwarmup = -1\n", 2, "bad number '-1'" },
+	{ "size overflow", "[g]\nsizes = 18446744073709551616\n", 2,
+	  "'18446744073709551616' overflows" },
+	{ "suffix overflow", "[g]\nsizes = 17179869184G\n", 2,
+	  "'17179869184G' overflows" },
+	{ "order overflow", "[g]\norders = 4294967296\n", 2,
+	  "'4294967296' overflows" },
+	{ "iterations overflow", "[g]\niterations = 99999999999999999999\n", 2,
+	  "overflows" },
+	{ "time limit overflow", "[sweep]\ntime_limit_ms = 18446744073710\n", 2,
+	  "'18446744073710' overflows" },
+	{ "batch overflow", "[g]\nbatch = 4294967296\n", 2,
+	  "'4294967296' overflows" },
+	{ "empty list", "[g]\nallocators = kmalloc\nsizes =\n", 3,
+	  "empty list for 'sizes'" },
+	{ "list of separators", "[g]\npatterns = , ,\n", 2,
+	  "empty list for 'patterns'" },
+	{ "range going down", "[g]\nsizes = 64..8\n", 2,
+	  "range '64..8' starts above its end" },
+	{ "symbolic range going down", "[g]\norders = max..max-1\n", 2,
+	  "range 'max..max-1' starts above its end" },
+	{ "doubling from 0", "[g]\nsizes = 0..64\n", 2,
+	  "range '0..64' cannot double from 0" },
+	{ "batch pattern without batch",
+	  "[g]\nallocators = kmalloc\nsizes = 8\ngfp = GFP_KERNEL\n"
+	  "patterns = pair batch\n", 5,
+	  "the batch pattern needs batch = N, in group [g] or [sweep]" },
+	{ "batch 0 in the group",
+	  "[g]\nallocators = kmalloc\nsizes = 8\ngfp = GFP_KERNEL\n"
+	  "patterns = batch\nbatch = 0\n", 6,
+	  "batch must be at least 1 for the batch pattern (group [g])" },
+	{ "batch 0 from [sweep]",
+	  "[sweep]\nbatch = 0\n[g]\nallocators = kmalloc\nsizes = 8\n"
+	  "gfp = GFP_KERNEL\npatterns = batch\n", 2,
+	  "batch must be at least 1" },
+	{ "duplicate key", "[g]\nsizes = 8\nallocators = kmalloc\nsizes = 16\n",
+	  4, "duplicate key 'sizes' (first set on line 2)" },
+	{ "group without allocators", "[g]\nsizes = 8\n" GROUP_TAIL, 1,
+	  "group [g] has no allocators" },
+	{ "group without gfp",
+	  "[sweep]\n[g]\nallocators = kmalloc\nsizes = 8\npatterns = pair\n", 2,
+	  "group [g] has no gfp" },
+	{ "group without patterns",
+	  "[g]\nallocators = kmalloc\nsizes = 8\ngfp = GFP_KERNEL\n", 1,
+	  "group [g] has no patterns" },
+	{ "empty group", "[g]\n[h]\nallocators = kmalloc\n", 1,
+	  "group [g] has no allocators" },
+	{ "group without sizes", "[a]\nallocators = kmalloc\nsizes = 8\n"
+	  GROUP_TAIL "[b]\nallocators = kzalloc\n" GROUP_TAIL, 6,
+	  "group [b] has no sizes" },
+	{ "group without orders", "[g]\nallocators = alloc_pages\n" GROUP_TAIL,
+	  1, "group [g] has no orders" },
+	{ "orders for size-based allocators",
+	  "[g]\nallocators = kmalloc\nsizes = 8\norders = 0\n" GROUP_TAIL, 4,
+	  "orders given for kmalloc, which take sizes" },
+	{ "sizes for order-based allocators",
+	  "[g]\nallocators = alloc_pages\nsizes = 8\norders = 0\n" GROUP_TAIL,
+	  3, "sizes given for alloc_pages, which take orders" },
+	{ "mixed allocator kinds",
+	  "[g]\nallocators = kmalloc alloc_pages\nsizes = 8\n" GROUP_TAIL, 2,
+	  "mixes size-based and order-based allocators (kmalloc and alloc_pages)" },
+	{ "iterations 0", "[sweep]\niterations = 0\n", 2,
+	  "iterations must be at least 1" },
+	{ "repetitions 0", "[g]\nrepetitions = 0\n", 2,
+	  "repetitions must be at least 1" },
+	{ "number continued", "[sweep]\niterations = 5\n  6\n", 3,
+	  "'iterations' takes a single number" },
+	{ "malformed line", "[g]\nallocators = kmalloc\nsizes 8\n", 3,
+	  "malformed line" },
+	{ "unclosed section", "[sweep]\nname = x\n[g\n", 3, "malformed line" },
+	{ "malformed line before a handler error",
+	  "[g]\njunk\nallocators = bogus\n", 2, "malformed line" },
+	{ "duplicate group", "[g]\n" "allocators = kmalloc\n[g]\n", 3,
+	  "duplicate group [g] (first on line 1)" },
+	{ "duplicate [sweep]", "[sweep]\n[g]\n[sweep]\n", 3,
+	  "duplicate section [sweep] (first on line 1)" },
+	{ "empty section name", "[]\n", 1, "empty section name" },
+	{ "no groups", "[sweep]\nname = x\n", 1,
+	  "the sweep has no groups to measure" },
+	{ "line too long",
+	  "[g]\nallocators = kmalloc kmalloc kmalloc kmalloc kmalloc kmalloc "
+	  "kmalloc kmalloc kmalloc kmalloc kmalloc kmalloc kmalloc kmalloc "
+	  "kmalloc kmalloc kmalloc kmalloc kmalloc kmalloc kmalloc kmalloc "
+	  "kmalloc kmalloc\n", 2, "line longer than 198 characters" },
+};
+
+static void test_parse_error(void **state)
+{
+	const struct parse_error_case *e = *state;
+	struct sweep_error err;
+	struct sweep sweep;
+
+	assert_int_equal(parse_sweep_text(e->text, &sweep, &err), -1);
+	if (err.line != e->line || !strstr(err.message, e->message))
+		fail_msg("%s: got line %u '%s', want line %u '%s'", e->name,
+			 err.line, err.message, e->line, e->message);
+	sweep_free(&sweep);
+}
+
+static void test_missing_file(void **state)
+{
+	struct sweep_error err;
+	struct sweep sweep;
+
+	(void)state;
+	assert_int_equal(sweep_parse_file("/nonexistent/x.conf", &sweep, &err), -1);
+	assert_int_equal(err.line, 0);
+	assert_non_null(strstr(err.message, "cannot open"));
+	assert_string_equal(sweep.path, "/nonexistent/x.conf");
+	sweep_free(&sweep);
+}
+
+int main(void)
+{
+	const struct CMUnitTest fixed[] = {
+		cmocka_unit_test(test_example_expands),
+		cmocka_unit_test(test_example_metadata_and_count),
+		cmocka_unit_test(test_defaults_without_sweep_section),
+		cmocka_unit_test(test_group_overrides_and_inherits),
+		cmocka_unit_test(test_sizes_syntax),
+		cmocka_unit_test(test_orders_syntax),
+		cmocka_unit_test(test_contexts_and_cross_product_order),
+		cmocka_unit_test(test_description_continues),
+		cmocka_unit_test(test_expand_errors),
+		cmocka_unit_test(test_missing_file),
+	};
+	struct CMUnitTest tests[ARRAY_SIZE(fixed) + ARRAY_SIZE(parse_errors)];
+	size_t count = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(fixed); i++)
+		tests[count++] = fixed[i];
+	for (size_t i = 0; i < ARRAY_SIZE(parse_errors); i++)
+		tests[count++] = (struct CMUnitTest){
+			.name = parse_errors[i].name,
+			.test_func = test_parse_error,
+			.initial_state = (void *)&parse_errors[i],
+		};
+	return _cmocka_run_group_tests("sweep", tests, count, NULL, NULL);
+}
