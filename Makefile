@@ -15,7 +15,7 @@ BUILD := $(CURDIR)/build
 RUNNER := $(BUILD)/runner/kallocbench
 export KERNEL SWEEP MODE BOOT_WORDS CONFIG RUN_ID TIMEOUT
 
-.PHONY: bench test setup runner module unit-test module-test \
+.PHONY: bench test setup runner module unit-test module-test config-test \
 	integration-test check-sweeps plots reference clean
 
 bench:
@@ -31,13 +31,16 @@ module: setup
 	@scripts/fetch-kernel.sh $(KERNEL)
 	@scripts/build-module.sh $(KERNEL)
 
-test: unit-test module-test integration-test
+test: unit-test module-test config-test integration-test
 
 unit-test: setup
 	@$(MAKE) -s -C runner BUILD=$(BUILD)/runner test
 
 module-test: setup
 	@tests/module-build.sh $(KERNEL)
+
+config-test: runner
+	@tests/config-errors.sh
 
 integration-test: runner
 	@tests/integration.sh

@@ -7,7 +7,11 @@ set datafile columnheaders
 set datafile missing ""
 set grid lc rgb "#dddddd"
 set key outside right top vertical Left reverse noenhanced
-set title noenhanced
+set termoption noenhanced
+# Latencies span nanoseconds to seconds: label them in human units.
+set ytics ("10 ns" 10, "100 ns" 100, "1 µs" 1e3, "10 µs" 1e4, "100 µs" 1e5, \
+	"1 ms" 1e6, "10 ms" 1e7, "100 ms" 1e8, "1 s" 1e9, "10 s" 1e10)
+set mytics 10
 set style line 1 lw 2 pt 7 ps 0.8
 ok(a) = strcol("status") eq "ok" && strcol("allocator") eq a
 # A case whose every allocation failed is measured as a failure, not a cost.

@@ -2,6 +2,7 @@
 # order, log y. Extra input: allocators (the order-based ones present).
 load "plots/common.gp"
 set logscale y 10
+set xrange [-0.5:*]
 set xtics 1
 set xlabel "order (block of 2^order pages)"
 set ylabel "latency (ns)"

@@ -2,8 +2,13 @@
 # request size, log-log, one colour per allocator; crosses mark sizes where
 # every allocation failed. Extra input: op, allocators (space-separated).
 load "plots/common.gp"
-set logscale xy 2
-set format x "%.0b%B"
+set logscale x 2
+set logscale y 10
+set xtics ("1" 1, "8" 8, "64" 64, "512" 512, "4K" 4096, "32K" 32768, \
+	"256K" 262144, "2M" 2097152, "16M" 16777216, "128M" 134217728)
+set label 1 "× : every allocation failed (the cost of failing)" \
+	at graph 0.01, graph -0.11 font ",9"
+set bmargin 6
 set xlabel "request size (bytes)"
 set ylabel sprintf("%s latency (ns)", op)
 set title sprintf("%s latency vs size: mean (solid), p99 (dashed)\n%s", op, heading)
@@ -18,4 +23,4 @@ plot for [i=1:n] datafile using \
 	with linespoints dt 2 lw 1 pt 6 ps 0.6 lc i title word(allocators, i) . " p99", \
      for [i=1:n] datafile using \
 	(failed(word(allocators, i)) ? column("size_bytes") : NaN):(column(mean)) \
-	with points pt 2 ps 2 lw 2 lc i title word(allocators, i) . " failed"
+	with points pt 2 ps 2 lw 2 lc i notitle

@@ -33,6 +33,7 @@ printf '%q ' "$KAB_KERNEL_QEMU" "${qemu_args[@]}" -kernel "$KAB_KERNEL_IMAGE" \
 	-initrd "$initramfs" -append "$cmdline" > "$outdir/qemu-command"
 echo >> "$outdir/qemu-command"
 
+started=$(date +%s)
 timeout -s KILL "$timeout_s" "$KAB_KERNEL_QEMU" "${qemu_args[@]}" \
 	-kernel "$KAB_KERNEL_IMAGE" -initrd "$initramfs" -append "$cmdline" \
 	-serial "file:$console" -serial "file:$stream" >"$outdir/qemu.log" 2>&1 &
@@ -42,8 +43,10 @@ tail -n +1 -s 0.5 -f --pid="$qemu" "$console" 2>/dev/null |
 wait "$qemu" && qemu_rc=0 || qemu_rc=$?
 
 problem=
-if [ "$qemu_rc" -eq 137 ]; then
+if [ "$qemu_rc" -eq 137 ] && [ $(($(date +%s) - started)) -ge "$timeout_s" ]; then
 	problem="the guest did not finish within ${timeout_s} s and was killed"
+elif [ "$qemu_rc" -gt 128 ]; then
+	problem="QEMU was killed by signal $((qemu_rc - 128))"
 elif grep -q 'Kernel panic' "$console"; then
 	problem="the guest kernel panicked"
 elif grep -q 'KAB-FAIL' "$console"; then

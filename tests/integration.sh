@@ -98,6 +98,23 @@ for run in "$first" "$second"; do
 		sh -c "! grep -E 'WARNING:|BUG:|Oops|sleeping function called|scheduling while atomic|Call Trace|soft lockup|rcu_sched detected stall|rcu_preempt detected stall|page allocation failure' '$run/console.log'"
 done
 
+# A guest that dies mid-sweep: kill QEMU once three cases have streamed out.
+# make bench must fail, say so, and keep every finished case.
+run_bench interrupted &
+bench=$!
+stream=$results/interrupted/stream.raw
+for _ in $(seq 1200); do
+	[ "$(grep -c '^cases.csv' "$stream" 2>/dev/null)" -ge 4 ] && break
+	sleep 0.1
+done
+pkill -KILL -f "^qemu-system.*initramfs-interrupted" || true
+wait "$bench" && interrupted_rc=0 || interrupted_rc=$?
+kab_check "a guest killed mid-sweep makes the run fail" test "$interrupted_rc" -ne 0
+kab_check "the failure says what happened and where the console log is" \
+	grep -q "console log: .*interrupted/console.log" "$results/interrupted.log"
+kab_check "every case finished before the kill is in cases.csv" \
+	test "$(grep -c ',ok,' "$results/interrupted/cases.csv")" -ge 3
+
 if [ "$kab_failed" -ne 0 ]; then
 	echo "--- logs of the failing run (tail) ---"
 	tail -n 30 "$results/first.log" "$first/console.log" 2>/dev/null

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Bad input to the scripts meets a clear error: a bad kernel file names its
+# file and line, an unknown kernel or mode lists what is known, a bad sweep
+# stops the run before anything boots.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../scripts/lib.sh"
+. "$here/lib.sh"
+
+scratch=$(mktemp -d)
+kernels=$KAB_ROOT/configs/kernels
+trap 'rm -rf "$scratch" "$kernels/test-bad-line.conf" "$kernels/test-bad-key.conf"' EXIT
+
+# expect_error NAME PATTERN COMMAND...: COMMAND fails and says PATTERN.
+expect_error() {
+	local name=$1 pattern=$2
+	shift 2
+	if "$@" > "$scratch/out" 2>&1; then
+		kab_check "$name" false
+	else
+		kab_check "$name" grep -q -- "$pattern" "$scratch/out" ||
+			cat "$scratch/out"
+	fi
+}
+
+printf 'source = debian\nthis is not a key value line\n' > "$kernels/test-bad-line.conf"
+expect_error "a malformed kernel file line names file:line" \
+	"test-bad-line.conf:2: expected 'key = value'" \
+	"$KAB_ROOT/scripts/fetch-kernel.sh" test-bad-line
+printf '# comment\nsource = debian\nflavour = rt\n' > "$kernels/test-bad-key.conf"
+expect_error "an unknown key in a kernel file names file:line and the known keys" \
+	"test-bad-key.conf:3: unknown key 'flavour'" \
+	"$KAB_ROOT/scripts/fetch-kernel.sh" test-bad-key
+expect_error "an unknown kernel lists the known ones" \
+	"known: .*debian-6.1" "$KAB_ROOT/scripts/fetch-kernel.sh" no-such-kernel
+expect_error "an unknown MODE is refused" \
+	"MODE must be auto, kvm, tcg or icount" "$KAB_ROOT/scripts/accel.sh" fast debian-6.1
+printf '[sweep]\niterations = 10\n\n[g]\nallocators = kmalloc\nsizes = 64\ngfp = GFP_KERNEL|GFP_ATOMIC\npatterns = pair\n' > "$scratch/bad.conf"
+expect_error "a bad sweep stops make bench before anything boots, with file:line" \
+	"bad.conf:7:" env SWEEP="$scratch/bad.conf" MODE=icount "$KAB_ROOT/scripts/bench.sh"
+kab_test_summary config-errors
