@@ -176,11 +176,16 @@ static void kab_batch_per_op(struct kab_run *run)
 static int kab_loop(struct kab_run *run, void (*chunk)(struct kab_run *run),
 		    u64 ops, u64 limit_ns, u64 *done)
 {
-	u32 chunk_ops = KAB_CHUNK_OPS;
+	u32 unit = run->batch ? run->batch : 1;
+	u32 max_chunk_ops = unit * max(1U, KAB_CHUNK_OPS / unit);
+	u32 chunk_ops = unit;
 	u64 start = kab_clock();
 
-	if (run->batch)
-		chunk_ops = run->batch * max(1U, KAB_CHUNK_OPS / run->batch);
+	/*
+	 * Chunks start at one operation (one batch) and double, so that a
+	 * case whose operations take milliseconds overshoots its time limit
+	 * by at most about the time it has already spent.
+	 */
 	for (*done = 0; *done < ops; *done += run->chunk_ops) {
 		run->chunk_ops = min_t(u64, chunk_ops, ops - *done);
 		kab_context_run(run, chunk);
@@ -191,6 +196,7 @@ static int kab_loop(struct kab_run *run, void (*chunk)(struct kab_run *run),
 		if (fatal_signal_pending(current))
 			return -EINTR;
 		cond_resched();
+		chunk_ops = min(chunk_ops * 2, max_chunk_ops);
 	}
 	return 0;
 }

@@ -38,8 +38,23 @@ timeout -s KILL "$timeout_s" "$KAB_KERNEL_QEMU" "${qemu_args[@]}" \
 	-kernel "$KAB_KERNEL_IMAGE" -initrd "$initramfs" -append "$cmdline" \
 	-serial "file:$console" -serial "file:$stream" >"$outdir/qemu.log" 2>&1 &
 qemu=$!
-tail -n +1 -s 0.5 -f --pid="$qemu" "$console" 2>/dev/null |
-	grep --line-buffered -E '^\[[0-9]+/[0-9]+\]|KAB-FAIL|Kernel panic' >&2 &
+show_progress() {
+	# The guest's own clock is virtual under icount: elapsed time and the
+	# estimate shown are the host's.
+	local line i n spent
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		if [[ $line =~ ^\[([0-9]+)/([0-9]+)\] ]]; then
+			i=${BASH_REMATCH[1]} n=${BASH_REMATCH[2]}
+			spent=$(($(date +%s) - started))
+			printf '%s, elapsed %ds, eta %ds\n' "${line%, elapsed *}" \
+				"$spent" $((spent * (n - i) / i)) >&2
+		elif [[ $line == *KAB-FAIL* || $line == *"Kernel panic"* ]]; then
+			printf '%s\n' "$line" >&2
+		fi
+	done
+}
+tail -n +1 -s 0.5 -f --pid="$qemu" "$console" 2>/dev/null | show_progress &
 wait "$qemu" && qemu_rc=0 || qemu_rc=$?
 
 problem=
