@@ -8,7 +8,7 @@
 #include "kallocbench.h"
 
 #define KAB_GFP_ROW(name, is_base) \
-	[KAB_GFP_BIT_##name] = { #name, name, is_base },
+	[KAB_GFP_BIT_##name] = { #name, name },
 
 const struct kab_gfp_desc kab_gfps[KAB_NR_GFP_BITS] = {
 	KAB_GFP_LIST(KAB_GFP_ROW)

@@ -30,12 +30,10 @@
  * struct kab_gfp_desc - one entry of KAB_GFP_LIST
  * @name: the kernel's name of the flag
  * @mask: its value
- * @is_base: a base mask (GFP_KERNEL ...) rather than a modifier
  */
 struct kab_gfp_desc {
 	const char *name;
 	gfp_t mask;
-	bool is_base;
 };
 
 extern const struct kab_gfp_desc kab_gfps[KAB_NR_GFP_BITS];
@@ -72,7 +70,7 @@ struct kab_lat {
  * @pair_ns: pair pattern, amortized loop: time of all alloc+free pairs
  * @alloc_ns: batch pattern, amortized loop: time of all allocations
  * @free_ns: batch pattern, amortized loop: time of all frees
- * @frees: batch pattern, amortized loop: number of frees
+ * @amortized_failures: amortized loop: allocations that returned NULL
  * @alloc_lat: per-operation loop, allocations
  * @free_lat: per-operation loop, frees
  */
@@ -90,7 +88,7 @@ struct kab_run {
 	u64 pair_ns;
 	u64 alloc_ns;
 	u64 free_ns;
-	u64 frees;
+	u64 amortized_failures;
 	struct kab_lat alloc_lat;
 	struct kab_lat free_lat;
 };
@@ -129,12 +127,10 @@ void kab_allocator_teardown(struct kab_run *run);
 /**
  * struct kab_context_desc - one entry of KAB_CONTEXT_LIST
  * @name: as in the list
- * @atomic: the context must not sleep
  * @run: calls @chunk on @run in the context and returns once it is done
  */
 struct kab_context_desc {
 	const char *name;
-	bool atomic;
 	void (*run)(void (*chunk)(struct kab_run *run), struct kab_run *run);
 };
 

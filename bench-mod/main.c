@@ -32,23 +32,29 @@ struct kab_header {
 	__u32 abi_version;
 };
 
-static int kab_header_ok(const struct kab_header *h, size_t size)
+static bool kab_header_ok(const struct kab_header *h, size_t size)
 {
 	return h->size == size && h->abi_version == KAB_ABI_VERSION;
 }
 
 /*
  * Copies a request whose size and version match this module's; anything
- * else, including a header that changes while it is copied, is -EINVAL.
+ * else, including a header that changes while it is copied, is -EINVAL, and
+ * the caller learns this module's version through its header.
  */
-static int kab_copy_request(void *dst, const void __user *src, size_t size)
+static int kab_copy_request(void *dst, void __user *src, size_t size)
 {
+	struct kab_header __user *user_header = src;
 	struct kab_header h;
 
 	if (copy_from_user(&h, src, sizeof(h)))
 		return -EFAULT;
-	if (!kab_header_ok(&h, size))
+	if (!kab_header_ok(&h, size)) {
+		/* The header never changes shape: tell the caller our version. */
+		if (put_user(KAB_ABI_VERSION, &user_header->abi_version))
+			return -EFAULT;
 		return -EINVAL;
+	}
 	if (copy_from_user(dst, src, size))
 		return -EFAULT;
 	return kab_header_ok(dst, size) ? 0 : -EINVAL;
@@ -57,6 +63,16 @@ static int kab_copy_request(void *dst, const void __user *src, size_t size)
 static u64 kab_totalram_bytes(void)
 {
 	return (u64)totalram_pages() << PAGE_SHIFT;
+}
+
+/*
+ * The most one case may hold at once: half of what the kernel could hand
+ * out without swapping, so that a valid request never wakes the OOM killer.
+ */
+static u64 kab_memory_limit(void)
+{
+	return min_t(u64, ((u64)si_mem_available() << PAGE_SHIFT) / 2,
+		     SIZE_MAX);
 }
 
 static long kab_ioctl_info(void __user *uarg)
@@ -99,8 +115,7 @@ static const char *kab_gfp_name(unsigned long bits)
 }
 
 static int kab_validate_gfp(struct kab_case *c,
-			    const struct kab_allocator_desc *a,
-			    const struct kab_context_desc *ctx)
+			    const struct kab_allocator_desc *a)
 {
 	u32 bases = c->gfp & KAB_GFP_BASES;
 	u32 refused;
@@ -128,21 +143,13 @@ static int kab_validate_gfp(struct kab_case *c,
 		return kab_refuse(c, -EINVAL,
 				  "%s may sleep and needs GFP_KERNEL, not %s",
 				  a->name, kab_gfp_name(bases));
-	if (ctx->atomic && a->may_sleep)
-		return kab_refuse(c, -EINVAL,
-				  "%s may sleep, context %s is atomic",
-				  a->name, ctx->name);
-	if (ctx->atomic && gfpflags_allow_blocking(kab_gfp_mask(c->gfp)))
-		return kab_refuse(c, -EINVAL,
-				  "%s may sleep, context %s is atomic",
-				  kab_gfp_name(bases), ctx->name);
 	return 0;
 }
 
 static int kab_validate_size(struct kab_case *c,
 			     const struct kab_allocator_desc *a, u64 *bytes)
 {
-	u64 limit = min_t(u64, kab_totalram_bytes() / 2, SIZE_MAX);
+	u64 limit = kab_memory_limit();
 
 	if (a->sized_by == KAB_BY_ORDER) {
 		if (c->size_bytes)
@@ -170,7 +177,7 @@ static int kab_validate_size(struct kab_case *c,
 				  a->name, a->max_size);
 	if (c->size_bytes > limit)
 		return kab_refuse(c, -E2BIG,
-				  "size_bytes %llu exceeds RAM/2, %llu",
+				  "size_bytes %llu exceeds half the available memory, %llu",
 				  c->size_bytes, limit);
 	*bytes = c->size_bytes;
 	return 0;
@@ -205,10 +212,10 @@ static int kab_validate_loops(struct kab_case *c, u64 bytes)
 		return kab_refuse(c, -E2BIG, "batch %u exceeds the maximum %u",
 				  c->batch, KAB_MAX_BATCH);
 	/* Cannot overflow: bytes is at most half of RAM, batch 2^16. */
-	if (c->batch * bytes > kab_totalram_bytes() / 4)
+	if (c->batch * bytes > kab_memory_limit())
 		return kab_refuse(c, -E2BIG,
-				  "batch %u of %llu bytes exceeds RAM/4",
-				  c->batch, bytes);
+				  "batch %u of %llu bytes exceeds half the available memory, %llu",
+				  c->batch, bytes, kab_memory_limit());
 	return 0;
 }
 
@@ -236,7 +243,7 @@ static int kab_validate(struct kab_case *c)
 		return kab_refuse(c, -EINVAL, "pattern %u is unknown",
 				  c->pattern);
 	a = &kab_allocators[c->allocator];
-	err = kab_validate_gfp(c, a, &kab_contexts[c->context]);
+	err = kab_validate_gfp(c, a);
 	if (!err)
 		err = kab_validate_size(c, a, &bytes);
 	if (!err)
@@ -264,7 +271,7 @@ static long kab_ioctl_run_case(struct kab_case __user *uarg)
 		return err;
 	}
 
-	if (mutex_lock_killable(&kab_lock))
+	if (mutex_lock_interruptible(&kab_lock))
 		return -EINTR;
 	err = kab_run_case(&c);
 	mutex_unlock(&kab_lock);

@@ -94,6 +94,8 @@ static void kab_pair_amortized(struct kab_run *run)
 		obj = a->alloc(run);
 		if (likely(obj))
 			a->free(run, obj);
+		else
+			run->amortized_failures++;
 	}
 	run->pair_ns += kab_interval(run, t0, kab_clock());
 }
@@ -139,8 +141,8 @@ static void kab_batch_amortized(struct kab_run *run)
 		run->alloc_ns += kab_interval(run, t0, t1);
 		run->free_ns += kab_interval(run, t1, t2);
 		for (i = 0; i < n; i++)
-			if (run->objs[i])
-				run->frees++;
+			if (!run->objs[i])
+				run->amortized_failures++;
 	}
 }
 
@@ -193,7 +195,8 @@ static int kab_loop(struct kab_run *run, void (*chunk)(struct kab_run *run),
 			*done += run->chunk_ops;
 			break;
 		}
-		if (fatal_signal_pending(current))
+		/* Nothing is outstanding: any signal may end the case. */
+		if (signal_pending(current))
 			return -EINTR;
 		cond_resched();
 		chunk_ops = min(chunk_ops * 2, max_chunk_ops);
@@ -228,10 +231,13 @@ static void kab_results(struct kab_case *c, const struct kab_run *run)
 	c->clock_overhead_ns = run->overhead_ns;
 	/* Every allocation is timed, only the successful ones are freed. */
 	c->failures = run->alloc_lat.count - run->free_lat.count;
+	c->amortized_failures = run->amortized_failures;
 	if (run->batch) {
 		c->alloc.amortized_ns = kab_div(run->alloc_ns,
 						c->amortized_ops);
-		c->free.amortized_ns = kab_div(run->free_ns, run->frees);
+		c->free.amortized_ns =
+			kab_div(run->free_ns,
+				c->amortized_ops - run->amortized_failures);
 		c->pair_amortized_ns = c->alloc.amortized_ns +
 				       c->free.amortized_ns;
 	} else {
@@ -290,7 +296,7 @@ int kab_run_case(struct kab_case *c)
 	run.pair_ns = 0;
 	run.alloc_ns = 0;
 	run.free_ns = 0;
-	run.frees = 0;
+	run.amortized_failures = 0;
 
 	err = kab_loop(&run, amortized, c->iterations, c->time_limit_ns,
 		       &c->amortized_ops);

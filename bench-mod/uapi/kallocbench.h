@@ -162,7 +162,8 @@ static inline __u64 kab_hist_bucket_width(__u32 bucket)
 /**
  * struct kab_info - what the module and the running kernel are
  * @size: in: sizeof(struct kab_info)
- * @abi_version: in: KAB_ABI_VERSION; out: the module's version
+ * @abi_version: in: KAB_ABI_VERSION; out: the module's version, also when
+ *	the request is refused for a version or size mismatch
  * @page_size: PAGE_SIZE
  * @nr_page_orders: number of buddy orders (orders 0 .. nr_page_orders - 1)
  * @thread_size: THREAD_SIZE, the size of a kernel stack
@@ -210,7 +211,8 @@ struct kab_op_stats {
 /**
  * struct kab_case - one measured case
  * @size: in: sizeof(struct kab_case)
- * @abi_version: in: KAB_ABI_VERSION
+ * @abi_version: in: KAB_ABI_VERSION; out, when refused for a size or
+ *	version mismatch: the module's version
  * @allocator: in: enum kab_allocator
  * @context: in: enum kab_context
  * @pattern: in: enum kab_pattern
@@ -228,6 +230,8 @@ struct kab_op_stats {
  *	limit); @ops_done says how far it got
  * @ops_done: out: operations done in the per-operation loop
  * @amortized_ops: out: operations done in the amortized loop
+ * @amortized_failures: out: allocations of the amortized loop that returned
+ *	NULL; the amortized figures include their (failed) attempts
  * @failures: out: allocations of the per-operation loop (of @ops_done) that
  *	returned NULL
  * @pair_amortized_ns: out: amortized cost of one alloc plus one free
@@ -252,6 +256,7 @@ struct kab_case {
 	__u64 time_limit_ns;
 	__u64 ops_done;
 	__u64 amortized_ops;
+	__u64 amortized_failures;
 	__u64 failures;
 	__u64 pair_amortized_ns;
 	__u64 clock_overhead_ns;
