@@ -1,6 +1,8 @@
 #include "collect.h"
 
+#include <ctype.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,9 @@ static const char collect_usage[] =
 	"guest's serial port) into DIR/guest.json, DIR/cases.csv and\n"
 	"DIR/histograms.csv, skipping noise and a partial last line, and writes\n"
 	"DIR/meta.json: the guest's guest.json under \"guest\" plus the facts.\n"
+	"All four files are always written, a CSV without rows as its header\n"
+	"only. Histogram rows of a case without a cases.csv row (the case in\n"
+	"flight when the guest died) are dropped.\n"
 	"\n"
 	"  --serial FILE         the captured stream\n"
 	"  --out DIR             where to write (created if missing)\n"
@@ -62,6 +67,80 @@ void collect_demux(const char *data, size_t len, struct collect_output *out)
 		demux_line(data, (size_t)(newline - data), out);
 		data = newline + 1;
 	}
+}
+
+struct case_key {
+	uint64_t number;
+	uint64_t repetition;
+};
+
+/* The leading "CASE,REPETITION," of a data row; false for a header. */
+static bool parse_case_key(const char *line, struct case_key *key)
+{
+	char *end;
+
+	if (!isdigit((unsigned char)*line))
+		return false;
+	key->number = strtoull(line, &end, 10);
+	if (*end != ',' || !isdigit((unsigned char)end[1]))
+		return false;
+	key->repetition = strtoull(end + 1, &end, 10);
+	return *end == ',';
+}
+
+static int compare_keys(const void *a, const void *b)
+{
+	const struct case_key *x = a, *y = b;
+
+	if (x->number != y->number)
+		return x->number < y->number ? -1 : 1;
+	return (x->repetition > y->repetition) - (x->repetition < y->repetition);
+}
+
+/* The next newline-terminated line at *@cursor (may be NULL), or NULL. */
+static const char *next_line(const char **cursor, size_t *len)
+{
+	const char *line = *cursor;
+	const char *newline = line ? strchr(line, '\n') : NULL;
+
+	if (!newline)
+		return NULL;
+	*len = (size_t)(newline - line);
+	*cursor = newline + 1;
+	return line;
+}
+
+void collect_drop_orphans(struct collect_output *out)
+{
+	const char *cases = out->text[RESULTS_CASES_CSV].text;
+	const char *buckets = out->text[RESULTS_HISTOGRAMS_CSV].text;
+	struct case_key *keys = NULL, key;
+	size_t nr_keys = 0, capacity = 0, len, kept_lines = 0;
+	struct strbuf kept = { 0 };
+	const char *line;
+
+	while ((line = next_line(&cases, &len))) {
+		if (!parse_case_key(line, &key))
+			continue;
+		xgrow((void **)&keys, &capacity, nr_keys + 1, sizeof(*keys));
+		keys[nr_keys++] = key;
+	}
+	if (nr_keys)
+		qsort(keys, nr_keys, sizeof(*keys), compare_keys);
+	while ((line = next_line(&buckets, &len))) {
+		if (parse_case_key(line, &key) &&
+		    !(nr_keys && bsearch(&key, keys, nr_keys, sizeof(*keys),
+					 compare_keys))) {
+			out->orphans++;
+			continue;
+		}
+		sb_append_len(&kept, line, len + 1);
+		kept_lines++;
+	}
+	sb_free(&out->text[RESULTS_HISTOGRAMS_CSV]);
+	out->text[RESULTS_HISTOGRAMS_CSV] = kept;
+	out->lines[RESULTS_HISTOGRAMS_CSV] = kept_lines;
+	free(keys);
 }
 
 void collect_output_free(struct collect_output *out)
@@ -225,16 +304,25 @@ static json_t *build_meta(const struct collect_output *out,
 static int write_outputs(const struct collect_output *out, const json_t *meta,
 			 const char *dir)
 {
-	struct strbuf path = { 0 }, meta_text = { 0 };
+	struct strbuf path = { 0 }, meta_text = { 0 }, header = { 0 };
 	char *json = json_dumps(meta, JSON_INDENT(2));
 	int result = json ? make_dirs(dir) : -1;
 
 	for (int file = 0; file < RESULTS_NR_FILES && result == 0; file++) {
+		const char *text = out->text[file].text;
+		size_t len = out->text[file].len;
+
+		/* Every file, so that no stale one from before survives. */
+		sb_reset(&header);
+		if (!out->lines[file] && file != RESULTS_GUEST_JSON) {
+			sb_printf(&header, "%s\n", file == RESULTS_CASES_CSV ?
+				  results_cases_header() : HISTOGRAMS_COLUMNS);
+			text = header.text;
+			len = header.len;
+		}
 		sb_reset(&path);
 		sb_printf(&path, "%s/%s", dir, results_file_names[file]);
-		if (out->lines[file])
-			result = write_file(path.text, out->text[file].text,
-					    out->text[file].len);
+		result = write_file(path.text, text ? text : "", len);
 	}
 	if (result == 0) {
 		sb_reset(&path);
@@ -246,6 +334,7 @@ static int write_outputs(const struct collect_output *out, const json_t *meta,
 		fprintf(stderr, "kallocbench: cannot write %s: %m\n",
 			path.text ? path.text : dir);
 	free(json);
+	sb_free(&header);
 	sb_free(&meta_text);
 	sb_free(&path);
 	return result;
@@ -277,6 +366,9 @@ static void print_recovered(const struct collect_output *out, const char *dir)
 		printf("; skipped %zu noise lines", out->noise);
 	if (out->partial)
 		printf("; dropped a partial last line");
+	if (out->orphans)
+		printf("; dropped %zu histogram rows of unfinished cases",
+		       out->orphans);
 	printf("\n");
 }
 
@@ -294,6 +386,7 @@ static int collect(const struct collect_options *options)
 		return 1;
 	}
 	collect_demux(data, len, &out);
+	collect_drop_orphans(&out);
 	if (check_stream(&out, options->serial) == 0)
 		meta = build_meta(&out, options);
 	if (meta && write_outputs(&out, meta, options->out_dir) == 0) {

@@ -18,10 +18,18 @@ struct collect_output {
 	size_t noise;
 	/* the stream ended inside a line: the case in flight */
 	bool partial;
+	/* histogram rows dropped by collect_drop_orphans() */
+	size_t orphans;
 };
 
 /* Sorts the records of a stream into the files they belong to. */
 void collect_demux(const char *data, size_t len, struct collect_output *out);
+/*
+ * Drops the histograms.csv rows whose (case, repetition) has no cases.csv
+ * row: `run` writes a case's cases.csv row last, so those belong to a case
+ * that never finished. Counts them in @out->orphans.
+ */
+void collect_drop_orphans(struct collect_output *out);
 void collect_output_free(struct collect_output *out);
 
 /*

@@ -9,20 +9,29 @@ static void add_separator(struct csv_row *row)
 		sb_append(&row->line, ",");
 }
 
+/*
+ * A row is one line of a file and one record of the stream, so control
+ * characters (newlines included) become spaces: never a raw newline in a row.
+ */
 void csv_add(struct csv_row *row, const char *text)
 {
+	bool quote = strpbrk(text, ",\"") != NULL;
+
 	add_separator(row);
-	if (!strpbrk(text, ",\"\r\n")) {
-		sb_append(&row->line, text);
-		return;
-	}
-	sb_append(&row->line, "\"");
-	for (const char *quote; (quote = strchr(text, '"')); text = quote + 1) {
-		sb_append_len(&row->line, text, (size_t)(quote - text) + 1);
+	if (quote)
 		sb_append(&row->line, "\"");
+	for (const char *c = text; *c; c++) {
+		unsigned char byte = (unsigned char)*c;
+
+		if (byte < 0x20 || byte == 0x7f)
+			sb_append(&row->line, " ");
+		else if (byte == '"')
+			sb_append(&row->line, "\"\"");
+		else
+			sb_append_len(&row->line, c, 1);
 	}
-	sb_append(&row->line, text);
-	sb_append(&row->line, "\"");
+	if (quote)
+		sb_append(&row->line, "\"");
 }
 
 void csv_add_empty(struct csv_row *row)

@@ -13,7 +13,8 @@ struct csv_row {
 	size_t fields;
 };
 
-/* Appends @text as the next field, quoted when it needs to be. */
+/* Appends @text as the next field, quoted when it needs to be; control
+ * characters (newlines too) become spaces. */
 void csv_add(struct csv_row *row, const char *text);
 void csv_add_empty(struct csv_row *row);
 void csv_add_u64(struct csv_row *row, uint64_t value);

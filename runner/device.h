@@ -6,10 +6,29 @@
 
 #define KAB_DEVICE_PATH "/dev/" KAB_DEVICE_NAME
 
-/* A file descriptor, or -1 with errno set. */
-int device_open(const char *path);
-/* KAB_IOC_INFO; 0 or -errno. */
-int device_info(int fd, struct kab_info *info);
+/*
+ * X(field, kind): the struct kab_info fields the runner reports, in order,
+ * for `info` and guest.json alike. kind is u32, u64, flag (a 0/1 __u32) or
+ * name (a KAB_NAME_LEN char array).
+ */
+#define KAB_INFO_FIELD_LIST(X)			\
+	X(abi_version, u32)			\
+	X(page_size, u32)			\
+	X(nr_page_orders, u32)			\
+	X(thread_size, u32)			\
+	X(preempt_rt, flag)			\
+	X(kmalloc_max_size, u64)		\
+	X(totalram_bytes, u64)			\
+	X(clock_overhead_ns, u64)		\
+	X(max_iterations, u64)			\
+	X(clock, name)
+
+/*
+ * Opens @path and asks KAB_IOC_INFO. On failure prints why ("is the module
+ * loaded?", or the module's ABI when it speaks another one) and returns -1;
+ * else the file descriptor.
+ */
+int device_open_info(const char *path, struct kab_info *info);
 /* KAB_IOC_RUN_CASE on a request whose size and version this fills in. */
 int device_run_case(int fd, struct kab_case *request);
 

@@ -1,6 +1,7 @@
 /* Expansion: a parsed sweep resolved against the kernel into cases. */
 #include "sweep.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -52,6 +53,18 @@ static bool resolve_term(const struct sweep_axis *axis,
 			       (unsigned long long)symbol_value);
 }
 
+size_t sweep_range_values(const struct sweep_axis *axis, uint64_t from,
+			  uint64_t to)
+{
+	size_t count = 1;
+
+	if (!axis->doubling)
+		return to - from >= SIZE_MAX ? SIZE_MAX : (size_t)(to - from) + 1;
+	for (uint64_t value = from; value && value <= to / 2; value *= 2)
+		count++;
+	return count;
+}
+
 static bool expand_item(const struct sweep_axis *axis,
 			const struct sweep_item *item, uint64_t symbol_value,
 			struct values *values, struct sweep_error *err)
@@ -69,6 +82,13 @@ static bool expand_item(const struct sweep_axis *axis,
 	if (axis->doubling && item->range && from == 0)
 		return sweep_set_error(err, item->line,
 				       "range from 0 cannot double");
+	if (item->range &&
+	    sweep_range_values(axis, from, to) > SWEEP_MAX_RANGE_VALUES)
+		return sweep_set_error(err, item->line,
+				       "range %llu..%llu has more than %d values",
+				       (unsigned long long)from,
+				       (unsigned long long)to,
+				       SWEEP_MAX_RANGE_VALUES);
 	for (uint64_t value = from;;
 	     value = axis->doubling ? value * 2 : value + 1) {
 		push_value(values, value);
@@ -146,6 +166,29 @@ static void expand_cross(const struct sweep *sweep, size_t index,
 	}
 }
 
+/* iterations and warmup within what the module accepts, else file:line. */
+static bool check_loop_limit(const struct sweep *sweep,
+			     const struct sweep_section *group,
+			     enum sweep_key key, const char *name,
+			     const struct kab_info *info,
+			     struct sweep_error *err)
+{
+	unsigned line;
+	uint64_t value = sweep_setting(sweep, group, key, &line);
+
+	if (value <= info->max_iterations)
+		return true;
+	if (line)
+		return sweep_set_error(err, line,
+				       "%s = %llu is above this kernel's max_iterations, %llu",
+				       name, (unsigned long long)value,
+				       (unsigned long long)info->max_iterations);
+	return sweep_set_error(err, group->line,
+			       "group [%s]: the default %s, %llu, is above this kernel's max_iterations, %llu",
+			       group->name, name, (unsigned long long)value,
+			       (unsigned long long)info->max_iterations);
+}
+
 static int expand(const struct sweep *sweep, const struct kab_info *info,
 		  struct sweep_cases *cases, size_t *kernel_dependent,
 		  struct sweep_error *err)
@@ -164,7 +207,13 @@ static int expand(const struct sweep *sweep, const struct kab_info *info,
 			symbol_value = by_size ? info->kmalloc_max_size :
 						 (uint64_t)info->nr_page_orders - 1;
 		values.count = 0;
-		if (expand_items(by_size ? &sweep_size_axis : &sweep_order_axis,
+		if (info &&
+		    (!check_loop_limit(sweep, group, SWEEP_KEY_iterations,
+				       "iterations", info, err) ||
+		     !check_loop_limit(sweep, group, SWEEP_KEY_warmup,
+				       "warmup", info, err)))
+			result = -1;
+		else if (expand_items(by_size ? &sweep_size_axis : &sweep_order_axis,
 				 by_size ? &group->sizes : &group->orders,
 				 info ? &symbol_value : NULL, &values,
 				 kernel_dependent, err))

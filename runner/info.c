@@ -1,8 +1,8 @@
 /* `kallocbench info`: what the module reports about the kernel. */
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -17,22 +17,33 @@ static const char info_usage[] =
 	"  --json         print a JSON object instead of a table\n"
 	"  --device PATH  the module's device (default " KAB_DEVICE_PATH ")\n";
 
+#define INFO_LABEL "%-18s "
+
+static void print_u32(const char *label, uint32_t value)
+{
+	printf(INFO_LABEL "%u\n", label, value);
+}
+
+static void print_u64(const char *label, uint64_t value)
+{
+	printf(INFO_LABEL "%llu\n", label, (unsigned long long)value);
+}
+
+static void print_flag(const char *label, uint32_t value)
+{
+	printf(INFO_LABEL "%s\n", label, value ? "yes" : "no");
+}
+
+static void print_name(const char *label, const char name[static KAB_NAME_LEN])
+{
+	printf(INFO_LABEL "%.*s\n", label, KAB_NAME_LEN, name);
+}
+
+#define PRINT_INFO_FIELD(field, kind) print_##kind(#field, info->field);
+
 static void print_info(const struct kab_info *info)
 {
-	printf("abi_version        %u\n", info->abi_version);
-	printf("page_size          %u\n", info->page_size);
-	printf("nr_page_orders     %u\n", info->nr_page_orders);
-	printf("thread_size        %u\n", info->thread_size);
-	printf("preempt_rt         %s\n", info->preempt_rt ? "yes" : "no");
-	printf("kmalloc_max_size   %llu\n",
-	       (unsigned long long)info->kmalloc_max_size);
-	printf("totalram_bytes     %llu\n",
-	       (unsigned long long)info->totalram_bytes);
-	printf("clock_overhead_ns  %llu\n",
-	       (unsigned long long)info->clock_overhead_ns);
-	printf("max_iterations     %llu\n",
-	       (unsigned long long)info->max_iterations);
-	printf("clock              %.*s\n", KAB_NAME_LEN, info->clock);
+	KAB_INFO_FIELD_LIST(PRINT_INFO_FIELD)
 }
 
 static int print_info_json(const struct kab_info *info)
@@ -56,7 +67,7 @@ int cmd_info(int argc, char **argv)
 	const char *device_path = KAB_DEVICE_PATH;
 	struct kab_info info;
 	bool json = false;
-	int option, fd, result;
+	int option, fd;
 
 	optind = 0;
 	while ((option = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
@@ -69,19 +80,10 @@ int cmd_info(int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage_error(info_usage, "unexpected argument");
-	fd = device_open(device_path);
-	if (fd < 0) {
-		fprintf(stderr, "kallocbench: cannot open %s: %m "
-			"(is the module loaded?)\n", device_path);
+	fd = device_open_info(device_path, &info);
+	if (fd < 0)
 		return 1;
-	}
-	result = device_info(fd, &info);
 	close(fd);
-	if (result < 0) {
-		fprintf(stderr, "kallocbench: %s: INFO failed: %s\n",
-			device_path, strerror(-result));
-		return 1;
-	}
 	if (json)
 		return print_info_json(&info) < 0 ? 1 : 0;
 	print_info(&info);

@@ -6,10 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "csv.h"
+#include "device.h"
 #include "hist.h"
 #include "names.h"
 #include "util.h"
@@ -53,8 +56,15 @@ static int open_output(const char *path, int flags)
 	return fd;
 }
 
+/*
+ * cases.csv first and only if new (O_EXCL), so that a previous run's
+ * results are never truncated; the caller checks beforehand to say so.
+ */
 static int open_dir_files(struct results_sink *sink, const char *dir)
 {
+	static const enum results_file order[RESULTS_NR_FILES] = {
+		RESULTS_CASES_CSV, RESULTS_GUEST_JSON, RESULTS_HISTOGRAMS_CSV,
+	};
 	struct strbuf path = { 0 };
 	int result = 0;
 
@@ -62,16 +72,31 @@ static int open_dir_files(struct results_sink *sink, const char *dir)
 		fprintf(stderr, "kallocbench: cannot create %s: %m\n", dir);
 		return -1;
 	}
-	for (int file = 0; file < RESULTS_NR_FILES && result == 0; file++) {
+	for (int i = 0; i < RESULTS_NR_FILES && result == 0; i++) {
+		enum results_file file = order[i];
+
 		sb_reset(&path);
 		sb_printf(&path, "%s/%s", dir, results_file_names[file]);
 		sink->file_fd[file] = open_output(path.text,
-						  O_WRONLY | O_CREAT | O_TRUNC);
+			O_WRONLY | O_CREAT |
+			(file == RESULTS_CASES_CSV ? O_EXCL : O_TRUNC));
 		if (sink->file_fd[file] < 0)
 			result = -1;
 	}
 	sb_free(&path);
 	return result;
+}
+
+bool results_dir_has_run(const char *dir)
+{
+	struct strbuf path = { 0 };
+	struct stat st;
+	bool taken;
+
+	sb_printf(&path, "%s/%s", dir, results_file_names[RESULTS_CASES_CSV]);
+	taken = lstat(path.text, &st) == 0;
+	sb_free(&path);
+	return taken;
 }
 
 int results_open(struct results_sink *sink, const char *dir,
@@ -113,12 +138,28 @@ int results_write_line(struct results_sink *sink, enum results_file file,
 	return result;
 }
 
-/* A serial port has nothing to fsync: EINVAL there is not an error. */
+/*
+ * fsync(2) pushes a file to its disk. A tty (the serial port of a guest)
+ * has no disk and answers EINVAL: there tcdrain(3) waits until the port has
+ * sent every byte. EINVAL from tcdrain too (ENOTTY: a pipe or socket) or
+ * EROFS leave nothing to wait for. Both are retried on EINTR, since the
+ * stop signals are caught without SA_RESTART.
+ */
 static int sync_fd(int fd)
 {
-	if (fd < 0 || fsync(fd) == 0 || errno == EINVAL || errno == EROFS)
+	int result;
+
+	if (fd < 0)
 		return 0;
-	return -1;
+	while ((result = fsync(fd)) < 0 && errno == EINTR)
+		;
+	if (result == 0 || errno == EROFS)
+		return 0;
+	if (errno != EINVAL)
+		return -1;
+	while ((result = tcdrain(fd)) < 0 && errno == EINTR)
+		;
+	return result == 0 || errno == ENOTTY || errno == EINVAL ? 0 : -1;
 }
 
 int results_sync(struct results_sink *sink)
@@ -143,6 +184,9 @@ void results_close(struct results_sink *sink)
 }
 
 /*
+ * Percentiles are clamped into [min_ns, max_ns]: a bucket's midpoint can
+ * exceed the true maximum (100 samples of 1024 ns sit in a 16 ns bucket).
+ *
  * The histogram holds exactly the samples sum_ns adds up (every attempted
  * allocation; only the frees of successful ones), so its total is the count
  * to divide by, whatever ops_done and failures say about the other loop.
@@ -154,11 +198,20 @@ void op_figures_compute(const struct kab_op_stats *stats, const uint32_t *hist,
 	if (figures->count == 0)
 		return;
 	figures->mean_ns = (double)stats->sum_ns / (double)figures->count;
-	for (int i = 0; i < REPORTED_PERCENTILES; i++)
-		figures->percentile_ns[i] =
-			hist_percentile(hist, reported_percentiles[i]);
 	figures->min_ns = stats->min_ns;
 	figures->max_ns = stats->max_ns;
+	for (int i = 0; i < REPORTED_PERCENTILES; i++) {
+		double value = hist_percentile(hist, reported_percentiles[i]);
+
+		/* A bucket's midpoint can lie beyond the exact extremes. */
+		if (figures->min_ns <= figures->max_ns) {
+			if (value > (double)figures->max_ns)
+				value = (double)figures->max_ns;
+			if (value < (double)figures->min_ns)
+				value = (double)figures->min_ns;
+		}
+		figures->percentile_ns[i] = value;
+	}
 }
 
 /* mean, the percentiles, min and max */
@@ -186,14 +239,20 @@ static void add_u64_if(struct csv_row *row, bool present, uint64_t value)
 		csv_add_empty(row);
 }
 
-/* Everything from ops_done to clock_overhead_ns. */
+/*
+ * Everything from ops_done to clock_overhead_ns. The amortized loop's figures
+ * include its failed allocations: the alloc figure exists when it made any
+ * attempt, the free and pair figures only when it freed something.
+ */
 static void add_figures(struct csv_row *row, const struct sweep_case *spec,
 			const struct case_outcome *outcome)
 {
 	const struct kab_case *result = outcome->result;
 	bool ran = outcome->status == CASE_ok;
-	bool amortized = ran && result->amortized_ops > 0;
-	bool per_op_amortized = amortized && spec->pattern != KAB_PATTERN_pair;
+	bool attempted = ran && result->amortized_ops > 0;
+	bool freed = attempted &&
+		     result->amortized_failures < result->amortized_ops;
+	bool per_op = spec->pattern != KAB_PATTERN_pair;
 	struct op_figures figures = { 0 };
 
 	add_u64_if(row, ran, ran ? result->ops_done : 0);
@@ -204,11 +263,12 @@ static void add_figures(struct csv_row *row, const struct sweep_case *spec,
 	if (ran)
 		op_figures_compute(&result->free, outcome->free_hist, &figures);
 	add_op_figures(row, &figures);
-	add_u64_if(row, amortized, amortized ? result->pair_amortized_ns : 0);
-	add_u64_if(row, per_op_amortized,
-		   per_op_amortized ? result->alloc.amortized_ns : 0);
-	add_u64_if(row, per_op_amortized,
-		   per_op_amortized ? result->free.amortized_ns : 0);
+	add_u64_if(row, ran, ran ? result->amortized_ops : 0);
+	add_u64_if(row, ran, ran ? result->amortized_failures : 0);
+	add_u64_if(row, freed, freed ? result->pair_amortized_ns : 0);
+	add_u64_if(row, per_op && attempted,
+		   attempted ? result->alloc.amortized_ns : 0);
+	add_u64_if(row, per_op && freed, freed ? result->free.amortized_ns : 0);
 	add_u64_if(row, ran, ran ? result->clock_overhead_ns : 0);
 }
 
@@ -367,46 +427,67 @@ static json_t *json_text_or_null(const char *text)
 	return text ? json_text(text) : json_null();
 }
 
+static json_t *json_u32(uint32_t value)
+{
+	return json_integer((json_int_t)value);
+}
+
+static json_t *json_flag(uint32_t value)
+{
+	return json_boolean(value != 0);
+}
+
+/* A fixed-size name field, not necessarily NUL-terminated. */
+static json_t *json_name(const char name[static KAB_NAME_LEN])
+{
+	char text[KAB_NAME_LEN + 1];
+
+	snprintf(text, sizeof(text), "%.*s", KAB_NAME_LEN, name);
+	return json_text(text);
+}
+
+#define INFO_JSON_FIELD(field, kind) \
+	json_object_set_new(json, #field, json_##kind(info->field));
+
 json_t *info_to_json(const struct kab_info *info)
 {
-	char clock[KAB_NAME_LEN + 1];
+	json_t *json = json_object();
 
-	snprintf(clock, sizeof(clock), "%.*s", KAB_NAME_LEN, info->clock);
-	return json_pack("{s:I, s:I, s:I, s:I, s:b, s:o, s:o, s:o, s:o, s:s}",
-			 "abi_version", (json_int_t)info->abi_version,
-			 "page_size", (json_int_t)info->page_size,
-			 "nr_page_orders", (json_int_t)info->nr_page_orders,
-			 "thread_size", (json_int_t)info->thread_size,
-			 "preempt_rt", info->preempt_rt != 0,
-			 "kmalloc_max_size", json_u64(info->kmalloc_max_size),
-			 "totalram_bytes", json_u64(info->totalram_bytes),
-			 "clock_overhead_ns", json_u64(info->clock_overhead_ns),
-			 "max_iterations", json_u64(info->max_iterations),
-			 "clock", clock);
+	KAB_INFO_FIELD_LIST(INFO_JSON_FIELD)
+	return json;
+}
+
+static json_t *sweep_json(const struct sweep *sweep)
+{
+	return json_pack("{s:o, s:o, s:o}",
+			 "path", json_text(sweep->path),
+			 "name", json_text_or_null(sweep->name),
+			 "description", json_text_or_null(sweep->description));
 }
 
 json_t *guest_json_build(const struct guest_facts *facts,
 			 const struct kab_info *info,
 			 const struct run_labels *labels,
-			 const char *sweep_path, const char *runner_version)
+			 const struct sweep *sweep, const char *runner_version)
 {
 	const struct utsname *uts = &facts->uts;
 
-	return json_pack("{s:{s:s, s:s}, s:{s:s, s:s, s:s, s:s}, s:o, s:o, "
-			 "s:o, s:o, s:s, s:s, s:s, s:s}",
+	return json_pack("{s:{s:s, s:o}, s:{s:o, s:o, s:o, s:o}, s:o, s:o, "
+			 "s:o, s:o, s:o, s:o, s:o, s:o}",
 			 "runner", "name", "kallocbench", "version",
-			 runner_version,
-			 "kernel", "sysname", uts->sysname, "release",
-			 uts->release, "version", uts->version, "machine",
-			 uts->machine,
+			 json_text(runner_version),
+			 "kernel", "sysname", json_text(uts->sysname),
+			 "release", json_text(uts->release),
+			 "version", json_text(uts->version),
+			 "machine", json_text(uts->machine),
 			 "cmdline", json_text_or_null(facts->cmdline),
 			 "clocksource", json_text_or_null(facts->clocksource),
 			 "started_utc", json_text_or_null(facts->started_utc),
 			 "module", info_to_json(info),
-			 "mode", labels->mode,
-			 "config", labels->config,
-			 "frag_level", labels->frag_level,
-			 "sweep", sweep_path);
+			 "mode", json_text(labels->mode),
+			 "config", json_text(labels->config),
+			 "frag_level", json_text(labels->frag_level),
+			 "sweep", sweep_json(sweep));
 }
 
 int results_write_guest(struct results_sink *sink, const json_t *guest)

@@ -5,6 +5,7 @@
 #ifndef KAB_RESULTS_H
 #define KAB_RESULTS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/utsname.h>
 
@@ -37,6 +38,7 @@ int results_file_index(const char *name);
 	X(alloc_ns_p999) X(alloc_ns_min) X(alloc_ns_max)			\
 	X(free_ns_mean) X(free_ns_p50) X(free_ns_p90) X(free_ns_p99)	\
 	X(free_ns_p999) X(free_ns_min) X(free_ns_max)			\
+	X(amortized_ops) X(amortized_failures)				\
 	X(pair_ns_amortized) X(alloc_ns_amortized) X(free_ns_amortized)	\
 	X(clock_overhead_ns) X(status) X(error)
 
@@ -56,10 +58,15 @@ struct results_sink {
  */
 int results_open(struct results_sink *sink, const char *dir,
 		 const char *stream_path);
+/* True when @dir already holds a run's cases.csv. */
+bool results_dir_has_run(const char *dir);
 /* Writes @line (no newline) to @file everywhere; 0 or -1 with errno. */
 int results_write_line(struct results_sink *sink, enum results_file file,
 		       const char *line);
-/* Pushes everything written so far to stable storage; 0 or -1. */
+/*
+ * Pushes everything written so far to stable storage: fsync for files,
+ * tcdrain for a tty stream (a serial port); 0 or -1.
+ */
 int results_sync(struct results_sink *sink);
 void results_close(struct results_sink *sink);
 
@@ -137,11 +144,12 @@ void guest_facts_read(struct guest_facts *facts);
 void guest_facts_free(struct guest_facts *facts);
 /* @text as a JSON string, bytes that are not UTF-8 replaced by '?'. */
 json_t *json_text(const char *text);
+/* The KAB_INFO_FIELD_LIST fields of @info as a JSON object. */
 json_t *info_to_json(const struct kab_info *info);
 json_t *guest_json_build(const struct guest_facts *facts,
 			 const struct kab_info *info,
 			 const struct run_labels *labels,
-			 const char *sweep_path, const char *runner_version);
+			 const struct sweep *sweep, const char *runner_version);
 /* Writes @guest as guest.json's one line. 0 or -1. */
 int results_write_guest(struct results_sink *sink, const json_t *guest);
 

@@ -15,6 +15,16 @@
 
 volatile sig_atomic_t run_stop_signal;
 
+/*
+ * What a label may hold, so that it can never break a CSV row (no comma:
+ * shell tools split rows on commas), a stream record or guest.json.
+ */
+#define LABEL_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
+		    "0123456789._+=:/@-"
+#define LABEL_CHARS_TEXT "A-Z a-z 0-9 and . _ + = : / @ -"
+/* Times a case is retried after EINTR that no stop signal explains. */
+#define RUN_EINTR_RETRIES 3
+
 static const char run_usage[] =
 	"usage: kallocbench run --sweep FILE [--out DIR] [--stream PATH]\n"
 	"                       [--mode NAME] [--config NAME] [--frag-level NAME]\n"
@@ -32,8 +42,10 @@ static const char run_usage[] =
 	"  --frag-level NAME  label of the fragmentation level (default \"none\")\n"
 	"  --device PATH      the module's device (default " KAB_DEVICE_PATH ")\n"
 	"\n"
-	"At least one of --out and --stream is needed. Exits 0 when every case\n"
-	"ran (refused cases included), 2 on a bad sweep, 128+N on signal N.\n";
+	"Labels (--mode, --config, --frag-level) are made of " LABEL_CHARS_TEXT ".\n"
+	"At least one of --out and --stream is needed; DIR must not hold a\n"
+	"cases.csv already. Exits 0 when every case ran (refused cases\n"
+	"included), 2 on bad usage or a bad sweep, 128+N on signal N.\n";
 
 static const char *const run_modes[] = {
 	"host", "qemu-kvm", "qemu-tcg", "qemu-icount",
@@ -94,11 +106,12 @@ static void print_outcome(FILE *out, const struct case_outcome *outcome)
 		(unsigned long long)outcome->result->ops_done);
 }
 
-static void print_progress(FILE *out, size_t done, size_t total,
-			   const struct sweep_case *spec,
+static void print_progress(const struct run_context *context, size_t done,
+			   size_t total, const struct sweep_case *spec,
 			   const struct case_outcome *outcome,
 			   const struct timespec *start)
 {
+	FILE *out = context->progress;
 	double elapsed = seconds_since(start);
 	double eta = elapsed / (double)done * (double)(total - done);
 	char what[512];
@@ -106,7 +119,10 @@ static void print_progress(FILE *out, size_t done, size_t total,
 	if (!out)
 		return;
 	describe_case(spec, what, sizeof(what));
-	fprintf(out, "[%zu/%zu] %s: ", done, total, what);
+	fprintf(out, "[%zu/%zu] ", done, total);
+	if (context->sweep && spec->group < context->sweep->groups)
+		fprintf(out, "[%s] ", context->sweep->group[spec->group].name);
+	fprintf(out, "%s: ", what);
 	print_outcome(out, outcome);
 	fprintf(out, ", elapsed %.0fs, eta %.0fs\n", elapsed, eta);
 	fflush(out);
@@ -117,7 +133,7 @@ static enum case_status status_of(int result)
 	switch (result) {
 	case 0: return CASE_ok;
 	case -EINVAL: case -E2BIG: return CASE_refused;
-	case -EINTR: return CASE_interrupted;
+	case -EINTR: return run_stop_signal ? CASE_interrupted : CASE_failed;
 	default: return CASE_failed;
 	}
 }
@@ -145,16 +161,19 @@ static void fill_request(const struct sweep_case *spec, uint32_t *alloc_hist,
 	memset(free_hist, 0, KAB_HIST_BUCKETS * sizeof(*free_hist));
 }
 
+/*
+ * The histogram rows first, the cases.csv row last: a case is complete
+ * exactly when its cases.csv row exists, and `collect` drops histogram rows
+ * without one (a crash between the two).
+ */
 static int write_outcome(const struct run_context *context, size_t number,
 			 uint64_t repetition, const struct sweep_case *spec,
 			 const struct case_outcome *outcome)
 {
-	char *row = results_case_row(context->labels, number, repetition, spec,
-				     outcome);
-	int result = results_write_line(context->sink, RESULTS_CASES_CSV, row);
+	char *row;
+	int result = 0;
 
-	free(row);
-	if (result == 0 && outcome->status == CASE_ok)
+	if (outcome->status == CASE_ok)
 		result = results_write_histogram(context->sink, number,
 						 repetition, "alloc",
 						 outcome->alloc_hist);
@@ -162,6 +181,13 @@ static int write_outcome(const struct run_context *context, size_t number,
 		result = results_write_histogram(context->sink, number,
 						 repetition, "free",
 						 outcome->free_hist);
+	if (result == 0) {
+		row = results_case_row(context->labels, number, repetition,
+				       spec, outcome);
+		result = results_write_line(context->sink, RESULTS_CASES_CSV,
+					    row);
+		free(row);
+	}
 	if (result == 0)
 		result = results_sync(context->sink);
 	return result;
@@ -183,6 +209,27 @@ static void tally(struct run_totals *totals, enum case_status status)
 	case CASE_refused: totals->refused++; break;
 	case CASE_interrupted: totals->interrupted = true; break;
 	default: totals->failed++; break;
+	}
+}
+
+/*
+ * The module ends a case with EINTR on any pending signal. A stop signal
+ * (SIGINT, SIGTERM) sets run_stop_signal and the case is recorded as
+ * interrupted; any other (a stop and continue, a debugger) does not, and
+ * the case is run again from scratch.
+ */
+static int run_one(const struct run_context *context,
+		   const struct sweep_case *spec, uint32_t *alloc_hist,
+		   uint32_t *free_hist, struct kab_case *request)
+{
+	int result;
+
+	for (int attempt = 0;; attempt++) {
+		fill_request(spec, alloc_hist, free_hist, request);
+		result = context->run_case(context->device, request);
+		if (result != -EINTR || run_stop_signal ||
+		    attempt == RUN_EINTR_RETRIES)
+			return result;
 	}
 }
 
@@ -210,14 +257,14 @@ void run_cases(const struct run_context *context,
 			if (run_stop_signal || totals->interrupted ||
 			    totals->write_failed)
 				goto out;
-			fill_request(spec, alloc_hist, free_hist, &request);
-			result = context->run_case(context->device, &request);
+			result = run_one(context, spec, alloc_hist, free_hist,
+					 &request);
 			outcome.status = status_of(result);
 			outcome.error = -result;
 			tally(totals, outcome.status);
 			if (write_outcome(context, i + 1, rep, spec, &outcome) < 0)
 				totals->write_failed = true;
-			print_progress(context->progress, ++done, total, spec,
+			print_progress(context, ++done, total, spec,
 				       &outcome, &start);
 		}
 	}
@@ -232,7 +279,11 @@ static void on_stop_signal(int signo)
 	run_stop_signal = signo;
 }
 
-/* Without SA_RESTART, so that the ioctl in flight returns EINTR. */
+/*
+ * Without SA_RESTART, so that the ioctl in flight returns EINTR: the module
+ * ends a case on any pending signal. The case in flight then gets an
+ * interrupted row, results are synced and the run exits 128+N.
+ */
 static void catch_stop_signals(void)
 {
 	struct sigaction action = { .sa_handler = on_stop_signal };
@@ -254,6 +305,15 @@ struct run_options {
 	const char *device_path;
 	struct run_labels labels;
 };
+
+static bool label_ok(const char *option, const char *label)
+{
+	if (*label && label[strspn(label, LABEL_CHARS)] == '\0')
+		return true;
+	fprintf(stderr, "kallocbench: %s must be one or more of "
+		LABEL_CHARS_TEXT "\n", option);
+	return false;
+}
 
 static int parse_run_options(int argc, char **argv, struct run_options *options)
 {
@@ -298,39 +358,24 @@ static int parse_run_options(int argc, char **argv, struct run_options *options)
 	if (kab_name_index(run_modes, ARRAY_SIZE(run_modes),
 			   options->labels.mode) < 0)
 		return cli_usage_error(run_usage, "unknown --mode");
+	if (!label_ok("--config", options->labels.config) ||
+	    !label_ok("--frag-level", options->labels.frag_level))
+		return CLI_USAGE;
+	if (options->out_dir && results_dir_has_run(options->out_dir)) {
+		fprintf(stderr, "kallocbench: %s already holds a run's cases.csv; "
+			"choose a new --out directory\n", options->out_dir);
+		return CLI_USAGE;
+	}
 	return CLI_CONTINUE;
-}
-
-static int open_device(const char *path, struct kab_info *info)
-{
-	int fd = device_open(path);
-	int result;
-
-	if (fd < 0) {
-		fprintf(stderr, "kallocbench: cannot open %s: %m "
-			"(is the module loaded?)\n", path);
-		return -1;
-	}
-	result = device_info(fd, info);
-	if (result == 0 && info->abi_version != KAB_ABI_VERSION)
-		result = -EPROTO;
-	if (result < 0) {
-		fprintf(stderr, "kallocbench: %s: INFO failed: %s "
-			"(module ABI %u, runner ABI %u)\n", path,
-			strerror(-result), info->abi_version, KAB_ABI_VERSION);
-		close(fd);
-		return -1;
-	}
-	return fd;
 }
 
 static int start_results(struct results_sink *sink,
 			 const struct run_options *options,
 			 const struct guest_facts *facts,
-			 const struct kab_info *info)
+			 const struct kab_info *info, const struct sweep *sweep)
 {
-	json_t *guest = guest_json_build(facts, info, &options->labels,
-					 options->sweep_path, runner_version);
+	json_t *guest = guest_json_build(facts, info, &options->labels, sweep,
+					 runner_version);
 	int result;
 
 	if (results_open(sink, options->out_dir, options->stream_path) < 0) {
@@ -363,6 +408,7 @@ static int exit_status(const struct run_totals *totals)
 
 static int run_with_device(int fd, const struct run_options *options,
 			   const struct kab_info *info,
+			   const struct sweep *sweep,
 			   const struct sweep_cases *cases)
 {
 	struct guest_facts facts;
@@ -371,13 +417,13 @@ static int run_with_device(int fd, const struct run_options *options,
 	struct run_context context = {
 		.sink = &sink, .labels = &labels,
 		.run_case = device_run_case_fn, .device = &fd,
-		.progress = stderr,
+		.progress = stderr, .sweep = sweep,
 	};
 	struct run_totals totals;
 
 	guest_facts_read(&facts);
 	labels.kernel = facts.uts.release;
-	if (start_results(&sink, options, &facts, info) < 0) {
+	if (start_results(&sink, options, &facts, info, sweep) < 0) {
 		guest_facts_free(&facts);
 		return 1;
 	}
@@ -409,13 +455,13 @@ int cmd_run(int argc, char **argv)
 		sweep_free(&sweep);
 		return status;
 	}
-	fd = open_device(options.device_path, &info);
+	fd = device_open_info(options.device_path, &info);
 	if (fd < 0)
 		status = 1;
 	else if (sweep_expand(&sweep, &info, &cases, &err) < 0)
 		status = cli_sweep_error(&sweep, &err);
 	else
-		status = run_with_device(fd, &options, &info, &cases);
+		status = run_with_device(fd, &options, &info, &sweep, &cases);
 	if (fd >= 0)
 		close(fd);
 	sweep_cases_free(&cases);

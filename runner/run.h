@@ -22,6 +22,8 @@ struct run_context {
 	void *device;
 	/* where progress lines go; NULL for none */
 	FILE *progress;
+	/* names the group of each case in progress lines; may be NULL */
+	const struct sweep *sweep;
 };
 
 struct run_totals {

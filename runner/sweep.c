@@ -43,9 +43,11 @@ static const struct number_limits number_limits[SWEEP_NR_KEYS] = {
 };
 
 const struct sweep_axis sweep_size_axis = {
-	"kmalloc_max", true, true, UINT64_MAX,
+	"size", "kmalloc_max", true, true, UINT64_MAX,
 };
-const struct sweep_axis sweep_order_axis = { "max", false, false, UINT32_MAX };
+const struct sweep_axis sweep_order_axis = {
+	"order", "max", false, false, SWEEP_MAX_ORDER,
+};
 
 struct name_table {
 	const char *const *names;
@@ -319,10 +321,11 @@ static bool parse_term(struct parser *p, const struct sweep_axis *axis,
 		number = text + symbol_len + 1;
 	}
 	status = parse_number(number, axis->suffixes, &term->value);
-	if (status == NUMBER_OK && term->value > axis->max)
-		status = NUMBER_OVERFLOW;
 	if (status != NUMBER_OK)
 		return number_failed(p, status, text);
+	if (term->value > axis->max)
+		return fail(p, "'%s' is above %llu, the largest %s", text,
+			    (unsigned long long)axis->max, axis->what);
 	return true;
 }
 
@@ -342,12 +345,12 @@ static int compare_terms(const struct sweep_term *a, const struct sweep_term *b)
 static bool check_range(struct parser *p, const struct sweep_axis *axis,
 			const char *text, const struct sweep_item *item)
 {
+	if (axis->doubling && !item->from.symbolic && item->from.value == 0)
+		return fail(p, "range '%s' cannot double from 0", text);
 	if (item->from.symbolic != item->to.symbolic)
 		return true;
 	if (compare_terms(&item->from, &item->to) > 0)
 		return fail(p, "range '%s' starts above its end", text);
-	if (axis->doubling && !item->from.symbolic && item->from.value == 0)
-		return fail(p, "range '%s' cannot double from 0", text);
 	return true;
 }
 
@@ -422,17 +425,13 @@ static bool parse_list_key(struct parser *p, enum sweep_key key,
 			   const char *value, bool continuation)
 {
 	char *list = join_operators(value), *save = NULL;
-	size_t tokens = 0;
 	bool ok = true;
 
 	for (char *token = strtok_r(list, LIST_SEPARATORS, &save);
-	     ok && token; token = strtok_r(NULL, LIST_SEPARATORS, &save)) {
+	     ok && token; token = strtok_r(NULL, LIST_SEPARATORS, &save))
 		ok = token_parsers[key](p, key, token);
-		tokens++;
-	}
 	free(list);
-	if (ok && tokens == 0 && !continuation)
-		return fail(p, "empty list for '%s'", key_names[key]);
+	(void)continuation;	/* an empty list is checked at section end */
 	return ok;
 }
 
@@ -501,12 +500,42 @@ static int on_key(void *user, const char *section, const char *key,
 				  p->continuation);
 }
 
+static size_t list_length(const struct sweep_section *section,
+			  enum sweep_key key)
+{
+	switch (key) {
+	case SWEEP_KEY_sizes: return section->sizes.count;
+	case SWEEP_KEY_orders: return section->orders.count;
+	case SWEEP_KEY_allocators: return section->allocators.count;
+	case SWEEP_KEY_contexts: return section->contexts.count;
+	case SWEEP_KEY_patterns: return section->patterns.count;
+	default: return section->gfp.count;
+	}
+}
+
+/*
+ * A list key may be empty on its own line and continue on indented lines,
+ * so emptiness is known only once its section ends.
+ */
+static void check_lists(struct parser *p, const struct sweep_section *section)
+{
+	if (!section)
+		return;
+	for (unsigned k = 0; k < SWEEP_NR_KEYS; k++)
+		if (key_parsers[k] == parse_list_key && section->key_line[k] &&
+		    list_length(section, (enum sweep_key)k) == 0)
+			sweep_set_error(&p->error, section->key_line[k],
+					"empty list for '%s'", key_names[k]);
+}
+
 static void start_section(struct parser *p, const char *name, size_t len)
 {
 	struct sweep *sweep = p->sweep;
 	struct sweep_section *section = NULL;
-	char *copy = xstrndup(name, len);
+	char *copy;
 
+	check_lists(p, p->current);
+	copy = xstrndup(name, len);
 	p->have_prev_key = false;
 	if (strcmp(copy, "sweep") == 0) {
 		if (sweep->header.line)
@@ -682,6 +711,7 @@ int sweep_parse_stream(FILE *file, const char *path, struct sweep *sweep,
 	*sweep = (struct sweep){ .path = xstrdup(path) };
 	*err = (struct sweep_error){ 0 };
 	ini_line = ini_parse_stream(read_line, &p, on_key, &p);
+	check_lists(&p, p.current);
 	/* Built with INI_USE_STACK, ini_parse_stream() fails only by line. */
 	if (ini_line > 0 &&
 	    (!p.error.line || (unsigned)ini_line < p.error.line))

@@ -51,8 +51,15 @@ enum sweep_key {
 /* Contexts of a group without a contexts key. */
 #define SWEEP_DEFAULT_CONTEXT		KAB_CONTEXT_process
 
+/* The largest buddy order a sweep may name: 2^63 pages is beyond any kernel. */
+#define SWEEP_MAX_ORDER 63
+/* The most values one range may expand to, whatever the axis. */
+#define SWEEP_MAX_RANGE_VALUES 4096
+
 /* How sizes and orders are written and expanded. */
 struct sweep_axis {
+	/* "size" or "order", for messages */
+	const char *what;
 	/* the kernel-dependent value a term may be relative to */
 	const char *symbol;
 	bool suffixes;
@@ -124,6 +131,7 @@ struct sweep_error {
 
 /* One case to run, everything resolved. */
 struct sweep_case {
+	/* index in sweep->group, named in progress lines */
 	size_t group;
 	enum kab_allocator allocator;
 	enum kab_context context;
@@ -163,8 +171,16 @@ bool sweep_set_error(struct sweep_error *err, unsigned line, const char *fmt,
 		     ...) __attribute__((format(printf, 3, 4)));
 
 /*
+ * Values the range @from..@to has on @axis (from <= to), saturating at
+ * SIZE_MAX; expansion refuses more than SWEEP_MAX_RANGE_VALUES.
+ */
+size_t sweep_range_values(const struct sweep_axis *axis, uint64_t from,
+			  uint64_t to);
+
+/*
  * Expands @sweep into @cases against @info. Returns 0, or -1 with @err set
- * when a symbolic size or order resolves to nothing sensible.
+ * when a symbolic size or order resolves to nothing sensible, a range is too
+ * long, or iterations or warmup exceed @info's max_iterations.
  */
 int sweep_expand(const struct sweep *sweep, const struct kab_info *info,
 		 struct sweep_cases *cases, struct sweep_error *err);

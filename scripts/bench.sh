@@ -18,6 +18,10 @@ mode=${MODE:-auto}
 results=${RESULTS:-$KAB_ROOT/results}
 runner=$KAB_BUILD/runner/kallocbench
 started=$(date +%s)
+config=${CONFIG:-default}
+# The label lands in every CSV row and on the kernel command line.
+[[ $config =~ ^[A-Za-z0-9._+=:/@-]+$ ]] ||
+	kab_die "CONFIG='$config': use only letters, digits and . _ + = : / @ -"
 
 "$KAB_ROOT/scripts/setup.sh"
 "$KAB_ROOT/scripts/fetch-kernel.sh" "$kernel"
@@ -39,7 +43,7 @@ trap 'rm -f "$initramfs"' EXIT
 kab_say "run $run_id: kernel $KAB_KERNEL_RELEASE, sweep $sweep_name, mode $time_mode"
 guest_ok=1
 "$KAB_ROOT/scripts/run-guest.sh" "$kernel" "$time_mode" "$initramfs" "$run_dir" \
-	"${TIMEOUT:-1200}" "KAB_CONFIG=${CONFIG:-default}" ${BOOT_WORDS:-} || guest_ok=0
+	"${TIMEOUT:-1200}" "KAB_CONFIG=$config" ${BOOT_WORDS:-} || guest_ok=0
 
 # Collect whatever the guest streamed, even after a failure: every finished
 # case is kept.
@@ -56,7 +60,7 @@ accel=tcg
 	--fact "mode=$time_mode" \
 	--fact "accel=$accel" \
 	--fact "icount=$([ "$time_mode" = qemu-icount ] && echo true || echo false)" \
-	--fact "config=${CONFIG:-default}" \
+	--fact "config=$config" \
 	--fact "boot_words=${BOOT_WORDS:-}" \
 	--fact "kernel.name=$kernel" \
 	--fact "kernel.release=$KAB_KERNEL_RELEASE" \

@@ -30,10 +30,20 @@ candidate_version() {
 fetch_debian() {
 	local pkg=$KAB_CONF_package concrete
 	[ -n "$pkg" ] || kab_die "$conf: source = debian needs 'package = linux-image-...'"
+	known_to_apt() {
+		local version
+		version=$(candidate_version "$1")
+		[ -n "$version" ] && [ "$version" != "(none)" ]
+	}
+	# A fresh machine may have no package lists yet.
+	if ! known_to_apt "$pkg" && [ "$(id -u)" -eq 0 ]; then
+		kab_say "apt does not know $pkg yet: running apt-get update"
+		apt-get update -q >&2
+	fi
+	known_to_apt "$pkg" ||
+		kab_die "$conf: Debian package '$pkg' is unknown to apt; as root run 'apt-get update' (for i386 kernels also 'dpkg --add-architecture i386')"
 	concrete=$(depends_on "$pkg" '^linux-image-[0-9]')
 	[ -n "$concrete" ] || concrete=$pkg
-	[ -n "$(candidate_version "$concrete")" ] && [ "$(candidate_version "$concrete")" != "(none)" ] ||
-		kab_die "$conf: Debian package '$concrete' is unknown to apt; as root run 'apt-get update' (for i386 kernels also 'dpkg --add-architecture i386')"
 	release=${concrete#linux-image-}
 	release=${release%-unsigned}
 	local headers=linux-headers-$release

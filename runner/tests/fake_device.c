@@ -3,9 +3,12 @@
  * the real `run` path (device.c included) without a kernel: it answers the
  * two kallocbench ioctls on any fd and passes every other ioctl through.
  *
- * The fake kernel has KMALLOC_MAX_SIZE 4 MiB and orders 0..10, refuses what
- * lies beyond, and takes FAKE_CASE_MS (default 1) per case so that a signal
- * can arrive while a case is in flight.
+ * Like the module it refuses a request whose size or version it does not
+ * speak with EINVAL, writing its own version (FAKE_ABI_VERSION, default
+ * KAB_ABI_VERSION) into the request's header, and ends a case with EINTR on
+ * any caught signal. The fake kernel has KMALLOC_MAX_SIZE 4 MiB and orders
+ * 0..10, refuses what lies beyond, and takes FAKE_CASE_MS (default 1) per
+ * case so that a signal can arrive while a case is in flight.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -21,8 +24,29 @@
 #define FAKE_KMALLOC_MAX (4ULL << 20)
 #define FAKE_NR_ORDERS 11
 
+/* The leading fields of every request, as in the module. */
+struct fake_header {
+	__u32 size;
+	__u32 abi_version;
+};
+
+static int check_header(void *request, size_t size)
+{
+	const char *version = getenv("FAKE_ABI_VERSION");
+	__u32 abi = version ? (__u32)atoi(version) : KAB_ABI_VERSION;
+	struct fake_header *header = request;
+
+	if (header->size == size && header->abi_version == abi)
+		return 0;
+	header->abi_version = abi;
+	return -EINVAL;
+}
+
 static void fake_info(struct kab_info *info)
 {
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	info->abi_version = KAB_ABI_VERSION;
 	info->page_size = 4096;
 	info->nr_page_orders = FAKE_NR_ORDERS;
 	info->thread_size = 16384;
@@ -65,6 +89,7 @@ static int fake_case(struct kab_case *request)
 		record(&request->free, 40 + i % 20);
 	}
 	request->ops_done = request->amortized_ops = request->iterations;
+	request->amortized_failures = 0;
 	request->pair_amortized_ns = 150;
 	request->clock_overhead_ns = 20;
 	if (request->pattern == KAB_PATTERN_batch) {
@@ -85,13 +110,14 @@ int ioctl(int fd, unsigned long request, ...)
 	va_start(args, request);
 	arg = va_arg(args, void *);
 	va_end(args);
-	if (request == KAB_IOC_INFO) {
-		fake_info(arg);
-		return 0;
-	}
-	if (request != KAB_IOC_RUN_CASE)
+	if (request != KAB_IOC_INFO && request != KAB_IOC_RUN_CASE)
 		return real_ioctl(fd, request, arg);
-	result = fake_case(arg);
+	result = check_header(arg, request == KAB_IOC_INFO ?
+			      sizeof(struct kab_info) : sizeof(struct kab_case));
+	if (result == 0 && request == KAB_IOC_INFO)
+		fake_info(arg);
+	else if (result == 0)
+		result = fake_case(arg);
 	if (result == 0)
 		return 0;
 	errno = -result;

@@ -60,6 +60,27 @@ static void test_check_reports_file_and_line(void **state)
 	remove_tree(dir);
 }
 
+/* check refuses what run would: a doubling range from 0 to a symbol. */
+static void test_check_refuses_doubling_from_zero(void **state)
+{
+	char *dir = make_temp_dir(), *out, *err;
+	struct strbuf expected = { 0 };
+
+	(void)state;
+	assert_int_equal(check_text(dir, "[g]\nallocators = kmalloc\n"
+				    "sizes = 0..kmalloc_max\n"
+				    "gfp = GFP_KERNEL\npatterns = pair\n",
+				    &out, &err), CLI_USAGE);
+	sb_printf(&expected, "%s/s.conf:3: range '0..kmalloc_max' cannot "
+		  "double from 0\n", dir);
+	assert_string_equal(err, expected.text);
+	assert_string_equal(out, "");
+	free(out);
+	free(err);
+	sb_free(&expected);
+	remove_tree(dir);
+}
+
 static void test_usage_errors(void **state)
 {
 	char *dir = make_temp_dir();
@@ -97,6 +118,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_check_counts),
 		cmocka_unit_test(test_check_reports_file_and_line),
+		cmocka_unit_test(test_check_refuses_doubling_from_zero),
 		cmocka_unit_test(test_usage_errors),
 	};
 

@@ -48,6 +48,36 @@ static void test_demux_complete_stream(void **state)
 	collect_output_free(&out);
 }
 
+/* run writes a case's histogram rows first and its cases.csv row last. */
+static void test_drop_orphan_histograms(void **state)
+{
+	static const char died[] =
+		"cases.csv\tcase,repetition,status\n"
+		"histograms.csv\tcase,repetition,op,bucket_low_ns,bucket_width_ns,count\n"
+		"histograms.csv\t1,1,alloc,70,1,5\n"
+		"cases.csv\t1,1,ok\n"
+		"histograms.csv\t1,2,alloc,70,1,5\n"
+		"histograms.csv\t1,2,free,40,1,5\n"
+		"histograms.csv\t11,1,alloc,70,1,5\n"
+		"histograms.csv\t1,21,alloc,70,1,5\n"
+		"histograms.csv\t1,2,free,41,1,5\n"
+		"cases.csv\t1,2,ok\n"
+		"histograms.csv\t2,1,alloc,70,1,5\n"
+		"histograms.csv\t2,1,fr";
+	struct collect_output out;
+
+	(void)state;
+	collect_demux(died, strlen(died), &out);
+	collect_drop_orphans(&out);
+	assert_string_equal(out.text[RESULTS_HISTOGRAMS_CSV].text,
+			    "case,repetition,op,bucket_low_ns,bucket_width_ns,count\n"
+			    "1,1,alloc,70,1,5\n1,2,alloc,70,1,5\n"
+			    "1,2,free,40,1,5\n1,2,free,41,1,5\n");
+	assert_int_equal(out.lines[RESULTS_HISTOGRAMS_CSV], 5);
+	assert_int_equal(out.orphans, 3);
+	collect_output_free(&out);
+}
+
 static void test_facts_nest(void **state)
 {
 	json_t *meta = json_object();
@@ -176,6 +206,43 @@ static void test_collect_without_header_fails(void **state)
 	remove_tree(dir);
 }
 
+/* A stream without rows still replaces every file of an earlier collect. */
+static void test_collect_writes_every_file(void **state)
+{
+	static const char header_only[] = "guest.json\t{\"mode\":\"qemu-tcg\"}\n";
+	char *dir = make_temp_dir(), *serial = in_dir(dir, "serial.log");
+	char *cases = in_dir(dir, "cases.csv"), *text;
+	struct captured captured;
+	int status;
+
+	(void)state;
+	assert_int_equal(write_file(serial, header_only, strlen(header_only)), 0);
+	assert_int_equal(write_file(cases, "stale\n", 6), 0);
+	captured = capture_fd(STDOUT_FILENO, dir);
+	status = run_command(cmd_collect, ARGV("collect", "--serial", serial,
+					       "--out", dir));
+	text = release_fd(STDOUT_FILENO, &captured);
+	assert_int_equal(status, 0);
+	free(text);
+	text = read_in_dir(dir, "cases.csv");
+	assert_int_equal(strncmp(text, results_cases_header(),
+				 strlen(results_cases_header())), 0);
+	assert_string_equal(text + strlen(results_cases_header()), "\n");
+	free(text);
+	text = read_in_dir(dir, "histograms.csv");
+	assert_string_equal(text, HISTOGRAMS_COLUMNS "\n");
+	free(text);
+	text = read_in_dir(dir, "guest.json");
+	assert_string_equal(text, "{\"mode\":\"qemu-tcg\"}\n");
+	free(text);
+	text = read_in_dir(dir, "meta.json");
+	assert_non_null(text);
+	free(text);
+	free(serial);
+	free(cases);
+	remove_tree(dir);
+}
+
 static void test_collect_usage_errors(void **state)
 {
 	char *dir = make_temp_dir();
@@ -209,10 +276,12 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_demux),
 		cmocka_unit_test(test_demux_complete_stream),
+		cmocka_unit_test(test_drop_orphan_histograms),
 		cmocka_unit_test(test_facts_nest),
 		cmocka_unit_test(test_fact_errors),
 		cmocka_unit_test(test_collect_command),
 		cmocka_unit_test(test_collect_without_header_fails),
+		cmocka_unit_test(test_collect_writes_every_file),
 		cmocka_unit_test(test_collect_usage_errors),
 	};
 

@@ -14,11 +14,25 @@ static void test_plain_and_quoted_fields(void **state)
 	csv_add_empty(&row);
 	csv_add_u64(&row, 18446744073709551615ULL);
 	csv_add_tenths(&row, 85.25);
-	csv_add(&row, "two\nlines");
 	csv_add(&row, "");
 	line = csv_finish(&row);
 	assert_string_equal(line, "kmalloc,\"EINVAL: size, too \"\"big\"\"\",,"
-			    "18446744073709551615,85.2,\"two\nlines\",");
+			    "18446744073709551615,85.2,");
+	free(line);
+}
+
+/* A row never holds a raw newline: control characters become spaces. */
+static void test_control_characters_become_spaces(void **state)
+{
+	struct csv_row row = { 0 };
+	char *line;
+
+	(void)state;
+	csv_add(&row, "two\nlines");
+	csv_add(&row, "tab\there\r\x7f, \x01\"q\"");
+	line = csv_finish(&row);
+	assert_string_equal(line, "two lines,\"tab here  ,  \"\"q\"\"\"");
+	assert_null(strpbrk(line, "\r\n\t"));
 	free(line);
 }
 
@@ -79,6 +93,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plain_and_quoted_fields),
+		cmocka_unit_test(test_control_characters_become_spaces),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_split_edge_cases),
 		cmocka_unit_test(test_row_reuse),

@@ -91,8 +91,9 @@ static void test_header_is_the_contract(void **state)
 		"gfp,context,frag_level,pattern,batch,iterations,ops_done,failures,"
 		"alloc_ns_mean,alloc_ns_p50,alloc_ns_p90,alloc_ns_p99,alloc_ns_p999,"
 		"alloc_ns_min,alloc_ns_max,free_ns_mean,free_ns_p50,free_ns_p90,"
-		"free_ns_p99,free_ns_p999,free_ns_min,free_ns_max,pair_ns_amortized,"
-		"alloc_ns_amortized,free_ns_amortized,clock_overhead_ns,status,error");
+		"free_ns_p99,free_ns_p999,free_ns_min,free_ns_max,amortized_ops,"
+		"amortized_failures,pair_ns_amortized,alloc_ns_amortized,"
+		"free_ns_amortized,clock_overhead_ns,status,error");
 }
 
 static void test_ok_pair_row(void **state)
@@ -123,6 +124,8 @@ static void test_ok_pair_row(void **state)
 	assert_string_equal(column(f, "alloc_ns_max"), "100");
 	assert_string_equal(column(f, "free_ns_mean"), "30.0");
 	assert_string_equal(column(f, "free_ns_p999"), "30.0");
+	assert_string_equal(column(f, "amortized_ops"), "100");
+	assert_string_equal(column(f, "amortized_failures"), "0");
 	assert_string_equal(column(f, "pair_ns_amortized"), "140");
 	assert_string_equal(column(f, "alloc_ns_amortized"), "");
 	assert_string_equal(column(f, "free_ns_amortized"), "");
@@ -139,8 +142,38 @@ static void test_alloc_percentile_split(void **state)
 	/* 10% at 50 ns: p10 is still 50, p11 is 100 (exact: buckets below 128 ns are 1 ns wide) */
 	op_figures_compute(&f->result.alloc, f->alloc_hist, &figures);
 	assert_int_equal(figures.count, 100);
+	assert_true(figures.mean_ns == 95.0);
+	assert_true(figures.percentile_ns[PERCENTILE_50] == 100.0);
+	assert_true(figures.percentile_ns[PERCENTILE_90] == 100.0);
+	assert_true(figures.percentile_ns[PERCENTILE_99] == 100.0);
+	assert_true(figures.percentile_ns[PERCENTILE_999] == 100.0);
+	assert_int_equal(figures.min_ns, 50);
+	assert_int_equal(figures.max_ns, 100);
 	assert_true(hist_percentile(f->alloc_hist, 10) == 50.0);
 	assert_true(hist_percentile(f->alloc_hist, 11) == 100.0);
+}
+
+/* 1024 ns sits in a 16 ns bucket whose midpoint, 1031.5, is above the max. */
+static void test_percentiles_within_min_and_max(void **state)
+{
+	struct row_fixture *f = *state;
+	struct kab_op_stats stats = { .sum_ns = 100 * 1024, .min_ns = 1024,
+				      .max_ns = 1024 };
+	struct op_figures figures;
+
+	memset(f->alloc_hist, 0, sizeof(f->alloc_hist));
+	f->alloc_hist[kab_hist_bucket(1024)] = 100;
+	assert_true(hist_percentile(f->alloc_hist, 50) > 1024.0);
+	op_figures_compute(&stats, f->alloc_hist, &figures);
+	assert_int_equal(figures.count, 100);
+	assert_int_equal(figures.max_ns, 1024);
+	for (int i = 0; i < REPORTED_PERCENTILES; i++)
+		assert_true(figures.percentile_ns[i] == 1024.0);
+	f->result.alloc = stats;
+	make_row(f);
+	assert_string_equal(column(f, "alloc_ns_p50"), "1024.0");
+	assert_string_equal(column(f, "alloc_ns_p99"), "1024.0");
+	assert_string_equal(column(f, "alloc_ns_max"), "1024");
 }
 
 static void test_batch_and_order_row(void **state)
@@ -162,18 +195,57 @@ static void test_batch_and_order_row(void **state)
 	assert_string_equal(column(f, "free_ns_amortized"), "60");
 }
 
+/* Every allocation failed: nothing was freed, so no free or pair figure. */
 static void test_no_samples_leaves_figures_empty(void **state)
 {
 	struct row_fixture *f = *state;
 
 	memset(f->free_hist, 0, sizeof(f->free_hist));
-	f->result.amortized_ops = 0;
+	f->result.failures = 100;
+	f->result.amortized_failures = f->result.amortized_ops;
 	make_row(f);
 	assert_string_equal(column(f, "alloc_ns_mean"), "95.0");
 	assert_string_equal(column(f, "free_ns_mean"), "");
 	assert_string_equal(column(f, "free_ns_p50"), "");
 	assert_string_equal(column(f, "free_ns_min"), "");
+	assert_string_equal(column(f, "amortized_ops"), "100");
+	assert_string_equal(column(f, "amortized_failures"), "100");
 	assert_string_equal(column(f, "pair_ns_amortized"), "");
+	assert_string_equal(column(f, "alloc_ns_amortized"), "");
+	assert_string_equal(column(f, "free_ns_amortized"), "");
+}
+
+/* batch: the alloc figure of a loop that only failed exists, free does not. */
+static void test_batch_that_freed_nothing(void **state)
+{
+	struct row_fixture *f = *state;
+
+	f->spec.pattern = KAB_PATTERN_batch;
+	f->spec.batch = 8;
+	f->result.amortized_failures = f->result.amortized_ops;
+	f->result.alloc.amortized_ns = 70;
+	f->result.free.amortized_ns = 0;
+	make_row(f);
+	assert_string_equal(column(f, "alloc_ns_amortized"), "70");
+	assert_string_equal(column(f, "free_ns_amortized"), "");
+	assert_string_equal(column(f, "pair_ns_amortized"), "");
+}
+
+/* A time limit hit before the amortized loop's first operation. */
+static void test_no_amortized_ops(void **state)
+{
+	struct row_fixture *f = *state;
+
+	f->spec.pattern = KAB_PATTERN_batch;
+	f->spec.batch = 8;
+	f->result.amortized_ops = 0;
+	f->result.alloc.amortized_ns = 0;
+	make_row(f);
+	assert_string_equal(column(f, "amortized_ops"), "0");
+	assert_string_equal(column(f, "amortized_failures"), "0");
+	assert_string_equal(column(f, "pair_ns_amortized"), "");
+	assert_string_equal(column(f, "alloc_ns_amortized"), "");
+	assert_string_equal(column(f, "free_ns_amortized"), "");
 }
 
 static void assert_figures_empty(const struct row_fixture *f)
@@ -222,6 +294,7 @@ static void test_sink_writes_files_and_stream(void **state)
 	char *dir = make_temp_dir(), *out_dir, *text;
 	struct results_sink sink;
 	struct strbuf path = { 0 };
+	struct captured capture;
 	uint32_t *hist = xcalloc(KAB_HIST_BUCKETS, sizeof(*hist));
 
 	(void)state;
@@ -250,6 +323,20 @@ static void test_sink_writes_files_and_stream(void **state)
 			    "histograms.csv\t4,1,free,1000,8,2\n");
 	free(text);
 	free(hist);
+
+	/* a second run never truncates the first */
+	assert_true(results_dir_has_run(out_dir));
+	text = xstrdup(dir);
+	assert_false(results_dir_has_run(text));
+	free(text);
+	capture = capture_fd(STDERR_FILENO, dir);
+	assert_int_equal(results_open(&sink, out_dir, NULL), -1);
+	text = release_fd(STDERR_FILENO, &capture);
+	assert_non_null(strstr(text, "File exists"));
+	free(text);
+	text = read_in_dir(out_dir, "cases.csv");
+	assert_string_equal(text, "a,b\n");
+	free(text);
 	free(out_dir);
 	sb_free(&path);
 	remove_tree(dir);
@@ -272,6 +359,31 @@ static void test_sink_stream_only(void **state)
 	assert_null(read_in_dir(dir, "cases.csv"));
 	sb_free(&path);
 	remove_tree(dir);
+}
+
+/* A serial port is a tty: fsync says EINVAL there, tcdrain waits instead. */
+static void test_sink_syncs_a_tty(void **state)
+{
+	struct results_sink sink;
+	int master = posix_openpt(O_RDWR | O_NOCTTY);
+	char line[64];
+	ssize_t got;
+
+	(void)state;
+	assert_true(master >= 0);
+	assert_int_equal(grantpt(master), 0);
+	assert_int_equal(unlockpt(master), 0);
+	assert_int_equal(results_open(&sink, NULL, ptsname(master)), 0);
+	assert_int_equal(fsync(sink.stream_fd), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(results_write_line(&sink, RESULTS_CASES_CSV, "x"), 0);
+	assert_int_equal(results_sync(&sink), 0);
+	got = read(master, line, sizeof(line) - 1);
+	assert_true(got > 0);
+	line[got] = '\0';
+	assert_non_null(strstr(line, "cases.csv\tx"));
+	results_close(&sink);
+	close(master);
 }
 
 static void test_sink_open_failure(void **state)
@@ -301,22 +413,28 @@ static void test_guest_json(void **state)
 		.clock_overhead_ns = 21, .max_iterations = UINT64_MAX,
 		.clock = "ktime_get_ns",
 	};
-	json_t *guest, *module;
+	struct sweep sweep = { .path = "configs/sweeps/x\xff.conf",
+			       .name = "x", .description = NULL };
+	json_t *guest, *module, *sweep_json;
 	char *line;
 
 	(void)state;
 	strcpy(facts.uts.release, "6.1.0-test");
 	strcpy(facts.uts.machine, "x86_64");
-	guest = guest_json_build(&facts, &info, &labels, "configs/sweeps/x.conf",
-				 "v1-test");
+	guest = guest_json_build(&facts, &info, &labels, &sweep, "v1-test");
 	assert_non_null(guest);
 	assert_string_equal(json_string_value(json_object_get(
 		json_object_get(guest, "kernel"), "release")), "6.1.0-test");
 	assert_string_equal(json_string_value(json_object_get(guest, "cmdline")),
 			    "console=ttyS0 nokaslr");
 	assert_true(json_is_null(json_object_get(guest, "clocksource")));
-	assert_string_equal(json_string_value(json_object_get(guest, "sweep")),
-			    "configs/sweeps/x.conf");
+	/* a path that is not UTF-8 cannot break the JSON */
+	sweep_json = json_object_get(guest, "sweep");
+	assert_string_equal(json_string_value(json_object_get(sweep_json, "path")),
+			    "configs/sweeps/x?.conf");
+	assert_string_equal(json_string_value(json_object_get(sweep_json, "name")),
+			    "x");
+	assert_true(json_is_null(json_object_get(sweep_json, "description")));
 	assert_string_equal(json_string_value(json_object_get(guest, "mode")),
 			    "qemu-icount");
 	assert_string_equal(json_string_value(json_object_get(
@@ -330,6 +448,7 @@ static void test_guest_json(void **state)
 			    "18446744073709551615");
 	assert_string_equal(json_string_value(json_object_get(module, "clock")),
 			    "ktime_get_ns");
+	assert_int_equal(json_object_size(module), 10);
 	line = json_dumps(guest, JSON_COMPACT);
 	assert_null(strchr(line, '\n'));
 	free(line);
@@ -367,11 +486,15 @@ int main(void)
 		ROW_TEST(test_ok_pair_row),
 		ROW_TEST(test_alloc_percentile_split),
 		ROW_TEST(test_batch_and_order_row),
+		ROW_TEST(test_percentiles_within_min_and_max),
 		ROW_TEST(test_no_samples_leaves_figures_empty),
+		ROW_TEST(test_batch_that_freed_nothing),
+		ROW_TEST(test_no_amortized_ops),
 		ROW_TEST(test_refused_row),
 		ROW_TEST(test_interrupted_row),
 		cmocka_unit_test(test_sink_writes_files_and_stream),
 		cmocka_unit_test(test_sink_stream_only),
+		cmocka_unit_test(test_sink_syncs_a_tty),
 		cmocka_unit_test(test_sink_open_failure),
 		cmocka_unit_test(test_guest_json),
 		cmocka_unit_test(test_json_text_keeps_bad_utf8),

@@ -13,6 +13,8 @@ struct fake_device {
 	unsigned refuse_call;
 	unsigned interrupt_call;
 	unsigned fail_call;
+	/* EINTR without a stop signal (SIGSTOP/SIGCONT, a debugger) */
+	unsigned stray_signal_calls;
 };
 
 static int fake_run_case(void *device, struct kab_case *request)
@@ -37,10 +39,16 @@ static int fake_run_case(void *device, struct kab_case *request)
 	}
 	if (fake->calls == fake->fail_call)
 		return -ENOMEM;
+	if (fake->stray_signal_calls) {
+		fake->stray_signal_calls--;
+		return -EINTR;
+	}
 	request->ops_done = request->amortized_ops = request->iterations;
 	request->pair_amortized_ns = 150;
 	request->alloc.sum_ns = 100 * request->iterations;
+	request->alloc.min_ns = request->alloc.max_ns = 100;
 	request->free.sum_ns = 50 * request->iterations;
+	request->free.min_ns = request->free.max_ns = 50;
 	alloc_hist[kab_hist_bucket(100)] = (uint32_t)request->iterations;
 	free_hist[kab_hist_bucket(50)] = (uint32_t)request->iterations;
 	return 0;
@@ -52,7 +60,8 @@ static const char sweep_text[] =
 	"gfp = GFP_KERNEL\npatterns = pair\n";
 
 static const struct kab_info info = { .kmalloc_max_size = 4 << 20,
-				      .nr_page_orders = 11 };
+				      .nr_page_orders = 11,
+				      .max_iterations = 1000000 };
 
 static const struct run_labels labels = {
 	.kernel = "6.1.0-test", .config = "default", .mode = "qemu-tcg",
@@ -68,19 +77,21 @@ struct run_fixture {
 	size_t progress_len;
 	FILE *progress;
 	struct run_totals totals;
+	struct sweep sweep;
 };
 
 static int setup_run(void **state)
 {
 	struct run_fixture *f = xcalloc(1, sizeof(*f));
+	struct strbuf stream = { 0 };
 	struct sweep_error err;
-	struct sweep sweep;
 
-	assert_int_equal(parse_sweep_text(sweep_text, &sweep, &err), 0);
-	assert_int_equal(sweep_expand(&sweep, &info, &f->cases, &err), 0);
-	sweep_free(&sweep);
+	assert_int_equal(parse_sweep_text(sweep_text, &f->sweep, &err), 0);
+	assert_int_equal(sweep_expand(&f->sweep, &info, &f->cases, &err), 0);
 	f->dir = make_temp_dir();
-	assert_int_equal(results_open(&f->sink, f->dir, NULL), 0);
+	sb_printf(&stream, "%s/stream", f->dir);
+	assert_int_equal(results_open(&f->sink, f->dir, stream.text), 0);
+	sb_free(&stream);
 	f->progress = open_memstream(&f->progress_text, &f->progress_len);
 	run_stop_signal = 0;
 	*state = f;
@@ -95,6 +106,7 @@ static int teardown_run(void **state)
 	fclose(f->progress);
 	free(f->progress_text);
 	sweep_cases_free(&f->cases);
+	sweep_free(&f->sweep);
 	remove_tree(f->dir);
 	free(f);
 	run_stop_signal = 0;
@@ -105,7 +117,7 @@ static void run(struct run_fixture *f)
 {
 	struct run_context context = {
 		.sink = &f->sink, .labels = &labels, .run_case = fake_run_case,
-		.device = &f->fake, .progress = f->progress,
+		.device = &f->fake, .progress = f->progress, .sweep = &f->sweep,
 	};
 
 	run_cases(&context, &f->cases, &f->totals);
@@ -134,8 +146,8 @@ static char *cases_column(const struct run_fixture *f, size_t index)
 
 #define COLUMN_CASE 0
 #define COLUMN_REPETITION 1
-#define COLUMN_STATUS 34
-#define COLUMN_ERROR 35
+#define COLUMN_STATUS 36
+#define COLUMN_ERROR 37
 
 static void assert_column(const struct run_fixture *f, size_t index,
 			  const char *expected)
@@ -167,11 +179,47 @@ static void test_every_repetition_of_every_case(void **state)
 	assert_non_null(strstr(hist, "1,2,free,50,1,10\n"));
 	free(hist);
 	assert_non_null(strstr(f->progress_text,
-			       "[1/6] kmalloc 64 GFP_KERNEL pair: alloc p50 100.0 ns"));
+			       "[1/6] [g] kmalloc 64 GFP_KERNEL pair: alloc p50 100.0 ns"));
 	assert_non_null(strstr(f->progress_text,
-			       "[5/6] kmalloc 4194305 GFP_KERNEL pair: refused "
+			       "[5/6] [g] kmalloc 4194305 GFP_KERNEL pair: refused "
 			       "(E2BIG: size above KMALLOC_MAX_SIZE)"));
 	assert_non_null(strstr(f->progress_text, "eta"));
+}
+
+/* A case's cases.csv row comes after its histogram rows: it marks it done. */
+static void test_histograms_before_case_row(void **state)
+{
+	struct run_fixture *f = *state;
+	char *stream;
+	const char *bucket, *row;
+
+	run(f);
+	stream = read_in_dir(f->dir, "stream");
+	for (unsigned rep = 1; rep <= 2; rep++) {
+		char bucket_text[64], row_text[64];
+
+		snprintf(bucket_text, sizeof(bucket_text),
+			 "histograms.csv\t2,%u,free,", rep);
+		snprintf(row_text, sizeof(row_text), "cases.csv\t2,%u,", rep);
+		bucket = strstr(stream, bucket_text);
+		row = strstr(stream, row_text);
+		assert_non_null(bucket);
+		assert_non_null(row);
+		assert_true(bucket < row);
+	}
+	free(stream);
+}
+
+static void test_stray_eintr_is_retried(void **state)
+{
+	struct run_fixture *f = *state;
+
+	f->fake.stray_signal_calls = 2;
+	run(f);
+	assert_int_equal(f->fake.calls, 8);
+	assert_false(f->totals.interrupted);
+	assert_int_equal(f->totals.ok, 6);
+	assert_column(f, COLUMN_STATUS, "ok ok ok ok ok ok");
 }
 
 static void test_interrupt_stops_after_writing(void **state)
@@ -224,9 +272,19 @@ static void test_usage_errors(void **state)
 		run_command(cmd_run, ARGV("run", "--sweep", "/nonexistent.conf",
 					  "--out", "y")),
 	};
-	int no_device = run_command(cmd_run, ARGV(
-		"run", "--sweep", "/dev/null", "--stream", "/dev/null",
-		"--device", "/nonexistent/kallocbench"));
+	int labels[] = {
+		run_command(cmd_run, ARGV("run", "--sweep", "x", "--out", "y",
+					  "--config", "a,b")),
+		run_command(cmd_run, ARGV("run", "--sweep", "x", "--out", "y",
+					  "--frag-level", "two\nlines")),
+		run_command(cmd_run, ARGV("run", "--sweep", "x", "--out", "y",
+					  "--config", "")),
+		run_command(cmd_run, ARGV("run", "--sweep", "x", "--out", "y",
+					  "--config", "caf\xc3\xa9")),
+	};
+	int safe_label = run_command(cmd_run, ARGV(
+		"run", "--sweep", "/nonexistent-safe.conf", "--out", "y",
+		"--config", "init_on_alloc=1+slub:debug/A@x-1.2_Z"));
 	int help = run_command(cmd_run, ARGV("run", "--help"));
 	char *out_text = release_fd(STDOUT_FILENO, &out);
 	char *err_text = release_fd(STDERR_FILENO, &err);
@@ -234,10 +292,17 @@ static void test_usage_errors(void **state)
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(status); i++)
 		assert_int_equal(status[i], CLI_USAGE);
-	/* /dev/null is a sweep without groups */
-	assert_int_equal(no_device, CLI_USAGE);
+	for (size_t i = 0; i < ARRAY_SIZE(labels); i++)
+		assert_int_equal(labels[i], CLI_USAGE);
+	/* a label made of every allowed kind of character gets to the sweep */
+	assert_int_equal(safe_label, CLI_USAGE);
+	assert_non_null(strstr(err_text, "/nonexistent-safe.conf: cannot open"));
+	assert_non_null(strstr(err_text, "--config must be one or more of "
+			       "A-Z a-z 0-9 and . _ + = : / @ -"));
+	assert_non_null(strstr(err_text, "--frag-level must be"));
 	assert_int_equal(help, 0);
 	assert_non_null(strstr(out_text, "usage: kallocbench run"));
+	assert_non_null(strstr(out_text, "A-Z a-z 0-9 and . _ + = : / @ -"));
 	assert_non_null(strstr(err_text, "unknown --mode"));
 	assert_non_null(strstr(err_text, "/nonexistent.conf: cannot open"));
 	free(out_text);
@@ -245,27 +310,66 @@ static void test_usage_errors(void **state)
 	remove_tree(dir);
 }
 
+/* A valid sweep, so that the run reaches the device and fails there. */
 static void test_missing_device(void **state)
 {
 	char *dir = make_temp_dir();
-	struct strbuf sweep_path = { 0 };
+	struct strbuf sweep_path = { 0 }, out = { 0 };
 	struct captured err;
 	char *err_text;
+	int status[2];
+
+	(void)state;
+	sb_printf(&sweep_path, "%s/s.conf", dir);
+	sb_printf(&out, "%s/out", dir);
+	assert_int_equal(write_file(sweep_path.text, sweep_text,
+				    strlen(sweep_text)), 0);
+	err = capture_fd(STDERR_FILENO, dir);
+	status[0] = run_command(cmd_run, ARGV("run", "--sweep", sweep_path.text,
+					      "--out", out.text, "--device",
+					      "/nonexistent/kallocbench"));
+	status[1] = run_command(cmd_run, ARGV("run", "--sweep", sweep_path.text,
+					      "--stream", "/dev/null",
+					      "--device", "/nonexistent"));
+	err_text = release_fd(STDERR_FILENO, &err);
+	assert_int_equal(status[0], 1);
+	assert_int_equal(status[1], 1);
+	assert_non_null(strstr(err_text, "cannot open /nonexistent/kallocbench: "
+			       "No such file or directory (is the module loaded?)"));
+	assert_non_null(strstr(err_text, "cannot open /nonexistent: "));
+	free(err_text);
+	sb_free(&sweep_path);
+	sb_free(&out);
+	remove_tree(dir);
+}
+
+/* --out never truncates an earlier run's results. */
+static void test_out_dir_with_a_run_is_refused(void **state)
+{
+	char *dir = make_temp_dir(), *err_text, *kept;
+	struct strbuf sweep_path = { 0 }, cases = { 0 };
+	struct captured err;
 	int status;
 
 	(void)state;
 	sb_printf(&sweep_path, "%s/s.conf", dir);
+	sb_printf(&cases, "%s/cases.csv", dir);
 	assert_int_equal(write_file(sweep_path.text, sweep_text,
 				    strlen(sweep_text)), 0);
+	assert_int_equal(write_file(cases.text, "earlier\n", 8), 0);
 	err = capture_fd(STDERR_FILENO, dir);
 	status = run_command(cmd_run, ARGV("run", "--sweep", sweep_path.text,
 					   "--out", dir, "--device",
 					   "/nonexistent/kallocbench"));
 	err_text = release_fd(STDERR_FILENO, &err);
-	assert_int_equal(status, 1);
-	assert_non_null(strstr(err_text, "cannot open /nonexistent/kallocbench"));
+	assert_int_equal(status, CLI_USAGE);
+	assert_non_null(strstr(err_text, "already holds a run's cases.csv"));
+	kept = read_in_dir(dir, "cases.csv");
+	assert_string_equal(kept, "earlier\n");
+	free(kept);
 	free(err_text);
 	sb_free(&sweep_path);
+	sb_free(&cases);
 	remove_tree(dir);
 }
 
@@ -275,11 +379,14 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		RUN_TEST(test_every_repetition_of_every_case),
+		RUN_TEST(test_histograms_before_case_row),
+		RUN_TEST(test_stray_eintr_is_retried),
 		RUN_TEST(test_interrupt_stops_after_writing),
 		RUN_TEST(test_signal_between_cases_stops),
 		RUN_TEST(test_other_errors_are_failures),
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_missing_device),
+		cmocka_unit_test(test_out_dir_with_a_run_is_refused),
 	};
 
 	return cmocka_run_group_tests_name("run", tests, NULL, NULL);

@@ -47,7 +47,8 @@ static char *sample_cases_csv(void)
 	};
 	struct kab_case result = {
 		.ops_done = 2000, .amortized_ops = 2000, .failures = 3,
-		.alloc = { .sum_ns = 250000 }, .free = { .sum_ns = 100000 },
+		.alloc = { .sum_ns = 250000, .min_ns = 120, .max_ns = 120 },
+		.free = { .sum_ns = 100000, .min_ns = 50, .max_ns = 50 },
 		.reason = "order above MAX_ORDER, see dmesg",
 	};
 	struct case_outcome ok = { CASE_ok, 0, &result, alloc_hist, free_hist };

@@ -40,6 +40,7 @@ static const struct kab_info x86_64_info = {
 	.page_size = 4096,
 	.nr_page_orders = 11,
 	.kmalloc_max_size = 4 << 20,
+	.max_iterations = 1000000,
 };
 
 #define GFP(name) (1U << KAB_GFP_BIT_##name)
@@ -250,12 +251,74 @@ static const struct expand_error_case expand_errors[] = {
 	{ "[g]\nallocators = kmalloc\ngfp = GFP_KERNEL\npatterns = pair\n"
 	  "sizes = 8M..kmalloc_max\n", 5, "starts above its end on this kernel" },
 	{ "[g]\nallocators = alloc_pages\ngfp = GFP_KERNEL\npatterns = pair\n\n"
-	  "orders = max+4294967295\n", 6, "max+4294967295 is out of range" },
+	  "orders = max+60\n", 6, "max+60 is out of range" },
 	{ "[g]\nallocators = alloc_pages\ngfp = GFP_KERNEL\npatterns = pair\n"
 	  "orders = 12..max\n", 5, "starts above its end" },
 	{ "[g]\nallocators = kmalloc\ngfp = GFP_KERNEL\npatterns = pair\n"
 	  "sizes = kmalloc_max-4M..8\n", 5, "range from 0 cannot double" },
+	{ "[sweep]\niterations = 1000001\n[g]\nallocators = kmalloc\n"
+	  "gfp = GFP_KERNEL\npatterns = pair\nsizes = 8\n", 2,
+	  "iterations = 1000001 is above this kernel's max_iterations, 1000000" },
+	{ "[g]\nallocators = kmalloc\ngfp = GFP_KERNEL\npatterns = pair\n"
+	  "sizes = 8\nwarmup = 2000000\n", 6,
+	  "warmup = 2000000 is above this kernel's max_iterations" },
 };
+
+/* The built-in default above a (tiny) limit names the group's line. */
+static void test_default_iterations_above_limit(void **state)
+{
+	struct kab_info small = x86_64_info;
+	struct sweep_cases cases;
+	struct sweep_error err;
+	struct sweep sweep;
+
+	(void)state;
+	small.max_iterations = 500;
+	assert_int_equal(parse_sweep_text("[sweep]\n[g]\nallocators = kmalloc\n"
+					  "gfp = GFP_KERNEL\npatterns = pair\n"
+					  "sizes = 8\n", &sweep, &err), 0);
+	assert_int_equal(sweep_expand(&sweep, &small, &cases, &err), -1);
+	assert_int_equal(err.line, 2);
+	assert_string_equal(err.message, "group [g]: the default iterations, "
+			    "1000, is above this kernel's max_iterations, 500");
+	assert_int_equal(cases.count, 0);
+	sweep_cases_free(&cases);
+	sweep_free(&sweep);
+}
+
+static void test_range_values(void **state)
+{
+	static const struct sweep_axis unbounded = {
+		"order", "max", false, false, UINT64_MAX,
+	};
+
+	(void)state;
+	assert_int_equal(sweep_range_values(&sweep_order_axis, 0, 63), 64);
+	assert_int_equal(sweep_range_values(&sweep_size_axis, 8, 4 << 20), 20);
+	assert_int_equal(sweep_range_values(&sweep_size_axis, 1, UINT64_MAX), 64);
+	/* counted, never expanded: no billions of values */
+	assert_int_equal(sweep_range_values(&unbounded, 0, 4000000000ULL),
+			 4000000001ULL);
+	assert_int_equal(sweep_range_values(&unbounded, 0, UINT64_MAX), SIZE_MAX);
+	assert_true(sweep_range_values(&unbounded, 0, SWEEP_MAX_RANGE_VALUES) >
+		    SWEEP_MAX_RANGE_VALUES);
+}
+
+/* "sizes =" alone, the list on the indented lines below it. */
+static void test_list_on_continuation_lines(void **state)
+{
+	static const uint64_t expected[] = { 64, 128, 4096 };
+	struct sweep_cases cases;
+
+	(void)state;
+	expand_ok("[g]\nallocators = kmalloc\nsizes =\n  64 128\n\t4K\n"
+		  "gfp =\n  GFP_KERNEL\npatterns = pair\n", &cases);
+	assert_int_equal(cases.count, ARRAY_SIZE(expected));
+	for (size_t i = 0; i < ARRAY_SIZE(expected); i++)
+		assert_int_equal(cases.item[i].size_bytes, expected[i]);
+	assert_int_equal(cases.item[0].gfp, GFP(GFP_KERNEL));
+	sweep_cases_free(&cases);
+}
 
 static void test_expand_errors(void **state)
 {
@@ -328,8 +391,14 @@ static const struct parse_error_case parse_errors[] = {
 	  "'18446744073709551616' overflows" },
 	{ "suffix overflow", "[g]\nsizes = 17179869184G\n", 2,
 	  "'17179869184G' overflows" },
-	{ "order overflow", "[g]\norders = 4294967296\n", 2,
-	  "'4294967296' overflows" },
+	{ "order above 63", "[g]\norders = 64\n", 2,
+	  "'64' is above 63, the largest order" },
+	{ "order range typo", "[g]\n\norders = 0..4000000000\n", 3,
+	  "'4000000000' is above 63, the largest order" },
+	{ "symbolic order above 63", "[g]\norders = max+64\n", 2,
+	  "'max+64' is above 63" },
+	{ "order overflow", "[g]\norders = 18446744073709551616\n", 2,
+	  "'18446744073709551616' overflows" },
 	{ "iterations overflow", "[g]\niterations = 99999999999999999999\n", 2,
 	  "overflows" },
 	{ "time limit overflow", "[sweep]\ntime_limit_ms = 18446744073710\n", 2,
@@ -346,6 +415,18 @@ static const struct parse_error_case parse_errors[] = {
 	  "range 'max..max-1' starts above its end" },
 	{ "doubling from 0", "[g]\nsizes = 0..64\n", 2,
 	  "range '0..64' cannot double from 0" },
+	{ "doubling from 0 to the kernel's maximum",
+	  "[g]\nsizes = 8 0..kmalloc_max\n", 2,
+	  "range '0..kmalloc_max' cannot double from 0" },
+	{ "empty list at the end of the file",
+	  "[g]\nallocators = kmalloc\ngfp = GFP_KERNEL\npatterns = pair\n"
+	  "sizes =\n", 5, "empty list for 'sizes'" },
+	{ "empty list, next key unindented",
+	  "[g]\nallocators =\ngfp = GFP_KERNEL\n[h]\n", 2,
+	  "empty list for 'allocators'" },
+	{ "empty list in a group before a later error",
+	  "[g]\ngfp =\n[h]\nallocators = bogus\n", 2,
+	  "empty list for 'gfp'" },
 	{ "batch pattern without batch",
 	  "[g]\nallocators = kmalloc\nsizes = 8\ngfp = GFP_KERNEL\n"
 	  "patterns = pair batch\n", 5,
@@ -447,6 +528,9 @@ int main(void)
 		cmocka_unit_test(test_contexts_and_cross_product_order),
 		cmocka_unit_test(test_description_continues),
 		cmocka_unit_test(test_expand_errors),
+		cmocka_unit_test(test_default_iterations_above_limit),
+		cmocka_unit_test(test_range_values),
+		cmocka_unit_test(test_list_on_continuation_lines),
 		cmocka_unit_test(test_missing_file),
 	};
 	struct CMUnitTest tests[ARRAY_SIZE(fixed) + ARRAY_SIZE(parse_errors)];

@@ -11,9 +11,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -99,6 +101,16 @@ static void test_wrong_abi_version_is_refused(void **state)
 	(void)state;
 	c.abi_version = KAB_ABI_VERSION + 1;
 	assert_int_equal(run_case(&c), EINVAL);
+}
+
+static void test_wrong_version_learns_the_module_version(void **state)
+{
+	struct kab_info old = { .size = sizeof(old), .abi_version = 0 };
+
+	(void)state;
+	assert_int_equal(ioctl(device, KAB_IOC_INFO, &old), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(old.abi_version, KAB_ABI_VERSION);
 }
 
 static void test_wrong_request_size_is_refused(void **state)
@@ -206,6 +218,30 @@ static void test_bad_histogram_pointer_faults(void **state)
 	assert_int_equal(run_case(&c), EFAULT);
 }
 
+static void on_alarm(int signo)
+{
+	(void)signo;
+}
+
+/* A case of minutes ends within about a chunk once a signal arrives. */
+static void test_a_signal_interrupts_a_long_case(void **state)
+{
+	struct sigaction action = { .sa_handler = on_alarm };
+	struct kab_case c = valid_case();
+	struct timespec start, end;
+
+	(void)state;
+	c.allocator = KAB_ALLOC_vmalloc;
+	c.size_bytes = 1 << 20;
+	c.iterations = 100000;
+	assert_int_equal(sigaction(SIGALRM, &action, NULL), 0);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	alarm(1);
+	assert_int_equal(run_case(&c), EINTR);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	assert_true(end.tv_sec - start.tv_sec < 5);
+}
+
 static void test_unknown_ioctl_is_not_a_tty_ioctl(void **state)
 {
 	(void)state;
@@ -243,6 +279,7 @@ int main(void)
 		cmocka_unit_test(test_info_describes_the_kernel),
 		cmocka_unit_test(test_info_with_wrong_size_is_refused),
 		cmocka_unit_test(test_wrong_abi_version_is_refused),
+		cmocka_unit_test(test_wrong_version_learns_the_module_version),
 		cmocka_unit_test(test_wrong_request_size_is_refused),
 		cmocka_unit_test(test_unknown_allocator_is_refused),
 		cmocka_unit_test(test_unknown_gfp_flag_is_refused),
@@ -253,6 +290,7 @@ int main(void)
 		cmocka_unit_test(test_absurd_iteration_counts_are_refused),
 		cmocka_unit_test(test_absurd_sizes_are_refused),
 		cmocka_unit_test(test_bad_histogram_pointer_faults),
+		cmocka_unit_test(test_a_signal_interrupts_a_long_case),
 		cmocka_unit_test(test_unknown_ioctl_is_not_a_tty_ioctl),
 		cmocka_unit_test(test_valid_case_accounts_for_every_operation),
 	};
