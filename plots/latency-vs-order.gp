@@ -6,7 +6,7 @@ set xrange [-0.5:*]
 set xtics 1
 set xlabel "order (block of 2^order pages)"
 set ylabel "latency (ns)"
-set title sprintf("page allocator latency vs order\n%s", heading)
+set title sprintf("page allocator latency vs order (%s, %s)\n%s", pattern, gfp, heading)
 n = words(allocators)
 plot for [i=1:n] datafile using \
 	(served(word(allocators, i)) ? column("order") : NaN):(column("alloc_ns_mean")) \

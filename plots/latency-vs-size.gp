@@ -1,17 +1,21 @@
 # Mean and p99 latency of one operation (op = "alloc" or "free") against the
 # request size, log-log, one colour per allocator; crosses mark sizes where
-# every allocation failed. Extra input: op, allocators (space-separated).
+# every allocation failed. Extra input: op, allocators (space-separated),
+# any_failed (1 when some size failed every time).
 load "plots/common.gp"
 set logscale x 2
 set logscale y 10
 set xtics ("1" 1, "8" 8, "64" 64, "512" 512, "4K" 4096, "32K" 32768, \
 	"256K" 262144, "2M" 2097152, "16M" 16777216, "128M" 134217728)
-set label 1 "× : every allocation failed (the cost of failing)" \
-	at graph 0.01, graph -0.11 font ",9"
-set bmargin 6
+if (any_failed) {
+	set label 1 "× : every allocation failed (the cost of failing)" \
+		at graph 0.01, graph -0.11 font ",9"
+	set bmargin 6
+}
 set xlabel "request size (bytes)"
 set ylabel sprintf("%s latency (ns)", op)
-set title sprintf("%s latency vs size: mean (solid), p99 (dashed)\n%s", op, heading)
+set title sprintf("%s latency vs size (%s, %s): mean (solid), p99 (dashed)\n%s", \
+	op, pattern, gfp, heading)
 mean = op . "_ns_mean"
 p99 = op . "_ns_p99"
 n = words(allocators)

@@ -31,6 +31,17 @@ qemu-kvm) accel="KVM" ;;
 esac
 heading="kernel $kernel · mode $mode · $accel"
 
+# most_common_among SIZED_BY COLUMN: the value of COLUMN in most of the rows
+# that ran with SIZED_BY (size_bytes or order) set.
+most_common_among() {
+	awk -F, -v by="$1" -v col="$2" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+		$(h["status"]) == "ok" && $(h[by]) != "" { n[$(h[col])]++ }
+		END { for (v in n) if (n[v] > best) { best = n[v]; top = v } print top }' "$csv"
+}
+selection() { # SIZED_BY: the gnuplot definitions of the rows to draw
+	echo "pattern='$(most_common_among "$1" pattern)'" "gfp='$(most_common_among "$1" gfp)'"
+}
+
 render() { # SCRIPT OUT [VAR=VALUE...]
 	local script=$1 out=$2 term
 	shift 2
@@ -48,10 +59,20 @@ render() { # SCRIPT OUT [VAR=VALUE...]
 }
 
 sized=$(allocators_sized_by size_bytes)
+any_failed=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+	$(h["status"]) == "ok" && $(h["size_bytes"]) != "" &&
+	$(h["ops_done"]) > 0 && $(h["failures"]) == $(h["ops_done"]) { n++ }
+	END { print n ? 1 : 0 }' "$csv")
 ordered=$(allocators_sized_by order)
 if [ -n "$sized" ]; then
-	render latency-vs-size alloc-latency-vs-size "op='alloc'" "allocators='$sized'"
-	render latency-vs-size free-latency-vs-size "op='free'" "allocators='$sized'"
+	read -r pattern gfp < <(selection size_bytes)
+	for op in alloc free; do
+		render latency-vs-size $op-latency-vs-size "op='$op'" "allocators='$sized'" \
+			"any_failed=$any_failed" "$pattern" "$gfp"
+	done
 fi
-[ -n "$ordered" ] && render latency-vs-order pages-latency-vs-order "allocators='$ordered'"
+if [ -n "$ordered" ]; then
+	read -r pattern gfp < <(selection order)
+	render latency-vs-order pages-latency-vs-order "allocators='$ordered'" "$pattern" "$gfp"
+fi
 kab_say "plots: $run_dir/plots/"
