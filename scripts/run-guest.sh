@@ -41,14 +41,18 @@ qemu=$!
 show_progress() {
 	# The guest's own clock is virtual under icount: elapsed time and the
 	# estimate shown are the host's.
-	local line i n spent
+	# The estimate extrapolates from the sweep alone, boot time excluded.
+	local line i n now sweep_started=$started
 	while IFS= read -r line; do
 		line=${line%$'\r'}
-		if [[ $line =~ ^\[([0-9]+)/([0-9]+)\] ]]; then
+		now=$(date +%s)
+		if [[ $line == KAB-BOOTED* ]]; then
+			sweep_started=$now
+		elif [[ $line =~ ^\[([0-9]+)/([0-9]+)\] ]]; then
 			i=${BASH_REMATCH[1]} n=${BASH_REMATCH[2]}
-			spent=$(($(date +%s) - started))
 			printf '%s, elapsed %ds, eta %ds\n' "${line%, elapsed *}" \
-				"$spent" $((spent * (n - i) / i)) >&2
+				$((now - started)) \
+				$(((now - sweep_started) * (n - i) / i)) >&2
 		elif [[ $line == *KAB-FAIL* || $line == *"Kernel panic"* ]]; then
 			printf '%s\n' "$line" >&2
 		fi
