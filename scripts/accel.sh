@@ -9,7 +9,12 @@ set -euo pipefail
 
 mode=${1:?usage: accel.sh MODE NAME} name=${2:?usage: accel.sh MODE NAME}
 case $mode in
-kvm | tcg | icount) echo "qemu-$mode"; exit 0 ;;
+kvm)
+	[ -w /dev/kvm ] || kab_die "MODE=kvm needs a writable /dev/kvm; use MODE=auto, tcg or icount"
+	echo qemu-kvm
+	exit 0
+	;;
+tcg | icount) echo "qemu-$mode"; exit 0 ;;
 auto) ;;
 *) kab_die "MODE must be auto, kvm, tcg or icount (got '$mode')" ;;
 esac

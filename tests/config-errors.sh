@@ -35,6 +35,8 @@ expect_error "an unknown kernel lists the known ones" \
 	"known: .*debian-6.1" "$KAB_ROOT/scripts/fetch-kernel.sh" no-such-kernel
 expect_error "an unknown MODE is refused" \
 	"MODE must be auto, kvm, tcg or icount" "$KAB_ROOT/scripts/accel.sh" fast debian-6.1
+[ -e /dev/kvm ] || expect_error "MODE=kvm without /dev/kvm says so" \
+	"MODE=kvm needs a writable /dev/kvm" "$KAB_ROOT/scripts/accel.sh" kvm debian-6.1
 printf '[sweep]\niterations = 10\n\n[g]\nallocators = kmalloc\nsizes = 64\ngfp = GFP_KERNEL|GFP_ATOMIC\npatterns = pair\n' > "$scratch/bad.conf"
 expect_error "a bad sweep stops make bench before anything boots, with file:line" \
 	"bad.conf:7:" env SWEEP="$scratch/bad.conf" MODE=icount "$KAB_ROOT/scripts/bench.sh"
