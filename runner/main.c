@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "events.h"
 #include "util.h"
 
 #include <kallocbench.h>
@@ -19,6 +20,7 @@ static const struct command commands[] = {
 	{ "run", cmd_run, "run a sweep through the module, writing results" },
 	{ "collect", cmd_collect, "demultiplex a results stream on the host" },
 	{ "summary", cmd_summary, "print a table of a run's cases.csv" },
+	{ "events", cmd_events, "list the perf events this machine can count" },
 };
 
 static void print_usage(FILE *out)
