@@ -2,7 +2,8 @@
 # scripts/plot.sh with: datafile (a run's cases.csv), out (output path without
 # extension) and heading (kernel, mode of time, accel), and renders out.png
 # and out.svg. Only the rows of one pattern and one GFP mask (the variables
-# pattern and gfp) are drawn, so that every line compares like with like.
+# pattern and gfp), and in plots against size or order of one context, are
+# drawn, so that every line compares like with like.
 set datafile separator comma
 set datafile columnheaders
 set datafile missing ""
@@ -17,5 +18,7 @@ set style line 1 lw 2 pt 7 ps 0.8
 ok(a) = strcol("status") eq "ok" && strcol("allocator") eq a && \
 	strcol("pattern") eq pattern && strcol("gfp") eq gfp
 # A case whose every allocation failed is measured as a failure, not a cost.
-served(a) = ok(a) && column("failures") < column("ops_done")
-failed(a) = ok(a) && column("failures") == column("ops_done")
+served(a) = ok(a) && strcol("context") eq context && \
+	column("failures") < column("ops_done")
+failed(a) = ok(a) && strcol("context") eq context && \
+	column("failures") == column("ops_done")

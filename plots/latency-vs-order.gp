@@ -6,17 +6,18 @@ set xrange [-0.5:*]
 set xtics 1
 set xlabel "order (block of 2^order pages)"
 set ylabel "latency (ns)"
-set title sprintf("page allocator latency vs order (%s, %s)\n%s", pattern, gfp, heading)
+set title sprintf("page allocator latency vs order (%s, %s, %s)\n%s", \
+	pattern, gfp, context, heading)
 n = words(allocators)
 plot for [i=1:n] datafile using \
 	(served(word(allocators, i)) ? column("order") : NaN):(column("alloc_ns_mean")) \
-	with linespoints lw 2 pt 7 lc 2*i-1 title word(allocators, i) . " alloc mean", \
+	smooth unique with linespoints lw 2 pt 7 lc 2*i-1 title word(allocators, i) . " alloc mean", \
      for [i=1:n] datafile using \
 	(served(word(allocators, i)) ? column("order") : NaN):(column("alloc_ns_p99")) \
-	with linespoints dt 2 pt 6 lc 2*i-1 title word(allocators, i) . " alloc p99", \
+	smooth unique with linespoints dt 2 pt 6 lc 2*i-1 title word(allocators, i) . " alloc p99", \
      for [i=1:n] datafile using \
 	(served(word(allocators, i)) ? column("order") : NaN):(column("free_ns_mean")) \
-	with linespoints lw 2 pt 5 lc 2*i title word(allocators, i) . " free mean", \
+	smooth unique with linespoints lw 2 pt 5 lc 2*i title word(allocators, i) . " free mean", \
      for [i=1:n] datafile using \
 	(served(word(allocators, i)) ? column("order") : NaN):(column("free_ns_p99")) \
-	with linespoints dt 2 pt 4 lc 2*i title word(allocators, i) . " free p99"
+	smooth unique with linespoints dt 2 pt 4 lc 2*i title word(allocators, i) . " free p99"

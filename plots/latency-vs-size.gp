@@ -14,17 +14,17 @@ if (any_failed) {
 }
 set xlabel "request size (bytes)"
 set ylabel sprintf("%s latency (ns)", op)
-set title sprintf("%s latency vs size (%s, %s): mean (solid), p99 (dashed)\n%s", \
-	op, pattern, gfp, heading)
+set title sprintf("%s latency vs size (%s, %s, %s): mean (solid), p99 (dashed)\n%s", \
+	op, pattern, gfp, context, heading)
 mean = op . "_ns_mean"
 p99 = op . "_ns_p99"
 n = words(allocators)
 plot for [i=1:n] datafile using \
 	(served(word(allocators, i)) ? column("size_bytes") : NaN):(column(mean)) \
-	with linespoints lw 2 pt 7 ps 0.7 lc i title word(allocators, i) . " mean", \
+	smooth unique with linespoints lw 2 pt 7 ps 0.7 lc i title word(allocators, i) . " mean", \
      for [i=1:n] datafile using \
 	(served(word(allocators, i)) ? column("size_bytes") : NaN):(column(p99)) \
-	with linespoints dt 2 lw 1 pt 6 ps 0.6 lc i title word(allocators, i) . " p99", \
+	smooth unique with linespoints dt 2 lw 1 pt 6 ps 0.6 lc i title word(allocators, i) . " p99", \
      for [i=1:n] datafile using \
 	(failed(word(allocators, i)) ? column("size_bytes") : NaN):(column(mean)) \
 	with points pt 2 ps 2 lw 2 lc i notitle

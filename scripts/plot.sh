@@ -39,7 +39,8 @@ most_common_among() {
 		END { for (v in n) if (n[v] > best) { best = n[v]; top = v } print top }' "$csv"
 }
 selection() { # SIZED_BY: the gnuplot definitions of the rows to draw
-	echo "pattern='$(most_common_among "$1" pattern)'" "gfp='$(most_common_among "$1" gfp)'"
+	echo "pattern='$(most_common_among "$1" pattern)'" "gfp='$(most_common_among "$1" gfp)'" \
+		"context='$(most_common_among "$1" context)'"
 }
 
 render() { # SCRIPT OUT [VAR=VALUE...]
@@ -65,14 +66,46 @@ any_failed=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
 	END { print n ? 1 : 0 }' "$csv")
 ordered=$(allocators_sized_by order)
 if [ -n "$sized" ]; then
-	read -r pattern gfp < <(selection size_bytes)
+	read -r pattern gfp context < <(selection size_bytes)
 	for op in alloc free; do
 		render latency-vs-size $op-latency-vs-size "op='$op'" "allocators='$sized'" \
-			"any_failed=$any_failed" "$pattern" "$gfp"
+			"any_failed=$any_failed" "$pattern" "$gfp" "$context"
 	done
 fi
 if [ -n "$ordered" ]; then
-	read -r pattern gfp < <(selection order)
-	render latency-vs-order pages-latency-vs-order "allocators='$ordered'" "$pattern" "$gfp"
+	read -r pattern gfp context < <(selection order)
+	render latency-vs-order pages-latency-vs-order "allocators='$ordered'" \
+		"$pattern" "$gfp" "$context"
+fi
+# values_of COLUMN [SIZED_BY]: distinct values of COLUMN among the rows that
+# ran (with SIZED_BY set), in order of appearance.
+values_of() {
+	awk -F, -v col="$1" -v by="${2:-}" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+		$(h["status"]) == "ok" && (by == "" || $(h[by]) != "") && !seen[$(h[col])]++ { print $(h[col]) }' "$csv" | xargs
+}
+# grouped_by_series CONTEXTS: cases.csv with each series' rows (allocator,
+# pattern, gfp, size, order) adjacent and in the order of CONTEXTS, since
+# gnuplot breaks a line at every row it leaves out.
+grouped_by_series() {
+	head -n 1 "$csv"
+	awk -F, -v contexts="$1" 'BEGIN { n = split(contexts, c, " "); for (i = 1; i <= n; i++) at[c[i]] = i }
+		NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+		{ printf "%s\t%s\t%s\t%020d\t%04d\t%04d\t%s\n", $(h["allocator"]), $(h["pattern"]),
+			$(h["gfp"]), $(h["size_bytes"]), $(h["order"]), at[$(h["context"])], $0 }' "$csv" |
+		LC_ALL=C sort | cut -f7-
+}
+contexts=$(values_of context)
+if [ "$(wc -w <<< "$contexts")" -gt 1 ]; then
+	by_series=$(mktemp)
+	trap 'rm -f "$by_series"' EXIT
+	grouped_by_series "$contexts" > "$by_series"
+	for by in size_bytes order; do
+		allocators=$(allocators_sized_by "$by")
+		[ -n "$allocators" ] || continue
+		read -r pattern gfp _ < <(selection "$by")
+		render latency-by-context "latency-by-context-${by%_bytes}" \
+			"datafile='$by_series'" "contexts='$contexts'" "allocators='$allocators'" "by='$by'" \
+			"sizes='$(values_of "$by" "$by")'" "$pattern" "$gfp"
+	done
 fi
 kab_say "plots: $run_dir/plots/"
