@@ -3,8 +3,8 @@
 #   make bench [KERNEL=debian-6.1] [SWEEP=default] [MODE=auto|kvm|tcg|icount]
 #              [BOOT_WORDS="seed=2 init_on_alloc=0"] [CONFIG=label]
 #   make test            unit tests (also under ASan/UBSan), module W=1 and
-#                        sparse builds on 6.1 and 6.12, and the QEMU
-#                        integration test
+#                        sparse builds on 6.1, 6.1-rt and 6.12, the QEMU
+#                        integration test and the PREEMPT_RT boot
 #   make check-sweeps    validate every sweep in configs/sweeps
 #   make plots RUN=results/<run-id>
 #   make clean           remove build/ (the kernel cache included)
@@ -17,7 +17,7 @@ RUNNER := $(BUILD)/runner/kallocbench
 export KERNEL SWEEP MODE BOOT_WORDS CONFIG RUN_ID TIMEOUT
 
 .PHONY: bench test setup runner module unit-test module-test config-test \
-	integration-test check-sweeps plots reference clean
+	integration-test rt-test check-sweeps plots reference clean
 
 bench:
 	@scripts/bench.sh
@@ -32,14 +32,15 @@ module: setup
 	@scripts/fetch-kernel.sh $(KERNEL)
 	@scripts/build-module.sh $(KERNEL)
 
-test: unit-test module-test config-test integration-test
+test: unit-test module-test config-test integration-test rt-test
 
 unit-test: setup
 	@$(MAKE) -s -C runner BUILD=$(BUILD)/runner test
 
-# The module must build cleanly on both kernels Debian 12 ships.
+# The module must build cleanly on the kernels Debian 12 ships.
 module-test: setup
 	@tests/module-build.sh debian-6.1
+	@tests/module-build.sh debian-6.1-rt
 	@tests/module-build.sh debian-6.12
 
 config-test: runner
@@ -47,6 +48,10 @@ config-test: runner
 
 integration-test: runner
 	@tests/integration.sh
+
+# Atomic contexts on PREEMPT_RT: what RT forbids is refused, the rest runs.
+rt-test: runner
+	@tests/rt.sh
 
 check-sweeps: runner
 	@for f in configs/sweeps/*.conf; do $(RUNNER) check $$f || exit 2; done

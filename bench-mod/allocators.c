@@ -48,7 +48,8 @@ static void kab_kfree(struct kab_run *run, void *obj)
 
 /*
  * The cache may be merged with an existing one of the same geometry, as a
- * driver's cache would be.
+ * driver's cache would be. Setup runs in process context whatever the
+ * case's context, so kmem_cache_create() may sleep here.
  */
 static int kab_cache_setup(struct kab_run *run)
 {

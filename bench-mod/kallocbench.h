@@ -8,6 +8,7 @@
 #include <linux/bits.h>
 #include <linux/gfp.h>
 #include <linux/time64.h>
+#include <linux/timekeeping.h>
 #include <linux/types.h>
 
 /* The uapi header of the same name, found through -I$(src)/uapi. */
@@ -18,6 +19,14 @@
 #define KAB_MAX_TIME_LIMIT_NS	(600ULL * NSEC_PER_SEC)
 #define KAB_HIST_BYTES		(KAB_HIST_BUCKETS * sizeof(__u32))
 #define KAB_CLOCK_NAME		"ktime_get_ns"
+/* kab_run.cpu before the first chunk has run. */
+#define KAB_CPU_NONE		(KAB_CPU_MIXED - 1)
+
+/* The clock of every measurement; safe in any context but NMI. */
+static __always_inline u64 kab_clock(void)
+{
+	return ktime_get_ns();
+}
 
 /* The request bit of a GFP list entry, e.g. KAB_GFP(GFP_DMA32). */
 #define KAB_GFP(name)		BIT(KAB_GFP_BIT_##name)
@@ -66,7 +75,15 @@ struct kab_lat {
  * @batch: allocations outstanding at once; 0 for the pair pattern
  * @objs: the outstanding allocations of the batch pattern
  * @overhead_ns: clock cost subtracted from every timed interval
- * @chunk_ops: operations the chunk in flight must do
+ * @chunk: the chunk kab_context_run() is running
+ * @chunk_ops: operations the chunk in flight may do; it leaves here the
+ *	number it did
+ * @atomic_limit_ns: how long one chunk may run, 0 for no bound
+ * @deadline_ns: clock time at which the chunk in flight ends early, 0 for
+ *	none
+ * @cpu: the CPU the chunks ran on, KAB_CPU_NONE before the first,
+ *	KAB_CPU_MIXED once two differed
+ * @wrong_context: a chunk found itself outside the context of its row
  * @pair_ns: pair pattern, amortized loop: time of all alloc+free pairs
  * @alloc_ns: batch pattern, amortized loop: time of all allocations
  * @free_ns: batch pattern, amortized loop: time of all frees
@@ -84,7 +101,12 @@ struct kab_run {
 	u32 batch;
 	void **objs;
 	u64 overhead_ns;
+	void (*chunk)(struct kab_run *run);
 	u32 chunk_ops;
+	u64 atomic_limit_ns;
+	u64 deadline_ns;
+	u32 cpu;
+	bool wrong_context;
 	u64 pair_ns;
 	u64 alloc_ns;
 	u64 free_ns;
@@ -127,11 +149,21 @@ void kab_allocator_teardown(struct kab_run *run);
 /**
  * struct kab_context_desc - one entry of KAB_CONTEXT_LIST
  * @name: as in the list
- * @run: calls @chunk on @run in the context and returns once it is done
+ * @mechanism: how the row enters the context, reported with every case
+ * @atomic: may not sleep: refuses what may, and bounds every chunk by
+ *	kab_case.atomic_limit_ns
+ * @not_on_rt: PREEMPT_RT forbids allocating here at all
+ * @in_context: optional, true when called in the context the row promises;
+ *	a case whose chunk finds otherwise fails with -EPROTO
+ * @run: runs @run->chunk in the context and returns once it is done
  */
 struct kab_context_desc {
 	const char *name;
-	void (*run)(void (*chunk)(struct kab_run *run), struct kab_run *run);
+	const char *mechanism;
+	bool atomic;
+	bool not_on_rt;
+	bool (*in_context)(void);
+	void (*run)(struct kab_run *run);
 };
 
 extern const struct kab_context_desc kab_contexts[KAB_NR_CONTEXTS];

@@ -146,6 +146,41 @@ static int kab_validate_gfp(struct kab_case *c,
 	return 0;
 }
 
+/*
+ * Outside process context nothing may sleep: a refused case is never run,
+ * so a bad combination costs an errno, not a "sleeping function called
+ * from invalid context" splat. kmem_cache_alloc's kmem_cache_create() is no
+ * exception to this: it runs in setup, in process context, whatever the
+ * context of the case.
+ */
+static int kab_validate_context(struct kab_case *c,
+				const struct kab_allocator_desc *a)
+{
+	const struct kab_context_desc *ctx = &kab_contexts[c->context];
+
+	if (c->reserved)
+		return kab_refuse(c, -EINVAL, "reserved must be 0");
+	if (c->atomic_limit_ns > KAB_ATOMIC_LIMIT_MAX_NS)
+		return kab_refuse(c, -EINVAL,
+				  "atomic_limit_ns %llu exceeds %llu",
+				  c->atomic_limit_ns, KAB_ATOMIC_LIMIT_MAX_NS);
+	if (!ctx->atomic)
+		return 0;
+	if (IS_ENABLED(CONFIG_PREEMPT_RT) && ctx->not_on_rt)
+		return kab_refuse(c, -EINVAL,
+				  "PREEMPT_RT forbids allocating in %s context",
+				  ctx->name);
+	if (a->may_sleep)
+		return kab_refuse(c, -EINVAL,
+				  "%s may sleep: not allowed in %s context",
+				  a->name, ctx->name);
+	if (gfpflags_allow_blocking(kab_gfp_mask(c->gfp)))
+		return kab_refuse(c, -EINVAL,
+				  "%s may sleep in direct reclaim: not allowed in %s context",
+				  kab_gfp_name(c->gfp & KAB_GFP_BASES), ctx->name);
+	return 0;
+}
+
 static int kab_validate_size(struct kab_case *c,
 			     const struct kab_allocator_desc *a, u64 *bytes)
 {
@@ -244,6 +279,8 @@ static int kab_validate(struct kab_case *c)
 				  c->pattern);
 	a = &kab_allocators[c->allocator];
 	err = kab_validate_gfp(c, a);
+	if (!err)
+		err = kab_validate_context(c, a);
 	if (!err)
 		err = kab_validate_size(c, a, &bytes);
 	if (!err)

@@ -7,7 +7,10 @@
  * around every allocation and every free. Each loop stops after the requested
  * operations or, checked between chunks, once its time limit has passed.
  * Every chunk frees what it allocated, so nothing is outstanding between
- * chunks, where the loops check for a fatal signal and reschedule.
+ * chunks, where the loops check for a fatal signal and reschedule. In an
+ * atomic context a chunk also ends early once it has run for the case's
+ * atomic limit, so that no stretch without preemption or interrupts is long
+ * enough for a soft lockup or an RCU stall warning.
  */
 #include <linux/kernel.h>
 #include <linux/limits.h>
@@ -18,6 +21,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
+#include <linux/string.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 
@@ -26,16 +30,13 @@
 #define KAB_CAL_SAMPLES	1001
 /* Operations between two looks at the time limit and at signals. */
 #define KAB_CHUNK_OPS	64U
+/* Empty chunks timed for a context's overhead; the median is reported. */
+#define KAB_CONTEXT_SAMPLES	15
 
 u64 kab_boot_clock_overhead_ns;
 
 /* Used at module load, before the device exists, and under the case lock. */
 static u64 kab_cal_deltas[KAB_CAL_SAMPLES];
-
-static __always_inline u64 kab_clock(void)
-{
-	return ktime_get_ns();
-}
 
 static int kab_cmp_u64(const void *a, const void *b)
 {
@@ -66,12 +67,39 @@ u64 kab_clock_overhead(void)
 	return kab_cal_deltas[KAB_CAL_SAMPLES / 2];
 }
 
-/* An interval between two clock reads contains one read: take it out. */
+/*
+ * An interval between two clock reads contains @reads reads, its end and
+ * any deadline checks in between: take them out.
+ */
+static inline u64 kab_elapsed(const struct kab_run *run, u64 t0, u64 t1,
+			      u32 reads)
+{
+	u64 ns = t1 - t0, cost = (u64)reads * run->overhead_ns;
+
+	return ns > cost ? ns - cost : 0;
+}
+
 static inline u64 kab_interval(const struct kab_run *run, u64 t0, u64 t1)
 {
-	u64 ns = t1 - t0;
+	return kab_elapsed(run, t0, t1, 1);
+}
 
-	return ns > run->overhead_ns ? ns - run->overhead_ns : 0;
+/* Whether the chunk in flight has reached its deadline at clock time @now. */
+static inline bool kab_over(const struct kab_run *run, u64 now)
+{
+	return run->deadline_ns && now >= run->deadline_ns;
+}
+
+/*
+ * For loops that read no clock per operation: reads it, when there is a
+ * deadline, and counts the read in @reads so that it can be taken out.
+ */
+static inline bool kab_check_deadline(const struct kab_run *run, u32 *reads)
+{
+	if (!run->deadline_ns)
+		return false;
+	(*reads)++;
+	return kab_clock() >= run->deadline_ns;
 }
 
 static void kab_record(struct kab_lat *lat, u64 ns)
@@ -83,31 +111,37 @@ static void kab_record(struct kab_lat *lat, u64 ns)
 	lat->hist[kab_hist_bucket(ns)]++;
 }
 
+/* Every chunk does at least one operation, whatever its deadline. */
 static void kab_pair_amortized(struct kab_run *run)
 {
 	const struct kab_allocator_desc *a = run->allocator;
 	u64 t0 = kab_clock();
+	u32 i, reads = 1;
 	void *obj;
-	u32 i;
 
 	for (i = 0; i < run->chunk_ops; i++) {
+		if (i && kab_check_deadline(run, &reads))
+			break;
 		obj = a->alloc(run);
 		if (likely(obj))
 			a->free(run, obj);
 		else
 			run->amortized_failures++;
 	}
-	run->pair_ns += kab_interval(run, t0, kab_clock());
+	run->chunk_ops = i;
+	run->pair_ns += kab_elapsed(run, t0, kab_clock(), reads);
 }
 
 static void kab_pair_per_op(struct kab_run *run)
 {
 	const struct kab_allocator_desc *a = run->allocator;
-	u64 t0, t1;
+	u64 t0, t1 = 0;
 	void *obj;
 	u32 i;
 
 	for (i = 0; i < run->chunk_ops; i++) {
+		if (i && kab_over(run, t1))
+			break;
 		t0 = kab_clock();
 		obj = a->alloc(run);
 		t1 = kab_clock();
@@ -119,47 +153,64 @@ static void kab_pair_per_op(struct kab_run *run)
 		t1 = kab_clock();
 		kab_record(&run->free_lat, kab_interval(run, t0, t1));
 	}
+	run->chunk_ops = i;
 }
 
-/* A chunk of the batch pattern is whole batches, the last maybe partial. */
+/*
+ * A chunk of the batch pattern is whole batches, the last maybe partial: a
+ * deadline cuts the allocations of a batch short, then frees what it got.
+ */
 static void kab_batch_amortized(struct kab_run *run)
 {
 	const struct kab_allocator_desc *a = run->allocator;
-	u32 done, n, i;
-	u64 t0, t1, t2;
+	u64 t0, t1, t2 = 0;
+	u32 done, n, i, reads;
 
 	for (done = 0; done < run->chunk_ops; done += n) {
+		if (done && kab_over(run, t2))
+			break;
 		n = min(run->batch, run->chunk_ops - done);
+		reads = 1;
 		t0 = kab_clock();
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
+			if (i && kab_check_deadline(run, &reads))
+				break;
 			run->objs[i] = a->alloc(run);
+		}
+		n = i;
 		t1 = kab_clock();
 		for (i = 0; i < n; i++)
 			if (likely(run->objs[i]))
 				a->free(run, run->objs[i]);
 		t2 = kab_clock();
-		run->alloc_ns += kab_interval(run, t0, t1);
+		run->alloc_ns += kab_elapsed(run, t0, t1, reads);
 		run->free_ns += kab_interval(run, t1, t2);
 		for (i = 0; i < n; i++)
 			if (!run->objs[i])
 				run->amortized_failures++;
 	}
+	run->chunk_ops = done;
 }
 
 static void kab_batch_per_op(struct kab_run *run)
 {
 	const struct kab_allocator_desc *a = run->allocator;
 	u32 done, n, i;
-	u64 t0, t1;
+	u64 t0, t1 = 0;
 
 	for (done = 0; done < run->chunk_ops; done += n) {
+		if (done && kab_over(run, t1))
+			break;
 		n = min(run->batch, run->chunk_ops - done);
 		for (i = 0; i < n; i++) {
+			if (i && kab_over(run, t1))
+				break;
 			t0 = kab_clock();
 			run->objs[i] = a->alloc(run);
 			t1 = kab_clock();
 			kab_record(&run->alloc_lat, kab_interval(run, t0, t1));
 		}
+		n = i;
 		for (i = 0; i < n; i++) {
 			if (unlikely(!run->objs[i]))
 				continue;
@@ -169,6 +220,7 @@ static void kab_batch_per_op(struct kab_run *run)
 			kab_record(&run->free_lat, kab_interval(run, t0, t1));
 		}
 	}
+	run->chunk_ops = done;
 }
 
 /*
@@ -204,6 +256,29 @@ static int kab_loop(struct kab_run *run, void (*chunk)(struct kab_run *run),
 	return 0;
 }
 
+static void kab_empty_chunk(struct kab_run *run)
+{
+	run->chunk_ops = 0;
+}
+
+/*
+ * The median cost, seen from process context, of entering the case's
+ * context, running nothing there and coming back.
+ */
+static u64 kab_context_overhead(struct kab_run *run)
+{
+	u64 samples[KAB_CONTEXT_SAMPLES], t0;
+	unsigned int i;
+
+	for (i = 0; i < KAB_CONTEXT_SAMPLES; i++) {
+		t0 = kab_clock();
+		kab_context_run(run, kab_empty_chunk);
+		samples[i] = kab_interval(run, t0, kab_clock());
+	}
+	sort(samples, KAB_CONTEXT_SAMPLES, sizeof(u64), kab_cmp_u64, NULL);
+	return samples[KAB_CONTEXT_SAMPLES / 2];
+}
+
 static u64 kab_div(u64 ns, u64 ops)
 {
 	return ops ? div64_u64(ns, ops) : 0;
@@ -229,6 +304,10 @@ static int kab_copy_hist(u64 uptr, const u32 *hist)
 static void kab_results(struct kab_case *c, const struct kab_run *run)
 {
 	c->clock_overhead_ns = run->overhead_ns;
+	c->atomic_limit_ns = run->atomic_limit_ns;
+	c->context_cpu = run->cpu;
+	strscpy(c->context_mechanism, run->context->mechanism,
+		sizeof(c->context_mechanism));
 	/* Every allocation is timed, only the successful ones are freed. */
 	c->failures = run->alloc_lat.count - run->free_lat.count;
 	c->amortized_failures = run->amortized_failures;
@@ -256,14 +335,19 @@ static void kab_results(struct kab_case *c, const struct kab_run *run)
  * Everything the case allocates is freed before this returns, on every path.
  *
  * Return: 0, -ENOMEM when the harness cannot get its own buffers, -EINTR on a
- * fatal signal, -EFAULT when a histogram cannot be written.
+ * fatal signal, -EFAULT when a histogram cannot be written, -EPROTO when a
+ * chunk did not run in the context the case asked for.
  */
 int kab_run_case(struct kab_case *c)
 {
 	bool batch = c->pattern == KAB_PATTERN_batch;
+	const struct kab_context_desc *ctx = &kab_contexts[c->context];
 	struct kab_run run = {
 		.allocator = &kab_allocators[c->allocator],
-		.context = &kab_contexts[c->context],
+		.context = ctx,
+		.atomic_limit_ns = !ctx->atomic ? 0 :
+				   c->atomic_limit_ns ?: KAB_ATOMIC_LIMIT_DEFAULT_NS,
+		.cpu = KAB_CPU_NONE,
 		.gfp = kab_gfp_mask(c->gfp),
 		.size = c->size_bytes,
 		.order = c->order,
@@ -290,6 +374,7 @@ int kab_run_case(struct kab_case *c)
 		goto out_free;
 
 	run.overhead_ns = kab_clock_overhead();
+	c->context_overhead_ns = kab_context_overhead(&run);
 	err = kab_loop(&run, amortized, c->warmup, c->time_limit_ns, &warm);
 	if (err)
 		goto out_teardown;
@@ -307,6 +392,10 @@ int kab_run_case(struct kab_case *c)
 	if (err)
 		goto out_teardown;
 
+	if (run.wrong_context) {
+		err = -EPROTO;
+		goto out_teardown;
+	}
 	kab_results(c, &run);
 	err = kab_copy_hist(c->alloc.hist, run.alloc_lat.hist);
 	if (!err)

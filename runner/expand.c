@@ -141,6 +141,9 @@ static void expand_cross(const struct sweep *sweep, size_t index,
 		.time_limit_ns = sweep_setting(sweep, group,
 					       SWEEP_KEY_time_limit_ms, NULL) *
 				 1000000,
+		.atomic_limit_ns = sweep_setting(sweep, group,
+						 SWEEP_KEY_atomic_limit_us,
+						 NULL) * 1000,
 		.repetitions = sweep_setting(sweep, group,
 					     SWEEP_KEY_repetitions, NULL),
 	};

@@ -239,8 +239,38 @@ static void add_u64_if(struct csv_row *row, bool present, uint64_t value)
 		csv_add_empty(row);
 }
 
+/* @text, at most @len bytes, with control characters as spaces. */
+static void add_printable(struct csv_row *row, const char *text, size_t len)
+{
+	char clean[KAB_REASON_LEN + 1];
+
+	len = strnlen(text, len < KAB_REASON_LEN ? len : KAB_REASON_LEN);
+	for (size_t i = 0; i < len; i++)
+		clean[i] = isprint((unsigned char)text[i]) ? text[i] : ' ';
+	clean[len] = '\0';
+	csv_add(row, clean);
+}
+
+/* context_cpu to atomic_limit_ns; the limit is empty in process context. */
+static void add_context(struct csv_row *row, bool ran,
+			const struct kab_case *result)
+{
+	if (!ran) {
+		for (int i = 0; i < 4; i++)
+			csv_add_empty(row);
+		return;
+	}
+	if (result->context_cpu == KAB_CPU_MIXED)
+		csv_add(row, "mixed");
+	else
+		csv_add_u64(row, result->context_cpu);
+	add_printable(row, result->context_mechanism, KAB_NAME_LEN);
+	csv_add_u64(row, result->context_overhead_ns);
+	add_u64_if(row, result->atomic_limit_ns, result->atomic_limit_ns);
+}
+
 /*
- * Everything from ops_done to clock_overhead_ns. The amortized loop's figures
+ * Everything from ops_done to atomic_limit_ns. The amortized loop's figures
  * include its failed allocations: the alloc figure exists when it made any
  * attempt, the free and pair figures only when it freed something.
  */
@@ -270,6 +300,7 @@ static void add_figures(struct csv_row *row, const struct sweep_case *spec,
 		   attempted ? result->alloc.amortized_ns : 0);
 	add_u64_if(row, per_op && freed, freed ? result->free.amortized_ns : 0);
 	add_u64_if(row, ran, ran ? result->clock_overhead_ns : 0);
+	add_context(row, ran, result);
 }
 
 void case_error_text(const struct case_outcome *outcome, struct strbuf *text)
@@ -374,7 +405,7 @@ void guest_facts_read(struct guest_facts *facts)
 	time_t now = time(NULL);
 	struct tm utc;
 
-	*facts = (struct guest_facts){ 0 };
+	*facts = (struct guest_facts){ .pinned_cpu = -1 };
 	if (uname(&facts->uts) < 0)
 		memset(&facts->uts, 0, sizeof(facts->uts));
 	facts->cmdline = read_first_line("/proc/cmdline");
@@ -473,7 +504,7 @@ json_t *guest_json_build(const struct guest_facts *facts,
 	const struct utsname *uts = &facts->uts;
 
 	return json_pack("{s:{s:s, s:o}, s:{s:o, s:o, s:o, s:o}, s:o, s:o, "
-			 "s:o, s:o, s:o, s:o, s:o, s:o}",
+			 "s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
 			 "runner", "name", "kallocbench", "version",
 			 json_text(runner_version),
 			 "kernel", "sysname", json_text(uts->sysname),
@@ -483,6 +514,8 @@ json_t *guest_json_build(const struct guest_facts *facts,
 			 "cmdline", json_text_or_null(facts->cmdline),
 			 "clocksource", json_text_or_null(facts->clocksource),
 			 "started_utc", json_text_or_null(facts->started_utc),
+			 "pinned_cpu", facts->pinned_cpu < 0 ? json_null() :
+				       json_integer(facts->pinned_cpu),
 			 "module", info_to_json(info),
 			 "mode", json_text(labels->mode),
 			 "config", json_text(labels->config),

@@ -40,7 +40,8 @@ int results_file_index(const char *name);
 	X(free_ns_p999) X(free_ns_min) X(free_ns_max)			\
 	X(amortized_ops) X(amortized_failures)				\
 	X(pair_ns_amortized) X(alloc_ns_amortized) X(free_ns_amortized)	\
-	X(clock_overhead_ns) X(status) X(error)
+	X(clock_overhead_ns) X(context_cpu) X(context_mechanism)		\
+	X(context_overhead_ns) X(atomic_limit_ns) X(status) X(error)
 
 #define HISTOGRAMS_COLUMNS "case,repetition,op,bucket_low_ns,bucket_width_ns,count"
 
@@ -138,8 +139,11 @@ struct guest_facts {
 	char *cmdline;
 	char *clocksource;
 	char *started_utc;
+	/* the CPU the runner pinned itself to, -1 when it could not */
+	int pinned_cpu;
 };
 
+/* Everything but pinned_cpu, which is -1 until the caller pins itself. */
 void guest_facts_read(struct guest_facts *facts);
 void guest_facts_free(struct guest_facts *facts);
 /* @text as a JSON string, bytes that are not UTF-8 replaced by '?'. */

@@ -33,11 +33,15 @@ struct number_limits {
 	uint64_t max;
 };
 
-/* time_limit_ms is bounded so that it still fits in nanoseconds. */
+/*
+ * time_limit_ms is bounded so that it still fits in nanoseconds,
+ * atomic_limit_us by what the module accepts.
+ */
 static const struct number_limits number_limits[SWEEP_NR_KEYS] = {
 	[SWEEP_KEY_iterations] = { 1, UINT64_MAX },
 	[SWEEP_KEY_warmup] = { 0, UINT64_MAX },
 	[SWEEP_KEY_time_limit_ms] = { 0, UINT64_MAX / 1000000 },
+	[SWEEP_KEY_atomic_limit_us] = { 0, KAB_ATOMIC_LIMIT_MAX_NS / 1000 },
 	[SWEEP_KEY_repetitions] = { 1, UINT32_MAX },
 	[SWEEP_KEY_batch] = { 0, UINT32_MAX },
 };
@@ -444,6 +448,7 @@ static const key_parser key_parsers[SWEEP_NR_KEYS] = {
 	[SWEEP_KEY_iterations] = parse_number_key,
 	[SWEEP_KEY_warmup] = parse_number_key,
 	[SWEEP_KEY_time_limit_ms] = parse_number_key,
+	[SWEEP_KEY_atomic_limit_us] = parse_number_key,
 	[SWEEP_KEY_repetitions] = parse_number_key,
 	[SWEEP_KEY_batch] = parse_number_key,
 	[SWEEP_KEY_allocators] = parse_list_key,

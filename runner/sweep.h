@@ -27,6 +27,7 @@
 	X(iterations, SWEEP_IN_BOTH)		\
 	X(warmup, SWEEP_IN_BOTH)		\
 	X(time_limit_ms, SWEEP_IN_BOTH)		\
+	X(atomic_limit_us, SWEEP_IN_BOTH)	\
 	X(repetitions, SWEEP_IN_BOTH)		\
 	X(batch, SWEEP_IN_BOTH)			\
 	X(allocators, SWEEP_IN_GROUP)		\
@@ -143,6 +144,8 @@ struct sweep_case {
 	uint64_t iterations;
 	uint64_t warmup;
 	uint64_t time_limit_ns;
+	/* 0: the module's default */
+	uint64_t atomic_limit_ns;
 	uint64_t repetitions;
 };
 

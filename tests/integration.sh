@@ -77,6 +77,40 @@ kab_check "every size-based allocator ran at 64 KiB" sh -c "
 	for a in kzalloc kmem_cache_alloc krealloc vmalloc vzalloc vmalloc_huge kvmalloc; do
 		grep -q \",\$a,65536,.*,ok,\" '$first/cases.csv' || exit 1
 	done"
+# cfield RUN ALLOCATOR SIZE CONTEXT COLUMN: like field, for one context.
+cfield() {
+	awk -F, -v a="$2" -v s="$3" -v c="$4" -v col="$5" '
+		NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+		$(h["allocator"]) == a && $(h["size_bytes"]) == s &&
+		$(h["context"]) == c { print $(h[col]); exit }' "$1/cases.csv"
+}
+atomic_contexts="preempt_off spinlock irq_off softirq hardirq"
+for ctx in process $atomic_contexts; do
+	kab_check "kmalloc(256, GFP_ATOMIC) in $ctx counts every operation, none failing" \
+		sh -c "[ '$(cfield "$first" kmalloc 256 "$ctx" ops_done)' = 300 ] &&
+		       [ '$(cfield "$first" kmalloc 256 "$ctx" failures)' = 0 ] &&
+		       [ '$(cfield "$first" kmalloc 256 "$ctx" status)' = ok ]"
+	kab_check "$ctx reports its CPU and its own overhead" \
+		sh -c "[ -n '$(cfield "$first" kmalloc 256 "$ctx" context_cpu)' ] &&
+		       [ -n '$(cfield "$first" kmalloc 256 "$ctx" context_overhead_ns)' ]"
+done
+kab_check "the hardirq case ran from a hard irq_work" \
+	equal "$(cfield "$first" kmalloc 256 hardirq context_mechanism)" irq_work-hard
+kab_check "the softirq case ran from a tasklet" \
+	equal "$(cfield "$first" kmalloc 256 softirq context_mechanism)" tasklet
+kab_check "atomic contexts report the default 1 ms bound, process none" \
+	sh -c "[ '$(cfield "$first" kmalloc 256 irq_off atomic_limit_ns)' = 1000000 ] &&
+	       [ -z '$(cfield "$first" kmalloc 256 process atomic_limit_ns)' ]"
+pinned_to() { grep -qE "\"pinned_cpu\": *$1([^0-9]|\$)" "$first/meta.json"; }
+kab_check "the runner pinned itself to the CPU that ran the cases" \
+	pinned_to "$(cfield "$first" kmalloc 256 hardirq context_cpu)"
+for ctx in $atomic_contexts; do
+	kab_check "GFP_KERNEL and vmalloc in $ctx are refused with EINVAL" \
+		sh -c "[ '$(cfield "$first" kmalloc 65536 "$ctx" status)' = refused ] &&
+		       [ '$(cfield "$first" vmalloc 65536 "$ctx" status)' = refused ] &&
+		       grep -q ',kmalloc,65536,,GFP_KERNEL,$ctx,.*EINVAL: GFP_KERNEL may sleep' '$first/cases.csv' &&
+		       grep -q ',vmalloc,65536,,GFP_KERNEL,$ctx,.*EINVAL: vmalloc may sleep' '$first/cases.csv'"
+done
 kab_check "the guest ABI test passed" \
 	grep -q "KAB-TEST abi_test rc=0" "$first/console.log"
 kab_check "the same case twice in icount mode gives identical figures" \

@@ -17,7 +17,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define KAB_ABI_VERSION		1
+#define KAB_ABI_VERSION		2
 #define KAB_DEVICE_NAME		"kallocbench"
 #define KAB_REASON_LEN		96
 #define KAB_NAME_LEN		32
@@ -68,9 +68,23 @@
 	X(pair)			\
 	X(batch)
 
-/* Contexts the measured operations run in; see bench-mod/contexts.c. */
+/*
+ * Contexts the measured operations run in; see bench-mod/contexts.c. Only
+ * process may sleep: the others refuse allocators and GFP masks that may.
+ */
 #define KAB_CONTEXT_LIST(X)	\
-	X(process)
+	X(process)		\
+	X(preempt_off)		\
+	X(spinlock)		\
+	X(irq_off)		\
+	X(softirq)		\
+	X(hardirq)
+
+/* Bound on one stretch of work in an atomic context, kab_case.atomic_limit_ns. */
+#define KAB_ATOMIC_LIMIT_DEFAULT_NS	1000000ULL
+#define KAB_ATOMIC_LIMIT_MAX_NS		10000000ULL
+/* kab_case.context_cpu when the chunks of a case ran on several CPUs. */
+#define KAB_CPU_MIXED			0xffffffffU
 
 #define KAB_ALLOCATOR_ENUM(name, ...)	KAB_ALLOC_##name,
 #define KAB_GFP_ENUM(name, ...)		KAB_GFP_BIT_##name,
@@ -228,6 +242,11 @@ struct kab_op_stats {
  * @warmup: in: untimed operations before the measured loops
  * @time_limit_ns: in: stop a loop early once it has run this long (0: no
  *	limit); @ops_done says how far it got
+ * @atomic_limit_ns: in: in a context other than process, end a chunk of
+ *	operations early once it has run this long, so that interrupts or
+ *	preemption are never off for longer (0: KAB_ATOMIC_LIMIT_DEFAULT_NS;
+ *	at most KAB_ATOMIC_LIMIT_MAX_NS); out: the bound used, 0 in process
+ *	context, which needs none
  * @ops_done: out: operations done in the per-operation loop
  * @amortized_ops: out: operations done in the amortized loop
  * @amortized_failures: out: allocations of the amortized loop that returned
@@ -236,6 +255,15 @@ struct kab_op_stats {
  *	returned NULL
  * @pair_amortized_ns: out: amortized cost of one alloc plus one free
  * @clock_overhead_ns: out: the clock cost subtracted from each sample
+ * @context_overhead_ns: out: median time, seen from process context, of
+ *	running an empty chunk in the case's context (entering it, leaving it
+ *	and, for softirq and hardirq, waiting for it); reported, never
+ *	subtracted
+ * @context_cpu: out: the CPU that ran the chunks, KAB_CPU_MIXED when they
+ *	ran on more than one
+ * @context_mechanism: out: how the module entered the context, e.g.
+ *	"tasklet" or "irq_work-hard"
+ * @reserved: in: must be 0
  * @alloc: in/out: allocation figures
  * @free: in/out: free figures
  * @reason: out: why the module refused the request, when it returns -EINVAL
@@ -254,14 +282,19 @@ struct kab_case {
 	__u64 iterations;
 	__u64 warmup;
 	__u64 time_limit_ns;
+	__u64 atomic_limit_ns;
 	__u64 ops_done;
 	__u64 amortized_ops;
 	__u64 amortized_failures;
 	__u64 failures;
 	__u64 pair_amortized_ns;
 	__u64 clock_overhead_ns;
+	__u64 context_overhead_ns;
+	__u32 context_cpu;
+	__u32 reserved;
 	struct kab_op_stats alloc;
 	struct kab_op_stats free;
+	char context_mechanism[KAB_NAME_LEN];
 	char reason[KAB_REASON_LEN];
 };
 

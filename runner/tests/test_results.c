@@ -37,6 +37,7 @@ static int setup_row(void **state)
 	f->result = (struct kab_case){
 		.ops_done = 100, .amortized_ops = 100, .failures = 10,
 		.pair_amortized_ns = 140, .clock_overhead_ns = 20,
+		.context_overhead_ns = 7, .context_mechanism = "ioctl",
 		.alloc = { .amortized_ns = 0, .sum_ns = 9500, .min_ns = 50,
 			   .max_ns = 100 },
 		.free = { .sum_ns = 2700, .min_ns = 30, .max_ns = 30 },
@@ -93,7 +94,9 @@ static void test_header_is_the_contract(void **state)
 		"alloc_ns_min,alloc_ns_max,free_ns_mean,free_ns_p50,free_ns_p90,"
 		"free_ns_p99,free_ns_p999,free_ns_min,free_ns_max,amortized_ops,"
 		"amortized_failures,pair_ns_amortized,alloc_ns_amortized,"
-		"free_ns_amortized,clock_overhead_ns,status,error");
+		"free_ns_amortized,clock_overhead_ns,context_cpu,"
+		"context_mechanism,context_overhead_ns,atomic_limit_ns,status,"
+		"error");
 }
 
 static void test_ok_pair_row(void **state)
@@ -130,6 +133,11 @@ static void test_ok_pair_row(void **state)
 	assert_string_equal(column(f, "alloc_ns_amortized"), "");
 	assert_string_equal(column(f, "free_ns_amortized"), "");
 	assert_string_equal(column(f, "clock_overhead_ns"), "20");
+	assert_string_equal(column(f, "context_cpu"), "0");
+	assert_string_equal(column(f, "context_mechanism"), "ioctl");
+	assert_string_equal(column(f, "context_overhead_ns"), "7");
+	/* process context has no atomic bound */
+	assert_string_equal(column(f, "atomic_limit_ns"), "");
 	assert_string_equal(column(f, "status"), "ok");
 	assert_string_equal(column(f, "error"), "");
 }
@@ -253,7 +261,7 @@ static void assert_figures_empty(const struct row_fixture *f)
 	size_t first = (size_t)kab_name_index((const char *const *)f->header.field,
 					      f->header.count, "ops_done");
 	size_t last = (size_t)kab_name_index((const char *const *)f->header.field,
-					     f->header.count, "clock_overhead_ns");
+					     f->header.count, "atomic_limit_ns");
 
 	for (size_t i = first; i <= last; i++)
 		if (*f->row.field[i])

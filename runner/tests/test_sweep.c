@@ -11,6 +11,7 @@ static const char example[] =
 	"iterations = 2000        ; per measured loop\n"
 	"warmup = 100\n"
 	"time_limit_ms = 300\n"
+	"atomic_limit_us = 500\n"
 	"repetitions = 1\n"
 	"\n"
 	"[small objects]\n"
@@ -106,6 +107,7 @@ static void test_example_expands(void **state)
 	assert_int_equal(i, cases.count);
 	assert_int_equal(c[0].warmup, 100);
 	assert_int_equal(c[0].time_limit_ns, 300000000ULL);
+	assert_int_equal(c[0].atomic_limit_ns, 500000ULL);
 	assert_int_equal(c[0].repetitions, 1);
 	assert_int_equal(c[0].group, 0);
 	assert_int_equal(c[cases.count - 1].group, 2);
@@ -125,7 +127,7 @@ static void test_example_metadata_and_count(void **state)
 			    "kmalloc, vmalloc and the page allocator over sizes and orders");
 	assert_int_equal(sweep.groups, 3);
 	assert_string_equal(sweep.group[0].name, "small objects");
-	assert_int_equal(sweep.group[0].line, 10);
+	assert_int_equal(sweep.group[0].line, 11);
 	/* 2x1x2 + 4x2 + 2: each kernel-dependent entry is one value */
 	assert_int_equal(sweep_count_cases(&sweep, &kernel_dependent), 14);
 	assert_int_equal(kernel_dependent, 5);
@@ -373,8 +375,11 @@ static const struct parse_error_case parse_errors[] = {
 	  "GFP flag __GFP_ZERO twice" },
 	{ "unknown pattern", "[g]\npatterns = pair bunch\n", 2,
 	  "unknown pattern 'bunch' (known: pair batch)" },
-	{ "unknown context", "[g]\ncontexts = softirq\n", 2,
-	  "unknown context 'softirq' (known: process)" },
+	{ "unknown context", "[g]\ncontexts = nmi\n", 2,
+	  "unknown context 'nmi' (known: process preempt_off spinlock irq_off "
+	  "softirq hardirq)" },
+	{ "atomic limit above the module's", "[sweep]\natomic_limit_us = 10001\n",
+	  2, "" },
 	{ "bad size", "[g]\n\nsizes = 64 big\n", 3, "bad number 'big'" },
 	{ "bad size suffix", "[g]\nsizes = 4Q\n", 2,
 	  "bad size suffix in '4Q'" },

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <signal.h>
@@ -273,6 +274,99 @@ static void test_valid_case_accounts_for_every_operation(void **state)
 	assert_true(c.pair_amortized_ns > 0);
 }
 
+/* Every context but process, in list order. */
+static const enum kab_context atomic_contexts[] = {
+	KAB_CONTEXT_preempt_off, KAB_CONTEXT_spinlock, KAB_CONTEXT_irq_off,
+	KAB_CONTEXT_softirq, KAB_CONTEXT_hardirq,
+};
+#define NR_ATOMIC_CONTEXTS (sizeof(atomic_contexts) / sizeof(atomic_contexts[0]))
+
+/* The contexts PREEMPT_RT forbids allocating in. */
+static bool forbidden_on_rt(enum kab_context context)
+{
+	return context == KAB_CONTEXT_preempt_off ||
+	       context == KAB_CONTEXT_irq_off || context == KAB_CONTEXT_hardirq;
+}
+
+static void assert_refused_saying(struct kab_case c, const char *words)
+{
+	assert_int_equal(run_case(&c), EINVAL);
+	print_message("context %u: %s\n", c.context, c.reason);
+	assert_non_null(strstr(c.reason, words));
+}
+
+static void test_sleeping_requests_are_refused_outside_process(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < NR_ATOMIC_CONTEXTS; i++) {
+		struct kab_case c = valid_case();
+		bool rt = info.preempt_rt && forbidden_on_rt(atomic_contexts[i]);
+
+		c.context = atomic_contexts[i];
+		assert_refused_saying(c, rt ? "PREEMPT_RT" : "direct reclaim");
+		c.allocator = KAB_ALLOC_kvmalloc;
+		assert_refused_saying(c, rt ? "PREEMPT_RT" : "direct reclaim");
+		c.allocator = KAB_ALLOC_vmalloc;
+		c.size_bytes = 65536;
+		assert_refused_saying(c, rt ? "PREEMPT_RT" : "may sleep");
+	}
+}
+
+static void test_atomic_limit_beyond_maximum_is_refused(void **state)
+{
+	struct kab_case c = valid_case();
+
+	(void)state;
+	c.atomic_limit_ns = KAB_ATOMIC_LIMIT_MAX_NS + 1;
+	assert_refused(c, EINVAL);
+	c = valid_case();
+	c.reserved = 1;
+	assert_refused(c, EINVAL);
+}
+
+/*
+ * kmalloc(256, GFP_ATOMIC) in every atomic context: every operation is
+ * counted, none fails, and the module says how it got there. A chunk that
+ * ran outside its context (say, the hardirq one outside in_hardirq()) would
+ * have failed the case with EPROTO. With an atomic limit of 1 ns every chunk
+ * is cut after its first operation, which must not lose any either.
+ */
+static void test_atomic_contexts_count_every_operation(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < NR_ATOMIC_CONTEXTS; i++) {
+		for (uint64_t limit = 0; limit <= 1; limit++) {
+			struct kab_case c = valid_case();
+
+			c.context = atomic_contexts[i];
+			c.gfp = GFP(GFP_ATOMIC);
+			c.size_bytes = 256;
+			c.warmup = 10;
+			c.atomic_limit_ns = limit;
+			if (info.preempt_rt && forbidden_on_rt(c.context)) {
+				assert_refused_saying(c, "PREEMPT_RT");
+				continue;
+			}
+			assert_int_equal(run_case(&c), 0);
+			print_message("context %u via %s on CPU %u: overhead %llu ns\n",
+				      c.context, c.context_mechanism,
+				      c.context_cpu,
+				      (unsigned long long)c.context_overhead_ns);
+			assert_int_equal(c.ops_done, c.iterations);
+			assert_int_equal(c.amortized_ops, c.iterations);
+			assert_int_equal(c.failures, 0);
+			assert_int_equal(c.amortized_failures, 0);
+			assert_int_equal(c.atomic_limit_ns,
+					 limit ? limit : KAB_ATOMIC_LIMIT_DEFAULT_NS);
+			assert_true(c.context_cpu != KAB_CPU_MIXED);
+			assert_true(c.context_mechanism[0] != '\0');
+			if (c.context == KAB_CONTEXT_hardirq)
+				assert_string_equal(c.context_mechanism,
+						    "irq_work-hard");
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,6 +387,9 @@ int main(void)
 		cmocka_unit_test(test_a_signal_interrupts_a_long_case),
 		cmocka_unit_test(test_unknown_ioctl_is_not_a_tty_ioctl),
 		cmocka_unit_test(test_valid_case_accounts_for_every_operation),
+		cmocka_unit_test(test_sleeping_requests_are_refused_outside_process),
+		cmocka_unit_test(test_atomic_limit_beyond_maximum_is_refused),
+		cmocka_unit_test(test_atomic_contexts_count_every_operation),
 	};
 
 	return cmocka_run_group_tests_name("guest ABI", tests, open_device,

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The PREEMPT_RT boot: Debian's 6.1 RT kernel in icount mode on the RT sweep
+# plus the guest ABI test. Allocating with preemption or interrupts off and
+# in hard interrupt context is refused with a reason naming PREEMPT_RT; the
+# process, spinlock and softirq contexts run and count every operation.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../scripts/lib.sh"
+. "$here/lib.sh"
+
+results=$KAB_BUILD/test-results-rt
+rm -rf "$results"
+mkdir -p "$results" "$KAB_BUILD/tests"
+
+abi_test=$KAB_BUILD/tests/abi_test
+gcc -std=c11 -Wall -Wextra -Werror -O2 -I"$KAB_ROOT/bench-mod/uapi" \
+	"$here/guest/abi_test.c" -lcmocka -o "$abi_test" ||
+	kab_die "cannot build the guest ABI test"
+
+kab_check "the PREEMPT_RT icount boot completes" sh -c "
+	RESULTS='$results' RUN_ID=rt MODE=icount KERNEL=debian-6.1-rt TIMEOUT=600 \
+	SWEEP='$here/sweeps/rt.conf' GUEST_TESTS='$abi_test' \
+	'$KAB_ROOT/scripts/bench.sh' > '$results/rt.summary' 2> '$results/rt.log'"
+run=$results/rt
+
+# ctx CONTEXT COLUMN: COLUMN of the case in CONTEXT.
+ctx() {
+	awk -F, -v c="$1" -v col="$2" '
+		NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+		$(h["context"]) == c { print $(h[col]); exit }' "$run/cases.csv"
+}
+runs() {
+	[ "$(ctx "$1" status)" = ok ] && [ "$(ctx "$1" ops_done)" = 300 ] &&
+		[ "$(ctx "$1" failures)" = 0 ]
+}
+refused_for_rt() {
+	grep -q ",kmalloc,256,,GFP_ATOMIC,$1,.*,refused,\"\?EINVAL: PREEMPT_RT forbids" "$run/cases.csv"
+}
+
+kab_check "the module reports a PREEMPT_RT kernel" \
+	grep -qE '"preempt_rt": *(1|true)' "$run/meta.json"
+for c in process spinlock softirq; do
+	kab_check "kmalloc(256, GFP_ATOMIC) in $c runs on RT and counts every operation" runs "$c"
+done
+for c in preempt_off irq_off hardirq; do
+	kab_check "kmalloc(256, GFP_ATOMIC) in $c is refused with the PREEMPT_RT reason" \
+		refused_for_rt "$c"
+done
+kab_check "the guest ABI test passed on RT" \
+	grep -q "KAB-TEST abi_test rc=0" "$run/console.log"
+kab_check "the RT console has no WARN, BUG, Oops or atomic-sleep splat" \
+	sh -c "! grep -E 'WARNING:|BUG:|Oops|sleeping function called|scheduling while atomic|Call Trace|soft lockup|rcu_sched detected stall|rcu_preempt detected stall|page allocation failure' '$run/console.log'"
+
+if [ "$kab_failed" -ne 0 ]; then
+	echo "--- logs of the RT run (tail) ---"
+	tail -n 30 "$results/rt.log" "$run/console.log" 2>/dev/null
+fi
+kab_test_summary rt
