@@ -138,7 +138,7 @@ run_bench interrupted &
 bench=$!
 stream=$results/interrupted/stream.raw
 for _ in $(seq 1200); do
-	[ "$(grep -c '^cases.csv' "$stream" 2>/dev/null)" -ge 4 ] && break
+	[ "$(grep -c '^cases.csv' "$stream" 2>/dev/null || true)" -ge 4 ] 2>/dev/null && break
 	sleep 0.1
 done
 pkill -KILL -f "^qemu-system.*initramfs-interrupted" || true
