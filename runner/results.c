@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,11 +36,25 @@ const double reported_percentiles[REPORTED_PERCENTILES] = {
 };
 
 #define COLUMN_NAME(name) "," #name
-static const char cases_header[] = CASES_COLUMN_LIST(COLUMN_NAME);
+static const char cases_header[] = CASES_COLUMN_LIST(COLUMN_NAME)
+	CASES_TAIL_COLUMN_LIST(COLUMN_NAME);
+static const char cases_head[] = CASES_COLUMN_LIST(COLUMN_NAME);
+static const char cases_tail[] = CASES_TAIL_COLUMN_LIST(COLUMN_NAME);
 
 const char *results_cases_header(void)
 {
 	return cases_header + 1;	/* past the first comma */
+}
+
+char *results_cases_header_events(const char *const *events, size_t count)
+{
+	struct strbuf header = { 0 };
+
+	sb_printf(&header, "%s", cases_head + 1);
+	for (size_t i = 0; i < count; i++)
+		sb_printf(&header, ",%s", events[i]);
+	sb_printf(&header, "%s", cases_tail);
+	return sb_steal(&header);
 }
 
 int results_file_index(const char *name)
@@ -320,6 +335,36 @@ void case_error_text(const struct case_outcome *outcome, struct strbuf *text)
 		  len ? ": " : "", reason);
 }
 
+/*
+ * counter_scaling, the smallest running/enabled ratio of the events that
+ * counted, then one cell per counter: the scaled count, or empty when the
+ * case did not run or the event is unsupported or never ran.
+ */
+static void add_counters(struct csv_row *row, const struct case_outcome *outcome)
+{
+	bool ran = outcome->status == CASE_ok && outcome->counters;
+	double scaling = 2;
+	char text[32];
+
+	for (size_t i = 0; ran && i < outcome->counter_count; i++)
+		if (outcome->counters[i].counted &&
+		    outcome->counters[i].ratio < scaling)
+			scaling = outcome->counters[i].ratio;
+	if (scaling <= 1) {
+		snprintf(text, sizeof(text), "%.3f", scaling);
+		csv_add(row, text);
+	} else {
+		csv_add_empty(row);
+	}
+	for (size_t i = 0; i < outcome->counter_count; i++) {
+		const struct perf_value *value =
+			ran ? &outcome->counters[i] : NULL;
+
+		add_u64_if(row, value && value->counted,
+			   value ? (uint64_t)llround(value->scaled) : 0);
+	}
+}
+
 static void add_error(struct csv_row *row, const struct case_outcome *outcome)
 {
 	struct strbuf text = { 0 };
@@ -358,6 +403,7 @@ char *results_case_row(const struct run_labels *labels, size_t case_number,
 	add_u64_if(&row, batched, spec->batch);
 	csv_add_u64(&row, spec->iterations);
 	add_figures(&row, spec, outcome);
+	add_counters(&row, outcome);
 	csv_add(&row, case_status_names[outcome->status]);
 	add_error(&row, outcome);
 	return csv_finish(&row);

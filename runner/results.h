@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <kallocbench.h>
 
+#include "perf.h"
 #include "sweep.h"
 #include "util.h"
 
@@ -41,12 +42,17 @@ int results_file_index(const char *name);
 	X(amortized_ops) X(amortized_failures)				\
 	X(pair_ns_amortized) X(alloc_ns_amortized) X(free_ns_amortized)	\
 	X(clock_overhead_ns) X(context_cpu) X(context_mechanism)		\
-	X(context_overhead_ns) X(atomic_limit_ns) X(status) X(error)
+	X(context_overhead_ns) X(atomic_limit_ns) X(counter_scaling)
+/* After the counters, one column per event; error stays last. */
+#define CASES_TAIL_COLUMN_LIST(X) X(status) X(error)
 
 #define HISTOGRAMS_COLUMNS "case,repetition,op,bucket_low_ns,bucket_width_ns,count"
 
-/* The header line of cases.csv. */
+/* The header line of cases.csv for a sweep without counters. */
 const char *results_cases_header(void);
+/* The header line with one column per counter, named as the counter is,
+ * between counter_scaling and status; to free. */
+char *results_cases_header_events(const char *const *events, size_t count);
 
 struct results_sink {
 	int file_fd[RESULTS_NR_FILES];
@@ -94,6 +100,11 @@ struct case_outcome {
 	const struct kab_case *result;
 	const uint32_t *alloc_hist;
 	const uint32_t *free_hist;
+	/* The counters of the sweep, one per counter column; @counters NULL
+	 * when nothing was counted. Cells are empty unless the case ran and
+	 * the event counted. */
+	size_t counter_count;
+	const struct perf_value *counters;
 };
 
 /* The percentiles in cases.csv, in column order. */

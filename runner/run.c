@@ -223,17 +223,32 @@ static void tally(struct run_totals *totals, enum case_status status)
  */
 static int run_one(const struct run_context *context,
 		   const struct sweep_case *spec, uint32_t *alloc_hist,
-		   uint32_t *free_hist, struct kab_case *request)
+		   uint32_t *free_hist, struct kab_case *request,
+		   struct case_outcome *outcome)
 {
+	struct run_counters *counters = context->counters;
+	struct perf_group *group =
+		counters ? run_counters_group(counters, spec->context) : NULL;
+	bool counting = false;
 	int result;
 
 	for (int attempt = 0;; attempt++) {
 		fill_request(spec, alloc_hist, free_hist, request);
+		/* Around the ioctl only, from scratch on each attempt. */
+		counting = group && perf_group_reset(group) == 0 &&
+			   perf_group_enable(group) == 0;
 		result = context->run_case(context->device, request);
+		if (group)
+			counting &= perf_group_disable(group) == 0;
 		if (result != -EINTR || run_stop_signal ||
 		    attempt == RUN_EINTR_RETRIES)
-			return result;
+			break;
 	}
+	outcome->counter_count = counters ? counters->count : 0;
+	outcome->counters = counting &&
+			    perf_group_read(group, counters->values) == 0 ?
+				    counters->values : NULL;
+	return result;
 }
 
 void run_cases(const struct run_context *context,
@@ -261,7 +276,7 @@ void run_cases(const struct run_context *context,
 			    totals->write_failed)
 				goto out;
 			result = run_one(context, spec, alloc_hist, free_hist,
-					 &request);
+					 &request, &outcome);
 			outcome.status = status_of(result);
 			outcome.error = -result;
 			tally(totals, outcome.status);
@@ -375,21 +390,29 @@ static int parse_run_options(int argc, char **argv, struct run_options *options)
 static int start_results(struct results_sink *sink,
 			 const struct run_options *options,
 			 const struct guest_facts *facts,
-			 const struct kab_info *info, const struct sweep *sweep)
+			 const struct kab_info *info, const struct sweep *sweep,
+			 const struct run_counters *counters)
 {
 	json_t *guest = guest_json_build(facts, info, &options->labels, sweep,
 					 runner_version);
+	char *header = results_cases_header_events(counters->names,
+						   counters->count);
 	int result;
+
+	if (guest)
+		json_object_set_new(guest, "counters",
+				    run_counters_json(counters));
 
 	if (results_open(sink, options->out_dir, options->stream_path) < 0) {
 		json_decref(guest);
+		free(header);
 		return -1;
 	}
 	result = guest ? results_write_guest(sink, guest) : -1;
 	json_decref(guest);
 	if (result == 0)
-		result = results_write_line(sink, RESULTS_CASES_CSV,
-					    results_cases_header());
+		result = results_write_line(sink, RESULTS_CASES_CSV, header);
+	free(header);
 	if (result == 0)
 		result = results_write_line(sink, RESULTS_HISTOGRAMS_CSV,
 					    HISTOGRAMS_COLUMNS);
@@ -442,18 +465,23 @@ static int run_with_device(int fd, const struct run_options *options,
 		.run_case = device_run_case_fn, .device = &fd,
 		.progress = stderr, .sweep = sweep,
 	};
+	struct run_counters counters;
 	struct run_totals totals;
 
 	guest_facts_read(&facts);
 	facts.pinned_cpu = pin_to_current_cpu();
 	labels.kernel = facts.uts.release;
-	if (start_results(&sink, options, &facts, info, sweep) < 0) {
+	run_counters_open(&counters, sweep, cases, facts.pinned_cpu);
+	context.counters = &counters;
+	if (start_results(&sink, options, &facts, info, sweep, &counters) < 0) {
+		run_counters_close(&counters);
 		guest_facts_free(&facts);
 		return 1;
 	}
 	catch_stop_signals();
 	run_cases(&context, cases, &totals);
 	results_close(&sink);
+	run_counters_close(&counters);
 	guest_facts_free(&facts);
 	fprintf(stderr, "kallocbench: %zu ran, %zu refused, %zu failed%s%s\n",
 		totals.ok, totals.refused, totals.failed,

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "counters.h"
 #include "results.h"
 #include "sweep.h"
 
@@ -24,6 +25,8 @@ struct run_context {
 	FILE *progress;
 	/* names the group of each case in progress lines; may be NULL */
 	const struct sweep *sweep;
+	/* the sweep's counters around each case; NULL for none */
+	struct run_counters *counters;
 };
 
 struct run_totals {

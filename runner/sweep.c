@@ -7,7 +7,10 @@
 
 #include <ini.h>
 
+#include "csv.h"
 #include "names.h"
+#include "perf.h"
+#include "results.h"
 #include "util.h"
 
 #define KEY_NAME(key, ...) #key,
@@ -390,6 +393,68 @@ static bool parse_item_token(struct parser *p, enum sweep_key key,
 	return true;
 }
 
+/* The characters of a counter name after its first, a letter. */
+#define EVENT_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
+		    "0123456789_.:=-"
+
+const char *sweep_event_name_problem(const char *name)
+{
+	size_t len = strlen(name), head = strcspn(name, ":");
+	bool lower_head = true;
+
+	if (len == 0)
+		return "is empty";
+	if (len > SWEEP_MAX_EVENT_LEN)
+		return "is longer than 64 characters";
+	if (!isalpha((unsigned char)name[0]))
+		return "must start with a letter";
+	if (name[strspn(name, EVENT_CHARS)] != '\0')
+		return "may hold only letters, digits and _ . : = -";
+	for (size_t i = 0; i < head; i++)
+		if (isupper((unsigned char)name[i]))
+			lower_head = false;
+	if (head < len && lower_head && !perf_is_tracepoint(name))
+		return "is not a tracepoint: subsystem:event, both lower case "
+		       "(a-z 0-9 _ -), one colon";
+	return NULL;
+}
+
+/* Fixed cases.csv columns a counter must not take the name of. */
+static bool is_fixed_column(const char *name)
+{
+	struct csv_fields columns = { 0 };
+	bool found = false;
+
+	if (csv_split(results_cases_header(), &columns))
+		found = kab_name_index((const char *const *)columns.field,
+				       columns.count, name) >= 0;
+	csv_fields_free(&columns);
+	return found;
+}
+
+static bool parse_event_token(struct parser *p, enum sweep_key key,
+			      char *token)
+{
+	struct sweep_names *events = &p->current->events;
+	const char *problem = sweep_event_name_problem(token);
+
+	(void)key;
+	if (problem)
+		return fail(p, "bad counter '%s': %s", token, problem);
+	if (is_fixed_column(token))
+		return fail(p, "counter '%s' has the name of a cases.csv column",
+			    token);
+	for (size_t i = 0; i < events->count; i++)
+		if (strcmp(events->name[i], token) == 0)
+			return fail(p, "counter '%s' listed twice", token);
+	if (events->count == SWEEP_MAX_EVENTS)
+		return fail(p, "more than %d counters", SWEEP_MAX_EVENTS);
+	xgrow((void **)&events->name, &events->capacity, events->count + 1,
+	      sizeof(*events->name));
+	events->name[events->count++] = xstrdup(token);
+	return true;
+}
+
 typedef bool (*token_parser)(struct parser *p, enum sweep_key key,
 			     char *token);
 
@@ -400,6 +465,7 @@ static const token_parser token_parsers[SWEEP_NR_KEYS] = {
 	[SWEEP_KEY_gfp] = parse_gfp_token,
 	[SWEEP_KEY_sizes] = parse_item_token,
 	[SWEEP_KEY_orders] = parse_item_token,
+	[SWEEP_KEY_events] = parse_event_token,
 };
 
 /*
@@ -457,6 +523,7 @@ static const key_parser key_parsers[SWEEP_NR_KEYS] = {
 	[SWEEP_KEY_gfp] = parse_list_key,
 	[SWEEP_KEY_contexts] = parse_list_key,
 	[SWEEP_KEY_patterns] = parse_list_key,
+	[SWEEP_KEY_events] = parse_list_key,
 };
 
 static bool unknown_key(struct parser *p, const char *key)
@@ -514,6 +581,7 @@ static size_t list_length(const struct sweep_section *section,
 	case SWEEP_KEY_allocators: return section->allocators.count;
 	case SWEEP_KEY_contexts: return section->contexts.count;
 	case SWEEP_KEY_patterns: return section->patterns.count;
+	case SWEEP_KEY_events: return section->events.count;
 	default: return section->gfp.count;
 	}
 }
@@ -753,6 +821,9 @@ static void section_free(struct sweep_section *section)
 	free(section->patterns.value);
 	free(section->sizes.item);
 	free(section->orders.item);
+	for (size_t i = 0; i < section->events.count; i++)
+		free(section->events.name[i]);
+	free(section->events.name);
 }
 
 void sweep_free(struct sweep *sweep)

@@ -30,6 +30,7 @@
 	X(atomic_limit_us, SWEEP_IN_BOTH)	\
 	X(repetitions, SWEEP_IN_BOTH)		\
 	X(batch, SWEEP_IN_BOTH)			\
+	X(events, SWEEP_IN_HEADER)		\
 	X(allocators, SWEEP_IN_GROUP)		\
 	X(sizes, SWEEP_IN_GROUP)		\
 	X(orders, SWEEP_IN_GROUP)		\
@@ -99,6 +100,16 @@ struct sweep_u32s {
 	size_t capacity;
 };
 
+/* The most counters one sweep may name, and the longest name. */
+#define SWEEP_MAX_EVENTS 32
+#define SWEEP_MAX_EVENT_LEN 64
+
+struct sweep_names {
+	char **name;
+	size_t count;
+	size_t capacity;
+};
+
 struct sweep_section {
 	char *name;
 	unsigned line;
@@ -112,6 +123,8 @@ struct sweep_section {
 	struct sweep_u32s patterns;
 	struct sweep_items sizes;
 	struct sweep_items orders;
+	/* perf events and tracepoints to count; only [sweep] has them */
+	struct sweep_names events;
 };
 
 struct sweep {
@@ -161,6 +174,14 @@ int sweep_parse_file(const char *path, struct sweep *sweep,
 int sweep_parse_stream(FILE *file, const char *path, struct sweep *sweep,
 		       struct sweep_error *err);
 void sweep_free(struct sweep *sweep);
+
+/*
+ * NULL when @name is a well-formed counter name: a perf-like token (a letter,
+ * then letters, digits and _ . : = -) where a name whose part before the
+ * first colon is lower case is a tracepoint, `subsystem:event`, all lower
+ * case. Otherwise what is wrong with it, for a message.
+ */
+const char *sweep_event_name_problem(const char *name);
 
 /*
  * The value of numeric @key for @group: its own, else [sweep]'s, else the

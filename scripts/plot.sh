@@ -30,6 +30,12 @@ qemu-kvm) accel="KVM" ;;
 *) accel="bare metal" ;;
 esac
 heading="kernel $kernel · mode $mode · $accel"
+# The counter columns (between counter_scaling and status) empty in every
+# row that ran: events this machine could not count.
+unsupported=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "counter_scaling") a = i; if ($i == "status") b = i; name[i] = $i } next }
+	$(b) == "ok" { ran = 1; for (i = a + 1; i < b; i++) if ($i != "") counted[i] = 1 }
+	END { if (a && ran) for (i = a + 1; i < b; i++) if (!counted[i]) { printf "%s%s", sep, name[i]; sep = " " } }' "$csv")
+[ -z "$unsupported" ] || heading="$heading · counters unsupported: $unsupported"
 
 # most_common_among SIZED_BY COLUMN: the value of COLUMN in most of the rows
 # that ran with SIZED_BY (size_bytes or order) set.

@@ -33,7 +33,7 @@ first=$results/first second=$results/second
 # column, may hold commas (CSV-quoted): it is everything after the others.
 field() {
 	awk -F, -v a="$2" -v s="$3" -v col="$4" '
-		NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+		NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; if (!(col in h)) exit; next }
 		$(h["allocator"]) == a && $(h["pattern"]) == "pair" &&
 		($(h["size_bytes"]) == s || ($(h["size_bytes"]) == "" && $(h["order"]) == s)) {
 			if (col != "error") { print $(h[col]); exit }
@@ -80,7 +80,7 @@ kab_check "every size-based allocator ran at 64 KiB" sh -c "
 # cfield RUN ALLOCATOR SIZE CONTEXT COLUMN: like field, for one context.
 cfield() {
 	awk -F, -v a="$2" -v s="$3" -v c="$4" -v col="$5" '
-		NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+		NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; if (!(col in h)) exit; next }
 		$(h["allocator"]) == a && $(h["size_bytes"]) == s &&
 		$(h["context"]) == c { print $(h[col]); exit }' "$1/cases.csv"
 }
@@ -111,6 +111,52 @@ for ctx in $atomic_contexts; do
 		       grep -q ',kmalloc,65536,,GFP_KERNEL,$ctx,.*EINVAL: GFP_KERNEL may sleep' '$first/cases.csv' &&
 		       grep -q ',vmalloc,65536,,GFP_KERNEL,$ctx,.*EINVAL: vmalloc may sleep' '$first/cases.csv'"
 done
+# Counters: software events and tracepoints count, hardware ones are
+# unsupported under TCG, and an unsupported counter is an empty cell.
+header=$(head -n 1 "$first/cases.csv")
+for col in page-faults kmem:mm_page_alloc counter_scaling; do
+	kab_check "cases.csv has a $col column" grep -q ",$col," <<< "$header"
+done
+kab_check "the counter columns come before status, error stays last" \
+	grep -q ',tlb:tlb_flush,status,error$' <<< "$header"
+# vmalloc allocates through the bulk path, which mm_page_alloc misses, but
+# the rest of the ioctl's page allocations still show.
+kab_check "vmalloc(64 KiB) counts some kmem:mm_page_alloc events" \
+	less_than 0 "$(field "$first" vmalloc 65536 kmem:mm_page_alloc)"
+at_least() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a != "" && b != "" && a + 0 >= b + 0) }'; }
+kab_check "alloc_pages order 0 counts at least one mm_page_alloc per operation" \
+	at_least "$(field "$first" alloc_pages 0 kmem:mm_page_alloc)" \
+		 "$(field "$first" alloc_pages 0 ops_done)"
+kab_check "page-faults is counted (a number, not empty) for a case that ran" \
+	grep -qE '^[0-9]+$' <<< "$(field "$first" kmalloc 64 page-faults)"
+kab_check "softirq cases are counted CPU-wide (kmem:kmalloc in the tasklet)" \
+	less_than 299 "$(cfield "$first" kmalloc 256 softirq kmem:kmalloc)"
+kab_check "counter_scaling is 1.000 for a case that ran (no multiplexing)" \
+	equal "$(field "$first" kmalloc 64 counter_scaling)" 1.000
+kab_check "the cycles cell is empty under TCG (no PMU)" \
+	sh -c "[ -z '$(field "$first" kmalloc 64 cycles)' ] &&
+	       [ -z '$(field "$first" vmalloc 65536 cycles)' ]"
+kab_check "guest.json lists cycles as unsupported, with a reason" \
+	python3 -c '
+import json, sys
+c = json.load(open(sys.argv[1]))["guest"]["counters"]
+e = {x["name"]: x for x in c["events"]}
+sys.exit(not (e["cycles"]["supported"] is False and e["cycles"]["reason"]
+              and e["cycles"]["kind"] == "hardware"
+              and e["page-faults"]["supported"] is True
+              and "whole RUN_CASE ioctl" in c["scope"]))' "$first/meta.json"
+# unsupported_zero RUN: a "0" in the column of an unsupported counter.
+unsupported_zero() {
+	python3 -c '
+import csv, json, sys
+run = sys.argv[1]
+events = json.load(open(run + "/meta.json"))["guest"]["counters"]["events"]
+bad = [e["name"] for e in events if not e["supported"]]
+rows = list(csv.DictReader(open(run + "/cases.csv")))
+sys.exit(0 if bad and rows and all(r[n] == "" for r in rows for n in bad) else 1)' "$1"
+}
+kab_check "every cell of an unsupported counter is empty, never 0" \
+	unsupported_zero "$first"
 kab_check "the guest ABI test passed" \
 	grep -q "KAB-TEST abi_test rc=0" "$first/console.log"
 kab_check "the same case twice in icount mode gives identical figures" \

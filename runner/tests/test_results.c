@@ -95,7 +95,8 @@ static void test_header_is_the_contract(void **state)
 		"free_ns_p99,free_ns_p999,free_ns_min,free_ns_max,amortized_ops,"
 		"amortized_failures,pair_ns_amortized,alloc_ns_amortized,"
 		"free_ns_amortized,clock_overhead_ns,context_cpu,"
-		"context_mechanism,context_overhead_ns,atomic_limit_ns,status,"
+		"context_mechanism,context_overhead_ns,atomic_limit_ns,"
+		"counter_scaling,status,"
 		"error");
 }
 
@@ -485,6 +486,96 @@ static void test_guest_facts_read(void **state)
 	guest_facts_free(&facts);
 }
 
+static const char *const counter_names[] = {
+	"page-faults", "cycles", "kmem:mm_page_alloc", "context-switches",
+};
+
+static void test_header_with_counters(void **state)
+{
+	char *header = results_cases_header_events(counter_names, 2);
+
+	(void)state;
+	assert_non_null(strstr(header, ",atomic_limit_ns,counter_scaling,"
+			       "page-faults,cycles,status,error"));
+	assert_int_equal(strncmp(header, "case,repetition,", 16), 0);
+	free(header);
+	header = results_cases_header_events(NULL, 0);
+	assert_string_equal(header, results_cases_header());
+	free(header);
+}
+
+/* page-faults counted, cycles unsupported, mm_page_alloc multiplexed and
+ * scaled, context-switches counted zero times. */
+static void use_counters(struct row_fixture *f, struct perf_value *values)
+{
+	char *header = results_cases_header_events(counter_names, 4);
+
+	values[0] = perf_scale(12, 1000, 1000);
+	values[1] = (struct perf_value){ 0 };
+	values[2] = perf_scale(301, 1000, 500);
+	values[3] = perf_scale(0, 1000, 1000);
+	f->outcome.counter_count = 4;
+	f->outcome.counters = values;
+	csv_fields_free(&f->header);
+	assert_true(csv_split(header, &f->header));
+	free(header);
+}
+
+static void test_counters_row(void **state)
+{
+	struct row_fixture *f = *state;
+	struct perf_value values[4];
+
+	use_counters(f, values);
+	make_row(f);
+	assert_string_equal(column(f, "page-faults"), "12");
+	assert_string_equal(column(f, "cycles"), "");
+	assert_string_equal(column(f, "kmem:mm_page_alloc"), "602");
+	assert_string_equal(column(f, "context-switches"), "0");
+	assert_string_equal(column(f, "counter_scaling"), "0.500");
+	assert_string_equal(column(f, "status"), "ok");
+	assert_string_equal(f->row.field[f->row.count - 1], "");
+}
+
+static void test_counters_unscaled_and_none_counted(void **state)
+{
+	struct row_fixture *f = *state;
+	struct perf_value values[4];
+
+	use_counters(f, values);
+	values[2] = perf_scale(301, 1000, 1000);
+	make_row(f);
+	assert_string_equal(column(f, "counter_scaling"), "1.000");
+	assert_string_equal(column(f, "kmem:mm_page_alloc"), "301");
+	/* Every event unsupported: nothing counted, nothing to scale. */
+	for (int i = 0; i < 4; i++)
+		values[i] = (struct perf_value){ 0 };
+	make_row(f);
+	assert_string_equal(column(f, "counter_scaling"), "");
+	assert_string_equal(column(f, "page-faults"), "");
+	assert_string_equal(column(f, "context-switches"), "");
+	/* A group that could not be read. */
+	f->outcome.counters = NULL;
+	make_row(f);
+	assert_string_equal(column(f, "page-faults"), "");
+}
+
+static void test_counters_of_a_refused_case_are_empty(void **state)
+{
+	struct row_fixture *f = *state;
+	struct perf_value values[4];
+
+	use_counters(f, values);
+	f->outcome.status = CASE_refused;
+	f->outcome.error = EINVAL;
+	make_row(f);
+	assert_string_equal(column(f, "counter_scaling"), "");
+	assert_string_equal(column(f, "page-faults"), "");
+	assert_string_equal(column(f, "context-switches"), "");
+	assert_string_equal(column(f, "status"), "refused");
+	assert_string_equal(column(f, "error"), "EINVAL");
+}
+
 #define ROW_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup_row, teardown_row)
 
 int main(void)
@@ -500,6 +591,10 @@ int main(void)
 		ROW_TEST(test_no_amortized_ops),
 		ROW_TEST(test_refused_row),
 		ROW_TEST(test_interrupted_row),
+		cmocka_unit_test(test_header_with_counters),
+		ROW_TEST(test_counters_row),
+		ROW_TEST(test_counters_unscaled_and_none_counted),
+		ROW_TEST(test_counters_of_a_refused_case_are_empty),
 		cmocka_unit_test(test_sink_writes_files_and_stream),
 		cmocka_unit_test(test_sink_stream_only),
 		cmocka_unit_test(test_sink_syncs_a_tty),

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <sys/mman.h>
 
 #include "cli.h"
 #include "csv.h"
@@ -15,7 +16,23 @@ struct fake_device {
 	unsigned fail_call;
 	/* EINTR without a stop signal (SIGSTOP/SIGCONT, a debugger) */
 	unsigned stray_signal_calls;
+	/* pages each successful case touches for the first time */
+	unsigned touch_pages;
 };
+
+/* @pages fresh pages, each faulted in once (no THP to fold them). */
+static void touch_fresh_pages(unsigned pages)
+{
+	size_t len = (size_t)pages * 4096;
+	char *area = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	assert_true(area != MAP_FAILED);
+	madvise(area, len, MADV_NOHUGEPAGE);
+	for (size_t i = 0; i < len; i += 4096)
+		((volatile char *)area)[i] = 1;
+	munmap(area, len);
+}
 
 static int fake_run_case(void *device, struct kab_case *request)
 {
@@ -43,6 +60,8 @@ static int fake_run_case(void *device, struct kab_case *request)
 		fake->stray_signal_calls--;
 		return -EINTR;
 	}
+	if (fake->touch_pages)
+		touch_fresh_pages(fake->touch_pages);
 	request->ops_done = request->amortized_ops = request->iterations;
 	request->pair_amortized_ns = 150;
 	request->alloc.sum_ns = 100 * request->iterations;
@@ -113,6 +132,18 @@ static int teardown_run(void **state)
 	return 0;
 }
 
+static void run_counting(struct run_fixture *f, struct run_counters *counters)
+{
+	struct run_context context = {
+		.sink = &f->sink, .labels = &labels, .run_case = fake_run_case,
+		.device = &f->fake, .progress = f->progress, .sweep = &f->sweep,
+		.counters = counters,
+	};
+
+	run_cases(&context, &f->cases, &f->totals);
+	fflush(f->progress);
+}
+
 static void run(struct run_fixture *f)
 {
 	struct run_context context = {
@@ -146,8 +177,8 @@ static char *cases_column(const struct run_fixture *f, size_t index)
 
 #define COLUMN_CASE 0
 #define COLUMN_REPETITION 1
-#define COLUMN_STATUS 40
-#define COLUMN_ERROR 41
+#define COLUMN_STATUS 41
+#define COLUMN_ERROR 42
 
 static void assert_column(const struct run_fixture *f, size_t index,
 			  const char *expected)
@@ -184,6 +215,63 @@ static void test_every_repetition_of_every_case(void **state)
 			       "[5/6] [g] kmalloc 4194305 GFP_KERNEL pair: refused "
 			       "(E2BIG: size above KMALLOC_MAX_SIZE)"));
 	assert_non_null(strstr(f->progress_text, "eta"));
+}
+
+/*
+ * Counters around each case: page faults of the pages the fake touches
+ * (each at least 32), an unknown event empty, counter_scaling 1.000; the
+ * refused case has empty cells; the progress line is as without counters.
+ */
+static void test_counters_around_each_case(void **state)
+{
+	struct run_fixture *f = *state;
+	struct run_counters counters;
+	struct sweep sweep;
+	struct sweep_error err;
+	char *column;
+	json_t *json;
+	char *text;
+
+	assert_int_equal(parse_sweep_text(
+		"[sweep]\nevents = page-faults nosuch-event-x\n"
+		"[g]\nallocators = kmalloc\nsizes = 64\n"
+		"gfp = GFP_KERNEL\npatterns = pair\n", &sweep, &err), 0);
+	run_counters_open(&counters, &sweep, &f->cases, -1);
+	assert_non_null(counters.group[COUNTER_SCOPE_task]);
+	assert_null(counters.group[COUNTER_SCOPE_cpu]);
+	f->fake.touch_pages = 32;
+	f->fake.refuse_call = 5;
+	run_counting(f, &counters);
+	assert_int_equal(f->totals.ok, 5);
+	assert_column(f, COLUMN_STATUS + 2, "ok ok ok ok refused ok");
+	assert_column(f, COLUMN_STATUS - 1, "1.000 1.000 1.000 1.000  1.000");
+	assert_column(f, COLUMN_STATUS + 1, "     ");
+	column = cases_column(f, COLUMN_STATUS);
+	{
+		unsigned long faults[6] = { 0 };
+		int n = sscanf(column, "%lu %lu %lu %lu %lu", &faults[0],
+			       &faults[1], &faults[2], &faults[3], &faults[5]);
+
+		assert_int_equal(n, 5);
+		for (int i = 0; i < 6; i++)
+			if (i != 4 && faults[i] < 32)
+				fail_msg("case %d: %lu page faults", i, faults[i]);
+	}
+	free(column);
+	json = run_counters_json(&counters);
+	text = json_dumps(json, JSON_COMPACT | JSON_SORT_KEYS);
+	assert_non_null(strstr(text, "{\"kind\":\"software\",\"name\":"
+			       "\"page-faults\",\"reason\":null,\"supported\":true}"));
+	assert_non_null(strstr(text, "\"name\":\"nosuch-event-x\",\"reason\":"
+			       "\"per task: unknown event"));
+	assert_non_null(strstr(text, "\"supported\":false"));
+	assert_non_null(strstr(text, "\"scope\":\"the whole RUN_CASE ioctl"));
+	free(text);
+	json_decref(json);
+	assert_non_null(strstr(f->progress_text,
+			       "[1/6] [g] kmalloc 64 GFP_KERNEL pair: alloc p50 100.0 ns"));
+	run_counters_close(&counters);
+	sweep_free(&sweep);
 }
 
 /* A case's cases.csv row comes after its histogram rows: it marks it done. */
@@ -379,6 +467,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		RUN_TEST(test_every_repetition_of_every_case),
+		RUN_TEST(test_counters_around_each_case),
 		RUN_TEST(test_histograms_before_case_row),
 		RUN_TEST(test_stray_eintr_is_retried),
 		RUN_TEST(test_interrupt_stops_after_writing),

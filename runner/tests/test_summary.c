@@ -51,8 +51,13 @@ static char *sample_cases_csv(void)
 		.free = { .sum_ns = 100000, .min_ns = 50, .max_ns = 50 },
 		.reason = "order above MAX_ORDER, see dmesg",
 	};
-	struct case_outcome ok = { CASE_ok, 0, &result, alloc_hist, free_hist };
-	struct case_outcome refused = { CASE_refused, EINVAL, &result, NULL, NULL };
+	struct case_outcome ok = {
+		.status = CASE_ok, .result = &result, .alloc_hist = alloc_hist,
+		.free_hist = free_hist,
+	};
+	struct case_outcome refused = {
+		.status = CASE_refused, .error = EINVAL, .result = &result,
+	};
 	struct strbuf csv = { 0 };
 	char *row;
 

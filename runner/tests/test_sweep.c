@@ -488,6 +488,24 @@ static const struct parse_error_case parse_errors[] = {
 	{ "empty section name", "[]\n", 1, "empty section name" },
 	{ "no groups", "[sweep]\nname = x\n", 1,
 	  "the sweep has no groups to measure" },
+	{ "tracepoint in upper case", "[sweep]\nevents = page-faults kmem:MM_page_alloc\n",
+	  2, "bad counter 'kmem:MM_page_alloc': is not a tracepoint" },
+	{ "tracepoint without event", "[sweep]\nevents = page-faults\n  kmem:\n",
+	  3, "bad counter 'kmem:': is not a tracepoint" },
+	{ "tracepoint with two colons", "[sweep]\nevents = a:b:c\n",
+	  2, "bad counter 'a:b:c'" },
+	{ "counter not a token", "[sweep]\nevents = cycles page*faults\n",
+	  2, "bad counter 'page*faults': may hold only" },
+	{ "counter from a digit", "[sweep]\nevents = 1cycles\n",
+	  2, "bad counter '1cycles': must start with a letter" },
+	{ "counter twice", "[sweep]\nevents = cycles, cycles\n",
+	  2, "counter 'cycles' listed twice" },
+	{ "counter named as a column", "[sweep]\nevents = status\n",
+	  2, "counter 'status' has the name of a cases.csv column" },
+	{ "empty events", "[sweep]\nevents =\n[g]\n",
+	  2, "empty list for 'events'" },
+	{ "events in a group", "[g]\nevents = cycles\n",
+	  2, "unknown key 'events' in group [g]" },
 	{ "line too long",
 	  "[g]\nallocators = kmalloc kmalloc kmalloc kmalloc kmalloc kmalloc "
 	  "kmalloc kmalloc kmalloc kmalloc kmalloc kmalloc kmalloc kmalloc "
@@ -506,6 +524,40 @@ static void test_parse_error(void **state)
 		fail_msg("%s: got line %u '%s', want line %u '%s'", e->name,
 			 err.line, err.message, e->line, e->message);
 	sweep_free(&sweep);
+}
+
+static void test_events(void **state)
+{
+	struct sweep_error err;
+	struct sweep sweep;
+	const struct sweep_names *events;
+
+	(void)state;
+	assert_int_equal(parse_sweep_text(
+		"[sweep]\n"
+		"events = page-faults, context-switches cycles\n"
+		"  dTLB-load-misses PERF_COUNT_HW_CACHE_DTLB:READ:MISS\n"
+		"  kmem:mm_page_alloc tlb:tlb_flush\n"
+		"[g]\nallocators = kmalloc\nsizes = 64\n" GROUP_TAIL,
+		&sweep, &err), 0);
+	events = &sweep.header.events;
+	assert_int_equal(events->count, 7);
+	assert_string_equal(events->name[0], "page-faults");
+	assert_string_equal(events->name[1], "context-switches");
+	assert_string_equal(events->name[3], "dTLB-load-misses");
+	assert_string_equal(events->name[4], "PERF_COUNT_HW_CACHE_DTLB:READ:MISS");
+	assert_string_equal(events->name[6], "tlb:tlb_flush");
+	sweep_free(&sweep);
+	/* Absent: none. */
+	assert_int_equal(parse_sweep_text(
+		"[g]\nallocators = kmalloc\nsizes = 64\n" GROUP_TAIL,
+		&sweep, &err), 0);
+	assert_int_equal(sweep.header.events.count, 0);
+	sweep_free(&sweep);
+	assert_null(sweep_event_name_problem("kmem:mm_page_alloc"));
+	assert_null(sweep_event_name_problem("L1-dcache-load-misses"));
+	assert_non_null(sweep_event_name_problem(""));
+	assert_non_null(sweep_event_name_problem("kmem:mm_page_alloc,"));
 }
 
 static void test_missing_file(void **state)
@@ -536,6 +588,7 @@ int main(void)
 		cmocka_unit_test(test_default_iterations_above_limit),
 		cmocka_unit_test(test_range_values),
 		cmocka_unit_test(test_list_on_continuation_lines),
+		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_missing_file),
 	};
 	struct CMUnitTest tests[ARRAY_SIZE(fixed) + ARRAY_SIZE(parse_errors)];
