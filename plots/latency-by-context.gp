@@ -9,7 +9,8 @@ context_at(c, i) = i > words(contexts) ? NaN : \
 at(a, s) = ok(a) && strcol(by) eq s ? context_at(strcol("context"), 1) : NaN
 set logscale y 10
 set xrange [0.5:words(contexts) + 0.5]
-set xtics () rotate by -30
+set xtics () rotate by -45 font ",8"
+set key inside top left vertical Left reverse font ",8" samplen 2
 do for [i=1:words(contexts)] { set xtics add (word(contexts, i) i) }
 set ylabel "alloc latency (ns)"
 n = words(allocators)

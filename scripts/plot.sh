@@ -38,11 +38,12 @@ unsupported=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "counter_
 [ -z "$unsupported" ] || heading="$heading · counters unsupported: $unsupported"
 
 # most_common_among SIZED_BY COLUMN: the value of COLUMN in most of the rows
-# that ran with SIZED_BY (size_bytes or order) set.
+# that ran with SIZED_BY (size_bytes or order) set; on a tie the one the
+# sweep lists first.
 most_common_among() {
 	awk -F, -v by="$1" -v col="$2" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-		$(h["status"]) == "ok" && $(h[by]) != "" { n[$(h[col])]++ }
-		END { for (v in n) if (n[v] > best) { best = n[v]; top = v } print top }' "$csv"
+		$(h["status"]) == "ok" && $(h[by]) != "" { v = $(h[col]); if (!(v in n)) order[++k] = v; n[v]++ }
+		END { for (i = 1; i <= k; i++) if (n[order[i]] > best) { best = n[order[i]]; top = order[i] } print top }' "$csv"
 }
 selection() { # SIZED_BY: the gnuplot definitions of the rows to draw
 	echo "pattern='$(most_common_among "$1" pattern)'" "gfp='$(most_common_among "$1" gfp)'" \
