@@ -173,4 +173,9 @@ extern u64 kab_boot_clock_overhead_ns;
 u64 kab_clock_overhead(void);
 int kab_run_case(struct kab_case *c);
 
+struct list_head;
+void kab_pressure_snapshot(u64 *free, u64 *wmark_min, u64 *wmark_low);
+int kab_pressure_apply(u32 pressure, struct list_head *held, u64 *nr_held);
+void kab_pressure_release(struct list_head *held);
+
 #endif /* KAB_INTERNAL_H */

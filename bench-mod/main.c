@@ -160,6 +160,11 @@ static int kab_validate_context(struct kab_case *c,
 
 	if (c->reserved)
 		return kab_refuse(c, -EINVAL, "reserved must be 0");
+	if (c->pressure >= KAB_NR_PRESSURES)
+		return kab_refuse(c, -EINVAL, "pressure %u is unknown",
+				  c->pressure);
+	if (c->pressure_reserved)
+		return kab_refuse(c, -EINVAL, "pressure_reserved must be 0");
 	if (c->atomic_limit_ns > KAB_ATOMIC_LIMIT_MAX_NS)
 		return kab_refuse(c, -EINVAL,
 				  "atomic_limit_ns %llu exceeds %llu",

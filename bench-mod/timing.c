@@ -14,6 +14,7 @@
  */
 #include <linux/kernel.h>
 #include <linux/limits.h>
+#include <linux/list.h>
 #include <linux/math64.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
@@ -357,6 +358,7 @@ int kab_run_case(struct kab_case *c)
 	};
 	void (*amortized)(struct kab_run *run) =
 		batch ? kab_batch_amortized : kab_pair_amortized;
+	LIST_HEAD(held);
 	u64 warm;
 	int err = -ENOMEM;
 
@@ -375,9 +377,15 @@ int kab_run_case(struct kab_case *c)
 
 	run.overhead_ns = kab_clock_overhead();
 	c->context_overhead_ns = kab_context_overhead(&run);
+	kab_pressure_snapshot(&c->free_pages_start, NULL, NULL);
+	err = kab_pressure_apply(c->pressure, &held, &c->pressure_pages_held);
+	if (err)
+		goto out_release;
 	err = kab_loop(&run, amortized, c->warmup, c->time_limit_ns, &warm);
 	if (err)
-		goto out_teardown;
+		goto out_release;
+	kab_pressure_snapshot(&c->free_pages_before, &c->wmark_min,
+			      &c->wmark_low);
 	run.pair_ns = 0;
 	run.alloc_ns = 0;
 	run.free_ns = 0;
@@ -386,9 +394,11 @@ int kab_run_case(struct kab_case *c)
 	err = kab_loop(&run, amortized, c->iterations, c->time_limit_ns,
 		       &c->amortized_ops);
 	if (err)
-		goto out_teardown;
+		goto out_release;
 	err = kab_loop(&run, batch ? kab_batch_per_op : kab_pair_per_op,
 		       c->iterations, c->time_limit_ns, &c->ops_done);
+	kab_pressure_release(&held);
+	kab_pressure_snapshot(&c->free_pages_after, NULL, NULL);
 	if (err)
 		goto out_teardown;
 
@@ -400,6 +410,8 @@ int kab_run_case(struct kab_case *c)
 	err = kab_copy_hist(c->alloc.hist, run.alloc_lat.hist);
 	if (!err)
 		err = kab_copy_hist(c->free.hist, run.free_lat.hist);
+out_release:
+	kab_pressure_release(&held);
 out_teardown:
 	kab_allocator_teardown(&run);
 out_free:

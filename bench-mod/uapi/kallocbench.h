@@ -17,7 +17,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define KAB_ABI_VERSION		2
+#define KAB_ABI_VERSION		3
 #define KAB_DEVICE_NAME		"kallocbench"
 #define KAB_REASON_LEN		96
 #define KAB_NAME_LEN		32
@@ -80,6 +80,17 @@
 	X(softirq)		\
 	X(hardirq)
 
+/*
+ * Memory pressure a case runs under; see bench-mod/pressure.c. none: as the
+ * machine is. low: before the measured loops the module holds order-0 pages
+ * (GFP_KERNEL | __GFP_NORETRY, never the atomic reserves) until every zone
+ * a GFP_KERNEL allocation may use is between its min and low watermarks,
+ * and frees them all after the case.
+ */
+#define KAB_PRESSURE_LIST(X)	\
+	X(none)			\
+	X(low)
+
 /* Bound on one stretch of work in an atomic context, kab_case.atomic_limit_ns. */
 #define KAB_ATOMIC_LIMIT_DEFAULT_NS	1000000ULL
 #define KAB_ATOMIC_LIMIT_MAX_NS		10000000ULL
@@ -90,6 +101,7 @@
 #define KAB_GFP_ENUM(name, ...)		KAB_GFP_BIT_##name,
 #define KAB_PATTERN_ENUM(name)		KAB_PATTERN_##name,
 #define KAB_CONTEXT_ENUM(name)		KAB_CONTEXT_##name,
+#define KAB_PRESSURE_ENUM(name)		KAB_PRESSURE_##name,
 
 enum kab_allocator {
 	KAB_ALLOCATOR_LIST(KAB_ALLOCATOR_ENUM)
@@ -109,6 +121,11 @@ enum kab_pattern {
 enum kab_context {
 	KAB_CONTEXT_LIST(KAB_CONTEXT_ENUM)
 	KAB_NR_CONTEXTS
+};
+
+enum kab_pressure {
+	KAB_PRESSURE_LIST(KAB_PRESSURE_ENUM)
+	KAB_NR_PRESSURES
 };
 
 /*
@@ -264,6 +281,20 @@ struct kab_op_stats {
  * @context_mechanism: out: how the module entered the context, e.g.
  *	"tasklet" or "irq_work-hard"
  * @reserved: in: must be 0
+ * @pressure: in: enum kab_pressure
+ * @pressure_reserved: in: must be 0
+ * @pressure_pages_held: out: order-0 pages the module held during the
+ *	measured loops to create the pressure
+ * @free_pages_start: out: free pages before the pressure was applied
+ * @free_pages_before: out: free pages when the measured loops started
+ * @free_pages_after: out: free pages after the case, its held pages
+ *	released
+ * @wmark_min: out: the min watermarks, each plus the zone's lowmem reserve
+ *	against ZONE_NORMAL allocations, when the measured loops started
+ * @wmark_low: out: the same for the low watermarks
+ *	(the free pages and watermarks are summed over every populated zone
+ *	up to ZONE_NORMAL, the zones a GFP_KERNEL or GFP_ATOMIC allocation
+ *	may come from)
  * @alloc: in/out: allocation figures
  * @free: in/out: free figures
  * @reason: out: why the module refused the request, when it returns -EINVAL
@@ -292,6 +323,14 @@ struct kab_case {
 	__u64 context_overhead_ns;
 	__u32 context_cpu;
 	__u32 reserved;
+	__u32 pressure;
+	__u32 pressure_reserved;
+	__u64 pressure_pages_held;
+	__u64 free_pages_start;
+	__u64 free_pages_before;
+	__u64 free_pages_after;
+	__u64 wmark_min;
+	__u64 wmark_low;
 	struct kab_op_stats alloc;
 	struct kab_op_stats free;
 	char context_mechanism[KAB_NAME_LEN];

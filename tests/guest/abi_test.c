@@ -324,6 +324,78 @@ static void test_atomic_limit_beyond_maximum_is_refused(void **state)
 	assert_refused(c, EINVAL);
 }
 
+static void test_unknown_pressure_is_refused(void **state)
+{
+	struct kab_case c = valid_case();
+
+	(void)state;
+	c.pressure = KAB_NR_PRESSURES;
+	assert_refused_saying(c, "pressure");
+	c = valid_case();
+	c.pressure_reserved = 1;
+	assert_refused(c, EINVAL);
+}
+
+/*
+ * Under pressure "low" the module holds pages until free memory is below
+ * the low watermarks, runs a batch of order-0 pages as large as the low
+ * watermarks, and gives everything back. GFP_ATOMIC may dip below the min
+ * watermark where GFP_NOWAIT may not: it never fails more often.
+ */
+static void test_pressure_low_shows_what_gfp_atomic_buys(void **state)
+{
+	static const enum kab_context contexts[] = {
+		KAB_CONTEXT_process, KAB_CONTEXT_spinlock, KAB_CONTEXT_softirq,
+	};
+	struct kab_case probe = valid_case();
+	uint64_t batch;
+
+	(void)state;
+	assert_int_equal(run_case(&probe), 0);
+	assert_int_equal(probe.pressure_pages_held, 0);
+	assert_true(probe.wmark_min > 0 && probe.wmark_low > probe.wmark_min);
+	batch = probe.wmark_low;
+	for (size_t i = 0; i < sizeof(contexts) / sizeof(contexts[0]); i++) {
+		struct kab_case result[2];
+
+		for (int atomic = 0; atomic < 2; atomic++) {
+			struct kab_case c = valid_case();
+
+			c.allocator = KAB_ALLOC_alloc_pages;
+			c.size_bytes = 0;
+			c.order = 0;
+			c.context = contexts[i];
+			c.gfp = atomic ? GFP(GFP_ATOMIC) : GFP(GFP_NOWAIT);
+			c.pattern = KAB_PATTERN_batch;
+			c.batch = (uint32_t)batch;
+			c.iterations = 2 * batch;
+			c.pressure = KAB_PRESSURE_low;
+			assert_int_equal(run_case(&c), 0);
+			print_message("pressure low, %s, %s: held %llu, free %llu -> %llu -> %llu, min %llu, low %llu, failures %llu of %llu\n",
+				      atomic ? "GFP_ATOMIC" : "GFP_NOWAIT",
+				      c.context_mechanism,
+				      (unsigned long long)c.pressure_pages_held,
+				      (unsigned long long)c.free_pages_start,
+				      (unsigned long long)c.free_pages_before,
+				      (unsigned long long)c.free_pages_after,
+				      (unsigned long long)c.wmark_min,
+				      (unsigned long long)c.wmark_low,
+				      (unsigned long long)c.failures,
+				      (unsigned long long)c.ops_done);
+			assert_true(c.pressure_pages_held > 0);
+			assert_true(c.free_pages_before < c.wmark_low);
+			/* Back within 5% of where it started. */
+			assert_true(c.free_pages_after * 20 >=
+				    c.free_pages_start * 19);
+			assert_true(c.ops_done > 0);
+			result[atomic] = c;
+		}
+		/* failures / ops_done: GFP_ATOMIC's is at most GFP_NOWAIT's */
+		assert_true(result[1].failures * result[0].ops_done <=
+			    result[0].failures * result[1].ops_done);
+	}
+}
+
 /*
  * kmalloc(256, GFP_ATOMIC) in every atomic context: every operation is
  * counted, none fails, and the module says how it got there. A chunk that
@@ -389,6 +461,8 @@ int main(void)
 		cmocka_unit_test(test_valid_case_accounts_for_every_operation),
 		cmocka_unit_test(test_sleeping_requests_are_refused_outside_process),
 		cmocka_unit_test(test_atomic_limit_beyond_maximum_is_refused),
+		cmocka_unit_test(test_unknown_pressure_is_refused),
+		cmocka_unit_test(test_pressure_low_shows_what_gfp_atomic_buys),
 		cmocka_unit_test(test_atomic_contexts_count_every_operation),
 	};
 
