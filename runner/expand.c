@@ -133,6 +133,10 @@ static void expand_cross(const struct sweep *sweep, size_t index,
 	const uint32_t *contexts = group->contexts.count ?
 				   group->contexts.value : &default_context;
 	size_t nr_contexts = group->contexts.count ? group->contexts.count : 1;
+	static const uint32_t default_pressure = KAB_PRESSURE_none;
+	const uint32_t *pressures = group->pressure.count ?
+				    group->pressure.value : &default_pressure;
+	size_t nr_pressures = group->pressure.count ? group->pressure.count : 1;
 	struct sweep_case one = {
 		.group = index,
 		.iterations = sweep_setting(sweep, group, SWEEP_KEY_iterations,
@@ -155,7 +159,9 @@ static void expand_cross(const struct sweep *sweep, size_t index,
 	for (size_t v = 0; v < values->count; v++)
 	for (size_t g = 0; g < group->gfp.count; g++)
 	for (size_t c = 0; c < nr_contexts; c++)
-	for (size_t p = 0; p < group->patterns.count; p++) {
+	for (size_t p = 0; p < group->patterns.count; p++)
+	for (size_t m = 0; m < nr_pressures; m++) {
+		one.pressure = pressures[m];
 		one.allocator = group->allocators.value[a];
 		one.gfp = group->gfp.value[g];
 		one.context = contexts[c];

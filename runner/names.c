@@ -21,6 +21,10 @@ const char *const kab_context_names[KAB_NR_CONTEXTS] = {
 	KAB_CONTEXT_LIST(NAME_OF)
 };
 
+const char *const kab_pressure_names[KAB_NR_PRESSURES] = {
+	KAB_PRESSURE_LIST(NAME_OF)
+};
+
 int kab_name_index(const char *const *names, size_t count, const char *name)
 {
 	for (size_t i = 0; i < count; i++)

@@ -316,6 +316,12 @@ static void add_figures(struct csv_row *row, const struct sweep_case *spec,
 	add_u64_if(row, per_op && freed, freed ? result->free.amortized_ns : 0);
 	add_u64_if(row, ran, ran ? result->clock_overhead_ns : 0);
 	add_context(row, ran, result);
+	add_u64_if(row, ran, ran ? result->pressure_pages_held : 0);
+	add_u64_if(row, ran, ran ? result->free_pages_start : 0);
+	add_u64_if(row, ran, ran ? result->free_pages_before : 0);
+	add_u64_if(row, ran, ran ? result->free_pages_after : 0);
+	add_u64_if(row, ran, ran ? result->wmark_min : 0);
+	add_u64_if(row, ran, ran ? result->wmark_low : 0);
 }
 
 void case_error_text(const struct case_outcome *outcome, struct strbuf *text)
@@ -400,6 +406,7 @@ char *results_case_row(const struct run_labels *labels, size_t case_number,
 	csv_add(&row, kab_context_names[spec->context]);
 	csv_add(&row, labels->frag_level);
 	csv_add(&row, kab_pattern_names[spec->pattern]);
+	csv_add(&row, kab_pressure_names[spec->pressure]);
 	add_u64_if(&row, batched, spec->batch);
 	csv_add_u64(&row, spec->iterations);
 	add_figures(&row, spec, outcome);

@@ -34,6 +34,7 @@ int results_file_index(const char *name);
 #define CASES_COLUMN_LIST(X)						\
 	X(case) X(repetition) X(kernel) X(config) X(mode) X(allocator)	\
 	X(size_bytes) X(order) X(gfp) X(context) X(frag_level) X(pattern) \
+	X(pressure)							\
 	X(batch) X(iterations) X(ops_done) X(failures)			\
 	X(alloc_ns_mean) X(alloc_ns_p50) X(alloc_ns_p90) X(alloc_ns_p99)	\
 	X(alloc_ns_p999) X(alloc_ns_min) X(alloc_ns_max)			\
@@ -42,7 +43,9 @@ int results_file_index(const char *name);
 	X(amortized_ops) X(amortized_failures)				\
 	X(pair_ns_amortized) X(alloc_ns_amortized) X(free_ns_amortized)	\
 	X(clock_overhead_ns) X(context_cpu) X(context_mechanism)		\
-	X(context_overhead_ns) X(atomic_limit_ns) X(counter_scaling)
+	X(context_overhead_ns) X(atomic_limit_ns)			\
+	X(pressure_pages_held) X(free_pages_start) X(free_pages_before)	\
+	X(free_pages_after) X(wmark_min) X(wmark_low) X(counter_scaling)
 /* After the counters, one column per event; error stays last. */
 #define CASES_TAIL_COLUMN_LIST(X) X(status) X(error)
 

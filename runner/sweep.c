@@ -69,6 +69,8 @@ static const struct name_table name_tables[SWEEP_NR_KEYS] = {
 				 "context" },
 	[SWEEP_KEY_patterns] = { kab_pattern_names, KAB_NR_PATTERNS,
 				 "pattern" },
+	[SWEEP_KEY_pressure] = { kab_pressure_names, KAB_NR_PRESSURES,
+				 "pressure" },
 };
 
 #define BLANKS " \t\r\n\v\f"
@@ -228,6 +230,7 @@ static struct sweep_u32s *u32_list(struct sweep_section *section,
 	case SWEEP_KEY_allocators: return &section->allocators;
 	case SWEEP_KEY_contexts: return &section->contexts;
 	case SWEEP_KEY_patterns: return &section->patterns;
+	case SWEEP_KEY_pressure: return &section->pressure;
 	default: return &section->gfp;
 	}
 }
@@ -462,6 +465,7 @@ static const token_parser token_parsers[SWEEP_NR_KEYS] = {
 	[SWEEP_KEY_allocators] = parse_name_token,
 	[SWEEP_KEY_contexts] = parse_name_token,
 	[SWEEP_KEY_patterns] = parse_name_token,
+	[SWEEP_KEY_pressure] = parse_name_token,
 	[SWEEP_KEY_gfp] = parse_gfp_token,
 	[SWEEP_KEY_sizes] = parse_item_token,
 	[SWEEP_KEY_orders] = parse_item_token,
@@ -523,6 +527,7 @@ static const key_parser key_parsers[SWEEP_NR_KEYS] = {
 	[SWEEP_KEY_gfp] = parse_list_key,
 	[SWEEP_KEY_contexts] = parse_list_key,
 	[SWEEP_KEY_patterns] = parse_list_key,
+	[SWEEP_KEY_pressure] = parse_list_key,
 	[SWEEP_KEY_events] = parse_list_key,
 };
 
@@ -581,6 +586,7 @@ static size_t list_length(const struct sweep_section *section,
 	case SWEEP_KEY_allocators: return section->allocators.count;
 	case SWEEP_KEY_contexts: return section->contexts.count;
 	case SWEEP_KEY_patterns: return section->patterns.count;
+	case SWEEP_KEY_pressure: return section->pressure.count;
 	case SWEEP_KEY_events: return section->events.count;
 	default: return section->gfp.count;
 	}
@@ -819,6 +825,7 @@ static void section_free(struct sweep_section *section)
 	free(section->gfp.value);
 	free(section->contexts.value);
 	free(section->patterns.value);
+	free(section->pressure.value);
 	free(section->sizes.item);
 	free(section->orders.item);
 	for (size_t i = 0; i < section->events.count; i++)

@@ -36,7 +36,8 @@
 	X(orders, SWEEP_IN_GROUP)		\
 	X(gfp, SWEEP_IN_GROUP)			\
 	X(contexts, SWEEP_IN_GROUP)		\
-	X(patterns, SWEEP_IN_GROUP)
+	X(patterns, SWEEP_IN_GROUP)		\
+	X(pressure, SWEEP_IN_GROUP)
 
 #define SWEEP_KEY_ENUM(key, ...) SWEEP_KEY_##key,
 enum sweep_key {
@@ -121,6 +122,7 @@ struct sweep_section {
 	struct sweep_u32s gfp;
 	struct sweep_u32s contexts;
 	struct sweep_u32s patterns;
+	struct sweep_u32s pressure;
 	struct sweep_items sizes;
 	struct sweep_items orders;
 	/* perf events and tracepoints to count; only [sweep] has them */
@@ -150,6 +152,7 @@ struct sweep_case {
 	enum kab_allocator allocator;
 	enum kab_context context;
 	enum kab_pattern pattern;
+	enum kab_pressure pressure;
 	uint32_t gfp;
 	uint64_t size_bytes;
 	uint32_t order;

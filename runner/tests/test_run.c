@@ -177,8 +177,8 @@ static char *cases_column(const struct run_fixture *f, size_t index)
 
 #define COLUMN_CASE 0
 #define COLUMN_REPETITION 1
-#define COLUMN_STATUS 41
-#define COLUMN_ERROR 42
+#define COLUMN_STATUS 48
+#define COLUMN_ERROR 49
 
 static void assert_column(const struct run_fixture *f, size_t index,
 			  const char *expected)
