@@ -84,6 +84,21 @@ cfield() {
 		$(h["allocator"]) == a && $(h["size_bytes"]) == s &&
 		$(h["context"]) == c { print $(h[col]); exit }' "$1/cases.csv"
 }
+# pfield RUN GFP COLUMN: COLUMN of the pressure case with mask GFP.
+pfield() {
+	awk -F, -v g="$2" -v col="$3" '
+		NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; if (!(col in h)) exit; next }
+		$(h["pressure"]) == "low" && $(h["gfp"]) == g { print $(h[col]); exit }' "$1/cases.csv"
+}
+for gfp in GFP_ATOMIC GFP_NOWAIT; do
+	kab_check "pressure low, $gfp: ran holding pages, free pages below the low watermark, given back" \
+		sh -c "[ '$(pfield "$first" $gfp status)' = ok ] &&
+		       [ '$(pfield "$first" $gfp pressure_pages_held)' -gt 0 ] &&
+		       [ '$(pfield "$first" $gfp free_pages_before)' -lt '$(pfield "$first" $gfp wmark_low)' ] &&
+		       [ \$(( $(pfield "$first" $gfp free_pages_after) * 20 )) -ge \$(( $(pfield "$first" $gfp free_pages_start) * 19 )) ]"
+done
+kab_check "pressure low: GFP_ATOMIC fails no more often than GFP_NOWAIT" \
+	sh -c "[ \$(( $(pfield "$first" GFP_ATOMIC failures) * $(pfield "$first" GFP_NOWAIT ops_done) )) -le \$(( $(pfield "$first" GFP_NOWAIT failures) * $(pfield "$first" GFP_ATOMIC ops_done) )) ]"
 atomic_contexts="preempt_off spinlock irq_off softirq hardirq"
 for ctx in process $atomic_contexts; do
 	kab_check "kmalloc(256, GFP_ATOMIC) in $ctx counts every operation, none failing" \
@@ -175,7 +190,7 @@ kab_check "the summary names the kernel and the mode" \
 	grep -q "qemu-icount" "$first.summary"
 for run in "$first" "$second"; do
 	kab_check "console of $(basename "$run") has no WARN, BUG, Oops or atomic-sleep splat" \
-		sh -c "! grep -E 'WARNING:|BUG:|Oops|sleeping function called|scheduling while atomic|Call Trace|soft lockup|rcu_sched detected stall|rcu_preempt detected stall|page allocation failure' '$run/console.log'"
+		sh -c "! grep -E 'WARNING:|BUG:|Oops|sleeping function called|scheduling while atomic|Call Trace|soft lockup|rcu_sched detected stall|rcu_preempt detected stall|page allocation failure|Out of memory|oom-kill' '$run/console.log'"
 done
 
 # A guest that dies mid-sweep: kill QEMU once three cases have streamed out.
