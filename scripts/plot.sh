@@ -115,4 +115,22 @@ if [ "$(wc -w <<< "$contexts")" -gt 1 ]; then
 			"sizes='$(values_of "$by" "$by")'" "$pattern" "$gfp"
 	done
 fi
+# Under pressure: failure rate by context, one panel per allocator and size.
+pressure_panels=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+	$(h["status"]) == "ok" && $(h["pressure"]) == "low" {
+		v = $(h["size_bytes"]) != "" ? $(h["size_bytes"]) : "o" $(h["order"])
+		if (!seen[$(h["allocator"]) " " v]++) print $(h["allocator"]), v }' "$csv")
+if [ -n "$pressure_panels" ]; then
+	pressure_csv=$(mktemp)
+	trap 'rm -f "${by_series:-}" "$pressure_csv"' EXIT
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; print; next }
+		$(h["pressure"]) == "low"' "$csv" > "$pressure_csv"
+	render failure-by-context failure-by-context "datafile='$pressure_csv'" \
+		"contexts='$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+			$(h["status"]) == "ok" && $(h["pressure"]) == "low" && !seen[$(h["context"])]++ { print $(h["context"]) }' "$csv" | xargs)'" \
+		"gfps='$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+			$(h["status"]) == "ok" && $(h["pressure"]) == "low" && !seen[$(h["gfp"])]++ { print $(h["gfp"]) }' "$csv" | xargs)'" \
+		"panel_allocators='$(cut -d' ' -f1 <<< "$pressure_panels" | xargs)'" \
+		"panel_values='$(cut -d' ' -f2 <<< "$pressure_panels" | xargs)'"
+fi
 kab_say "plots: $run_dir/plots/"

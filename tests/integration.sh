@@ -182,7 +182,7 @@ kab_check "rmmod succeeds" grep -q "KAB-RMMOD rc=0" "$first/console.log"
 kab_check "meta.json records the mode of time and the kernel" sh -c "
 	grep -q '\"mode\": \"qemu-icount\"' '$first/meta.json' &&
 	grep -q '\"release\": \"' '$first/meta.json'"
-for plot in alloc-latency-vs-size free-latency-vs-size pages-latency-vs-order; do
+for plot in alloc-latency-vs-size free-latency-vs-size pages-latency-vs-order failure-by-context; do
 	kab_check "plot $plot rendered as PNG and SVG" \
 		test -s "$first/plots/$plot.png" -a -s "$first/plots/$plot.svg"
 done
