@@ -21,64 +21,55 @@ static int check_text(const char *dir, const char *sweep_text, char **out,
 	return status;
 }
 
-static void test_check_counts(void **state)
+/*
+ * Runs `check` on SWEEP_TEXT written to DIR/s.conf and asserts its exit
+ * status and that it printed exactly EXPECTED (after "DIR/s.conf") on
+ * stdout when it succeeds, on stderr when it fails, and nothing on the other.
+ */
+static void assert_check_prints(const char *sweep_text, int expected_status,
+			 const char *expected)
 {
 	char *dir = make_temp_dir(), *out, *err;
-	struct strbuf expected = { 0 };
+	struct strbuf full = { 0 };
 
-	(void)state;
-	assert_int_equal(check_text(dir, "[g]\nallocators = kmalloc vmalloc\n"
-				    "sizes = 8..64 kmalloc_max\n"
-				    "gfp = GFP_KERNEL\npatterns = pair\n",
-				    &out, &err), 0);
-	sb_printf(&expected, "%s/s.conf: 10 cases in 1 groups (1 kernel-dependent "
-		  "size or order entries counted as one value each)\n", dir);
-	assert_string_equal(out, expected.text);
-	assert_string_equal(err, "");
+	assert_int_equal(check_text(dir, sweep_text, &out, &err),
+			 expected_status);
+	sb_printf(&full, "%s/s.conf%s", dir, expected);
+	assert_string_equal(expected_status ? err : out, full.text);
+	assert_string_equal(expected_status ? out : err, "");
 	free(out);
 	free(err);
-	sb_free(&expected);
+	sb_free(&full);
 	remove_tree(dir);
+}
+
+static void test_check_counts(void **state)
+{
+	(void)state;
+	assert_check_prints("[g]\nallocators = kmalloc vmalloc\n"
+		     "sizes = 8..64 kmalloc_max\n"
+		     "gfp = GFP_KERNEL\npatterns = pair\n", 0,
+		     ": 10 cases in 1 groups (1 kernel-dependent "
+		     "size or order entries counted as one value each)\n");
 }
 
 static void test_check_reports_file_and_line(void **state)
 {
-	char *dir = make_temp_dir(), *out, *err;
-	struct strbuf expected = { 0 };
-
 	(void)state;
-	assert_int_equal(check_text(dir, "[g]\nallocators = kmalloc\n"
-				    "gfp = GFP_KERNEL|GFP_ATOMIC\n", &out, &err),
-			 CLI_USAGE);
-	sb_printf(&expected, "%s/s.conf:3: GFP mask 'GFP_KERNEL|GFP_ATOMIC' "
-		  "has more than one base mask\n", dir);
-	assert_string_equal(err, expected.text);
-	assert_string_equal(out, "");
-	free(out);
-	free(err);
-	sb_free(&expected);
-	remove_tree(dir);
+	assert_check_prints("[g]\nallocators = kmalloc\n"
+		     "gfp = GFP_KERNEL|GFP_ATOMIC\n", CLI_USAGE,
+		     ":3: GFP mask 'GFP_KERNEL|GFP_ATOMIC' "
+		     "has more than one base mask\n");
 }
 
 /* check refuses what run would: a doubling range from 0 to a symbol. */
 static void test_check_refuses_doubling_from_zero(void **state)
 {
-	char *dir = make_temp_dir(), *out, *err;
-	struct strbuf expected = { 0 };
-
 	(void)state;
-	assert_int_equal(check_text(dir, "[g]\nallocators = kmalloc\n"
-				    "sizes = 0..kmalloc_max\n"
-				    "gfp = GFP_KERNEL\npatterns = pair\n",
-				    &out, &err), CLI_USAGE);
-	sb_printf(&expected, "%s/s.conf:3: range '0..kmalloc_max' cannot "
-		  "double from 0\n", dir);
-	assert_string_equal(err, expected.text);
-	assert_string_equal(out, "");
-	free(out);
-	free(err);
-	sb_free(&expected);
-	remove_tree(dir);
+	assert_check_prints("[g]\nallocators = kmalloc\n"
+		     "sizes = 0..kmalloc_max\n"
+		     "gfp = GFP_KERNEL\npatterns = pair\n", CLI_USAGE,
+		     ":3: range '0..kmalloc_max' cannot double from 0\n");
 }
 
 static void test_usage_errors(void **state)
