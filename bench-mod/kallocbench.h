@@ -173,8 +173,24 @@ extern u64 kab_boot_clock_overhead_ns;
 u64 kab_clock_overhead(void);
 int kab_run_case(struct kab_case *c);
 
+/**
+ * struct kab_zone_state - pages of the zones a case allocates from, summed
+ * @free: free pages (NR_FREE_PAGES, what MemFree shows)
+ * @pcp: free pages parked on the per-CPU lists, not in @free
+ * @highatomic: pages of @free in the high-order atomic reserve
+ * @wmark_min: min watermarks, lowmem reserves against ZONE_NORMAL included
+ * @wmark_low: low watermarks, the same way
+ */
+struct kab_zone_state {
+	u64 free;
+	u64 pcp;
+	u64 highatomic;
+	u64 wmark_min;
+	u64 wmark_low;
+};
+
 struct list_head;
-void kab_pressure_snapshot(u64 *free, u64 *wmark_min, u64 *wmark_low);
+void kab_pressure_snapshot(struct kab_zone_state *state);
 int kab_pressure_apply(u32 pressure, struct list_head *held, u64 *nr_held);
 void kab_pressure_release(struct list_head *held);
 

@@ -78,6 +78,7 @@ static u64 kab_memory_limit(void)
 static long kab_ioctl_info(void __user *uarg)
 {
 	struct kab_info info;
+	unsigned int i;
 	int err;
 
 	err = kab_copy_request(&info, uarg, sizeof(info));
@@ -95,6 +96,9 @@ static long kab_ioctl_info(void __user *uarg)
 	info.clock_overhead_ns = kab_boot_clock_overhead_ns;
 	info.max_iterations = KAB_MAX_ITERATIONS;
 	strscpy(info.clock, KAB_CLOCK_NAME, sizeof(info.clock));
+	for (i = 0; i < KAB_NR_CONTEXTS; i++)
+		strscpy(info.context_mechanisms[i], kab_contexts[i].mechanism,
+			sizeof(info.context_mechanisms[i]));
 	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
 }
 

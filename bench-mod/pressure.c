@@ -5,9 +5,13 @@
  * Pressure "low" holds order-0 pages, taken in process context with
  * GFP_KERNEL | __GFP_NORETRY | __GFP_NOMEMALLOC (never the reserves that
  * GFP_ATOMIC may dip into, never the OOM killer), until every populated zone
- * up to ZONE_NORMAL has no more free pages than halfway between its min and
- * low watermarks, each counted with the zone's lowmem reserve against
+ * up to ZONE_NORMAL has no more usable free pages than halfway between its
+ * min and low watermarks, each counted with the zone's lowmem reserve against
  * ZONE_NORMAL allocations: the watermarks an allocation of the case sees.
+ * Usable leaves out the zone's high-order atomic reserve: once an order > 0
+ * GFP_ATOMIC allocation has succeeded, the kernel may set aside pageblocks
+ * (up to about 1% of the zone) that count as free but that only such
+ * allocations may take, so a target on the raw count would stop short.
  * It never holds more pages than those zones had free when it started, stops
  * on a fatal signal, and the caller frees every held page on every path.
  */
@@ -15,8 +19,10 @@
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
+#include <linux/percpu.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/string.h>
 #include <linux/vmstat.h>
 
 #include "kallocbench.h"
@@ -44,31 +50,47 @@ static unsigned long kab_zone_low(struct zone *zone)
 	return low_wmark_pages(zone) + zone->lowmem_reserve[ZONE_NORMAL];
 }
 
+/* Free pages that an allocation outside the high-order atomic reserve sees. */
+static unsigned long kab_zone_usable(struct zone *zone)
+{
+	unsigned long free = zone_page_state(zone, NR_FREE_PAGES);
+	unsigned long reserved = READ_ONCE(zone->nr_reserved_highatomic);
+
+	return free > reserved ? free - reserved : 0;
+}
+
+/* Pages freed to the per-CPU lists are free, but not in NR_FREE_PAGES. */
+static unsigned long kab_zone_pcp(struct zone *zone)
+{
+	unsigned long pages = 0;
+	int cpu;
+
+	for_each_online_cpu(cpu)
+		pages += READ_ONCE(per_cpu_ptr(zone->per_cpu_pageset,
+					       cpu)->count);
+	return pages;
+}
+
 /**
  * kab_pressure_snapshot() - free pages and watermarks of the case's zones
- * @free: out: free pages
- * @wmark_min: out, optional: min watermarks, lowmem reserves included
- * @wmark_low: out, optional: low watermarks, lowmem reserves included
+ * @state: out: the sums over the zones
  */
-void kab_pressure_snapshot(u64 *free, u64 *wmark_min, u64 *wmark_low)
+void kab_pressure_snapshot(struct kab_zone_state *state)
 {
-	u64 f = 0, lo = 0, mi = 0;
 	struct zone *zone;
 	int nid, i;
 
+	memset(state, 0, sizeof(*state));
 	kab_for_each_zone(nid, i, zone) {
-		f += zone_page_state(zone, NR_FREE_PAGES);
-		mi += kab_zone_min(zone);
-		lo += kab_zone_low(zone);
+		state->free += zone_page_state(zone, NR_FREE_PAGES);
+		state->pcp += kab_zone_pcp(zone);
+		state->highatomic += READ_ONCE(zone->nr_reserved_highatomic);
+		state->wmark_min += kab_zone_min(zone);
+		state->wmark_low += kab_zone_low(zone);
 	}
-	*free = f;
-	if (wmark_min)
-		*wmark_min = mi;
-	if (wmark_low)
-		*wmark_low = lo;
 }
 
-/* True while some zone has more free pages than the target. */
+/* True while some zone has more usable free pages than the target. */
 static bool kab_pressure_above_target(void)
 {
 	struct zone *zone;
@@ -79,7 +101,7 @@ static bool kab_pressure_above_target(void)
 
 		min = kab_zone_min(zone);
 		target = min + (kab_zone_low(zone) - min) / 2;
-		if (zone_page_state(zone, NR_FREE_PAGES) > target)
+		if (kab_zone_usable(zone) > target)
 			return true;
 	}
 	return false;
@@ -88,8 +110,11 @@ static bool kab_pressure_above_target(void)
 /**
  * kab_pressure_apply() - take pages until the case's pressure is reached
  * @pressure: enum kab_pressure
- * @held: an empty list; receives the pages, to kab_pressure_release()
- * @nr_held: out: pages on @held
+ * @held: receives the pages, to kab_pressure_release()
+ * @nr_held: in/out: pages on @held
+ *
+ * Called again on the same list it tops the pressure up, e.g. after a warmup
+ * that woke kswapd or filled the atomic reserve.
  *
  * Return: 0, also when the pages the kernel would give ran out before the
  * target (the watermarks reported show how far it got), or -EINTR on a
@@ -99,14 +124,15 @@ int kab_pressure_apply(u32 pressure, struct list_head *held, u64 *nr_held)
 {
 	const gfp_t gfp = (GFP_KERNEL & ~__GFP_KSWAPD_RECLAIM) |
 			  __GFP_NORETRY | __GFP_NOWARN | __GFP_NOMEMALLOC;
+	struct kab_zone_state zones;
 	struct page *page;
 	u64 cap;
 
-	*nr_held = 0;
 	if (pressure == KAB_PRESSURE_none)
 		return 0;
 	/* Never more than what was free: counters that do not move stop it. */
-	kab_pressure_snapshot(&cap, NULL, NULL);
+	kab_pressure_snapshot(&zones);
+	cap = *nr_held + zones.free;
 	while (*nr_held < cap && kab_pressure_above_target()) {
 		page = alloc_page(gfp);
 		if (!page)

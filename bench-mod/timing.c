@@ -358,6 +358,7 @@ int kab_run_case(struct kab_case *c)
 	};
 	void (*amortized)(struct kab_run *run) =
 		batch ? kab_batch_amortized : kab_pair_amortized;
+	struct kab_zone_state zones;
 	LIST_HEAD(held);
 	u64 warm;
 	int err = -ENOMEM;
@@ -377,15 +378,23 @@ int kab_run_case(struct kab_case *c)
 
 	run.overhead_ns = kab_clock_overhead();
 	c->context_overhead_ns = kab_context_overhead(&run);
-	kab_pressure_snapshot(&c->free_pages_start, NULL, NULL);
+	kab_pressure_snapshot(&zones);
+	c->free_pages_start = zones.free;
+	c->pcp_pages_start = zones.pcp;
 	err = kab_pressure_apply(c->pressure, &held, &c->pressure_pages_held);
 	if (err)
 		goto out_release;
 	err = kab_loop(&run, amortized, c->warmup, c->time_limit_ns, &warm);
+	if (!err)
+		err = kab_pressure_apply(c->pressure, &held,
+					 &c->pressure_pages_held);
 	if (err)
 		goto out_release;
-	kab_pressure_snapshot(&c->free_pages_before, &c->wmark_min,
-			      &c->wmark_low);
+	kab_pressure_snapshot(&zones);
+	c->free_pages_before = zones.free;
+	c->highatomic_pages = zones.highatomic;
+	c->wmark_min = zones.wmark_min;
+	c->wmark_low = zones.wmark_low;
 	run.pair_ns = 0;
 	run.alloc_ns = 0;
 	run.free_ns = 0;
@@ -398,7 +407,9 @@ int kab_run_case(struct kab_case *c)
 	err = kab_loop(&run, batch ? kab_batch_per_op : kab_pair_per_op,
 		       c->iterations, c->time_limit_ns, &c->ops_done);
 	kab_pressure_release(&held);
-	kab_pressure_snapshot(&c->free_pages_after, NULL, NULL);
+	kab_pressure_snapshot(&zones);
+	c->free_pages_after = zones.free;
+	c->pcp_pages_after = zones.pcp;
 	if (err)
 		goto out_teardown;
 

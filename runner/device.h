@@ -21,7 +21,8 @@
 	X(totalram_bytes, u64)			\
 	X(clock_overhead_ns, u64)		\
 	X(max_iterations, u64)			\
-	X(clock, name)
+	X(clock, name)				\
+	X(context_mechanisms, mechanisms)
 
 /*
  * Opens @path and asks KAB_IOC_INFO. On failure prints why ("is the module

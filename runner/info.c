@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "device.h"
+#include "names.h"
 #include "results.h"
 
 static const char info_usage[] =
@@ -37,6 +38,16 @@ static void print_flag(const char *label, uint32_t value)
 static void print_name(const char *label, const char name[static KAB_NAME_LEN])
 {
 	printf(INFO_LABEL "%.*s\n", label, KAB_NAME_LEN, name);
+}
+
+static void print_mechanisms(const char *label,
+			     const char names[KAB_NR_CONTEXTS][KAB_NAME_LEN])
+{
+	printf(INFO_LABEL, label);
+	for (int i = 0; i < KAB_NR_CONTEXTS; i++)
+		printf("%s%s=%.*s", i ? " " : "", kab_context_names[i],
+		       KAB_NAME_LEN, names[i]);
+	putchar('\n');
 }
 
 #define PRINT_INFO_FIELD(field, kind) print_##kind(#field, info->field);

@@ -285,7 +285,26 @@ static void add_context(struct csv_row *row, bool ran,
 }
 
 /*
- * Everything from ops_done to atomic_limit_ns. The amortized loop's figures
+ * Whether a pressure case started its measured loops with fewer usable free
+ * pages (the atomic reserve left out, as the module's target does) than the
+ * low watermark: "no" marks a row whose pressure the module could not reach.
+ */
+static void add_pressure_reached(struct csv_row *row, bool applies,
+				 const struct kab_case *result)
+{
+	uint64_t usable;
+
+	if (!applies) {
+		csv_add_empty(row);
+		return;
+	}
+	usable = result->free_pages_before > result->highatomic_pages ?
+		 result->free_pages_before - result->highatomic_pages : 0;
+	csv_add(row, usable < result->wmark_low ? "yes" : "no");
+}
+
+/*
+ * Everything from ops_done to pressure_reached. The amortized loop's figures
  * include its failed allocations: the alloc figure exists when it made any
  * attempt, the free and pair figures only when it freed something.
  */
@@ -322,6 +341,11 @@ static void add_figures(struct csv_row *row, const struct sweep_case *spec,
 	add_u64_if(row, ran, ran ? result->free_pages_after : 0);
 	add_u64_if(row, ran, ran ? result->wmark_min : 0);
 	add_u64_if(row, ran, ran ? result->wmark_low : 0);
+	add_u64_if(row, ran, ran ? result->highatomic_pages : 0);
+	add_u64_if(row, ran, ran ? result->pcp_pages_start : 0);
+	add_u64_if(row, ran, ran ? result->pcp_pages_after : 0);
+	add_pressure_reached(row, ran && spec->pressure != KAB_PRESSURE_none,
+			     result);
 }
 
 void case_error_text(const struct case_outcome *outcome, struct strbuf *text)
@@ -528,6 +552,17 @@ static json_t *json_name(const char name[static KAB_NAME_LEN])
 
 	snprintf(text, sizeof(text), "%.*s", KAB_NAME_LEN, name);
 	return json_text(text);
+}
+
+/* How the module enters each context, keyed by the context's name. */
+static json_t *json_mechanisms(const char names[KAB_NR_CONTEXTS][KAB_NAME_LEN])
+{
+	json_t *json = json_object();
+
+	for (int i = 0; i < KAB_NR_CONTEXTS; i++)
+		json_object_set_new(json, kab_context_names[i],
+				    json_name(names[i]));
+	return json;
 }
 
 #define INFO_JSON_FIELD(field, kind) \

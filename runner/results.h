@@ -45,7 +45,9 @@ int results_file_index(const char *name);
 	X(clock_overhead_ns) X(context_cpu) X(context_mechanism)		\
 	X(context_overhead_ns) X(atomic_limit_ns)			\
 	X(pressure_pages_held) X(free_pages_start) X(free_pages_before)	\
-	X(free_pages_after) X(wmark_min) X(wmark_low) X(counter_scaling)
+	X(free_pages_after) X(wmark_min) X(wmark_low) X(highatomic_pages)	\
+	X(pcp_pages_start) X(pcp_pages_after) X(pressure_reached)	\
+	X(counter_scaling)
 /* After the counters, one column per event; error stays last. */
 #define CASES_TAIL_COLUMN_LIST(X) X(status) X(error)
 

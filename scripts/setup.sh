@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
 	build-essential bc kmod libelf-dev dwarves sparse
 	qemu-system-x86 busybox-static cpio
-	gnuplot-nox hyperfine
+	gnuplot-nox hyperfine python3
 	libinih-dev libjansson-dev libcmocka-dev libpfm4-dev
 )
 

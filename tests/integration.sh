@@ -91,11 +91,11 @@ pfield() {
 		$(h["pressure"]) == "low" && $(h["gfp"]) == g { print $(h[col]); exit }' "$1/cases.csv"
 }
 for gfp in GFP_ATOMIC GFP_NOWAIT; do
-	kab_check "pressure low, $gfp: ran holding pages, free pages below the low watermark, given back" \
+	kab_check "pressure low, $gfp: ran holding pages, usable free pages below the low watermark, all given back (within 1%)" \
 		sh -c "[ '$(pfield "$first" $gfp status)' = ok ] &&
 		       [ '$(pfield "$first" $gfp pressure_pages_held)' -gt 0 ] &&
-		       [ '$(pfield "$first" $gfp free_pages_before)' -lt '$(pfield "$first" $gfp wmark_low)' ] &&
-		       [ \$(( $(pfield "$first" $gfp free_pages_after) * 20 )) -ge \$(( $(pfield "$first" $gfp free_pages_start) * 19 )) ]"
+		       [ '$(pfield "$first" $gfp pressure_reached)' = yes ] &&
+		       [ \$(( ($(pfield "$first" $gfp free_pages_after) + $(pfield "$first" $gfp pcp_pages_after)) * 100 )) -ge \$(( ($(pfield "$first" $gfp free_pages_start) + $(pfield "$first" $gfp pcp_pages_start)) * 99 )) ]"
 done
 kab_check "pressure low: GFP_ATOMIC fails no more often than GFP_NOWAIT" \
 	sh -c "[ \$(( $(pfield "$first" GFP_ATOMIC failures) * $(pfield "$first" GFP_NOWAIT ops_done) )) -le \$(( $(pfield "$first" GFP_NOWAIT failures) * $(pfield "$first" GFP_ATOMIC ops_done) )) ]"
@@ -111,6 +111,11 @@ for ctx in process $atomic_contexts; do
 done
 kab_check "the hardirq case ran from a hard irq_work" \
 	equal "$(cfield "$first" kmalloc 256 hardirq context_mechanism)" irq_work-hard
+kab_check "meta.json names the softirq and hardirq mechanisms" \
+	python3 -c '
+import json, sys
+m = json.load(open(sys.argv[1]))["guest"]["module"]["context_mechanisms"]
+sys.exit(not (m["softirq"] == "tasklet" and m["hardirq"] == "irq_work-hard"))' "$first/meta.json"
 kab_check "the softirq case ran from a tasklet" \
 	equal "$(cfield "$first" kmalloc 256 softirq context_mechanism)" tasklet
 kab_check "atomic contexts report the default 1 ms bound, process none" \

@@ -17,7 +17,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define KAB_ABI_VERSION		3
+#define KAB_ABI_VERSION		4
 #define KAB_DEVICE_NAME		"kallocbench"
 #define KAB_REASON_LEN		96
 #define KAB_NAME_LEN		32
@@ -205,6 +205,9 @@ static inline __u64 kab_hist_bucket_width(__u32 bucket)
  *	back-to-back reads; subtracted from every per-operation sample
  * @max_iterations: the largest @iterations a case may ask for
  * @clock: name of the clock the module reads
+ * @context_mechanisms: for each enum kab_context, how the module enters it,
+ *	e.g. "tasklet" for softirq or "irq_work-hard" for hardirq; the same
+ *	name every case run there reports
  */
 struct kab_info {
 	__u32 size;
@@ -218,6 +221,7 @@ struct kab_info {
 	__u64 clock_overhead_ns;
 	__u64 max_iterations;
 	char clock[KAB_NAME_LEN];
+	char context_mechanisms[KAB_NR_CONTEXTS][KAB_NAME_LEN];
 };
 
 /**
@@ -287,6 +291,7 @@ struct kab_op_stats {
  *	measured loops to create the pressure
  * @free_pages_start: out: free pages before the pressure was applied
  * @free_pages_before: out: free pages when the measured loops started
+ *	(after the warmup, the pressure topped up again)
  * @free_pages_after: out: free pages after the case, its held pages
  *	released
  * @wmark_min: out: the min watermarks, each plus the zone's lowmem reserve
@@ -295,6 +300,14 @@ struct kab_op_stats {
  *	(the free pages and watermarks are summed over every populated zone
  *	up to ZONE_NORMAL, the zones a GFP_KERNEL or GFP_ATOMIC allocation
  *	may come from)
+ * @highatomic_pages: out: pages of @free_pages_before in the zones'
+ *	high-order atomic reserve, which only GFP_ATOMIC allocations of
+ *	order > 0 may take; the pressure target leaves them out
+ * @pcp_pages_start: out: free pages on the per-CPU lists, which
+ *	@free_pages_start does not count, before the pressure was applied
+ * @pcp_pages_after: out: the same after the case; released pages go
+ *	there first, so @free_pages_after + @pcp_pages_after is what
+ *	compares with @free_pages_start + @pcp_pages_start
  * @alloc: in/out: allocation figures
  * @free: in/out: free figures
  * @reason: out: why the module refused the request, when it returns -EINVAL
@@ -331,6 +344,9 @@ struct kab_case {
 	__u64 free_pages_after;
 	__u64 wmark_min;
 	__u64 wmark_low;
+	__u64 highatomic_pages;
+	__u64 pcp_pages_start;
+	__u64 pcp_pages_after;
 	struct kab_op_stats alloc;
 	struct kab_op_stats free;
 	char context_mechanism[KAB_NAME_LEN];

@@ -97,7 +97,8 @@ static void test_header_is_the_contract(void **state)
 		"free_ns_amortized,clock_overhead_ns,context_cpu,"
 		"context_mechanism,context_overhead_ns,atomic_limit_ns,"
 		"pressure_pages_held,free_pages_start,free_pages_before,"
-		"free_pages_after,wmark_min,wmark_low,counter_scaling,status,"
+		"free_pages_after,wmark_min,wmark_low,highatomic_pages,"
+		"pcp_pages_start,pcp_pages_after,pressure_reached,counter_scaling,status,"
 		"error");
 }
 
@@ -184,6 +185,27 @@ static void test_percentiles_within_min_and_max(void **state)
 	assert_string_equal(column(f, "alloc_ns_p50"), "1024.0");
 	assert_string_equal(column(f, "alloc_ns_p99"), "1024.0");
 	assert_string_equal(column(f, "alloc_ns_max"), "1024");
+}
+
+/* The atomic reserve is free but not usable: it does not count as above. */
+static void test_pressure_reached(void **state)
+{
+	struct row_fixture *f = *state;
+
+	make_row(f);
+	assert_string_equal(column(f, "pressure_reached"), "");
+	f->spec.pressure = KAB_PRESSURE_low;
+	f->result.wmark_low = 16000;
+	f->result.free_pages_before = 18000;
+	f->result.highatomic_pages = 2001;
+	f->result.pcp_pages_after = 12;
+	make_row(f);
+	assert_string_equal(column(f, "pressure_reached"), "yes");
+	assert_string_equal(column(f, "highatomic_pages"), "2001");
+	assert_string_equal(column(f, "pcp_pages_after"), "12");
+	f->result.highatomic_pages = 2000;
+	make_row(f);
+	assert_string_equal(column(f, "pressure_reached"), "no");
 }
 
 static void test_batch_and_order_row(void **state)
@@ -422,6 +444,7 @@ static void test_guest_json(void **state)
 		.kmalloc_max_size = 4 << 20, .totalram_bytes = 1ULL << 30,
 		.clock_overhead_ns = 21, .max_iterations = UINT64_MAX,
 		.clock = "ktime_get_ns",
+		.context_mechanisms[KAB_CONTEXT_softirq] = "tasklet",
 	};
 	struct sweep sweep = { .path = "configs/sweeps/x\xff.conf",
 			       .name = "x", .description = NULL };
@@ -458,7 +481,11 @@ static void test_guest_json(void **state)
 			    "18446744073709551615");
 	assert_string_equal(json_string_value(json_object_get(module, "clock")),
 			    "ktime_get_ns");
-	assert_int_equal(json_object_size(module), 10);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		module, "context_mechanisms"), "softirq")), "tasklet");
+	assert_int_equal(json_object_size(json_object_get(module,
+		"context_mechanisms")), KAB_NR_CONTEXTS);
+	assert_int_equal(json_object_size(module), 11);
 	line = json_dumps(guest, JSON_COMPACT);
 	assert_null(strchr(line, '\n'));
 	free(line);
@@ -496,7 +523,7 @@ static void test_header_with_counters(void **state)
 	char *header = results_cases_header_events(counter_names, 2);
 
 	(void)state;
-	assert_non_null(strstr(header, ",wmark_low,counter_scaling,"
+	assert_non_null(strstr(header, ",pressure_reached,counter_scaling,"
 			       "page-faults,cycles,status,error"));
 	assert_int_equal(strncmp(header, "case,repetition,", 16), 0);
 	free(header);
@@ -585,6 +612,7 @@ int main(void)
 		cmocka_unit_test(test_header_is_the_contract),
 		ROW_TEST(test_ok_pair_row),
 		ROW_TEST(test_alloc_percentile_split),
+		ROW_TEST(test_pressure_reached),
 		ROW_TEST(test_batch_and_order_row),
 		ROW_TEST(test_percentiles_within_min_and_max),
 		ROW_TEST(test_no_samples_leaves_figures_empty),

@@ -175,10 +175,9 @@ static char *cases_column(const struct run_fixture *f, size_t index)
 	return sb_steal(&joined);
 }
 
-#define COLUMN_CASE 0
-#define COLUMN_REPETITION 1
-#define COLUMN_STATUS 48
-#define COLUMN_ERROR 49
+/* Column indexes of cases.csv without counters, from the runner's list. */
+#define COLUMN_ENUM(name) COLUMN_##name,
+enum { CASES_COLUMN_LIST(COLUMN_ENUM) COLUMN_STATUS, COLUMN_ERROR };
 
 static void assert_column(const struct run_fixture *f, size_t index,
 			  const char *expected)
@@ -200,8 +199,8 @@ static void test_every_repetition_of_every_case(void **state)
 	assert_int_equal(f->totals.ok, 5);
 	assert_int_equal(f->totals.refused, 1);
 	assert_false(f->totals.interrupted);
-	assert_column(f, COLUMN_CASE, "1 1 2 2 3 3");
-	assert_column(f, COLUMN_REPETITION, "1 2 1 2 1 2");
+	assert_column(f, COLUMN_case, "1 1 2 2 3 3");
+	assert_column(f, COLUMN_repetition, "1 2 1 2 1 2");
 	assert_column(f, COLUMN_STATUS, "ok ok ok ok refused ok");
 	assert_column(f, COLUMN_ERROR, "    E2BIG: size above KMALLOC_MAX_SIZE ");
 	hist = read_in_dir(f->dir, "histograms.csv");
