@@ -4,20 +4,25 @@
 #              [BOOT_WORDS="seed=2 init_on_alloc=0"] [CONFIG=label]
 #   make test            unit tests (also under ASan/UBSan), module W=1 and
 #                        sparse builds on 6.1, 6.1-rt and 6.12, the QEMU
-#                        integration test and the PREEMPT_RT boot
+#                        integration test, the PREEMPT_RT boot and a
+#                        three-target comparison
+#   make compare TARGETS="debian-6.1 debian-6.12"   (or debian-6.1+init_on_alloc=0)
+#   make compare RUNS="results/A results/B"
 #   make check-sweeps    validate every sweep in configs/sweeps
 #   make plots RUN=results/<run-id>
 #   make clean           remove build/ (the kernel cache included)
 
+# SWEEP and MODE default in the scripts: bench.sh (default, auto) and
+# compare.sh (compare, icount) want different ones.
 KERNEL ?= debian-6.1
-SWEEP ?= default
-MODE ?= auto
 BUILD := $(CURDIR)/build
 RUNNER := $(BUILD)/runner/kallocbench
-export KERNEL SWEEP MODE BOOT_WORDS CONFIG RUN_ID TIMEOUT
+export KERNEL SWEEP MODE BOOT_WORDS CONFIG RUN_ID TIMEOUT TARGETS RUNS JOBS \
+	COMPARE_ID MEMORY_MB CPUS
 
 .PHONY: bench test setup runner module unit-test module-test config-test \
-	integration-test rt-test check-sweeps plots reference clean
+	integration-test rt-test compare-test test-setup check-sweeps compare \
+	plots reference clean
 
 bench:
 	@scripts/bench.sh
@@ -32,7 +37,11 @@ module: setup
 	@scripts/fetch-kernel.sh $(KERNEL)
 	@scripts/build-module.sh $(KERNEL)
 
-test: unit-test module-test config-test integration-test rt-test
+test: test-setup unit-test module-test config-test integration-test rt-test \
+	compare-test
+
+test-setup:
+	@scripts/setup.sh --tests
 
 unit-test: setup
 	@$(MAKE) -s -C runner BUILD=$(BUILD)/runner test
@@ -49,12 +58,21 @@ config-test: runner
 integration-test: runner
 	@tests/integration.sh
 
+# Three targets side by side: init_on_alloc=1 vs 0 on 6.1, and 6.12.
+compare-test: test-setup runner
+	@tests/compare.sh
+
 # Atomic contexts on PREEMPT_RT: what RT forbids is refused, the rest runs.
 rt-test: runner
 	@tests/rt.sh
 
 check-sweeps: runner
 	@for f in configs/sweeps/*.conf; do $(RUNNER) check $$f || exit 2; done
+
+# TARGETS="debian-6.1 debian-6.12" or "debian-6.1 debian-6.1+init_on_alloc=0",
+# or RUNS="results/A results/B": see scripts/compare.sh.
+compare:
+	@scripts/compare.sh
 
 plots:
 	@test -n "$(RUN)" || { echo "usage: make plots RUN=results/<run-id>" >&2; exit 2; }

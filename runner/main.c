@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "compare.h"
 #include "events.h"
 #include "util.h"
 
@@ -21,6 +22,8 @@ static const struct command commands[] = {
 	{ "collect", cmd_collect, "demultiplex a results stream on the host" },
 	{ "summary", cmd_summary, "print a table of a run's cases.csv" },
 	{ "events", cmd_events, "list the perf events this machine can count" },
+	{ "compare", cmd_compare, "compare runs case by case, with a report" },
+	{ "report", cmd_report, "rewrite a comparison's report.md and index.html" },
 };
 
 static void print_usage(FILE *out)

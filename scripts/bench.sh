@@ -5,7 +5,8 @@
 #
 # Environment: KERNEL (configs/kernels/KERNEL.conf), SWEEP (configs/sweeps/
 # SWEEP.conf or a path), MODE (auto|kvm|tcg|icount), RUN_ID, TIMEOUT (s),
-# BOOT_WORDS (extra kernel command-line words, e.g. seed=2),
+# BOOT_WORDS (extra kernel command-line words, e.g. seed=2), MEMORY_MB and
+# CPUS (the guest's, default: the kernel file's memory and one CPU),
 # RESULTS (default results/).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -23,6 +24,11 @@ config=${CONFIG:-default}
 [[ $config =~ ^[A-Za-z0-9._+=:/@-]+$ ]] ||
 	kab_die "CONFIG='$config': use only letters, digits and . _ + = : / @ -"
 
+# Guests of one `make compare` start side by side: one prepares at a time,
+# the others then find everything built.
+mkdir -p "$KAB_BUILD"
+exec 9> "$KAB_BUILD/.prepare.lock"
+flock 9
 "$KAB_ROOT/scripts/setup.sh"
 "$KAB_ROOT/scripts/fetch-kernel.sh" "$kernel"
 . "$KAB_BUILD/kernels/$kernel.env"
@@ -30,6 +36,7 @@ make -s -C "$KAB_ROOT/runner" BUILD="$KAB_BUILD/runner" >&2
 "$runner" check "$sweep" >&2 || exit 2
 module=$("$KAB_ROOT/scripts/build-module.sh" "$kernel")
 time_mode=$("$KAB_ROOT/scripts/accel.sh" "$mode" "$kernel")
+flock -u 9
 
 sweep_name=$(basename "$sweep" .conf)
 run_id=${RUN_ID:-$(date -u +%Y%m%d-%H%M%S)-$kernel-$sweep_name-${time_mode#qemu-}}
@@ -69,6 +76,8 @@ accel=tcg
 	--fact-file "sweep.text=$sweep" \
 	--fact-file "qemu.command=$run_dir/qemu-command" \
 	--fact "qemu.version=$("$KAB_KERNEL_QEMU" --version | head -n 1)" \
+	--fact "qemu.memory_mb=${MEMORY_MB:-$KAB_KERNEL_MEMORY_MB}" \
+	--fact "qemu.cpus=${CPUS:-1}" \
 	--fact "host.kernel=$(uname -r)" \
 	--fact "host.cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)" \
 	--fact "host.cores=$(nproc)" \

@@ -14,7 +14,8 @@ shift 5
 
 # Bit-exact reruns under icount need one CPU, no hardware randomness, a
 # virtual RTC fixed in time and no KASLR (DESIGN.md, measured facts).
-qemu_args=(-smp 1 -m "$KAB_KERNEL_MEMORY_MB" -cpu max,-rdrand,-rdseed
+# MEMORY_MB and CPUS override the guest's size, e.g. for `make compare`.
+qemu_args=(-smp "${CPUS:-1}" -m "${MEMORY_MB:-$KAB_KERNEL_MEMORY_MB}" -cpu max,-rdrand,-rdseed
 	-display none -monitor none -no-reboot -net none
 	-rtc base=2024-01-01T00:00:00,clock=vm)
 case $time_mode in

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Make sure every Debian package kallocbench needs is installed: install the
 # missing ones when root, otherwise print the exact command and fail.
+# setup.sh --tests adds what only `make test` needs.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 packages=(
 	build-essential bc kmod libelf-dev dwarves sparse
 	qemu-system-x86 busybox-static cpio
-	gnuplot-nox hyperfine python3
+	gnuplot-nox hyperfine
 	libinih-dev libjansson-dev libcmocka-dev libpfm4-dev
 )
+# python3 reads JSON in the tests; chromium opens the comparison report.
+[ "${1:-}" != --tests ] || packages+=(python3 chromium)
 
 missing=()
 for pkg in "${packages[@]}"; do

@@ -1,0 +1,57 @@
+# One figure of a comparison (scripts/compare-plots.sh) against request size
+# or buddy order, for the rows of one pattern, GFP mask and context:
+# kind = "overlay": the figure on each target, one colour per allocator, the
+#        baseline solid and each candidate in its own dash pattern;
+# kind = "ratio": candidate / baseline with its 95% interval as error bars
+#        (none for a single run), one colour per allocator.
+# Extra input: datafile (compare.csv), out, heading, metric, title, kind,
+# by ("size_bytes" or "order"), allocators, candidates, baseline, pattern,
+# gfp, context.
+set datafile separator comma
+set datafile columnheaders
+set datafile missing ""
+set grid lc rgb "#dddddd"
+set key outside right top vertical Left reverse noenhanced
+set termoption noenhanced
+row(a, c) = strcol("metric") eq metric && strcol("allocator") eq a && \
+	strcol("candidate") eq c && strcol("pattern") eq pattern && \
+	strcol("gfp") eq gfp && strcol("context") eq context && \
+	strcol(by) ne ""
+x(a, c) = row(a, c) ? column(by) : NaN
+if (by eq "size_bytes") {
+	set logscale x 2
+	set xtics ("1" 1, "8" 8, "64" 64, "512" 512, "4K" 4096, "32K" 32768, \
+		"256K" 262144, "2M" 2097152, "16M" 16777216, "128M" 134217728)
+	set xlabel "request size (bytes)"
+} else {
+	set xlabel "buddy order"
+	set xtics 1
+}
+n = words(allocators)
+m = words(candidates)
+first_candidate = word(candidates, 1)
+if (kind eq "overlay") {
+	set logscale y 10
+	set ytics ("10 ns" 10, "100 ns" 100, "1 µs" 1e3, "10 µs" 1e4, \
+		"100 µs" 1e5, "1 ms" 1e6, "10 ms" 1e7, "100 ms" 1e8, "1 s" 1e9)
+	set ylabel sprintf("%s (ns)", title)
+	set title sprintf("%s: %s (solid) vs %s (dashed) (%s, %s, %s)\n%s", \
+		title, baseline, candidates, pattern, gfp, context, heading)
+	plot for [i=1:n] datafile using (x(word(allocators, i), first_candidate)):"baseline_value" \
+		smooth unique with linespoints lw 2 pt 7 ps 0.6 lc i \
+		title word(allocators, i) . " " . baseline, \
+	     for [j=1:m] for [i=1:n] datafile using \
+		(x(word(allocators, i), word(candidates, j))):"candidate_value" \
+		smooth unique with linespoints lw 2 dt 1 + j pt 6 ps 0.6 lc i \
+		title word(allocators, i) . " " . word(candidates, j)
+} else {
+	set logscale y 2
+	set ylabel sprintf("%s: candidate / baseline", title)
+	set title sprintf("%s ratio against %s, 95%% interval as bars (%s, %s, %s)\n%s", \
+		title, baseline, pattern, gfp, context, heading)
+	set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead lc rgb "#888888" dt 2
+	plot for [j=1:m] for [i=1:n] datafile using \
+		(x(word(allocators, i), word(candidates, j))):"ratio":"ci_low":"ci_high" \
+		with yerrorlines lw 2 dt j pt 7 ps 0.6 lc i \
+		title word(allocators, i) . " " . word(candidates, j)
+}

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# compare.sh: `make compare`. Runs one sweep on every target, then compares
+# the runs case by case into RESULTS/COMPARE_ID: compare.csv, plots,
+# report.md and a self-contained index.html.
+#
+# Environment: TARGETS ("KERNEL[+WORD...] ...", the first is the baseline) or
+# RUNS (existing results folders, the first is the baseline); SWEEP (default
+# "compare"), MODE (default icount: reruns are exact and guests may share the
+# host's cores without disturbing each other's figures), JOBS (guests at
+# once; default: the host's cores under icount, 1 otherwise, because guests
+# sharing cores slow each other's wall-clock figures), COMPARE_ID, RESULTS,
+# TIMEOUT.
+#
+# A target's WORDs: memory=MIB and cpus=N set the guest's memory and CPUs;
+# any other word (init_on_alloc=0, slub_debug=FZPU, nohugevmalloc, ...) goes
+# on the guest kernel's command line. The words joined with "+" are the
+# target's config label.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+results=${RESULTS:-$KAB_ROOT/results}
+mode=${MODE:-icount}
+sweep=${SWEEP:-compare}
+runner=$KAB_BUILD/runner/kallocbench
+started=$(date +%s)
+
+[ -n "${TARGETS:-}${RUNS:-}" ] ||
+	kab_die 'give TARGETS="debian-6.1 debian-6.12" (or debian-6.1+init_on_alloc=0, ...) or RUNS="results/A results/B"'
+read -r -a targets <<< "${TARGETS:-}"
+read -r -a runs <<< "${RUNS:-}"
+[ ${#targets[@]} -eq 0 ] || [ ${#runs[@]} -eq 0 ] || kab_die "give TARGETS or RUNS, not both"
+[ $((${#targets[@]} + ${#runs[@]})) -ge 2 ] || kab_die "a comparison needs at least two targets or runs"
+
+label_of() { # TARGET: the kernel name, "+" and the words, as a run id
+	printf '%s' "$1" | tr '/' '_'
+}
+
+if [ ${#targets[@]} -gt 0 ]; then
+	compare_id=${COMPARE_ID:-compare-$(date -u +%Y%m%d-%H%M%S)}
+	out=$results/$compare_id
+	mkdir -p "$out/runs" "$out/logs"
+	# Everything the guests share is built once, before they start.
+	"$KAB_ROOT/scripts/setup.sh"
+	make -s -C "$KAB_ROOT/runner" BUILD="$KAB_BUILD/runner" >&2
+	for target in "${targets[@]}"; do
+		kernel=${target%%+*}
+		[ -f "$KAB_ROOT/configs/kernels/$kernel.conf" ] ||
+			kab_die "target '$target': no configs/kernels/$kernel.conf"
+		"$KAB_ROOT/scripts/fetch-kernel.sh" "$kernel"
+		"$KAB_ROOT/scripts/build-module.sh" "$kernel" > /dev/null
+	done
+	jobs=${JOBS:-1}
+	[ -n "${JOBS:-}" ] || [ "$mode" != icount ] || jobs=$(nproc)
+	kab_say "comparing ${targets[*]}: sweep $sweep, mode $mode, $jobs guest(s) at once; logs in $out/logs"
+
+	pids=() labels=()
+	for target in "${targets[@]}"; do
+		kernel=${target%%+*} words=() memory= cpus= config=default
+		if [[ $target == *+* ]]; then
+			config=${target#*+}
+			IFS=+ read -r -a words <<< "$config"
+		fi
+		boot_words=()
+		for word in "${words[@]}"; do
+			case $word in
+			memory=*) memory=${word#memory=} ;;
+			cpus=*) cpus=${word#cpus=} ;;
+			*) boot_words+=("$word") ;;
+			esac
+		done
+		label=$(label_of "$target")
+		while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+		( KERNEL=$kernel SWEEP=$sweep MODE=$mode CONFIG=$config \
+			BOOT_WORDS="${boot_words[*]}" MEMORY_MB=$memory CPUS=$cpus \
+			RUN_ID=$label RESULTS=$out/runs \
+			"$KAB_ROOT/scripts/bench.sh" > "$out/logs/$label.log" 2>&1 ) &
+		pids+=($!) labels+=("$label")
+	done
+	failed=0
+	for i in "${!pids[@]}"; do
+		if wait "${pids[$i]}"; then
+			kab_say "${labels[$i]}: done"
+		else
+			kab_say "${labels[$i]}: failed; see $out/logs/${labels[$i]}.log"
+			failed=1
+		fi
+	done
+	[ "$failed" -eq 0 ] || kab_die "not every target completed; nothing compared (runs kept in $out/runs)"
+	for label in "${labels[@]}"; do runs+=("$out/runs/$label"); done
+	command="make compare TARGETS=\"${targets[*]}\" SWEEP=$sweep MODE=$mode"
+else
+	compare_id=${COMPARE_ID:-compare-$(date -u +%Y%m%d-%H%M%S)}
+	out=$results/$compare_id
+	make -s -C "$KAB_ROOT/runner" BUILD="$KAB_BUILD/runner" >&2
+	command="make compare RUNS=\"${runs[*]}\""
+fi
+
+"$runner" compare --out "$out" --command "$command" "${runs[@]}"
+"$KAB_ROOT/scripts/compare-plots.sh" "$out"
+"$runner" report "$out"
+kab_say "report: $out/report.md and $out/index.html ($(($(date +%s) - started)) s)"

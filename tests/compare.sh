@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# The comparison test: `make compare` on three targets in icount mode
+# (debian-6.1 with init_on_alloc=1 and =0, and debian-6.12), then assert on
+# what the real kernels measured, on a run compared with itself, and on the
+# report as headless Chromium renders it.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../scripts/lib.sh"
+. "$here/lib.sh"
+
+results=$KAB_BUILD/test-compare
+rm -rf "$results"
+mkdir -p "$results"
+out=$results/compare
+on=debian-6.1+init_on_alloc=1 off=debian-6.1+init_on_alloc=0 new=debian-6.12
+
+started=$(date +%s)
+kab_check "make compare on $on, $off and $new completes" \
+	env RESULTS="$results" COMPARE_ID=compare MODE=icount SWEEP=compare TIMEOUT=900 \
+	TARGETS="$on $off $new" "$KAB_ROOT/scripts/compare.sh" \
+	> "$results/compare.log" 2>&1
+kab_say "make compare took $(($(date +%s) - started)) s"
+
+for run in "$out"/runs/*/; do
+	[ ! -L "${run%/}" ] || continue
+	kab_check "console of $(basename "$run") has no WARN, BUG, Oops or splat" \
+		sh -c "! grep -qE 'WARNING:|BUG:|Oops|Call Trace|page allocation failure' '$run/console.log'"
+done
+kab_check "6.12 built the module, booted and completed the sweep" sh -c "
+	grep -q '\"release\": \"6.12' '$out/runs/$new/meta.json' &&
+	[ \$(grep -c ',ok,' '$out/runs/$new/cases.csv') -eq \$(tail -n +2 '$out/runs/$new/cases.csv' | wc -l) ] &&
+	[ \$(tail -n +2 '$out/runs/$new/cases.csv' | wc -l) -gt 30 ]"
+
+# ratio CANDIDATE ALLOCATOR SIZE: pair_ns_amortized ratio of the case.
+ratio() {
+	awk -F, -v c="$1" -v a="$2" -v s="$3" '
+		NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+		$(h["candidate"]) == c && $(h["allocator"]) == a && $(h["size_bytes"]) == s &&
+		$(h["metric"]) == "pair_ns_amortized" { print $(h["ratio"]) ":" $(h["verdict"]) }' "$out/compare.csv"
+}
+# init_on_alloc=1 zeroes every kmalloc; kzalloc zeroes either way.
+for size in 4096 16384 65536; do
+	kmalloc=$(ratio "$off" kmalloc $size) kzalloc=$(ratio "$off" kzalloc $size)
+	kab_check "kmalloc($size) costs more with init_on_alloc=1 and is marked ($kmalloc), kzalloc changes much less ($kzalloc)" \
+		awk -v k="$kmalloc" -v z="$kzalloc" 'BEGIN {
+			split(k, kv, ":"); split(z, zv, ":")
+			dk = 1 - kv[1]; dz = zv[1] - 1; if (dz < 0) dz = -dz
+			exit !(kv[2] == "faster" && kv[1] < 0.9 && dz * 3 < dk) }'
+done
+kab_check "the report marks the kmalloc changes" \
+	grep -q "^| kmalloc 4K GFP\\\\_KERNEL process pair | amortized alloc+free | .* | faster |" "$out/report.md"
+
+self=$results/self
+kab_check "a run compared with itself: ratio 1 everywhere, nothing marked" sh -c "
+	'$KAB_BUILD/runner/kallocbench' compare --out '$self' '$out/runs/$on' '$out/runs/$on' 2>/dev/null &&
+	[ \$(tail -n +2 '$self/compare.csv' | wc -l) -gt 100 ] &&
+	! tail -n +2 '$self/compare.csv' | grep -v ',1.0000,1.0000,1.0000,exact (icount),same\$'"
+
+kab_check "index.html is self-contained: tables and inline SVG, nothing fetched" sh -c "
+	grep -q '<table>' '$out/index.html' && grep -q '<svg' '$out/index.html' &&
+	! grep -qE '<(link|script|img)|src=' '$out/index.html'"
+
+chromium=$(command -v chromium || true)
+if [ -z "$chromium" ]; then
+	kab_check "chromium is installed (scripts/setup.sh --tests)" false
+else
+	shot=$results/report.png
+	"$chromium" --headless --no-sandbox --disable-gpu --hide-scrollbars \
+		--enable-logging=stderr --v=0 --window-size=1280,2400 \
+		--screenshot="$shot" "file://$out/index.html" \
+		> "$results/chromium.log" 2>&1
+	"$chromium" --headless --no-sandbox --disable-gpu --dump-dom \
+		"file://$out/index.html" > "$results/dom.html" 2>> "$results/chromium.log"
+	kab_check "Chromium renders the report without console errors" \
+		sh -c "! grep -E 'CONSOLE|Failed to load|Uncaught' '$results/chromium.log'"
+	kab_check "the rendered page holds the tables and a plot" sh -c "
+		[ \$(grep -o '<table>' '$results/dom.html' | wc -l) -ge 3 ] &&
+		grep -q '<svg' '$results/dom.html'"
+	# A blank 1280x2400 page compresses to a few KiB; text and plots do not.
+	kab_check "the screenshot is not blank" \
+		sh -c "[ \$(stat -c %s '$shot' 2>/dev/null || echo 0) -gt 60000 ]"
+fi
+
+kab_test_summary compare
