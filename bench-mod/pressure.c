@@ -97,8 +97,6 @@ static bool kab_pressure_above_target(void)
  */
 int kab_pressure_apply(u32 pressure, struct list_head *held, u64 *nr_held)
 {
-	const gfp_t gfp = (GFP_KERNEL & ~__GFP_KSWAPD_RECLAIM) |
-			  __GFP_NORETRY | __GFP_NOWARN | __GFP_NOMEMALLOC;
 	struct page *page;
 	u64 cap;
 
@@ -108,7 +106,7 @@ int kab_pressure_apply(u32 pressure, struct list_head *held, u64 *nr_held)
 	/* Never more than what was free: counters that do not move stop it. */
 	kab_pressure_snapshot(&cap, NULL, NULL);
 	while (*nr_held < cap && kab_pressure_above_target()) {
-		page = alloc_page(gfp);
+		page = alloc_page(KAB_HOLD_GFP);
 		if (!page)
 			break;
 		list_add(&page->lru, held);
