@@ -343,11 +343,11 @@ struct kab_case {
 
 /*
  * Fragmentation levels; see bench-mod/fragmenter.c. X(name, touch_permille,
- * keep_every): the fragmenter takes touch_permille thousandths of the free
- * memory above its floor in order-0 pages, keeps one page in keep_every and
- * gives the others back, so that the free memory left is in blocks of fewer
- * than keep_every pages wherever it touched. A sweep may also give the two
- * numbers directly (see the runner's README). none leaves memory as it is.
+ * keep_every): the fragmenter touches touch_permille thousandths of the free
+ * memory, keeps one page in keep_every (a power of two) and gives the others
+ * back, so that the free memory it touched is left in blocks of fewer than
+ * keep_every pages. A sweep may also give the two numbers directly (P:K,
+ * see the README). none leaves memory as it is.
  */
 #define KAB_FRAG_LEVEL_LIST(X)	\
 	X(none, 0, 0)		\
@@ -372,8 +372,11 @@ struct kab_case {
  */
 #define KAB_FRAG_CAP_DEFAULT_PERMILLE	250
 #define KAB_FRAG_CAP_MAX_PERMILLE	500
-/* The widest spacing of kept pages: beyond it no buddy order is affected. */
-#define KAB_FRAG_KEEP_EVERY_MAX		65536
+/*
+ * The widest spacing of kept pages: the largest buddy block of x86-64 (a
+ * kernel with fewer orders refuses more than its largest block).
+ */
+#define KAB_FRAG_KEEP_EVERY_MAX		1024
 
 #define KAB_FRAG_KIND_ENUM(name)	KAB_FRAG_##name,
 
@@ -389,17 +392,20 @@ enum kab_frag_kind {
  *	version mismatch: the module's version
  * @kind: in (APPLY): enum kab_frag_kind
  * @touch_permille: in (APPLY): thousandths, 0 to 1000, of the free memory
- *	above @floor_pages to take in order-0 pages
- * @keep_every: in (APPLY): keep one taken page in this many, 2 to
- *	KAB_FRAG_KEEP_EVERY_MAX; 0 when @touch_permille is 0
+ *	to touch: unmovable, of all free memory, taken in blocks of
+ *	@keep_every pages; movable, of the free memory above @floor_pages,
+ *	which the runner holds at once before it unmaps
+ * @keep_every: in (APPLY): keep one touched page in this many, a power of
+ *	two from 2 to KAB_FRAG_KEEP_EVERY_MAX; 0 when @touch_permille is 0
  * @cap_permille: in (APPLY): most memory to pin, in thousandths of MemTotal
  *	(0: KAB_FRAG_CAP_DEFAULT_PERMILLE; at most KAB_FRAG_CAP_MAX_PERMILLE);
  *	a level that would pin more is refused with -E2BIG before anything
  *	is taken
  * @reserved: in: must be 0
  * @cap_pages: out: the cap in pages
- * @floor_pages: out: free pages the fragmenter never takes: twice the low
- *	watermarks (lowmem reserves included), well above the min watermark
+ * @floor_pages: out: free pages the fragmenter never takes: twice the high
+ *	watermarks plus the 150% watermark boosting may add by default
+ *	(lowmem reserves included), well above the min watermark
  * @pages_touched: out: unmovable: pages taken; movable: pages the runner is
  *	to touch. RELEASE: 0
  * @pages_pinned: out: unmovable: pages kept, held by the open file until
