@@ -38,10 +38,14 @@ struct zone_line {
 	size_t orders;
 };
 
-static bool parse_zone_line(const char *line, struct zone_line *z)
+static bool parse_zone_line(const char *text, struct zone_line *z)
 {
+	char copy[1024];
+	const char *line = copy;
 	int used = 0;
 
+	/* One line only: sscanf() would read on past its newline. */
+	snprintf(copy, sizeof(copy), "%.*s", (int)strcspn(text, "\n"), text);
 	*z = (struct zone_line){ 0 };
 	if (sscanf(line, "Node %d, zone %31s%n", &z->node, z->zone, &used) != 2)
 		return false;
@@ -136,6 +140,17 @@ long long frag_meminfo_kb(const char *meminfo, const char *key)
 	return meminfo ? counter_value(meminfo, key) : -1;
 }
 
+long long frag_pcp_pages(const char *zoneinfo)
+{
+	long long total = -1, count;
+
+	for (const char *line = zoneinfo; line && *line;
+	     line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+		if (sscanf(line, " count: %lld", &count) == 1)
+			total = (total < 0 ? 0 : total) + count;
+	return total;
+}
+
 static void snapshot_free(struct frag_snapshot *snap)
 {
 	for (int i = 0; i < FRAG_NR_SOURCES; i++)
@@ -222,12 +237,28 @@ static void write_vmstat_deltas(struct frag_recorder *r, const char *phase,
 	sb_free(&rows);
 }
 
+/* Pages touched between two looks at MemFree. */
+#define FRAG_TOUCH_STEP 4096
+
+/* MemFree in pages, or 0 when it cannot be read (which stops the touching). */
+static uint64_t mem_free_pages(size_t page)
+{
+	char *meminfo = read_file("/proc/meminfo", NULL);
+	long long kb = frag_meminfo_kb(meminfo, "MemFree");
+
+	free(meminfo);
+	return kb > 0 ? (uint64_t)kb * 1024 / page : 0;
+}
+
 /*
  * The movable kind: anonymous memory, base pages only (THP would make the
  * kept pages huge, and freeing part of a huge page only queues it for a
  * split), every page touched, then all but every keep_every-th given back
  * with MADV_DONTNEED, which keeps one mapping (munmap of each hole would
- * make a mapping per kept page and run into vm.max_map_count).
+ * make a mapping per kept page and run into vm.max_map_count). A page fault
+ * below the watermarks would reclaim and, with nothing to reclaim, call the
+ * OOM killer: the touching also stops at the module's floor, whatever
+ * others took since the plan, and the plan says how far it got.
  */
 static int apply_movable(struct frag_recorder *r)
 {
@@ -244,8 +275,16 @@ static int apply_movable(struct frag_recorder *r)
 	r->map = map;
 	r->map_len = pages * page;
 	madvise(map, r->map_len, MADV_NOHUGEPAGE);
-	for (size_t i = 0; i < pages; i++)
+	for (size_t i = 0; i < pages; i++) {
+		if (i % FRAG_TOUCH_STEP == 0 &&
+		    mem_free_pages(page) <= r->plan.floor_pages + FRAG_TOUCH_STEP) {
+			pages = i;
+			break;
+		}
 		map[i * page] = 1;
+	}
+	r->plan.pages_touched = pages;
+	r->plan.pages_pinned = (pages + keep - 1) / keep;
 	for (size_t i = 0; i + 1 < pages; i += keep) {
 		size_t hole = keep - 1 < pages - i - 1 ? keep - 1 : pages - i - 1;
 
@@ -295,17 +334,24 @@ static int frag_apply(void *data, const struct sweep_case *spec,
 	return r->error;
 }
 
-static void add_kb(struct csv_row *row, const struct frag_snapshot *snap)
+static void add_kb(struct csv_row *row, const struct frag_snapshot *snap,
+		   bool pcp)
 {
-	long long kb = frag_meminfo_kb(snap->text[FRAG_MEMINFO], "MemFree");
+	long long kb = pcp ? frag_pcp_pages(snap->text[FRAG_ZONEINFO]) :
+			     frag_meminfo_kb(snap->text[FRAG_MEMINFO], "MemFree");
 
+	if (pcp && kb >= 0)
+		kb *= sysconf(_SC_PAGESIZE) / 1024;
 	if (kb >= 0)
 		csv_add_u64(row, (uint64_t)kb);
 	else
 		csv_add_empty(row);
 }
 
-/* frag-levels.csv: the plan, what it did, and MemFree at each phase. */
+/*
+ * frag-levels.csv: the plan, what it did, and MemFree and the pages on the
+ * per-CPU lists at each phase.
+ */
 static void write_level_row(struct frag_recorder *r,
 			    const struct frag_snapshot *released)
 {
@@ -334,9 +380,12 @@ static void write_level_row(struct frag_recorder *r,
 		csv_add_empty(&row);
 		csv_add_empty(&row);
 	}
-	add_kb(&row, &r->before);
-	add_kb(&row, &r->fragmented);
-	add_kb(&row, released);
+	/* Freed pages may wait on the per-CPU lists, which MemFree omits. */
+	for (int pcp = 0; pcp < 2; pcp++) {
+		add_kb(&row, &r->before, pcp);
+		add_kb(&row, &r->fragmented, pcp);
+		add_kb(&row, released, pcp);
+	}
 	csv_add(&row, r->error ? (r->error == -EINTR ? "interrupted" :
 				  r->error == -EINVAL || r->error == -E2BIG ?
 				  "refused" : "failed") : "ok");

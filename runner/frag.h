@@ -23,7 +23,8 @@
 #define FRAG_LEVELS_CSV_COLUMNS \
 	"level,kind,touch_permille,keep_every,cap_pages,floor_pages," \
 	"pages_touched,pages_pinned,mem_free_kb_before," \
-	"mem_free_kb_fragmented,mem_free_kb_released,status,error"
+	"mem_free_kb_fragmented,mem_free_kb_released,pcp_kb_before," \
+	"pcp_kb_fragmented,pcp_kb_released,status,error"
 
 /* What run_cases() calls when the fragmented state changes. */
 struct frag_ops {
@@ -47,7 +48,8 @@ struct frag_ops {
 	X(EXTFRAG, "/sys/kernel/debug/extfrag/extfrag_index",		\
 	  "extfrag_index")						\
 	X(VMSTAT, "/proc/vmstat", "vmstat")				\
-	X(MEMINFO, "/proc/meminfo", "meminfo")
+	X(MEMINFO, "/proc/meminfo", "meminfo")				\
+	X(ZONEINFO, "/proc/zoneinfo", "zoneinfo")
 
 #define FRAG_SOURCE_ENUM(id, ...) FRAG_##id,
 enum frag_source {
@@ -99,5 +101,10 @@ void frag_vmstat_rows(const char *prefix, const char *before,
 		      const char *after, struct strbuf *csv);
 /* The value of @key ("MemFree") in /proc/meminfo text, or -1. */
 long long frag_meminfo_kb(const char *meminfo, const char *key);
+/*
+ * Pages on the per-CPU free lists in /proc/zoneinfo text (every pageset's
+ * "count:"), or -1: free pages MemFree does not count.
+ */
+long long frag_pcp_pages(const char *zoneinfo);
 
 #endif

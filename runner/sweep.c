@@ -445,14 +445,15 @@ static bool parse_frag_level_token(struct parser *p, enum sweep_key key,
 			return fail(p, "fragmentation level '%s': touch 1 to 100%% "
 				    "of the free memory (none touches nothing)",
 				    token);
-		if (keep < 2 || keep > KAB_FRAG_KEEP_EVERY_MAX)
-			return fail(p, "fragmentation level '%s': keep every 2nd "
-				    "to %uth page", token,
+		if (keep < 2 || keep > KAB_FRAG_KEEP_EVERY_MAX ||
+		    (keep & (keep - 1)))
+			return fail(p, "fragmentation level '%s': keep every K-th "
+				    "page, K a power of two from 2 to %u", token,
 				    KAB_FRAG_KEEP_EVERY_MAX);
 		level.touch_permille = (uint32_t)percent * 10;
 		level.keep_every = (uint32_t)keep;
 	}
-	/* Both numbers are bounded: "100:65536" fits, as does any name. */
+	/* Both numbers are bounded: "100:1024" fits, as does any name. */
 	if (row < KAB_NR_FRAG_LEVELS)
 		snprintf(level.label, sizeof(level.label), "%s", token);
 	else
