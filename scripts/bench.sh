@@ -5,7 +5,8 @@
 #
 # Environment: KERNEL (configs/kernels/KERNEL.conf), SWEEP (configs/sweeps/
 # SWEEP.conf or a path), MODE (auto|kvm|tcg|icount), RUN_ID, TIMEOUT (s),
-# BOOT_WORDS (extra kernel command-line words, e.g. seed=2),
+# BOOT_WORDS (extra kernel command-line words, e.g. seed=2), MEMORY_MB
+# (guest memory; else the sweep's memory_mb, else the kernel file's),
 # RESULTS (default results/).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -28,6 +29,10 @@ config=${CONFIG:-default}
 . "$KAB_BUILD/kernels/$kernel.env"
 make -s -C "$KAB_ROOT/runner" BUILD="$KAB_BUILD/runner" >&2
 "$runner" check "$sweep" >&2 || exit 2
+# memory_mb of [sweep], checked by the runner above to be a plain number.
+sweep_memory=$(awk '/^[[:space:]]*\[/ { in_sweep = /^[[:space:]]*\[sweep\]/ }
+	in_sweep && /^[[:space:]]*memory_mb[[:space:]]*=/ { sub(/^[^=]*=/, ""); print $1 + 0 }' "$sweep")
+export KAB_MEMORY_MB=${MEMORY_MB:-${sweep_memory:-}}
 module=$("$KAB_ROOT/scripts/build-module.sh" "$kernel")
 time_mode=$("$KAB_ROOT/scripts/accel.sh" "$mode" "$kernel")
 
@@ -62,6 +67,7 @@ accel=tcg
 	--fact "icount=$([ "$time_mode" = qemu-icount ] && echo true || echo false)" \
 	--fact "config=$config" \
 	--fact "boot_words=${BOOT_WORDS:-}" \
+	--fact "memory_mb=${KAB_MEMORY_MB:-$KAB_KERNEL_MEMORY_MB}" \
 	--fact "kernel.name=$kernel" \
 	--fact "kernel.release=$KAB_KERNEL_RELEASE" \
 	--fact "kernel.package_version=$KAB_KERNEL_VERSION" \
