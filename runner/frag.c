@@ -11,6 +11,7 @@
 
 #include "csv.h"
 #include "names.h"
+#include "run.h"
 
 struct frag_source_desc {
 	const char *path;
@@ -258,7 +259,8 @@ static uint64_t mem_free_pages(size_t page)
  * make a mapping per kept page and run into vm.max_map_count). A page fault
  * below the watermarks would reclaim and, with nothing to reclaim, call the
  * OOM killer: the touching also stops at the module's floor, whatever
- * others took since the plan, and the plan says how far it got.
+ * others took since the plan, and the plan says how far it got. A stop
+ * signal ends it with -EINTR, like the module's half of the work.
  */
 static int apply_movable(struct frag_recorder *r)
 {
@@ -276,6 +278,8 @@ static int apply_movable(struct frag_recorder *r)
 	r->map_len = pages * page;
 	madvise(map, r->map_len, MADV_NOHUGEPAGE);
 	for (size_t i = 0; i < pages; i++) {
+		if (i % FRAG_TOUCH_STEP == 0 && run_stop_signal)
+			return -EINTR;
 		if (i % FRAG_TOUCH_STEP == 0 &&
 		    mem_free_pages(page) <= r->plan.floor_pages + FRAG_TOUCH_STEP) {
 			pages = i;
@@ -324,7 +328,7 @@ static int frag_apply(void *data, const struct sweep_case *spec,
 		 r->plan.reason);
 	if (!r->error && r->plan.kind == KAB_FRAG_movable) {
 		r->error = apply_movable(r);
-		if (r->error)
+		if (r->error && r->error != -EINTR)
 			snprintf(r->reason, sizeof(r->reason),
 				 "the movable memory could not be mapped: %s",
 				 strerror(-r->error));
