@@ -6,10 +6,10 @@ load "plots/common.gp"
 set logscale y 10
 set ytics ("0" 0.5, "1" 1, "10" 10, "100" 100, "1k" 1e3, "10k" 1e4, "100k" 1e5, "1M" 1e6)
 set yrange [0.4:*]
-set xtics 1
 set xlabel "order"
 set ylabel "free blocks"
-set key font ",8" samplen 2
+set key inside top right font ",8" samplen 2
+set xtics 2
 phases = "before fragmented released"
 n = words(states)
 cols = n < 4 ? n : 4

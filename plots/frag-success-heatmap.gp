@@ -11,6 +11,8 @@ set cbrange [0:100]
 set cblabel "allocations that succeeded (%)"
 set xlabel "order"
 set xtics 1
+set autoscale xfix
+set offsets 0.5, 0.5, 0, 0
 set ytics () font ",8"
 do for [i=1:words(states)] { set ytics add (word(states, i) i - 1) }
 set yrange [-0.5:words(states) - 0.5]

@@ -135,8 +135,10 @@ if [ -n "$pressure_panels" ]; then
 fi
 # Fragmentation: the cases of the allocators that ran at some level other
 # than none, each with its state (level/kind) numbered in order of
-# appearance and its success rate, and the free blocks per order of each
-# state and phase from frag.csv, summed over the zones.
+# appearance and its success rate, sorted so that each line's rows are
+# adjacent (gnuplot breaks a line at every row it leaves out), and the free
+# blocks per order of each state and phase from frag.csv, summed over the
+# zones.
 if [ -s "$run_dir/frag.csv" ]; then
 	frag_cases=$(mktemp) frag_blocks=$(mktemp)
 	trap 'rm -f "${by_series:-}" "${pressure_csv:-}" "$frag_cases" "$frag_blocks"' EXIT
@@ -150,7 +152,8 @@ if [ -s "$run_dir/frag.csv" ]; then
 				$(h["allocator"]), $(h["gfp"]), $(h["size_bytes"]), $(h["order"]),
 				100 * ($(h["ops_done"]) - $(h["failures"])) / $(h["ops_done"]),
 				$(h["alloc_ns_mean"]), $(h["alloc_ns_p50"]), $(h["alloc_ns_p99"]) }' \
-		"$csv" "$csv" > "$frag_cases"
+		"$csv" "$csv" | { IFS= read -r header; echo "$header"
+			LC_ALL=C sort -t, -s -k1,1n -k3,3 -k4,4 -k5,5n -k6,6n; } > "$frag_cases"
 	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
 		{ state = $(h["level"]) ($(h["kind"]) != "" ? "/" $(h["kind"]) : "")
 		  if (!(state in index_of)) index_of[state] = states++
