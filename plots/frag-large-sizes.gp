@@ -3,10 +3,11 @@
 # succeeded (bottom) against the size, one line per fragmentation state, one
 # column per allocator. Input: datafile (frag-cases.csv), states, allocators.
 load "plots/common.gp"
-set key font ",8" samplen 2
+set key inside top left font ",7" samplen 2
 set logscale x 2
-set xlabel "size (bytes)"
-set format x "%.0s%cB"
+set xtics 4
+set xlabel "size"
+set format x "%.0b%BB"
 n = words(allocators)
 at(a, s) = strcol("allocator") eq a && column("state_index") == s - 1
 set multiplot layout 2, n title sprintf("large allocations by fragmentation level: latency (alloc mean) and success\n%s", heading)
@@ -28,6 +29,7 @@ do for [k=1:n] {
 	set mytics default
 	set yrange [-5:105]
 	set ylabel "succeeded (%)"
+	set key inside bottom left
 	plot for [s=1:words(states)] datafile \
 		using (at(a, s) ? column("size_bytes") : NaN):(column("success_pct")) \
 		smooth unique with linespoints lw 2 pt 7 ps 0.5 lc s title word(states, s)

@@ -8,7 +8,7 @@ set xrange [-0.5:*]
 set xtics 1
 set xlabel "order"
 set ylabel "alloc latency (ns)"
-set key font ",8" samplen 2
+set key inside top left font ",8" samplen 2
 n = words(gfps)
 cols = n < 2 ? n : 2
 rows = (n + cols - 1) / cols
