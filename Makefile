@@ -4,8 +4,8 @@
 #              [BOOT_WORDS="seed=2 init_on_alloc=0"] [CONFIG=label]
 #   make test            unit tests (also under ASan/UBSan), module W=1 and
 #                        sparse builds on 6.1, 6.1-rt and 6.12, the QEMU
-#                        integration test, the PREEMPT_RT boot and a
-#                        three-target comparison
+#                        integration test, the fragmentation test, the
+#                        PREEMPT_RT boot and a three-target comparison
 #   make compare TARGETS="debian-6.1 debian-6.12"   (or debian-6.1+init_on_alloc=0)
 #   make compare RUNS="results/A results/B"
 #   make check-sweeps    validate every sweep in configs/sweeps
@@ -21,8 +21,8 @@ export KERNEL SWEEP MODE BOOT_WORDS CONFIG RUN_ID TIMEOUT TARGETS RUNS JOBS \
 	COMPARE_ID MEMORY_MB CPUS
 
 .PHONY: bench test setup runner module unit-test module-test config-test \
-	integration-test rt-test compare-test test-setup check-sweeps compare \
-	plots reference clean
+	integration-test frag-test rt-test compare-test test-setup check-sweeps \
+	compare plots reference clean
 
 bench:
 	@scripts/bench.sh
@@ -37,8 +37,8 @@ module: setup
 	@scripts/fetch-kernel.sh $(KERNEL)
 	@scripts/build-module.sh $(KERNEL)
 
-test: test-setup unit-test module-test config-test integration-test rt-test \
-	compare-test
+test: test-setup unit-test module-test config-test integration-test frag-test \
+	rt-test compare-test
 
 test-setup:
 	@scripts/setup.sh --tests
@@ -58,9 +58,11 @@ config-test: runner
 integration-test: runner
 	@tests/integration.sh
 
-# Three targets side by side: init_on_alloc=1 vs 0 on 6.1, and 6.12.
-compare-test: test-setup runner
-	@tests/compare.sh
+test: test-setup unit-test module-test config-test integration-test frag-test \
+	rt-test compare-test
+
+test-setup:
+	@scripts/setup.sh --tests
 
 # Atomic contexts on PREEMPT_RT: what RT forbids is refused, the rest runs.
 rt-test: runner

@@ -7,6 +7,7 @@
 
 #include <linux/bits.h>
 #include <linux/gfp.h>
+#include <linux/list.h>
 #include <linux/time64.h>
 #include <linux/timekeeping.h>
 #include <linux/types.h>
@@ -189,9 +190,30 @@ struct kab_zone_state {
 	u64 wmark_low;
 };
 
-struct list_head;
+/*
+ * How the module takes pages it holds to shape memory (pressure, the
+ * fragmenter): in process context, never from the reserves GFP_ATOMIC may
+ * use, never waking kswapd or the OOM killer.
+ */
+#define KAB_HOLD_GFP	((GFP_KERNEL & ~__GFP_KSWAPD_RECLAIM) | \
+			 __GFP_NORETRY | __GFP_NOWARN | __GFP_NOMEMALLOC)
+
 void kab_pressure_snapshot(struct kab_zone_state *state);
 int kab_pressure_apply(u32 pressure, struct list_head *held, u64 *nr_held);
 void kab_pressure_release(struct list_head *held);
+
+/**
+ * struct kab_frag_state - the unmovable level an open file holds
+ * @pinned: the kept pages, linked by page->lru
+ * @nr_pinned: pages on @pinned
+ */
+struct kab_frag_state {
+	struct list_head pinned;
+	u64 nr_pinned;
+};
+
+void kab_frag_init(struct kab_frag_state *state);
+int kab_frag_apply(struct kab_frag_state *state, struct kab_frag *f);
+void kab_frag_release(struct kab_frag_state *state, struct kab_frag *f);
 
 #endif /* KAB_INTERNAL_H */

@@ -326,6 +326,33 @@ static long kab_ioctl_run_case(struct kab_case __user *uarg)
 	return copy_to_user(uarg, &c, sizeof(c)) ? -EFAULT : 0;
 }
 
+/*
+ * APPLY and RELEASE of a fragmentation level. The whole request goes back,
+ * refused or not, so that the caller sees the plan and the cap it was
+ * measured against.
+ */
+static long kab_ioctl_frag(struct kab_frag_state *state,
+			   struct kab_frag __user *uarg, bool apply)
+{
+	struct kab_frag f;
+	int err;
+
+	err = kab_copy_request(&f, uarg, sizeof(f));
+	if (err)
+		return err;
+	memset(f.reason, 0, sizeof(f.reason));
+	if (mutex_lock_interruptible(&kab_lock))
+		return -EINTR;
+	if (apply)
+		err = kab_frag_apply(state, &f);
+	else
+		kab_frag_release(state, &f);
+	mutex_unlock(&kab_lock);
+	if (copy_to_user(uarg, &f, sizeof(f)))
+		return -EFAULT;
+	return err;
+}
+
 static long kab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
@@ -335,13 +362,43 @@ static long kab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return kab_ioctl_info(uarg);
 	case KAB_IOC_RUN_CASE:
 		return kab_ioctl_run_case(uarg);
+	case KAB_IOC_FRAG_APPLY:
+		return kab_ioctl_frag(file->private_data, uarg, true);
+	case KAB_IOC_FRAG_RELEASE:
+		return kab_ioctl_frag(file->private_data, uarg, false);
 	default:
 		return -ENOTTY;
 	}
 }
 
+/* Each open file may hold a fragmentation level; see fragmenter.c. */
+static int kab_open(struct inode *inode, struct file *file)
+{
+	struct kab_frag_state *state = kzalloc(sizeof(*state), GFP_KERNEL);
+
+	if (!state)
+		return -ENOMEM;
+	kab_frag_init(state);
+	file->private_data = state;
+	return 0;
+}
+
+/* The last close: an interrupted or crashed runner leaves nothing pinned. */
+static int kab_release(struct inode *inode, struct file *file)
+{
+	struct kab_frag_state *state = file->private_data;
+
+	mutex_lock(&kab_lock);
+	kab_frag_release(state, NULL);
+	mutex_unlock(&kab_lock);
+	kfree(state);
+	return 0;
+}
+
 static const struct file_operations kab_fops = {
 	.owner = THIS_MODULE,
+	.open = kab_open,
+	.release = kab_release,
 	.unlocked_ioctl = kab_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 };

@@ -122,8 +122,6 @@ static bool kab_pressure_above_target(void)
  */
 int kab_pressure_apply(u32 pressure, struct list_head *held, u64 *nr_held)
 {
-	const gfp_t gfp = (GFP_KERNEL & ~__GFP_KSWAPD_RECLAIM) |
-			  __GFP_NORETRY | __GFP_NOWARN | __GFP_NOMEMALLOC;
 	struct kab_zone_state zones;
 	struct page *page;
 	u64 cap;
@@ -134,7 +132,7 @@ int kab_pressure_apply(u32 pressure, struct list_head *held, u64 *nr_held)
 	kab_pressure_snapshot(&zones);
 	cap = *nr_held + zones.free;
 	while (*nr_held < cap && kab_pressure_above_target()) {
-		page = alloc_page(gfp);
+		page = alloc_page(KAB_HOLD_GFP);
 		if (!page)
 			break;
 		list_add(&page->lru, held);

@@ -28,10 +28,22 @@ static const char collect_usage[] =
 	"\n"
 	"Exits 1 when the stream holds no guest.json header.\n";
 
+static struct strbuf *extra_text(struct collect_output *out, const char *name)
+{
+	for (size_t i = 0; i < out->extras; i++)
+		if (strcmp(out->extra[i].name, name) == 0)
+			return &out->extra[i].text;
+	xgrow((void **)&out->extra, &out->extra_capacity, out->extras + 1,
+	      sizeof(*out->extra));
+	out->extra[out->extras] = (struct collect_extra){ .name = xstrdup(name) };
+	return &out->extra[out->extras++].text;
+}
+
 static void demux_line(const char *line, size_t len, struct collect_output *out)
 {
 	const char *tab = memchr(line, '\t', len);
-	char name[32];
+	char name[RESULTS_EXTRA_NAME_MAX + 1];
+	struct strbuf *text;
 	int file;
 
 	if (len && line[len - 1] == '\r')
@@ -42,14 +54,16 @@ static void demux_line(const char *line, size_t len, struct collect_output *out)
 	}
 	snprintf(name, sizeof(name), "%.*s", (int)(tab - line), line);
 	file = results_file_index(name);
-	if (file < 0) {
+	if (file < 0 && !results_extra_name_ok(name)) {
 		out->noise++;
 		return;
 	}
+	text = file < 0 ? extra_text(out, name) : &out->text[file];
 	tab++;
-	sb_append_len(&out->text[file], tab, len - (size_t)(tab - line));
-	sb_append(&out->text[file], "\n");
-	out->lines[file]++;
+	sb_append_len(text, tab, len - (size_t)(tab - line));
+	sb_append(text, "\n");
+	if (file >= 0)
+		out->lines[file]++;
 }
 
 void collect_demux(const char *data, size_t len, struct collect_output *out)
@@ -147,6 +161,11 @@ void collect_output_free(struct collect_output *out)
 {
 	for (int file = 0; file < RESULTS_NR_FILES; file++)
 		sb_free(&out->text[file]);
+	for (size_t i = 0; i < out->extras; i++) {
+		free(out->extra[i].name);
+		sb_free(&out->extra[i].text);
+	}
+	free(out->extra);
 }
 
 static json_t *child_object(json_t *parent, const char *name)
@@ -324,6 +343,16 @@ static int write_outputs(const struct collect_output *out, const json_t *meta,
 		sb_printf(&path, "%s/%s", dir, results_file_names[file]);
 		result = write_file(path.text, text ? text : "", len);
 	}
+	for (size_t i = 0; i < out->extras && result == 0; i++) {
+		sb_reset(&path);
+		sb_printf(&path, "%s/%s", dir, out->extra[i].name);
+		*strrchr(path.text, '/') = '\0';
+		result = make_dirs(path.text);
+		path.text[strlen(path.text)] = '/';
+		if (result == 0)
+			result = write_file(path.text, out->extra[i].text.text,
+					    out->extra[i].text.len);
+	}
 	if (result == 0) {
 		sb_reset(&path);
 		sb_printf(&path, "%s/meta.json", dir);
@@ -369,6 +398,8 @@ static void print_recovered(const struct collect_output *out, const char *dir)
 	if (out->orphans)
 		printf("; dropped %zu histogram rows of unfinished cases",
 		       out->orphans);
+	if (out->extras)
+		printf("; %zu fragmentation records", out->extras);
 	printf("\n");
 }
 

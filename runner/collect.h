@@ -10,10 +10,20 @@
 #include "results.h"
 #include "util.h"
 
+/* A file beside the fixed ones, see results_extra_name_ok(). */
+struct collect_extra {
+	char *name;
+	struct strbuf text;
+};
+
 struct collect_output {
 	/* each file's lines, newline-terminated */
 	struct strbuf text[RESULTS_NR_FILES];
 	size_t lines[RESULTS_NR_FILES];
+	/* the extra files, in order of first appearance */
+	struct collect_extra *extra;
+	size_t extras;
+	size_t extra_capacity;
 	/* lines that are not records of a known file */
 	size_t noise;
 	/* the stream ended inside a line: the case in flight */

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "names.h"
 #include "util.h"
@@ -137,6 +138,14 @@ static void expand_cross(const struct sweep *sweep, size_t index,
 	const uint32_t *pressures = group->pressure.count ?
 				    group->pressure.value : &default_pressure;
 	size_t nr_pressures = group->pressure.count ? group->pressure.count : 1;
+	static const struct sweep_frag no_frag = { .label = "none" };
+	const struct sweep_frag *levels = group->frag_levels.count ?
+					  group->frag_levels.item : &no_frag;
+	size_t nr_levels = group->frag_levels.count ? group->frag_levels.count : 1;
+	static const uint32_t default_kind = SWEEP_DEFAULT_FRAG_KIND;
+	const uint32_t *kinds = group->frag_kinds.count ?
+				group->frag_kinds.value : &default_kind;
+	size_t nr_kinds = group->frag_kinds.count ? group->frag_kinds.count : 1;
 	struct sweep_case one = {
 		.group = index,
 		.iterations = sweep_setting(sweep, group, SWEEP_KEY_iterations,
@@ -150,17 +159,26 @@ static void expand_cross(const struct sweep *sweep, size_t index,
 						 NULL) * 1000,
 		.repetitions = sweep_setting(sweep, group,
 					     SWEEP_KEY_repetitions, NULL),
+		.frag_recorded = group->frag_levels.count > 0,
 	};
 	uint32_t batch = (uint32_t)sweep_setting(sweep, group, SWEEP_KEY_batch,
 						 NULL);
 
-	/* one loop level per list, unindented to keep the body readable */
+	/*
+	 * One loop level per list, unindented to keep the body readable. A
+	 * level that touches nothing has no kind: it runs once, not per kind.
+	 */
+	for (size_t l = 0; l < nr_levels; l++)
+	for (size_t k = 0; k < (levels[l].touch_permille ? nr_kinds : 1); k++)
 	for (size_t a = 0; a < group->allocators.count; a++)
 	for (size_t v = 0; v < values->count; v++)
 	for (size_t g = 0; g < group->gfp.count; g++)
 	for (size_t c = 0; c < nr_contexts; c++)
 	for (size_t p = 0; p < group->patterns.count; p++)
 	for (size_t m = 0; m < nr_pressures; m++) {
+		one.frag = levels[l];
+		one.frag_kind = levels[l].touch_permille ? (int)kinds[k] :
+							   SWEEP_NO_FRAG_KIND;
 		one.pressure = pressures[m];
 		one.allocator = group->allocators.value[a];
 		one.gfp = group->gfp.value[g];
@@ -173,6 +191,43 @@ static void expand_cross(const struct sweep *sweep, size_t index,
 			one.order = (uint32_t)values->value[v];
 		push_case(cases, &one);
 	}
+}
+
+bool sweep_same_frag(const struct sweep_case *a, const struct sweep_case *b)
+{
+	return a->frag_recorded == b->frag_recorded &&
+	       a->frag_kind == b->frag_kind &&
+	       a->frag.touch_permille == b->frag.touch_permille &&
+	       a->frag.keep_every == b->frag.keep_every &&
+	       strcmp(a->frag.label, b->frag.label) == 0;
+}
+
+/*
+ * Makes the cases of each fragmented state adjacent, keeping their order:
+ * first those without a recorded level, then each state in the order it
+ * first appears.
+ */
+static void order_by_frag(struct sweep_cases *cases)
+{
+	struct sweep_case *ordered = xcalloc(cases->count + 1, sizeof(*ordered));
+	bool *taken = xcalloc(cases->count + 1, sizeof(*taken));
+	size_t n = 0;
+
+	for (int recorded = 0; recorded < 2; recorded++)
+		for (size_t i = 0; i < cases->count; i++) {
+			if (taken[i] || cases->item[i].frag_recorded != recorded)
+				continue;
+			for (size_t j = i; j < cases->count; j++)
+				if (!taken[j] && sweep_same_frag(&cases->item[i],
+								 &cases->item[j])) {
+					ordered[n++] = cases->item[j];
+					taken[j] = true;
+				}
+		}
+	free(cases->item);
+	free(taken);
+	cases->item = ordered;
+	cases->capacity = cases->count + 1;
 }
 
 /* iterations and warmup within what the module accepts, else file:line. */
@@ -231,6 +286,8 @@ static int expand(const struct sweep *sweep, const struct kab_info *info,
 			result = -1;
 	}
 	free(values.value);
+	if (result == 0)
+		order_by_frag(cases);
 	return result;
 }
 

@@ -24,6 +24,14 @@ const char *const kab_context_names[KAB_NR_CONTEXTS] = {
 const char *const kab_pressure_names[KAB_NR_PRESSURES] = {
 	KAB_PRESSURE_LIST(NAME_OF)
 };
+const char *const kab_frag_kind_names[KAB_NR_FRAG_KINDS] = {
+	KAB_FRAG_KIND_LIST(NAME_OF)
+};
+
+#define FRAG_LEVEL_ROW(name, touch, keep) { #name, touch, keep },
+const struct kab_frag_level kab_frag_levels[KAB_NR_FRAG_LEVELS] = {
+	KAB_FRAG_LEVEL_LIST(FRAG_LEVEL_ROW)
+};
 
 int kab_name_index(const char *const *names, size_t count, const char *name)
 {

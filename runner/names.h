@@ -19,6 +19,18 @@ extern const bool kab_gfp_is_base[KAB_NR_GFP_BITS];
 extern const char *const kab_pattern_names[KAB_NR_PATTERNS];
 extern const char *const kab_context_names[KAB_NR_CONTEXTS];
 extern const char *const kab_pressure_names[KAB_NR_PRESSURES];
+extern const char *const kab_frag_kind_names[KAB_NR_FRAG_KINDS];
+
+/* One row of KAB_FRAG_LEVEL_LIST. */
+struct kab_frag_level {
+	const char *name;
+	uint32_t touch_permille;
+	uint32_t keep_every;
+};
+
+#define KAB_FRAG_LEVEL_COUNT(...) + 1
+#define KAB_NR_FRAG_LEVELS (0 KAB_FRAG_LEVEL_LIST(KAB_FRAG_LEVEL_COUNT))
+extern const struct kab_frag_level kab_frag_levels[KAB_NR_FRAG_LEVELS];
 
 /* Index of @name in @names, or -1. */
 int kab_name_index(const char *const *names, size_t count, const char *name);

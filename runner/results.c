@@ -120,6 +120,7 @@ int results_open(struct results_sink *sink, const char *dir,
 	for (int file = 0; file < RESULTS_NR_FILES; file++)
 		sink->file_fd[file] = -1;
 	sink->stream_fd = -1;
+	sink->dir = NULL;
 	if (stream_path) {
 		/* O_APPEND so that a regular file as stream is never clobbered. */
 		sink->stream_fd = open_output(stream_path,
@@ -127,6 +128,8 @@ int results_open(struct results_sink *sink, const char *dir,
 		if (sink->stream_fd < 0)
 			return -1;
 	}
+	if (dir)
+		sink->dir = xstrdup(dir);
 	if (dir && open_dir_files(sink, dir) < 0) {
 		results_close(sink);
 		return -1;
@@ -147,6 +150,60 @@ int results_write_line(struct results_sink *sink, enum results_file file,
 	if (result == 0 && sink->stream_fd >= 0) {
 		sb_reset(&record);
 		sb_printf(&record, "%s\t%s\n", results_file_names[file], line);
+		result = write_all(sink->stream_fd, record.text, record.len);
+	}
+	sb_free(&record);
+	return result;
+}
+
+#define EXTRA_NAME_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
+			 "0123456789._:+-"
+
+bool results_extra_name_ok(const char *name)
+{
+	const char *base = name;
+	size_t len = strlen(name);
+
+	if (strncmp(name, "frag/", 5) == 0)
+		base = name + 5;
+	else if (strncmp(name, "frag", 4) != 0 || len < 8 ||
+		 strcmp(name + len - 4, ".csv") != 0)
+		return false;
+	return *base && *base != '.' && len <= RESULTS_EXTRA_NAME_MAX &&
+	       base[strspn(base, EXTRA_NAME_CHARS)] == '\0';
+}
+
+static int append_to_file(const char *dir, const char *name, const char *text)
+{
+	struct strbuf path = { 0 };
+	int fd, result = -1;
+
+	sb_printf(&path, "%s/%s", dir, name);
+	*strrchr(path.text, '/') = '\0';
+	if (make_dirs(path.text) == 0) {
+		path.text[strlen(path.text)] = '/';
+		fd = open_output(path.text, O_WRONLY | O_CREAT | O_APPEND);
+		if (fd >= 0) {
+			result = write_all(fd, text, strlen(text));
+			close(fd);
+		}
+	}
+	sb_free(&path);
+	return result;
+}
+
+int results_write_extra(struct results_sink *sink, const char *name,
+			const char *text)
+{
+	struct strbuf record = { 0 };
+	int result = 0;
+
+	if (sink->dir)
+		result = append_to_file(sink->dir, name, text);
+	for (const char *line = text, *end; result == 0 && sink->stream_fd >= 0 &&
+	     (end = strchr(line, '\n')); line = end + 1) {
+		sb_reset(&record);
+		sb_printf(&record, "%s\t%.*s\n", name, (int)(end - line), line);
 		result = write_all(sink->stream_fd, record.text, record.len);
 	}
 	sb_free(&record);
@@ -196,6 +253,8 @@ void results_close(struct results_sink *sink)
 	if (sink->stream_fd >= 0)
 		close(sink->stream_fd);
 	sink->stream_fd = -1;
+	free(sink->dir);
+	sink->dir = NULL;
 }
 
 /*
@@ -428,7 +487,9 @@ char *results_case_row(const struct run_labels *labels, size_t case_number,
 	add_u64_if(&row, !by_size, spec->order);
 	csv_add(&row, gfp);
 	csv_add(&row, kab_context_names[spec->context]);
-	csv_add(&row, labels->frag_level);
+	csv_add(&row, spec->frag.label);
+	csv_add(&row, spec->frag_kind == SWEEP_NO_FRAG_KIND ? "" :
+		      kab_frag_kind_names[spec->frag_kind]);
 	csv_add(&row, kab_pattern_names[spec->pattern]);
 	csv_add(&row, kab_pressure_names[spec->pressure]);
 	add_u64_if(&row, batched, spec->batch);
@@ -584,6 +645,30 @@ static json_t *sweep_json(const struct sweep *sweep)
 			 "description", json_text_or_null(sweep->description));
 }
 
+/*
+ * The table of named levels, the kinds and the cap on pinned memory, so that
+ * a run says what its frag_level and frag_kind columns meant.
+ */
+static json_t *frag_json(const struct sweep *sweep)
+{
+	json_t *levels = json_array(), *kinds = json_array();
+	uint64_t cap = sweep_setting(sweep, &sweep->header,
+				     SWEEP_KEY_frag_cap_permille, NULL);
+
+	for (size_t i = 0; i < KAB_NR_FRAG_LEVELS; i++)
+		json_array_append_new(levels, json_pack("{s:s, s:i, s:i}",
+			"name", kab_frag_levels[i].name,
+			"touch_permille", (json_int_t)kab_frag_levels[i].touch_permille,
+			"keep_every", (json_int_t)kab_frag_levels[i].keep_every));
+	for (size_t i = 0; i < KAB_NR_FRAG_KINDS; i++)
+		json_array_append_new(kinds, json_string(kab_frag_kind_names[i]));
+	return json_pack("{s:o, s:o, s:I, s:i, s:s}", "levels", levels,
+			 "kinds", kinds, "cap_permille",
+			 (json_int_t)(cap ? cap : KAB_FRAG_CAP_DEFAULT_PERMILLE),
+			 "cap_max_permille", KAB_FRAG_CAP_MAX_PERMILLE,
+			 "floor", "twice the low watermarks, lowmem reserves included");
+}
+
 json_t *guest_json_build(const struct guest_facts *facts,
 			 const struct kab_info *info,
 			 const struct run_labels *labels,
@@ -607,7 +692,7 @@ json_t *guest_json_build(const struct guest_facts *facts,
 			 "module", info_to_json(info),
 			 "mode", json_text(labels->mode),
 			 "config", json_text(labels->config),
-			 "frag_level", json_text(labels->frag_level),
+			 "fragmentation", frag_json(sweep),
 			 "sweep", sweep_json(sweep));
 }
 

@@ -33,8 +33,8 @@ int results_file_index(const char *name);
 
 #define CASES_COLUMN_LIST(X)						\
 	X(case) X(repetition) X(kernel) X(config) X(mode) X(allocator)	\
-	X(size_bytes) X(order) X(gfp) X(context) X(frag_level) X(pattern) \
-	X(pressure)							\
+	X(size_bytes) X(order) X(gfp) X(context) X(frag_level) X(frag_kind) \
+	X(pattern) X(pressure)							\
 	X(batch) X(iterations) X(ops_done) X(failures)			\
 	X(alloc_ns_mean) X(alloc_ns_p50) X(alloc_ns_p90) X(alloc_ns_p99)	\
 	X(alloc_ns_p999) X(alloc_ns_min) X(alloc_ns_max)			\
@@ -62,6 +62,8 @@ char *results_cases_header_events(const char *const *events, size_t count);
 struct results_sink {
 	int file_fd[RESULTS_NR_FILES];
 	int stream_fd;
+	/* the directory of the files, NULL for a stream only */
+	char *dir;
 };
 
 /*
@@ -76,6 +78,20 @@ bool results_dir_has_run(const char *dir);
 int results_write_line(struct results_sink *sink, enum results_file file,
 		       const char *line);
 /*
+ * True for the name of a file beside the fixed ones: the fragmentation
+ * records, frag*.csv and frag/NAME, NAME made of letters, digits and
+ * . _ : + - and not starting with a dot.
+ */
+#define RESULTS_EXTRA_NAME_MAX 96
+bool results_extra_name_ok(const char *name);
+/*
+ * Appends @text (whole lines, each ending in a newline) to the extra file
+ * @name everywhere: DIR/@name, and one record per line on the stream.
+ * 0 or -1 with errno.
+ */
+int results_write_extra(struct results_sink *sink, const char *name,
+			const char *text);
+/*
  * Pushes everything written so far to stable storage: fsync for files,
  * tcdrain for a tty stream (a serial port); 0 or -1.
  */
@@ -87,7 +103,6 @@ struct run_labels {
 	const char *kernel;
 	const char *config;
 	const char *mode;
-	const char *frag_level;
 };
 
 #define CASE_STATUS_LIST(X) X(ok) X(refused) X(interrupted) X(failed)

@@ -29,7 +29,7 @@ volatile sig_atomic_t run_stop_signal;
 
 static const char run_usage[] =
 	"usage: kallocbench run --sweep FILE [--out DIR] [--stream PATH]\n"
-	"                       [--mode NAME] [--config NAME] [--frag-level NAME]\n"
+	"                       [--mode NAME] [--config NAME]\n"
 	"                       [--device PATH]\n"
 	"\n"
 	"Runs every case of the sweep through " KAB_DEVICE_PATH " and writes\n"
@@ -41,10 +41,9 @@ static const char run_usage[] =
 	"                     e.g. a serial port the host collects from\n"
 	"  --mode NAME        host, qemu-kvm, qemu-tcg or qemu-icount (default host)\n"
 	"  --config NAME      label of the kernel configuration (default \"default\")\n"
-	"  --frag-level NAME  label of the fragmentation level (default \"none\")\n"
 	"  --device PATH      the module's device (default " KAB_DEVICE_PATH ")\n"
 	"\n"
-	"Labels (--mode, --config, --frag-level) are made of " LABEL_CHARS_TEXT ".\n"
+	"Labels (--mode, --config) are made of " LABEL_CHARS_TEXT ".\n"
 	"At least one of --out and --stream is needed; DIR must not hold a\n"
 	"cases.csv already. Exits 0 when every case ran (refused cases\n"
 	"included), 2 on bad usage or a bad sweep, 128+N on signal N.\n";
@@ -252,6 +251,31 @@ static int run_one(const struct run_context *context,
 	return result;
 }
 
+/*
+ * Brings the fragmented state to that of @spec when it differs from the one
+ * in force (*@applied, NULL when none): the old one released, the new one,
+ * if its level is recorded, applied. Returns the result of the apply (0 when
+ * nothing changed), which every case of the state then reports.
+ */
+static int switch_frag(const struct run_context *context,
+		       const struct sweep_case *spec,
+		       const struct sweep_case **applied, int result,
+		       char reason[static KAB_REASON_LEN])
+{
+	const struct frag_ops *frag = context->frag;
+
+	if (!frag || (*applied ? sweep_same_frag(*applied, spec) :
+				 !spec->frag_recorded))
+		return result;
+	if (*applied)
+		frag->release(frag->data);
+	*applied = spec->frag_recorded ? spec : NULL;
+	if (!*applied)
+		return 0;
+	reason[0] = '\0';
+	return frag->apply(frag->data, spec, reason);
+}
+
 void run_cases(const struct run_context *context,
 	       const struct sweep_cases *cases, struct run_totals *totals)
 {
@@ -264,6 +288,9 @@ void run_cases(const struct run_context *context,
 		.free_hist = free_hist,
 	};
 	struct timespec start;
+	const struct sweep_case *applied = NULL;
+	char frag_reason[KAB_REASON_LEN];
+	int frag_result = 0;
 
 	*totals = (struct run_totals){ 0 };
 	clock_gettime(CLOCK_MONOTONIC, &start);
@@ -276,8 +303,21 @@ void run_cases(const struct run_context *context,
 			if (run_stop_signal || totals->interrupted ||
 			    totals->write_failed)
 				goto out;
-			result = run_one(context, spec, alloc_hist, free_hist,
-					 &request, &outcome);
+			frag_result = switch_frag(context, spec, &applied,
+						  frag_result, frag_reason);
+			if (frag_result) {
+				/* The level never came about: nor do its cases. */
+				fill_request(spec, alloc_hist, free_hist, &request);
+				memcpy(request.reason, frag_reason,
+				       sizeof(request.reason));
+				outcome.counter_count = context->counters ?
+							context->counters->count : 0;
+				outcome.counters = NULL;
+				result = frag_result;
+			} else {
+				result = run_one(context, spec, alloc_hist,
+						 free_hist, &request, &outcome);
+			}
 			outcome.status = status_of(result);
 			outcome.error = -result;
 			tally(totals, outcome.status);
@@ -288,6 +328,8 @@ void run_cases(const struct run_context *context,
 		}
 	}
 out:
+	if (applied)
+		context->frag->release(context->frag->data);
 	totals->interrupted |= run_stop_signal != 0;
 	free(alloc_hist);
 	free(free_hist);
@@ -342,7 +384,6 @@ static int parse_run_options(int argc, char **argv, struct run_options *options)
 		{ "stream", required_argument, NULL, 't' },
 		{ "mode", required_argument, NULL, 'm' },
 		{ "config", required_argument, NULL, 'c' },
-		{ "frag-level", required_argument, NULL, 'f' },
 		{ "device", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -352,8 +393,7 @@ static int parse_run_options(int argc, char **argv, struct run_options *options)
 	optind = 0;
 	*options = (struct run_options){
 		.device_path = KAB_DEVICE_PATH,
-		.labels = { .config = "default", .mode = "host",
-			    .frag_level = "none" },
+		.labels = { .config = "default", .mode = "host" },
 	};
 	while ((option = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
 		switch (option) {
@@ -362,7 +402,6 @@ static int parse_run_options(int argc, char **argv, struct run_options *options)
 		case 't': options->stream_path = optarg; break;
 		case 'm': options->labels.mode = optarg; break;
 		case 'c': options->labels.config = optarg; break;
-		case 'f': options->labels.frag_level = optarg; break;
 		case 'd': options->device_path = optarg; break;
 		case 'h': return cli_help(run_usage);
 		default: return cli_usage_error(run_usage, NULL);
@@ -377,8 +416,7 @@ static int parse_run_options(int argc, char **argv, struct run_options *options)
 	if (kab_name_index(run_modes, ARRAY_SIZE(run_modes),
 			   options->labels.mode) < 0)
 		return cli_usage_error(run_usage, "unknown --mode");
-	if (!label_ok("--config", options->labels.config) ||
-	    !label_ok("--frag-level", options->labels.frag_level))
+	if (!label_ok("--config", options->labels.config))
 		return CLI_USAGE;
 	if (options->out_dir && results_dir_has_run(options->out_dir)) {
 		fprintf(stderr, "kallocbench: %s already holds a run's cases.csv; "
@@ -468,7 +506,16 @@ static int run_with_device(int fd, const struct run_options *options,
 	};
 	struct run_counters counters;
 	struct run_totals totals;
+	struct frag_recorder recorder = {
+		.fd = fd, .sink = &sink,
+		.cap_permille = (uint32_t)sweep_setting(sweep, &sweep->header,
+							SWEEP_KEY_frag_cap_permille,
+							NULL),
+	};
+	struct frag_ops frag;
 
+	frag_recorder_ops(&recorder, &frag);
+	context.frag = &frag;
 	guest_facts_read(&facts);
 	facts.pinned_cpu = pin_to_current_cpu();
 	labels.kernel = facts.uts.release;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "counters.h"
+#include "frag.h"
 #include "results.h"
 #include "sweep.h"
 
@@ -27,6 +28,9 @@ struct run_context {
 	const struct sweep *sweep;
 	/* the sweep's counters around each case; NULL for none */
 	struct run_counters *counters;
+	/* applies and releases the fragmentation levels; NULL: cases run
+	 * as the machine is, whatever their level says */
+	const struct frag_ops *frag;
 };
 
 struct run_totals {

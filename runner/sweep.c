@@ -47,6 +47,8 @@ static const struct number_limits number_limits[SWEEP_NR_KEYS] = {
 	[SWEEP_KEY_atomic_limit_us] = { 0, KAB_ATOMIC_LIMIT_MAX_NS / 1000 },
 	[SWEEP_KEY_repetitions] = { 1, UINT32_MAX },
 	[SWEEP_KEY_batch] = { 0, UINT32_MAX },
+	[SWEEP_KEY_frag_cap_permille] = { 1, KAB_FRAG_CAP_MAX_PERMILLE },
+	[SWEEP_KEY_memory_mb] = { SWEEP_MIN_MEMORY_MB, SWEEP_MAX_MEMORY_MB },
 };
 
 const struct sweep_axis sweep_size_axis = {
@@ -71,6 +73,8 @@ static const struct name_table name_tables[SWEEP_NR_KEYS] = {
 				 "pattern" },
 	[SWEEP_KEY_pressure] = { kab_pressure_names, KAB_NR_PRESSURES,
 				 "pressure" },
+	[SWEEP_KEY_frag_kinds] = { kab_frag_kind_names, KAB_NR_FRAG_KINDS,
+				   "fragmentation kind" },
 };
 
 #define BLANKS " \t\r\n\v\f"
@@ -231,6 +235,7 @@ static struct sweep_u32s *u32_list(struct sweep_section *section,
 	case SWEEP_KEY_contexts: return &section->contexts;
 	case SWEEP_KEY_patterns: return &section->patterns;
 	case SWEEP_KEY_pressure: return &section->pressure;
+	case SWEEP_KEY_frag_kinds: return &section->frag_kinds;
 	default: return &section->gfp;
 	}
 }
@@ -396,6 +401,70 @@ static bool parse_item_token(struct parser *p, enum sweep_key key,
 	return true;
 }
 
+static bool frag_level_known(struct parser *p, const char *token)
+{
+	const char *names[KAB_NR_FRAG_LEVELS];
+	char known[256];
+
+	for (size_t i = 0; i < KAB_NR_FRAG_LEVELS; i++)
+		names[i] = kab_frag_levels[i].name;
+	kab_names_join(names, KAB_NR_FRAG_LEVELS, known, sizeof(known));
+	return fail(p, "unknown fragmentation level '%s' (known: %s, or P:K "
+		    "to touch P%% of the free memory and keep every K-th page)",
+		    token, known);
+}
+
+/* A level by name, or P:K with P a percentage and K the spacing. */
+static bool parse_frag_level_token(struct parser *p, enum sweep_key key,
+				   char *token)
+{
+	struct sweep_frags *list = &p->current->frag_levels;
+	struct sweep_frag level = { 0 };
+	uint64_t percent, keep;
+	char *colon = strchr(token, ':');
+	size_t row = 0;
+
+	(void)key;
+	while (row < KAB_NR_FRAG_LEVELS &&
+	       strcmp(token, kab_frag_levels[row].name) != 0)
+		row++;
+	if (row < KAB_NR_FRAG_LEVELS) {
+		level.touch_permille = kab_frag_levels[row].touch_permille;
+		level.keep_every = kab_frag_levels[row].keep_every;
+	} else {
+		if (!colon)
+			return frag_level_known(p, token);
+		*colon = '\0';
+		if (parse_number(token, false, &percent) != NUMBER_OK ||
+		    parse_number(colon + 1, false, &keep) != NUMBER_OK) {
+			*colon = ':';
+			return frag_level_known(p, token);
+		}
+		*colon = ':';
+		if (percent < 1 || percent > 100)
+			return fail(p, "fragmentation level '%s': touch 1 to 100%% "
+				    "of the free memory (none touches nothing)",
+				    token);
+		if (keep < 2 || keep > KAB_FRAG_KEEP_EVERY_MAX ||
+		    (keep & (keep - 1)))
+			return fail(p, "fragmentation level '%s': keep every K-th "
+				    "page, K a power of two from 2 to %u", token,
+				    KAB_FRAG_KEEP_EVERY_MAX);
+		level.touch_permille = (uint32_t)percent * 10;
+		level.keep_every = (uint32_t)keep;
+	}
+	/* Both numbers are bounded: "100:1024" fits, as does any name. */
+	if (row < KAB_NR_FRAG_LEVELS)
+		snprintf(level.label, sizeof(level.label), "%s", token);
+	else
+		snprintf(level.label, sizeof(level.label), "%u:%u",
+			 level.touch_permille / 10, level.keep_every);
+	xgrow((void **)&list->item, &list->capacity, list->count + 1,
+	      sizeof(*list->item));
+	list->item[list->count++] = level;
+	return true;
+}
+
 /* The characters of a counter name after its first, a letter. */
 #define EVENT_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
 		    "0123456789_.:=-"
@@ -466,6 +535,8 @@ static const token_parser token_parsers[SWEEP_NR_KEYS] = {
 	[SWEEP_KEY_contexts] = parse_name_token,
 	[SWEEP_KEY_patterns] = parse_name_token,
 	[SWEEP_KEY_pressure] = parse_name_token,
+	[SWEEP_KEY_frag_kinds] = parse_name_token,
+	[SWEEP_KEY_frag_levels] = parse_frag_level_token,
 	[SWEEP_KEY_gfp] = parse_gfp_token,
 	[SWEEP_KEY_sizes] = parse_item_token,
 	[SWEEP_KEY_orders] = parse_item_token,
@@ -528,7 +599,11 @@ static const key_parser key_parsers[SWEEP_NR_KEYS] = {
 	[SWEEP_KEY_contexts] = parse_list_key,
 	[SWEEP_KEY_patterns] = parse_list_key,
 	[SWEEP_KEY_pressure] = parse_list_key,
+	[SWEEP_KEY_frag_levels] = parse_list_key,
+	[SWEEP_KEY_frag_kinds] = parse_list_key,
 	[SWEEP_KEY_events] = parse_list_key,
+	[SWEEP_KEY_frag_cap_permille] = parse_number_key,
+	[SWEEP_KEY_memory_mb] = parse_number_key,
 };
 
 static bool unknown_key(struct parser *p, const char *key)
@@ -587,6 +662,8 @@ static size_t list_length(const struct sweep_section *section,
 	case SWEEP_KEY_contexts: return section->contexts.count;
 	case SWEEP_KEY_patterns: return section->patterns.count;
 	case SWEEP_KEY_pressure: return section->pressure.count;
+	case SWEEP_KEY_frag_levels: return section->frag_levels.count;
+	case SWEEP_KEY_frag_kinds: return section->frag_kinds.count;
 	case SWEEP_KEY_events: return section->events.count;
 	default: return section->gfp.count;
 	}
@@ -764,6 +841,17 @@ static bool check_axis(const struct sweep_section *group,
 	return true;
 }
 
+static bool check_frag(const struct sweep_section *group,
+		       struct sweep_error *err)
+{
+	if (group->key_line[SWEEP_KEY_frag_kinds] &&
+	    !group->key_line[SWEEP_KEY_frag_levels])
+		return sweep_set_error(err, group->key_line[SWEEP_KEY_frag_kinds],
+				       "frag_kinds needs frag_levels in group [%s]",
+				       group->name);
+	return true;
+}
+
 static int check_sweep(const struct sweep *sweep, struct sweep_error *err)
 {
 	if (sweep->groups == 0) {
@@ -775,7 +863,7 @@ static int check_sweep(const struct sweep *sweep, struct sweep_error *err)
 		const struct sweep_section *group = &sweep->group[i];
 
 		if (!check_required(group, err) || !check_axis(group, err) ||
-		    !check_batch(sweep, group, err))
+		    !check_batch(sweep, group, err) || !check_frag(group, err))
 			return -1;
 	}
 	return 0;
@@ -826,6 +914,8 @@ static void section_free(struct sweep_section *section)
 	free(section->contexts.value);
 	free(section->patterns.value);
 	free(section->pressure.value);
+	free(section->frag_levels.item);
+	free(section->frag_kinds.value);
 	free(section->sizes.item);
 	free(section->orders.item);
 	for (size_t i = 0; i < section->events.count; i++)

@@ -37,7 +37,11 @@
 	X(gfp, SWEEP_IN_GROUP)			\
 	X(contexts, SWEEP_IN_GROUP)		\
 	X(patterns, SWEEP_IN_GROUP)		\
-	X(pressure, SWEEP_IN_GROUP)
+	X(pressure, SWEEP_IN_GROUP)		\
+	X(frag_levels, SWEEP_IN_GROUP)		\
+	X(frag_kinds, SWEEP_IN_GROUP)		\
+	X(frag_cap_permille, SWEEP_IN_HEADER)	\
+	X(memory_mb, SWEEP_IN_HEADER)
 
 #define SWEEP_KEY_ENUM(key, ...) SWEEP_KEY_##key,
 enum sweep_key {
@@ -53,6 +57,10 @@ enum sweep_key {
 #define SWEEP_DEFAULT_BATCH		0
 /* Contexts of a group without a contexts key. */
 #define SWEEP_DEFAULT_CONTEXT		KAB_CONTEXT_process
+
+/* Guest memory a sweep may ask for (memory_mb). */
+#define SWEEP_MIN_MEMORY_MB 256
+#define SWEEP_MAX_MEMORY_MB (1024 * 1024)
 
 /* The largest buddy order a sweep may name: 2^63 pages is beyond any kernel. */
 #define SWEEP_MAX_ORDER 63
@@ -111,6 +119,29 @@ struct sweep_names {
 	size_t capacity;
 };
 
+/*
+ * A fragmentation level: a row of KAB_FRAG_LEVEL_LIST by name, or the
+ * numeric form P:K (touch P% of the free memory, keep every K-th page),
+ * labelled as written.
+ */
+#define SWEEP_FRAG_LABEL_MAX 16
+struct sweep_frag {
+	char label[SWEEP_FRAG_LABEL_MAX];
+	uint32_t touch_permille;
+	uint32_t keep_every;
+};
+
+struct sweep_frags {
+	struct sweep_frag *item;
+	size_t count;
+	size_t capacity;
+};
+
+/* sweep_case.frag_kind of a level that touches nothing. */
+#define SWEEP_NO_FRAG_KIND (-1)
+/* The kinds of a group with frag_levels but no frag_kinds. */
+#define SWEEP_DEFAULT_FRAG_KIND KAB_FRAG_unmovable
+
 struct sweep_section {
 	char *name;
 	unsigned line;
@@ -123,6 +154,8 @@ struct sweep_section {
 	struct sweep_u32s contexts;
 	struct sweep_u32s patterns;
 	struct sweep_u32s pressure;
+	struct sweep_frags frag_levels;
+	struct sweep_u32s frag_kinds;
 	struct sweep_items sizes;
 	struct sweep_items orders;
 	/* perf events and tracepoints to count; only [sweep] has them */
@@ -153,6 +186,15 @@ struct sweep_case {
 	enum kab_context context;
 	enum kab_pattern pattern;
 	enum kab_pressure pressure;
+	/*
+	 * The fragmentation level and kind (SWEEP_NO_FRAG_KIND when the level
+	 * touches nothing). frag_recorded: the group names its levels, so the
+	 * level is applied, recorded and released around its cases; a group
+	 * without frag_levels runs at "none" with nothing recorded.
+	 */
+	struct sweep_frag frag;
+	int frag_kind;
+	bool frag_recorded;
 	uint32_t gfp;
 	uint64_t size_bytes;
 	uint32_t order;
@@ -204,10 +246,16 @@ bool sweep_set_error(struct sweep_error *err, unsigned line, const char *fmt,
 size_t sweep_range_values(const struct sweep_axis *axis, uint64_t from,
 			  uint64_t to);
 
+/* True when @a and @b run in the same fragmented state. */
+bool sweep_same_frag(const struct sweep_case *a, const struct sweep_case *b);
+
 /*
  * Expands @sweep into @cases against @info. Returns 0, or -1 with @err set
  * when a symbolic size or order resolves to nothing sensible, a range is too
- * long, or iterations or warmup exceed @info's max_iterations.
+ * long, or iterations or warmup exceed @info's max_iterations. The cases
+ * of one fragmented state are adjacent, in the order the states first
+ * appear, the cases without a recorded level first, so that each state is
+ * applied once.
  */
 int sweep_expand(const struct sweep *sweep, const struct kab_info *info,
 		 struct sweep_cases *cases, struct sweep_error *err);

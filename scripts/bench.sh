@@ -5,8 +5,9 @@
 #
 # Environment: KERNEL (configs/kernels/KERNEL.conf), SWEEP (configs/sweeps/
 # SWEEP.conf or a path), MODE (auto|kvm|tcg|icount), RUN_ID, TIMEOUT (s),
-# BOOT_WORDS (extra kernel command-line words, e.g. seed=2), MEMORY_MB and
-# CPUS (the guest's, default: the kernel file's memory and one CPU),
+# BOOT_WORDS (extra kernel command-line words, e.g. seed=2), MEMORY_MB
+# (guest memory; else the sweep's memory_mb, else the kernel file's), CPUS
+# (guest CPUs, default 1),
 # RESULTS (default results/).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -34,6 +35,10 @@ flock 9
 . "$KAB_BUILD/kernels/$kernel.env"
 make -s -C "$KAB_ROOT/runner" BUILD="$KAB_BUILD/runner" >&2
 "$runner" check "$sweep" >&2 || exit 2
+# memory_mb of [sweep], checked by the runner above to be a plain number.
+sweep_memory=$(awk '/^[[:space:]]*\[/ { in_sweep = /^[[:space:]]*\[sweep\]/ }
+	in_sweep && /^[[:space:]]*memory_mb[[:space:]]*=/ { sub(/^[^=]*=/, ""); print $1 + 0 }' "$sweep")
+export KAB_MEMORY_MB=${MEMORY_MB:-${sweep_memory:-}}
 module=$("$KAB_ROOT/scripts/build-module.sh" "$kernel")
 time_mode=$("$KAB_ROOT/scripts/accel.sh" "$mode" "$kernel")
 flock -u 9
@@ -69,6 +74,7 @@ accel=tcg
 	--fact "icount=$([ "$time_mode" = qemu-icount ] && echo true || echo false)" \
 	--fact "config=$config" \
 	--fact "boot_words=${BOOT_WORDS:-}" \
+	--fact "memory_mb=${KAB_MEMORY_MB:-$KAB_KERNEL_MEMORY_MB}" \
 	--fact "kernel.name=$kernel" \
 	--fact "kernel.release=$KAB_KERNEL_RELEASE" \
 	--fact "kernel.package_version=$KAB_KERNEL_VERSION" \
@@ -76,7 +82,6 @@ accel=tcg
 	--fact-file "sweep.text=$sweep" \
 	--fact-file "qemu.command=$run_dir/qemu-command" \
 	--fact "qemu.version=$("$KAB_KERNEL_QEMU" --version | head -n 1)" \
-	--fact "qemu.memory_mb=${MEMORY_MB:-$KAB_KERNEL_MEMORY_MB}" \
 	--fact "qemu.cpus=${CPUS:-1}" \
 	--fact "host.kernel=$(uname -r)" \
 	--fact "host.cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)" \

@@ -133,4 +133,54 @@ if [ -n "$pressure_panels" ]; then
 		"panel_allocators='$(cut -d' ' -f1 <<< "$pressure_panels" | xargs)'" \
 		"panel_values='$(cut -d' ' -f2 <<< "$pressure_panels" | xargs)'"
 fi
+# Fragmentation: the cases of the allocators that ran at some level other
+# than none, each with its state (level/kind) numbered in order of
+# appearance and its success rate, sorted so that each line's rows are
+# adjacent (gnuplot breaks a line at every row it leaves out), and the free
+# blocks per order of each state and phase from frag.csv, summed over the
+# zones.
+if [ -s "$run_dir/frag.csv" ]; then
+	frag_cases=$(mktemp) frag_blocks=$(mktemp)
+	trap 'rm -f "${by_series:-}" "${pressure_csv:-}" "$frag_cases" "$frag_blocks"' EXIT
+	awk -F, 'FNR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+		FNR == NR { if ($(h["frag_level"]) != "none") fragmented[$(h["allocator"])] = 1; next }
+		FNR == 2 { print "state_index,state,allocator,gfp,size_bytes,order,success_pct,alloc_ns_mean,alloc_ns_p50,alloc_ns_p99" }
+		$(h["status"]) == "ok" && $(h["ops_done"]) > 0 && fragmented[$(h["allocator"])] {
+			state = $(h["frag_level"]) ($(h["frag_kind"]) != "" ? "/" $(h["frag_kind"]) : "")
+			if (!(state in index_of)) index_of[state] = states++
+			printf "%d,%s,%s,%s,%s,%s,%.1f,%s,%s,%s\n", index_of[state], state,
+				$(h["allocator"]), $(h["gfp"]), $(h["size_bytes"]), $(h["order"]),
+				100 * ($(h["ops_done"]) - $(h["failures"])) / $(h["ops_done"]),
+				$(h["alloc_ns_mean"]), $(h["alloc_ns_p50"]), $(h["alloc_ns_p99"]) }' \
+		"$csv" "$csv" | { IFS= read -r header; echo "$header"
+			LC_ALL=C sort -t, -s -k1,1n -k3,3 -k4,4 -k5,5n -k6,6n; } > "$frag_cases"
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+		{ state = $(h["level"]) ($(h["kind"]) != "" ? "/" $(h["kind"]) : "")
+		  if (!(state in index_of)) index_of[state] = states++
+		  key = index_of[state] "," state "," $(h["phase"]) "," $(h["order"])
+		  if (!(key in blocks)) keys[++n] = key
+		  blocks[key] += $(h["free_blocks"]) }
+		END { print "state_index,state,phase,order,free_blocks"
+		      for (i = 1; i <= n; i++) print keys[i] "," blocks[keys[i]] }' \
+		"$run_dir/frag.csv" > "$frag_blocks"
+	frag_states() { awk -F, 'NR > 1 && !seen[$2]++ { print $2 }' "$1" | xargs; }
+	frag_values() { # COLUMN ALLOCATOR-PATTERN
+		awk -F, -v col="$1" -v a="$2" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+			$(h["allocator"]) ~ a && $(h[col]) != "" && !seen[$(h[col])]++ { print $(h[col]) }' "$frag_cases" | xargs
+	}
+	frag_gfps=$(frag_values gfp '^alloc_pages$')
+	if [ -n "$frag_gfps" ]; then
+		render frag-success-heatmap frag-success-heatmap "datafile='$frag_cases'" \
+			"states='$(frag_states "$frag_cases")'" "gfps='$frag_gfps'"
+		render frag-latency-vs-order frag-latency-vs-order "datafile='$frag_cases'" \
+			"states='$(frag_states "$frag_cases")'" "gfps='$frag_gfps'"
+	fi
+	frag_sized=$(awk -F, 'NR > 1 && $5 != "" && !seen[$3]++ { print $3 }' "$frag_cases" | xargs)
+	if [ -n "$frag_sized" ]; then
+		render frag-large-sizes frag-large-sizes "datafile='$frag_cases'" \
+			"states='$(frag_states "$frag_cases")'" "allocators='$frag_sized'"
+	fi
+	render frag-buddyinfo frag-buddyinfo "datafile='$frag_blocks'" \
+		"states='$(frag_states "$frag_blocks")'"
+fi
 kab_say "plots: $run_dir/plots/"

@@ -4,7 +4,8 @@
 # qemu-icount), with WORDs added to the kernel command line. The console goes
 # to OUTDIR/console.log, the results stream (second serial port) to
 # OUTDIR/stream.raw; the runner's progress lines are shown on stderr as they
-# come. Exits 0 only when the guest finished its work and powered off.
+# come. KAB_MEMORY_MB, when set, overrides the kernel's memory_mb. Exits 0
+# only when the guest finished its work and powered off.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -14,8 +15,8 @@ shift 5
 
 # Bit-exact reruns under icount need one CPU, no hardware randomness, a
 # virtual RTC fixed in time and no KASLR (DESIGN.md, measured facts).
-# MEMORY_MB and CPUS override the guest's size, e.g. for `make compare`.
-qemu_args=(-smp "${CPUS:-1}" -m "${MEMORY_MB:-$KAB_KERNEL_MEMORY_MB}" -cpu max,-rdrand,-rdseed
+# CPUS and the memory bench.sh chose (KAB_MEMORY_MB) size the guest.
+qemu_args=(-smp "${CPUS:-1}" -m "${KAB_MEMORY_MB:-$KAB_KERNEL_MEMORY_MB}" -cpu max,-rdrand,-rdseed
 	-display none -monitor none -no-reboot -net none
 	-rtc base=2024-01-01T00:00:00,clock=vm)
 case $time_mode in

@@ -13,9 +13,7 @@ rm -rf "$results"
 mkdir -p "$KAB_BUILD/tests"
 
 abi_test=$KAB_BUILD/tests/abi_test
-gcc -std=c11 -Wall -Wextra -Werror -O2 -I"$KAB_ROOT/bench-mod/uapi" \
-	"$here/guest/abi_test.c" -lcmocka -o "$abi_test" ||
-	kab_die "cannot build the guest ABI test"
+kab_build_abi_test
 
 # run_bench RUN_ID: one boot on the integration sweep in icount mode.
 run_bench() {

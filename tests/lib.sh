@@ -20,3 +20,12 @@ kab_test_summary() {
 	printf '%s: %d passed, %d failed\n' "$1" "$kab_passed" "$kab_failed"
 	[ "$kab_failed" -eq 0 ]
 }
+
+# kab_build_abi_test: builds the guest ABI test (tests/guest/abi_test.c) into
+# $KAB_BUILD/tests/abi_test, or stops the test run.
+kab_build_abi_test() {
+	mkdir -p "$KAB_BUILD/tests"
+	gcc -std=c11 -Wall -Wextra -Werror -O2 -I"$KAB_ROOT/bench-mod/uapi" \
+		"$KAB_ROOT/tests/guest/abi_test.c" -lcmocka -o "$KAB_BUILD/tests/abi_test" ||
+		kab_die "cannot build the guest ABI test"
+}

@@ -13,9 +13,7 @@ rm -rf "$results"
 mkdir -p "$results" "$KAB_BUILD/tests"
 
 abi_test=$KAB_BUILD/tests/abi_test
-gcc -std=c11 -Wall -Wextra -Werror -O2 -I"$KAB_ROOT/bench-mod/uapi" \
-	"$here/guest/abi_test.c" -lcmocka -o "$abi_test" ||
-	kab_die "cannot build the guest ABI test"
+kab_build_abi_test
 
 kab_check "the PREEMPT_RT icount boot completes" sh -c "
 	RESULTS='$results' RUN_ID=rt MODE=icount KERNEL=debian-6.1-rt TIMEOUT=600 \

@@ -357,4 +357,104 @@ struct kab_case {
 #define KAB_IOC_INFO		_IOWR(KAB_IOC_MAGIC, 1, struct kab_info)
 #define KAB_IOC_RUN_CASE	_IOWR(KAB_IOC_MAGIC, 2, struct kab_case)
 
+/*
+ * Fragmentation levels; see bench-mod/fragmenter.c. X(name, touch_permille,
+ * keep_every): the fragmenter touches touch_permille thousandths of the free
+ * memory, keeps one page in keep_every (a power of two) and gives the others
+ * back, so that the free memory it touched is left in blocks of fewer than
+ * keep_every pages. A sweep may also give the two numbers directly (P:K,
+ * see the README). none leaves memory as it is.
+ */
+#define KAB_FRAG_LEVEL_LIST(X)	\
+	X(none, 0, 0)		\
+	X(light, 300, 64)	\
+	X(medium, 600, 32)	\
+	X(heavy, 1000, 16)
+
+/*
+ * Kinds of fragmentation. unmovable: the module allocates the pages and pins
+ * the kept ones (compaction cannot move them). movable: the runner maps and
+ * touches anonymous memory and unmaps all but the kept pages (compaction can
+ * migrate them); the module only plans how many pages that is.
+ */
+#define KAB_FRAG_KIND_LIST(X)	\
+	X(unmovable)		\
+	X(movable)
+
+/*
+ * Most memory one level may pin, in thousandths of MemTotal:
+ * kab_frag.cap_permille 0 asks for the default; more than the maximum is
+ * refused.
+ */
+#define KAB_FRAG_CAP_DEFAULT_PERMILLE	250
+#define KAB_FRAG_CAP_MAX_PERMILLE	500
+/*
+ * The widest spacing of kept pages: the largest buddy block of x86-64 (a
+ * kernel with fewer orders refuses more than its largest block).
+ */
+#define KAB_FRAG_KEEP_EVERY_MAX		1024
+
+#define KAB_FRAG_KIND_ENUM(name)	KAB_FRAG_##name,
+
+enum kab_frag_kind {
+	KAB_FRAG_KIND_LIST(KAB_FRAG_KIND_ENUM)
+	KAB_NR_FRAG_KINDS
+};
+
+/**
+ * struct kab_frag - KAB_IOC_FRAG_APPLY and KAB_IOC_FRAG_RELEASE
+ * @size: in: sizeof(struct kab_frag)
+ * @abi_version: in: KAB_ABI_VERSION; out, when refused for a size or
+ *	version mismatch: the module's version
+ * @kind: in (APPLY): enum kab_frag_kind
+ * @touch_permille: in (APPLY): thousandths, 0 to 1000, of the free memory
+ *	to touch: unmovable, of all free memory, taken in blocks of
+ *	@keep_every pages; movable, of the free memory above @floor_pages,
+ *	which the runner holds at once before it unmaps
+ * @keep_every: in (APPLY): keep one touched page in this many, a power of
+ *	two from 2 to KAB_FRAG_KEEP_EVERY_MAX; 0 when @touch_permille is 0
+ * @cap_permille: in (APPLY): most memory to pin, in thousandths of MemTotal
+ *	(0: KAB_FRAG_CAP_DEFAULT_PERMILLE; at most KAB_FRAG_CAP_MAX_PERMILLE);
+ *	a level that would pin more is refused with -E2BIG before anything
+ *	is taken
+ * @reserved: in: must be 0
+ * @cap_pages: out: the cap in pages
+ * @floor_pages: out: free pages the fragmenter never takes: twice the high
+ *	watermarks plus the 150% watermark boosting may add by default
+ *	(lowmem reserves included), well above the min watermark
+ * @pages_touched: out: unmovable: pages taken; movable: pages the runner is
+ *	to touch. RELEASE: 0
+ * @pages_pinned: out: unmovable: pages kept, held by the open file until
+ *	RELEASE or close; movable: pages the runner is to keep. RELEASE: pages
+ *	given back
+ * @free_pages_before: out: free pages (zones up to ZONE_NORMAL) before
+ * @free_pages_after: out: free pages after
+ * @reason: out: why the module refused the request, when it returns
+ *	-EINVAL, -E2BIG or -EBUSY after a valid size and version
+ *
+ * The file that applied an unmovable level holds its pages: one level per
+ * open file at a time (-EBUSY otherwise). RELEASE ignores the in fields but
+ * the header, and closing the file releases too; a fatal signal ends APPLY
+ * with -EINTR and nothing held.
+ */
+struct kab_frag {
+	__u32 size;
+	__u32 abi_version;
+	__u32 kind;
+	__u32 touch_permille;
+	__u32 keep_every;
+	__u32 cap_permille;
+	__u32 reserved[2];
+	__u64 cap_pages;
+	__u64 floor_pages;
+	__u64 pages_touched;
+	__u64 pages_pinned;
+	__u64 free_pages_before;
+	__u64 free_pages_after;
+	char reason[KAB_REASON_LEN];
+};
+
+#define KAB_IOC_FRAG_APPLY	_IOWR(KAB_IOC_MAGIC, 3, struct kab_frag)
+#define KAB_IOC_FRAG_RELEASE	_IOWR(KAB_IOC_MAGIC, 4, struct kab_frag)
+
 #endif /* _UAPI_KALLOCBENCH_H */

@@ -10,7 +10,6 @@
 
 static const struct run_labels labels = {
 	.kernel = "6.1.0-test", .config = "default", .mode = "qemu-icount",
-	.frag_level = "none",
 };
 
 struct row_fixture {
@@ -33,6 +32,9 @@ static int setup_row(void **state)
 		.pattern = KAB_PATTERN_pair,
 		.gfp = 1U << KAB_GFP_BIT_GFP_KERNEL | 1U << KAB_GFP_BIT___GFP_ZERO,
 		.size_bytes = 64, .iterations = 100, .repetitions = 1,
+		.frag = { .label = "heavy", .touch_permille = 1000,
+			  .keep_every = 16 },
+		.frag_kind = KAB_FRAG_movable,
 	};
 	f->result = (struct kab_case){
 		.ops_done = 100, .amortized_ops = 100, .failures = 10,
@@ -89,7 +91,7 @@ static void test_header_is_the_contract(void **state)
 	(void)state;
 	assert_string_equal(results_cases_header(),
 		"case,repetition,kernel,config,mode,allocator,size_bytes,order,"
-		"gfp,context,frag_level,pattern,pressure,batch,iterations,ops_done,failures,"
+		"gfp,context,frag_level,frag_kind,pattern,pressure,batch,iterations,ops_done,failures,"
 		"alloc_ns_mean,alloc_ns_p50,alloc_ns_p90,alloc_ns_p99,alloc_ns_p999,"
 		"alloc_ns_min,alloc_ns_max,free_ns_mean,free_ns_p50,free_ns_p90,"
 		"free_ns_p99,free_ns_p999,free_ns_min,free_ns_max,amortized_ops,"
@@ -116,7 +118,8 @@ static void test_ok_pair_row(void **state)
 	assert_string_equal(column(f, "order"), "");
 	assert_string_equal(column(f, "gfp"), "GFP_KERNEL|__GFP_ZERO");
 	assert_string_equal(column(f, "context"), "process");
-	assert_string_equal(column(f, "frag_level"), "none");
+	assert_string_equal(column(f, "frag_level"), "heavy");
+	assert_string_equal(column(f, "frag_kind"), "movable");
 	assert_string_equal(column(f, "pattern"), "pair");
 	assert_string_equal(column(f, "batch"), "");
 	assert_string_equal(column(f, "iterations"), "100");

@@ -84,7 +84,6 @@ static const struct kab_info info = { .kmalloc_max_size = 4 << 20,
 
 static const struct run_labels labels = {
 	.kernel = "6.1.0-test", .config = "default", .mode = "qemu-tcg",
-	.frag_level = "none",
 };
 
 struct run_fixture {
@@ -363,7 +362,7 @@ static void test_usage_errors(void **state)
 		run_command(cmd_run, ARGV("run", "--sweep", "x", "--out", "y",
 					  "--config", "a,b")),
 		run_command(cmd_run, ARGV("run", "--sweep", "x", "--out", "y",
-					  "--frag-level", "two\nlines")),
+					  "--config", "two\nlines")),
 		run_command(cmd_run, ARGV("run", "--sweep", "x", "--out", "y",
 					  "--config", "")),
 		run_command(cmd_run, ARGV("run", "--sweep", "x", "--out", "y",
@@ -386,7 +385,6 @@ static void test_usage_errors(void **state)
 	assert_non_null(strstr(err_text, "/nonexistent-safe.conf: cannot open"));
 	assert_non_null(strstr(err_text, "--config must be one or more of "
 			       "A-Z a-z 0-9 and . _ + = : / @ -"));
-	assert_non_null(strstr(err_text, "--frag-level must be"));
 	assert_int_equal(help, 0);
 	assert_non_null(strstr(out_text, "usage: kallocbench run"));
 	assert_non_null(strstr(out_text, "A-Z a-z 0-9 and . _ + = : / @ -"));
@@ -460,6 +458,79 @@ static void test_out_dir_with_a_run_is_refused(void **state)
 	remove_tree(dir);
 }
 
+/* Records what run_cases() asks of the fragmenter; refuses "100:2". */
+struct fake_frag {
+	struct strbuf log;
+	struct fake_device *device;
+};
+
+static int fake_frag_apply(void *data, const struct sweep_case *spec,
+			   char reason[static KAB_REASON_LEN])
+{
+	struct fake_frag *frag = data;
+
+	sb_printf(&frag->log, "apply %s/%d@%u ", spec->frag.label,
+		  spec->frag_kind, frag->device->calls);
+	if (strcmp(spec->frag.label, "100:2") != 0)
+		return 0;
+	snprintf(reason, KAB_REASON_LEN, "would pin too much");
+	return -E2BIG;
+}
+
+static void fake_frag_release(void *data)
+{
+	struct fake_frag *frag = data;
+
+	sb_printf(&frag->log, "release@%u ", frag->device->calls);
+}
+
+/*
+ * Each fragmented state is applied once before its cases and released
+ * after them, the cases without a recorded level run first without any,
+ * and the cases of a refused level are refused with its reason, unrun.
+ */
+static void test_frag_states_applied_once(void **state)
+{
+	struct run_fixture *f = *state;
+	struct fake_frag frag = { .device = &f->fake };
+	struct frag_ops ops = {
+		.apply = fake_frag_apply, .release = fake_frag_release,
+		.data = &frag,
+	};
+	struct run_context context = {
+		.sink = &f->sink, .labels = &labels, .run_case = fake_run_case,
+		.device = &f->fake, .progress = f->progress, .sweep = &f->sweep,
+		.frag = &ops,
+	};
+	struct sweep_error err;
+	char *text;
+
+	sweep_cases_free(&f->cases);
+	sweep_free(&f->sweep);
+	assert_int_equal(parse_sweep_text(
+		"[p]\nallocators = alloc_pages\norders = 0 9\ngfp = GFP_KERNEL\n"
+		"patterns = pair\nfrag_levels = none heavy 100:2\n"
+		"frag_kinds = unmovable movable\n"
+		"[plain]\nallocators = kmalloc\nsizes = 64\ngfp = GFP_KERNEL\n"
+		"patterns = pair\n", &f->sweep, &err), 0);
+	assert_int_equal(sweep_expand(&f->sweep, &info, &f->cases, &err), 0);
+	assert_int_equal(f->cases.count, 11);
+	run_cases(&context, &f->cases, &f->totals);
+	assert_string_equal(frag.log.text,
+			    "apply none/-1@1 release@3 apply heavy/0@3 "
+			    "release@5 apply heavy/1@5 release@7 "
+			    "apply 100:2/0@7 release@7 apply 100:2/1@7 release@7 ");
+	assert_int_equal(f->fake.calls, 7);
+	assert_int_equal(f->totals.ok, 7);
+	assert_int_equal(f->totals.refused, 4);
+	assert_column(f, COLUMN_STATUS,
+		      "ok ok ok ok ok ok ok refused refused refused refused");
+	text = cases_column(f, COLUMN_ERROR);
+	assert_non_null(strstr(text, "E2BIG: would pin too much"));
+	free(text);
+	sb_free(&frag.log);
+}
+
 #define RUN_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup_run, teardown_run)
 
 int main(void)
@@ -472,6 +543,7 @@ int main(void)
 		RUN_TEST(test_interrupt_stops_after_writing),
 		RUN_TEST(test_signal_between_cases_stops),
 		RUN_TEST(test_other_errors_are_failures),
+		RUN_TEST(test_frag_states_applied_once),
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_missing_device),
 		cmocka_unit_test(test_out_dir_with_a_run_is_refused),

@@ -31,19 +31,20 @@ static char *sample_cases_csv(void)
 {
 	static const struct run_labels labels = {
 		.kernel = "6.1.0-test", .config = "default", .mode = "qemu-icount",
-		.frag_level = "none",
-	};
+		};
 	uint32_t *alloc_hist = xcalloc(KAB_HIST_BUCKETS, sizeof(uint32_t));
 	uint32_t *free_hist = xcalloc(KAB_HIST_BUCKETS, sizeof(uint32_t));
 	struct sweep_case kmalloc_case = {
 		.allocator = KAB_ALLOC_kmalloc, .pattern = KAB_PATTERN_pair,
 		.gfp = 1U << KAB_GFP_BIT_GFP_KERNEL, .size_bytes = 4096,
-		.iterations = 2000,
+		.iterations = 2000, .frag = { .label = "none" },
+		.frag_kind = SWEEP_NO_FRAG_KIND,
 	};
 	struct sweep_case pages_case = {
 		.allocator = KAB_ALLOC_alloc_pages, .pattern = KAB_PATTERN_pair,
 		.gfp = 1U << KAB_GFP_BIT_GFP_ATOMIC, .order = 11,
-		.iterations = 2000,
+		.iterations = 2000, .frag = { .label = "none" },
+		.frag_kind = SWEEP_NO_FRAG_KIND,
 	};
 	struct kab_case result = {
 		.ops_done = 2000, .amortized_ops = 2000, .failures = 3,

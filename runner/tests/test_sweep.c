@@ -226,6 +226,73 @@ static void test_contexts_and_cross_product_order(void **state)
 	sweep_cases_free(&cases);
 }
 
+static void assert_frag(const struct sweep_case *one, const char *label,
+			int kind, bool recorded, enum kab_allocator allocator)
+{
+	assert_string_equal(one->frag.label, label);
+	assert_int_equal(one->frag_kind, kind);
+	assert_int_equal(one->frag_recorded, recorded);
+	assert_int_equal(one->allocator, allocator);
+}
+
+/*
+ * Levels and kinds cross like the other lists, none once without a kind;
+ * the cases of one state are adjacent, those without recorded levels
+ * first, then each state in the order it first appears.
+ */
+static void test_frag_levels_expand_and_group(void **state)
+{
+	struct sweep_cases cases;
+
+	(void)state;
+	expand_ok("[sweep]\nfrag_cap_permille = 300\nmemory_mb = 4096\n"
+		  "[pages]\nallocators = alloc_pages\norders = 9\ngfp = GFP_KERNEL\npatterns = pair\n"
+		  "frag_levels = none heavy 50:8\nfrag_kinds = unmovable movable\n"
+		  "[plain]\nallocators = kmalloc\nsizes = 64\ngfp = GFP_KERNEL\npatterns = pair\n"
+		  "[slab]\nallocators = vmalloc\nsizes = 64K\ngfp = GFP_KERNEL\npatterns = pair\n"
+		  "frag_levels = heavy\n", &cases);
+	assert_int_equal(cases.count, 7);
+	assert_frag(&cases.item[0], "none", SWEEP_NO_FRAG_KIND, false,
+		    KAB_ALLOC_kmalloc);
+	assert_frag(&cases.item[1], "none", SWEEP_NO_FRAG_KIND, true,
+		    KAB_ALLOC_alloc_pages);
+	assert_frag(&cases.item[2], "heavy", KAB_FRAG_unmovable, true,
+		    KAB_ALLOC_alloc_pages);
+	/* the default kind is unmovable: vmalloc joins the same state */
+	assert_frag(&cases.item[3], "heavy", KAB_FRAG_unmovable, true,
+		    KAB_ALLOC_vmalloc);
+	assert_frag(&cases.item[4], "heavy", KAB_FRAG_movable, true,
+		    KAB_ALLOC_alloc_pages);
+	assert_frag(&cases.item[5], "50:8", KAB_FRAG_unmovable, true,
+		    KAB_ALLOC_alloc_pages);
+	assert_int_equal(cases.item[5].frag.touch_permille, 500);
+	assert_int_equal(cases.item[5].frag.keep_every, 8);
+	assert_frag(&cases.item[6], "50:8", KAB_FRAG_movable, true,
+		    KAB_ALLOC_alloc_pages);
+	assert_int_equal(cases.item[2].frag.touch_permille,
+			 kab_frag_levels[KAB_NR_FRAG_LEVELS - 1].touch_permille);
+	assert_true(sweep_same_frag(&cases.item[2], &cases.item[3]));
+	assert_false(sweep_same_frag(&cases.item[3], &cases.item[4]));
+	assert_false(sweep_same_frag(&cases.item[0], &cases.item[1]));
+	sweep_cases_free(&cases);
+}
+
+static void test_frag_settings(void **state)
+{
+	struct sweep_error err;
+	struct sweep sweep;
+
+	(void)state;
+	assert_int_equal(parse_sweep_text("[sweep]\nfrag_cap_permille = 500\n"
+					  "memory_mb = 4096\n[g]\nallocators = kmalloc\n"
+					  "sizes = 64\ngfp = GFP_KERNEL\npatterns = pair\n", &sweep, &err), 0);
+	assert_int_equal(sweep_setting(&sweep, &sweep.group[0],
+				       SWEEP_KEY_frag_cap_permille, NULL), 500);
+	assert_int_equal(sweep_setting(&sweep, &sweep.group[0],
+				       SWEEP_KEY_memory_mb, NULL), 4096);
+	sweep_free(&sweep);
+}
+
 static void test_description_continues(void **state)
 {
 	struct sweep_error err;
@@ -506,6 +573,39 @@ static const struct parse_error_case parse_errors[] = {
 	  2, "empty list for 'events'" },
 	{ "events in a group", "[g]\nevents = cycles\n",
 	  2, "unknown key 'events' in group [g]" },
+	{ "unknown fragmentation level",
+	  "[g]\nallocators = kmalloc\nsizes = 64\nfrag_levels = none severe\n",
+	  4, "unknown fragmentation level 'severe' (known: none light medium heavy, or P:K" },
+	{ "numeric level touching nothing", "[g]\nfrag_levels = 0:16\n",
+	  2, "fragmentation level '0:16': touch 1 to 100%" },
+	{ "numeric level above 100%", "[g]\nfrag_levels = 101:16\n",
+	  2, "fragmentation level '101:16': touch 1 to 100%" },
+	{ "numeric level keeping every page", "[g]\nfrag_levels = 50:1\n",
+	  2, "fragmentation level '50:1': keep every K-th page, K a power of two from 2 to 1024" },
+	{ "numeric level keeping too few", "[g]\nfrag_levels = 50:2048\n",
+	  2, "K a power of two from 2 to 1024" },
+	{ "numeric level, spacing not a power of two", "[g]\nfrag_levels = 50:12\n",
+	  2, "K a power of two" },
+	{ "numeric level, not numbers", "[g]\nfrag_levels = half:16\n",
+	  2, "unknown fragmentation level 'half:16'" },
+	{ "unknown fragmentation kind",
+	  "[g]\nfrag_levels = heavy\nfrag_kinds = movable pinned\n",
+	  3, "unknown fragmentation kind 'pinned' (known: unmovable movable)" },
+	{ "empty frag_levels", "[g]\nfrag_levels =\n[h]\n",
+	  2, "empty list for 'frag_levels'" },
+	{ "frag_kinds without frag_levels",
+	  "[g]\nallocators = kmalloc\nsizes = 64\n" GROUP_TAIL
+	  "frag_kinds = movable\n", 6, "frag_kinds needs frag_levels in group [g]" },
+	{ "frag_levels in [sweep]", "[sweep]\nfrag_levels = heavy\n",
+	  2, "unknown key 'frag_levels' in [sweep]" },
+	{ "cap above the hard maximum", "[sweep]\nfrag_cap_permille = 501\n",
+	  2, "'501' overflows" },
+	{ "cap of 0", "[sweep]\nfrag_cap_permille = 0\n",
+	  2, "frag_cap_permille must be at least 1" },
+	{ "memory_mb too small", "[sweep]\nmemory_mb = 128\n",
+	  2, "memory_mb must be at least 256" },
+	{ "memory_mb in a group", "[g]\nmemory_mb = 2048\n",
+	  2, "unknown key 'memory_mb' in group [g]" },
 	{ "line too long",
 	  "[g]\nallocators = kmalloc kmalloc kmalloc kmalloc kmalloc kmalloc "
 	  "kmalloc kmalloc kmalloc kmalloc kmalloc kmalloc kmalloc kmalloc "
@@ -583,6 +683,8 @@ int main(void)
 		cmocka_unit_test(test_sizes_syntax),
 		cmocka_unit_test(test_orders_syntax),
 		cmocka_unit_test(test_contexts_and_cross_product_order),
+		cmocka_unit_test(test_frag_levels_expand_and_group),
+		cmocka_unit_test(test_frag_settings),
 		cmocka_unit_test(test_description_continues),
 		cmocka_unit_test(test_expand_errors),
 		cmocka_unit_test(test_default_iterations_above_limit),

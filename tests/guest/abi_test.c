@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -444,6 +445,137 @@ static void test_atomic_contexts_count_every_operation(void **state)
 	}
 }
 
+static struct kab_frag frag_request(uint32_t kind, uint32_t touch_permille,
+				     uint32_t keep_every)
+{
+	struct kab_frag f = {
+		.size = sizeof(f),
+		.abi_version = KAB_ABI_VERSION,
+		.kind = kind,
+		.touch_permille = touch_permille,
+		.keep_every = keep_every,
+	};
+	return f;
+}
+
+/* Sends @f to FRAG_APPLY on @fd; the errno of a failure, 0 on success. */
+static int frag_apply(int fd, struct kab_frag *f)
+{
+	return ioctl(fd, KAB_IOC_FRAG_APPLY, f) ? errno : 0;
+}
+
+/* The refused request comes back whole: plan, cap and reason. */
+static void assert_frag_refused(struct kab_frag *f, int expected_errno,
+				const char *words)
+{
+	assert_int_equal(frag_apply(device, f), expected_errno);
+	print_message("fragmenter refused with %s: %s\n",
+		      strerrorname_np(expected_errno), f->reason);
+	assert_non_null(strstr(f->reason, words));
+}
+
+static void test_bad_fragmentation_requests_are_refused(void **state)
+{
+	struct kab_frag f = frag_request(KAB_FRAG_unmovable, 100, 16);
+
+	(void)state;
+	f.kind = KAB_NR_FRAG_KINDS;
+	assert_frag_refused(&f, EINVAL, "kind");
+	f = frag_request(KAB_FRAG_unmovable, 1001, 16);
+	assert_frag_refused(&f, EINVAL, "touch_permille");
+	f = frag_request(KAB_FRAG_movable, 100, 12);
+	assert_frag_refused(&f, EINVAL, "power of two");
+	f = frag_request(KAB_FRAG_unmovable, 100, 1);
+	assert_frag_refused(&f, EINVAL, "power of two");
+	f = frag_request(KAB_FRAG_unmovable, 0, 16);
+	assert_frag_refused(&f, EINVAL, "keep_every must be 0");
+	f = frag_request(KAB_FRAG_unmovable, 100, 16);
+	f.reserved[1] = 1;
+	assert_frag_refused(&f, EINVAL, "reserved");
+	f = frag_request(KAB_FRAG_unmovable, 100, 16);
+	f.cap_permille = KAB_FRAG_CAP_MAX_PERMILLE + 1;
+	assert_frag_refused(&f, EINVAL, "hard maximum");
+	f = frag_request(KAB_FRAG_unmovable, 100, 16);
+	f.size--;
+	assert_int_equal(frag_apply(device, &f), EINVAL);
+}
+
+/* Pinning every other page of all free memory is over any cap, both kinds. */
+static void test_fragmentation_over_the_cap_is_refused(void **state)
+{
+	(void)state;
+	for (uint32_t kind = 0; kind < KAB_NR_FRAG_KINDS; kind++) {
+		struct kab_frag f = frag_request(kind, 1000, 2);
+
+		f.cap_permille = 100;
+		assert_frag_refused(&f, E2BIG, "above the cap");
+		assert_true(f.pages_pinned > f.cap_pages);
+	}
+}
+
+/*
+ * MemFree plus the free pages waiting on the per-CPU lists (every "count:"
+ * of /proc/zoneinfo), which MemFree leaves out: freed pages go there first.
+ */
+static long long mem_free_kb(void)
+{
+	char line[256];
+	long long kb = -1, count, pcp = 0;
+	FILE *meminfo = fopen("/proc/meminfo", "r");
+	FILE *zoneinfo = fopen("/proc/zoneinfo", "r");
+
+	assert_non_null(meminfo);
+	assert_non_null(zoneinfo);
+	while (fgets(line, sizeof(line), meminfo))
+		if (sscanf(line, "MemFree: %lld kB", &kb) == 1)
+			break;
+	while (fgets(line, sizeof(line), zoneinfo))
+		if (sscanf(line, " count: %lld", &count) == 1)
+			pcp += count;
+	fclose(meminfo);
+	fclose(zoneinfo);
+	return kb + pcp * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+/*
+ * An unmovable level holds its pages in the open file: a second level on
+ * the same file is refused, RELEASE gives them back, and so does closing a
+ * file that never released them.
+ */
+static void test_unmovable_level_is_released_on_release_and_close(void **state)
+{
+	long long start = mem_free_kb(), held, after;
+	struct kab_frag f = frag_request(KAB_FRAG_unmovable, 500, 64);
+	int fd = open("/dev/" KAB_DEVICE_NAME, O_RDWR);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(frag_apply(fd, &f), 0);
+	print_message("touched %llu pages, pinned %llu, free %llu -> %llu\n",
+		      (unsigned long long)f.pages_touched,
+		      (unsigned long long)f.pages_pinned,
+		      (unsigned long long)f.free_pages_before,
+		      (unsigned long long)f.free_pages_after);
+	assert_true(f.pages_pinned > 0);
+	assert_int_equal(f.pages_pinned * 64, f.pages_touched);
+	assert_true(f.free_pages_after > f.floor_pages);
+	held = mem_free_kb();
+	assert_true(held < start);
+	f = frag_request(KAB_FRAG_unmovable, 500, 64);
+	assert_int_equal(frag_apply(fd, &f), EBUSY);
+	f = frag_request(0, 0, 0);
+	assert_int_equal(ioctl(fd, KAB_IOC_FRAG_RELEASE, &f), 0);
+	assert_true(f.pages_pinned > 0);
+	f = frag_request(KAB_FRAG_unmovable, 500, 64);
+	assert_int_equal(frag_apply(fd, &f), 0);
+	assert_int_equal(close(fd), 0);
+	after = mem_free_kb();
+	print_message("free (MemFree and per-CPU lists) %lld kB, %lld held, "
+		      "%lld after close\n", start, held, after);
+	/* within 1% of where it started */
+	assert_true(after * 100 >= start * 99);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -469,6 +601,9 @@ int main(void)
 		cmocka_unit_test(test_unknown_pressure_is_refused),
 		cmocka_unit_test(test_pressure_low_shows_what_gfp_atomic_buys),
 		cmocka_unit_test(test_atomic_contexts_count_every_operation),
+		cmocka_unit_test(test_bad_fragmentation_requests_are_refused),
+		cmocka_unit_test(test_fragmentation_over_the_cap_is_refused),
+		cmocka_unit_test(test_unmovable_level_is_released_on_release_and_close),
 	};
 
 	return cmocka_run_group_tests_name("guest ABI", tests, open_device,

@@ -1,0 +1,37 @@
+# kmalloc, vmalloc and kvmalloc at the sizes kmalloc serves from the buddy
+# allocator: mean alloc latency (top) and the share of allocations that
+# succeeded (bottom) against the size, one line per fragmentation state, one
+# column per allocator. Input: datafile (frag-cases.csv), states, allocators.
+load "plots/common.gp"
+set key inside top left font ",7" samplen 2
+set logscale x 2
+set xtics 4
+set xlabel "size"
+set format x "%.0b%BB"
+n = words(allocators)
+at(a, s) = strcol("allocator") eq a && column("state_index") == s - 1
+set multiplot layout 2, n title sprintf("large allocations by fragmentation level: latency (alloc mean) and success\n%s", heading)
+do for [k=1:n] {
+	a = word(allocators, k)
+	set title a
+	set logscale y 10
+	set ylabel "alloc latency (ns)"
+	set yrange [*:*]
+	plot for [s=1:words(states)] datafile \
+		using (at(a, s) && column("success_pct") > 0 ? column("size_bytes") : NaN):(column("alloc_ns_mean")) \
+		smooth unique with linespoints lw 2 pt 7 ps 0.5 lc s title word(states, s)
+}
+do for [k=1:n] {
+	a = word(allocators, k)
+	set title a . " success"
+	unset logscale y
+	set ytics auto
+	set mytics default
+	set yrange [-5:105]
+	set ylabel "succeeded (%)"
+	set key inside bottom left
+	plot for [s=1:words(states)] datafile \
+		using (at(a, s) ? column("size_bytes") : NaN):(column("success_pct")) \
+		smooth unique with linespoints lw 2 pt 7 ps 0.5 lc s title word(states, s)
+}
+unset multiplot
