@@ -169,6 +169,12 @@ struct kab_context_desc {
 extern const struct kab_context_desc kab_contexts[KAB_NR_CONTEXTS];
 void kab_context_run(struct kab_run *run, void (*chunk)(struct kab_run *run));
 
+struct file;
+int kab_copy_request(void *dst, void __user *src, size_t size);
+u64 kab_memory_limit(void);
+long kab_access_ioctl(struct file *file, struct kab_access __user *uarg);
+void kab_access_release(struct file *file);
+
 extern u64 kab_boot_clock_overhead_ns;
 u64 kab_clock_overhead(void);
 int kab_run_case(struct kab_case *c);

@@ -37,12 +37,19 @@ static bool kab_header_ok(const struct kab_header *h, size_t size)
 	return h->size == size && h->abi_version == KAB_ABI_VERSION;
 }
 
-/*
- * Copies a request whose size and version match this module's; anything
- * else, including a header that changes while it is copied, is -EINVAL, and
- * the caller learns this module's version through its header.
+/**
+ * kab_copy_request() - copy a request in, checking its size and version
+ * @dst: where to copy it
+ * @src: the request
+ * @size: the size of the request's struct
+ *
+ * Anything but this module's size and version, including a header that
+ * changes while it is copied, is refused, and the caller learns this
+ * module's version through its header.
+ *
+ * Return: 0, -EINVAL or -EFAULT.
  */
-static int kab_copy_request(void *dst, void __user *src, size_t size)
+int kab_copy_request(void *dst, void __user *src, size_t size)
 {
 	struct kab_header __user *user_header = src;
 	struct kab_header h;
@@ -65,11 +72,13 @@ static u64 kab_totalram_bytes(void)
 	return (u64)totalram_pages() << PAGE_SHIFT;
 }
 
-/*
- * The most one case may hold at once: half of what the kernel could hand
- * out without swapping, so that a valid request never wakes the OOM killer.
+/**
+ * kab_memory_limit() - the most one case may hold at once
+ *
+ * Return: half of what the kernel could hand out without swapping, so that
+ * a valid request never wakes the OOM killer.
  */
-static u64 kab_memory_limit(void)
+u64 kab_memory_limit(void)
 {
 	return min_t(u64, ((u64)si_mem_available() << PAGE_SHIFT) / 2,
 		     SIZE_MAX);
@@ -322,6 +331,18 @@ static long kab_ioctl_run_case(struct kab_case __user *uarg)
 	return copy_to_user(uarg, &c, sizeof(c)) ? -EFAULT : 0;
 }
 
+/* Each phase under the case lock, so that no case runs beside it. */
+static long kab_ioctl_access(struct file *file, struct kab_access __user *uarg)
+{
+	long err;
+
+	if (mutex_lock_interruptible(&kab_lock))
+		return -EINTR;
+	err = kab_access_ioctl(file, uarg);
+	mutex_unlock(&kab_lock);
+	return err;
+}
+
 static long kab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
@@ -331,13 +352,33 @@ static long kab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return kab_ioctl_info(uarg);
 	case KAB_IOC_RUN_CASE:
 		return kab_ioctl_run_case(uarg);
+	case KAB_IOC_ACCESS:
+		return kab_ioctl_access(file, uarg);
 	default:
 		return -ENOTTY;
 	}
 }
 
+/* misc_open() points private_data at the device; the file's own state
+ * (the access benchmark's buffer) starts empty. */
+static int kab_open(struct inode *inode, struct file *file)
+{
+	file->private_data = NULL;
+	return 0;
+}
+
+static int kab_release(struct inode *inode, struct file *file)
+{
+	mutex_lock(&kab_lock);
+	kab_access_release(file);
+	mutex_unlock(&kab_lock);
+	return 0;
+}
+
 static const struct file_operations kab_fops = {
 	.owner = THIS_MODULE,
+	.open = kab_open,
+	.release = kab_release,
 	.unlocked_ioctl = kab_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 };
