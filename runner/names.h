@@ -19,6 +19,10 @@ extern const bool kab_gfp_is_base[KAB_NR_GFP_BITS];
 extern const char *const kab_pattern_names[KAB_NR_PATTERNS];
 extern const char *const kab_context_names[KAB_NR_CONTEXTS];
 extern const char *const kab_pressure_names[KAB_NR_PRESSURES];
+extern const char *const kab_access_pattern_names[KAB_NR_ACCESS_PATTERNS];
+extern const char *const kab_access_phase_names[KAB_NR_ACCESS_PHASES];
+/* Whether the access benchmark measures the allocator. */
+extern const bool kab_allocator_has_access[KAB_NR_ALLOCATORS];
 
 /* Index of @name in @names, or -1. */
 int kab_name_index(const char *const *names, size_t count, const char *name);

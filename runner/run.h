@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "access.h"
 #include "counters.h"
 #include "results.h"
 #include "sweep.h"
@@ -20,6 +21,8 @@ struct run_context {
 	struct results_sink *sink;
 	const struct run_labels *labels;
 	run_case_fn run_case;
+	/* the phases of the access benchmark's cases */
+	access_fn run_access;
 	void *device;
 	/* where progress lines go; NULL for none */
 	FILE *progress;
