@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "breakeven.h"
 #include "cli.h"
 #include "events.h"
 #include "util.h"
@@ -21,6 +22,8 @@ static const struct command commands[] = {
 	{ "collect", cmd_collect, "demultiplex a results stream on the host" },
 	{ "summary", cmd_summary, "print a table of a run's cases.csv" },
 	{ "events", cmd_events, "list the perf events this machine can count" },
+	{ "breakeven", cmd_breakeven,
+	  "when vmalloc's total cost overtakes kmalloc's, from access.csv" },
 };
 
 static void print_usage(FILE *out)
