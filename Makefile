@@ -4,7 +4,8 @@
 #              [BOOT_WORDS="seed=2 init_on_alloc=0"] [CONFIG=label]
 #   make test            unit tests (also under ASan/UBSan), module W=1 and
 #                        sparse builds on 6.1, 6.1-rt and 6.12, the QEMU
-#                        integration test and the PREEMPT_RT boot
+#                        integration test, the access benchmark under TCG
+#                        and the PREEMPT_RT boot
 #   make check-sweeps    validate every sweep in configs/sweeps
 #   make plots RUN=results/<run-id>
 #   make clean           remove build/ (the kernel cache included)
@@ -17,7 +18,7 @@ RUNNER := $(BUILD)/runner/kallocbench
 export KERNEL SWEEP MODE BOOT_WORDS CONFIG RUN_ID TIMEOUT
 
 .PHONY: bench test setup runner module unit-test module-test config-test \
-	integration-test rt-test check-sweeps plots reference clean
+	integration-test access-test rt-test check-sweeps plots reference clean
 
 bench:
 	@scripts/bench.sh
@@ -32,7 +33,7 @@ module: setup
 	@scripts/fetch-kernel.sh $(KERNEL)
 	@scripts/build-module.sh $(KERNEL)
 
-test: unit-test module-test config-test integration-test rt-test
+test: unit-test module-test config-test integration-test access-test rt-test
 
 unit-test: setup
 	@$(MAKE) -s -C runner BUILD=$(BUILD)/runner test
@@ -48,6 +49,10 @@ config-test: runner
 
 integration-test: runner
 	@tests/integration.sh
+
+# The access benchmark where time is the host's (TCG without icount).
+access-test: runner
+	@tests/access.sh
 
 # Atomic contexts on PREEMPT_RT: what RT forbids is refused, the rest runs.
 rt-test: runner
