@@ -184,6 +184,8 @@ static void expand_access(const struct sweep *sweep, size_t index,
 		.group = index,
 		.kind = SWEEP_KIND_access,
 		.passes = sweep_setting(sweep, group, SWEEP_KEY_passes, NULL),
+		.hyperfine_runs = sweep_setting(sweep, group,
+						SWEEP_KEY_hyperfine, NULL),
 		.repetitions = sweep_setting(sweep, group,
 					     SWEEP_KEY_repetitions, NULL),
 	};

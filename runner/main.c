@@ -22,6 +22,8 @@ static const struct command commands[] = {
 	{ "collect", cmd_collect, "demultiplex a results stream on the host" },
 	{ "summary", cmd_summary, "print a table of a run's cases.csv" },
 	{ "events", cmd_events, "list the perf events this machine can count" },
+	{ "access", cmd_access,
+	  "run one access-benchmark case, e.g. for hyperfine" },
 	{ "breakeven", cmd_breakeven,
 	  "when vmalloc's total cost overtakes kmalloc's, from access.csv" },
 };

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "access.h"
+#include "spread.h"
 #include "csv.h"
 #include "device.h"
 #include "hist.h"
@@ -64,7 +65,8 @@ const char *results_empty_header(enum results_file file)
 	case RESULTS_CASES_CSV: return results_cases_header();
 	case RESULTS_HISTOGRAMS_CSV: return HISTOGRAMS_COLUMNS;
 	case RESULTS_ACCESS_CSV: return access_empty_header();
-	default: return "";
+	case RESULTS_HYPERFINE_CSV: return spread_header();
+	default: return NULL;
 	}
 }
 
@@ -90,7 +92,7 @@ static int open_dir_files(struct results_sink *sink, const char *dir)
 {
 	static const enum results_file order[RESULTS_NR_FILES] = {
 		RESULTS_CASES_CSV, RESULTS_GUEST_JSON, RESULTS_HISTOGRAMS_CSV,
-		RESULTS_ACCESS_CSV,
+		RESULTS_ACCESS_CSV, RESULTS_HYPERFINE_CSV, RESULTS_HYPERFINE_JSON,
 	};
 	struct strbuf path = { 0 };
 	int result = 0;

@@ -21,7 +21,9 @@
 	X(GUEST_JSON, "guest.json")		\
 	X(CASES_CSV, "cases.csv")		\
 	X(HISTOGRAMS_CSV, "histograms.csv")	\
-	X(ACCESS_CSV, "access.csv")
+	X(ACCESS_CSV, "access.csv")		\
+	X(HYPERFINE_CSV, "hyperfine.csv")	\
+	X(HYPERFINE_JSON, "hyperfine.json")
 
 #define RESULTS_FILE_ENUM(id, name) RESULTS_##id,
 enum results_file {
@@ -54,7 +56,8 @@ int results_file_index(const char *name);
 #define HISTOGRAMS_COLUMNS "case,repetition,op,bucket_low_ns,bucket_width_ns,count"
 
 /* The header line of @file when a run wrote no line into it (a CSV then
- * holds its header only; counters, unknown after the fact, are left out). */
+ * holds its header only; counters, unknown after the fact, are left out);
+ * NULL for a file that is then empty. */
 const char *results_empty_header(enum results_file file);
 /* The header line of cases.csv for a sweep without counters. */
 const char *results_cases_header(void);

@@ -127,7 +127,7 @@ static void print_progress(const struct run_context *context, size_t done,
 	fflush(out);
 }
 
-static enum case_status status_of(int result)
+enum case_status run_status_of(int result)
 {
 	switch (result) {
 	case 0: return CASE_ok;
@@ -264,7 +264,7 @@ static enum case_status run_access_case(const struct run_context *context,
 	access_run(context->run_access, context->device, spec,
 		   counters ? run_counters_group(counters, spec->context) : NULL,
 		   outcome);
-	outcome->status = status_of(-outcome->error);
+	outcome->status = run_status_of(-outcome->error);
 	row = access_row(context->labels, number, repetition, spec, outcome);
 	if (results_write_line(context->sink, RESULTS_ACCESS_CSV, row) < 0 ||
 	    results_sync(context->sink) < 0)
@@ -274,6 +274,34 @@ static enum case_status run_access_case(const struct run_context *context,
 	sb_append(what, ": ");
 	access_print_outcome(outcome, what);
 	return outcome->status;
+}
+
+/* hyperfine on the case, once for all its repetitions; the progress line
+ * gets the mean and spread. */
+static void run_spread(const struct run_context *context, size_t number,
+		       const struct sweep_case *spec, bool *write_failed,
+		       struct strbuf *what)
+{
+	struct spread_plan plan = *context->spread;
+	struct spread_result result;
+
+	plan.runs = spec->hyperfine_runs;
+	spread_measure(&plan, context->labels, number, spec, &result);
+	if (results_write_line(context->sink, RESULTS_HYPERFINE_CSV,
+			       result.csv_row) < 0 ||
+	    (result.json_line &&
+	     results_write_line(context->sink, RESULTS_HYPERFINE_JSON,
+				result.json_line) < 0) ||
+	    results_sync(context->sink) < 0)
+		*write_failed = true;
+	if (result.ok)
+		sb_printf(what, "; hyperfine, %llu runs: %.0f us +- %.0f",
+			  (unsigned long long)plan.runs, result.mean_us,
+			  result.stddev_us);
+	else
+		sb_append(what, "; hyperfine failed (see hyperfine.csv)");
+	free(result.csv_row);
+	free(result.json_line);
 }
 
 void run_cases(const struct run_context *context,
@@ -312,13 +340,17 @@ void run_cases(const struct run_context *context,
 							      rep, spec, &access,
 							      &totals->write_failed,
 							      &what));
+				if (rep == 1 && spec->hyperfine_runs &&
+				    context->spread)
+					run_spread(context, i + 1, spec,
+						   &totals->write_failed, &what);
 				print_progress(context, ++done, total, spec,
 					       what.text, &start);
 				continue;
 			}
 			result = run_one(context, spec, alloc_hist, free_hist,
 					 &request, &outcome);
-			outcome.status = status_of(result);
+			outcome.status = run_status_of(result);
 			outcome.error = -result;
 			tally(totals, outcome.status);
 			if (write_outcome(context, i + 1, rep, spec, &outcome) < 0)
@@ -474,6 +506,9 @@ static int start_results(struct results_sink *sink,
 		result = results_write_line(sink, RESULTS_ACCESS_CSV, access);
 	free(access);
 	if (result == 0)
+		result = results_write_line(sink, RESULTS_HYPERFINE_CSV,
+					    spread_header());
+	if (result == 0)
 		result = results_sync(sink);
 	if (result < 0) {
 		fprintf(stderr, "kallocbench: cannot write results: %m\n");
@@ -525,7 +560,17 @@ static int run_with_device(int fd, const struct run_options *options,
 	};
 	struct run_counters counters;
 	struct run_totals totals;
+	char self[4096];
+	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	/* hyperfine runs this very binary, by its path */
+	struct spread_plan spread = {
+		.hyperfine = "hyperfine", .runner = self,
+		.device = options->device_path, .warmup = SPREAD_WARMUP,
+	};
 
+	self[len > 0 ? len : 0] = '\0';
+	if (len > 0)
+		context.spread = &spread;
 	guest_facts_read(&facts);
 	facts.pinned_cpu = pin_to_current_cpu();
 	labels.kernel = facts.uts.release;

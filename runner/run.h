@@ -8,6 +8,7 @@
 
 #include "access.h"
 #include "counters.h"
+#include "spread.h"
 #include "results.h"
 #include "sweep.h"
 
@@ -30,6 +31,8 @@ struct run_context {
 	const struct sweep *sweep;
 	/* the sweep's counters around each case; NULL for none */
 	struct run_counters *counters;
+	/* how hyperfine times access cases that ask for it; NULL: never */
+	const struct spread_plan *spread;
 };
 
 struct run_totals {
@@ -39,6 +42,9 @@ struct run_totals {
 	bool interrupted;
 	bool write_failed;
 };
+
+/* The status of a case from its result: 0 or -errno. */
+enum case_status run_status_of(int result);
 
 /* Runs each repetition of each case, writing results as each finishes. */
 void run_cases(const struct run_context *context,

@@ -49,6 +49,7 @@ static const struct number_limits number_limits[SWEEP_NR_KEYS] = {
 	[SWEEP_KEY_repetitions] = { 1, UINT32_MAX },
 	[SWEEP_KEY_batch] = { 0, UINT32_MAX },
 	[SWEEP_KEY_passes] = { 1, UINT64_MAX },
+	[SWEEP_KEY_hyperfine] = { 0, 1000 },
 };
 
 const struct sweep_axis sweep_size_axis = {
@@ -177,6 +178,11 @@ static enum number_status parse_number(const char *text, bool suffixes,
 		return NUMBER_BAD;
 	*value = number;
 	return NUMBER_OK;
+}
+
+bool sweep_parse_size(const char *text, uint64_t *value)
+{
+	return parse_number(text, true, value) == NUMBER_OK;
 }
 
 static bool number_failed(struct parser *p, enum number_status status,
@@ -565,6 +571,7 @@ static const key_parser key_parsers[SWEEP_NR_KEYS] = {
 	[SWEEP_KEY_events] = parse_list_key,
 	[SWEEP_KEY_kind] = parse_list_key,
 	[SWEEP_KEY_passes] = parse_number_key,
+	[SWEEP_KEY_hyperfine] = parse_number_key,
 };
 
 static bool unknown_key(struct parser *p, const char *key)
@@ -858,13 +865,20 @@ static bool check_access_group(const struct sweep_section *group,
 static bool check_alloc_only(const struct sweep_section *group,
 			     struct sweep_error *err)
 {
+	static const enum sweep_key access_only[] = {
+		SWEEP_KEY_passes, SWEEP_KEY_hyperfine,
+	};
+
 	if (group->walks.count)
 		return sweep_set_error(err, group->key_line[SWEEP_KEY_patterns],
 				       "pattern %s needs kind = access",
 				       kab_access_pattern_names[group->walks.value[0]]);
-	if (group->key_line[SWEEP_KEY_passes])
-		return sweep_set_error(err, group->key_line[SWEEP_KEY_passes],
-				       "passes applies to kind = access only");
+	for (size_t i = 0; i < ARRAY_SIZE(access_only); i++)
+		if (group->key_line[access_only[i]])
+			return sweep_set_error(err,
+					       group->key_line[access_only[i]],
+					       "%s applies to kind = access only",
+					       key_names[access_only[i]]);
 	return true;
 }
 

@@ -41,7 +41,8 @@
 	X(patterns, SWEEP_IN_GROUP)		\
 	X(pressure, SWEEP_IN_GROUP)		\
 	X(kind, SWEEP_IN_GROUP)			\
-	X(passes, SWEEP_IN_BOTH)
+	X(passes, SWEEP_IN_BOTH)		\
+	X(hyperfine, SWEEP_IN_GROUP)
 
 #define SWEEP_KEY_ENUM(key, ...) SWEEP_KEY_##key,
 enum sweep_key {
@@ -170,6 +171,8 @@ struct sweep_case {
 	/* kind access: the walk and how many passes over the buffer */
 	enum kab_access_pattern walk;
 	uint64_t passes;
+	/* kind access: hyperfine's timed runs of the case, 0 for none */
+	uint64_t hyperfine_runs;
 	enum kab_allocator allocator;
 	enum kab_context context;
 	enum kab_pattern pattern;
@@ -206,6 +209,9 @@ void sweep_free(struct sweep *sweep);
  * case. Otherwise what is wrong with it, for a message.
  */
 const char *sweep_event_name_problem(const char *name);
+
+/* A number with an optional K, M or G suffix, as sizes are written. */
+bool sweep_parse_size(const char *text, uint64_t *value);
 
 /* SWEEP_KIND_alloc unless the group says kind = access. */
 enum sweep_kind sweep_group_kind(const struct sweep_section *group);

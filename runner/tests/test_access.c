@@ -3,10 +3,12 @@
 #include "testutil.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 
 #include "access.h"
 #include "breakeven.h"
 #include "csv.h"
+#include "spread.h"
 
 static void assert_solved(double af, double ap, double bf, double bp,
 			  enum breakeven_verdict verdict, uint64_t pages)
@@ -221,6 +223,63 @@ static void test_breakeven_command(void **state)
 	remove_tree(dir);
 }
 
+/* A stand-in for hyperfine: writes the export hyperfine would, for the
+ * command it was given, after checking the options the runner passes. */
+static const char fake_hyperfine[] =
+	"#!/bin/sh\n"
+	"[ \"$1 $2 $3 $4 $5 $6 $7 $8\" = '--shell=none --style none --warmup 2 --runs 5 --export-json' ] || exit 3\n"
+	"case \"${10}\" in *' access --allocator vmalloc --size 4194304 --pattern random --passes 2 --device /dev/x') ;; *) exit 4 ;; esac\n"
+	"printf '{\"results\":[{\"command\":\"%s\",\"mean\":0.0015,\"stddev\":0.0002,"
+	"\"median\":0.0014,\"min\":0.0012,\"max\":0.002,\"times\":[0.0012,0.0014,0.0014,0.0015,0.002]}]}' \"${10}\" > \"$9\"\n";
+
+static void test_spread_from_hyperfine_export(void **state)
+{
+	char *dir = make_temp_dir(), *script;
+	struct strbuf path = { 0 };
+	struct spread_plan plan = {
+		.runner = "/bin/kallocbench", .device = "/dev/x",
+		.warmup = SPREAD_WARMUP, .runs = 5,
+	};
+	struct spread_result result;
+	struct sweep_case one = spec;
+
+	(void)state;
+	sb_printf(&path, "%s/hyperfine", dir);
+	script = xstrdup(path.text);
+	assert_int_equal(write_file(script, fake_hyperfine,
+				    strlen(fake_hyperfine)), 0);
+	assert_int_equal(chmod(script, 0755), 0);
+	plan.hyperfine = script;
+	spread_measure(&plan, &labels, 3, &one, &result);
+	assert_true(result.ok);
+	assert_string_equal(result.csv_row,
+		"3,6.1.0,default,qemu-icount,vmalloc,4194304,random,2,2,5,"
+		"1500.0,200.0,1400.0,1200.0,2000.0,ok,");
+	assert_non_null(strstr(result.json_line, "\"case\":3"));
+	assert_non_null(strstr(result.json_line, "\"times\":[0.0012,"));
+	assert_true(result.mean_us > 1499.9 && result.mean_us < 1500.1);
+	free(result.csv_row);
+	free(result.json_line);
+
+	/* a hyperfine that fails leaves a failed row with empty figures */
+	one.passes = 3;
+	spread_measure(&plan, &labels, 4, &one, &result);
+	assert_false(result.ok);
+	assert_string_equal(result.csv_row,
+		"4,6.1.0,default,qemu-icount,vmalloc,4194304,random,3,2,5,"
+		",,,,,failed,hyperfine exited 4");
+	assert_null(result.json_line);
+	free(result.csv_row);
+	plan.hyperfine = "/nonexistent/hyperfine";
+	spread_measure(&plan, &labels, 4, &spec, &result);
+	assert_false(result.ok);
+	assert_non_null(strstr(result.csv_row, ",failed,cannot run /nonexistent/hyperfine: "));
+	free(result.csv_row);
+	free(script);
+	sb_free(&path);
+	remove_tree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -229,6 +288,7 @@ int main(void)
 		cmocka_unit_test(test_phases_run_in_order_and_fill_one_row),
 		cmocka_unit_test(test_a_refused_phase_stops_the_case),
 		cmocka_unit_test(test_breakeven_command),
+		cmocka_unit_test(test_spread_from_hyperfine_export),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -358,7 +358,7 @@ static void test_access_group_expands(void **state)
 		  "[b]\nallocators = kmalloc\nsizes = 64\ngfp = GFP_KERNEL\n"
 		  "patterns = pair\n"
 		  "[c]\nkind = access\nallocators = kmalloc\nsizes = 4K\n"
-		  "patterns = per_page\npasses = 7\n", &cases);
+		  "patterns = per_page\npasses = 7\nhyperfine = 10\n", &cases);
 	assert_int_equal(cases.count, 2 * 4 * 2 + 1 + 1);
 	assert_int_equal(cases.item[0].kind, SWEEP_KIND_access);
 	assert_int_equal(cases.item[0].allocator, KAB_ALLOC_vmalloc);
@@ -373,6 +373,8 @@ static void test_access_group_expands(void **state)
 	assert_int_equal(cases.item[17].kind, SWEEP_KIND_access);
 	assert_int_equal(cases.item[17].walk, KAB_ACCESS_per_page);
 	assert_int_equal(cases.item[17].passes, 7);
+	assert_int_equal(cases.item[17].hyperfine_runs, 10);
+	assert_int_equal(cases.item[0].hyperfine_runs, 0);
 	sweep_cases_free(&cases);
 }
 
@@ -437,6 +439,12 @@ static const struct parse_error_case parse_errors[] = {
 	  1, "group [g] has no sizes" },
 	{ "zero passes", "[sweep]\npasses = 0\n", 2,
 	  "passes must be at least 1" },
+	{ "hyperfine in an allocation group",
+	  "[g]\nallocators = kmalloc\nsizes = 4K\ngfp = GFP_KERNEL\n"
+	  "patterns = pair\nhyperfine = 5\n", 6,
+	  "hyperfine applies to kind = access only" },
+	{ "hyperfine in [sweep]", "[sweep]\nhyperfine = 5\n", 2,
+	  "unknown key 'hyperfine' in [sweep]" },
 	{ "unknown context", "[g]\ncontexts = nmi\n", 2,
 	  "unknown context 'nmi' (known: process preempt_off spinlock irq_off "
 	  "softirq hardirq)" },
