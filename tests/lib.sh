@@ -20,3 +20,9 @@ kab_test_summary() {
 	printf '%s: %d passed, %d failed\n' "$1" "$kab_passed" "$kab_failed"
 	[ "$kab_failed" -eq 0 ]
 }
+
+# kab_console_clean LOG: true when a guest's console shows no WARN, BUG,
+# Oops, atomic-sleep splat, lockup, RCU stall, allocation failure or OOM.
+kab_console_clean() {
+	! grep -E 'WARNING:|BUG:|Oops|sleeping function called|scheduling while atomic|Call Trace|soft lockup|rcu_sched detected stall|rcu_preempt detected stall|page allocation failure|Out of memory|oom-kill' "$1"
+}
