@@ -104,11 +104,6 @@ static int parse_one_options(int argc, char **argv, struct one_options *options)
 	return CLI_CONTINUE;
 }
 
-static int device_access_fn(void *device, struct kab_access *request)
-{
-	return device_access(*(int *)device, request);
-}
-
 int cmd_access(int argc, char **argv)
 {
 	struct one_options options;

@@ -395,10 +395,6 @@ static int device_run_case_fn(void *device, struct kab_case *request)
 	return device_run_case(*(int *)device, request);
 }
 
-static int device_access_fn(void *device, struct kab_access *request)
-{
-	return device_access(*(int *)device, request);
-}
 
 struct run_options {
 	const char *sweep_path;
