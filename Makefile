@@ -5,7 +5,8 @@
 #   make test            unit tests (also under ASan/UBSan), module W=1 and
 #                        sparse builds on 6.1, 6.1-rt and 6.12, the QEMU
 #                        integration test, the fragmentation test, the
-#                        PREEMPT_RT boot and a three-target comparison
+#                        access benchmark under TCG, the PREEMPT_RT boot
+#                        and a three-target comparison
 #   make compare TARGETS="debian-6.1 debian-6.12"   (or debian-6.1+init_on_alloc=0)
 #   make compare RUNS="results/A results/B"
 #   make check-sweeps    validate every sweep in configs/sweeps
@@ -21,8 +22,8 @@ export KERNEL SWEEP MODE BOOT_WORDS CONFIG RUN_ID TIMEOUT TARGETS RUNS JOBS \
 	COMPARE_ID MEMORY_MB CPUS
 
 .PHONY: bench test setup runner module unit-test module-test config-test \
-	integration-test frag-test rt-test compare-test test-setup check-sweeps \
-	compare plots reference clean
+	integration-test frag-test access-test rt-test compare-test test-setup \
+	check-sweeps compare plots reference clean
 
 bench:
 	@scripts/bench.sh
@@ -38,7 +39,7 @@ module: setup
 	@scripts/build-module.sh $(KERNEL)
 
 test: test-setup unit-test module-test config-test integration-test frag-test \
-	rt-test compare-test
+	access-test rt-test compare-test
 
 test-setup:
 	@scripts/setup.sh --tests
@@ -58,11 +59,17 @@ config-test: runner
 integration-test: runner
 	@tests/integration.sh
 
-test: test-setup unit-test module-test config-test integration-test frag-test \
-	rt-test compare-test
+# Fragmentation levels: high orders fail, release and compaction recover.
+frag-test: runner
+	@tests/frag.sh
 
-test-setup:
-	@scripts/setup.sh --tests
+# Three targets side by side: init_on_alloc=1 vs 0 on 6.1, and 6.12.
+compare-test: test-setup runner
+	@tests/compare.sh
+
+# The access benchmark where time is the host's (TCG without icount).
+access-test: runner
+	@tests/access.sh
 
 # Atomic contexts on PREEMPT_RT: what RT forbids is refused, the rest runs.
 rt-test: runner

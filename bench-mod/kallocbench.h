@@ -170,6 +170,9 @@ struct kab_context_desc {
 extern const struct kab_context_desc kab_contexts[KAB_NR_CONTEXTS];
 void kab_context_run(struct kab_run *run, void (*chunk)(struct kab_run *run));
 
+int kab_copy_request(void *dst, void __user *src, size_t size);
+u64 kab_memory_limit(void);
+
 extern u64 kab_boot_clock_overhead_ns;
 u64 kab_clock_overhead(void);
 int kab_run_case(struct kab_case *c);
@@ -215,5 +218,20 @@ struct kab_frag_state {
 void kab_frag_init(struct kab_frag_state *state);
 int kab_frag_apply(struct kab_frag_state *state, struct kab_frag *f);
 void kab_frag_release(struct kab_frag_state *state, struct kab_frag *f);
+
+struct kab_buffer;
+
+/**
+ * struct kab_file - what one open file of the device holds
+ * @frag: the fragmentation level it applied, see fragmenter.c
+ * @buffer: the access benchmark's buffer between phases, see access.c
+ */
+struct kab_file {
+	struct kab_frag_state frag;
+	struct kab_buffer *buffer;
+};
+
+long kab_access_ioctl(struct kab_file *kf, struct kab_access __user *uarg);
+void kab_access_release(struct kab_file *kf);
 
 #endif /* KAB_INTERNAL_H */

@@ -37,12 +37,19 @@ static bool kab_header_ok(const struct kab_header *h, size_t size)
 	return h->size == size && h->abi_version == KAB_ABI_VERSION;
 }
 
-/*
- * Copies a request whose size and version match this module's; anything
- * else, including a header that changes while it is copied, is -EINVAL, and
- * the caller learns this module's version through its header.
+/**
+ * kab_copy_request() - copy a request in, checking its size and version
+ * @dst: where to copy it
+ * @src: the request
+ * @size: the size of the request's struct
+ *
+ * Anything but this module's size and version, including a header that
+ * changes while it is copied, is refused, and the caller learns this
+ * module's version through its header.
+ *
+ * Return: 0, -EINVAL or -EFAULT.
  */
-static int kab_copy_request(void *dst, void __user *src, size_t size)
+int kab_copy_request(void *dst, void __user *src, size_t size)
 {
 	struct kab_header __user *user_header = src;
 	struct kab_header h;
@@ -65,11 +72,13 @@ static u64 kab_totalram_bytes(void)
 	return (u64)totalram_pages() << PAGE_SHIFT;
 }
 
-/*
- * The most one case may hold at once: half of what the kernel could hand
- * out without swapping, so that a valid request never wakes the OOM killer.
+/**
+ * kab_memory_limit() - the most one case may hold at once
+ *
+ * Return: half of what the kernel could hand out without swapping, so that
+ * a valid request never wakes the OOM killer.
  */
-static u64 kab_memory_limit(void)
+u64 kab_memory_limit(void)
 {
 	return min_t(u64, ((u64)si_mem_available() << PAGE_SHIFT) / 2,
 		     SIZE_MAX);
@@ -353,8 +362,22 @@ static long kab_ioctl_frag(struct kab_frag_state *state,
 	return err;
 }
 
+/* Each phase under the case lock, so that no case runs beside it. */
+static long kab_ioctl_access(struct kab_file *kf,
+			     struct kab_access __user *uarg)
+{
+	long err;
+
+	if (mutex_lock_interruptible(&kab_lock))
+		return -EINTR;
+	err = kab_access_ioctl(kf, uarg);
+	mutex_unlock(&kab_lock);
+	return err;
+}
+
 static long kab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
+	struct kab_file *kf = file->private_data;
 	void __user *uarg = (void __user *)arg;
 
 	switch (cmd) {
@@ -363,35 +386,41 @@ static long kab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case KAB_IOC_RUN_CASE:
 		return kab_ioctl_run_case(uarg);
 	case KAB_IOC_FRAG_APPLY:
-		return kab_ioctl_frag(file->private_data, uarg, true);
+		return kab_ioctl_frag(&kf->frag, uarg, true);
 	case KAB_IOC_FRAG_RELEASE:
-		return kab_ioctl_frag(file->private_data, uarg, false);
+		return kab_ioctl_frag(&kf->frag, uarg, false);
+	case KAB_IOC_ACCESS:
+		return kab_ioctl_access(kf, uarg);
 	default:
 		return -ENOTTY;
 	}
 }
 
-/* Each open file may hold a fragmentation level; see fragmenter.c. */
+/*
+ * Each open file may hold a fragmentation level (fragmenter.c) and the
+ * access benchmark's buffer between its phases (access.c).
+ */
 static int kab_open(struct inode *inode, struct file *file)
 {
-	struct kab_frag_state *state = kzalloc(sizeof(*state), GFP_KERNEL);
+	struct kab_file *kf = kzalloc(sizeof(*kf), GFP_KERNEL);
 
-	if (!state)
+	if (!kf)
 		return -ENOMEM;
-	kab_frag_init(state);
-	file->private_data = state;
+	kab_frag_init(&kf->frag);
+	file->private_data = kf;
 	return 0;
 }
 
-/* The last close: an interrupted or crashed runner leaves nothing pinned. */
+/* The last close: an interrupted or crashed runner leaves nothing held. */
 static int kab_release(struct inode *inode, struct file *file)
 {
-	struct kab_frag_state *state = file->private_data;
+	struct kab_file *kf = file->private_data;
 
 	mutex_lock(&kab_lock);
-	kab_frag_release(state, NULL);
+	kab_frag_release(&kf->frag, NULL);
+	kab_access_release(kf);
 	mutex_unlock(&kab_lock);
-	kfree(state);
+	kfree(kf);
 	return 0;
 }
 

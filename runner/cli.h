@@ -26,5 +26,6 @@ int cmd_check(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_collect(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
+int cmd_access(int argc, char **argv);
 
 #endif

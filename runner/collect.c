@@ -334,8 +334,11 @@ static int write_outputs(const struct collect_output *out, const json_t *meta,
 		/* Every file, so that no stale one from before survives. */
 		sb_reset(&header);
 		if (!out->lines[file] && file != RESULTS_GUEST_JSON) {
-			sb_printf(&header, "%s\n", file == RESULTS_CASES_CSV ?
-				  results_cases_header() : HISTOGRAMS_COLUMNS);
+			const char *line =
+				results_empty_header((enum results_file)file);
+
+			if (line)
+				sb_printf(&header, "%s\n", line);
 			text = header.text;
 			len = header.len;
 		}

@@ -53,7 +53,8 @@ struct perf_group *run_counters_group(const struct run_counters *counters,
 
 static const char scope_whole_ioctl[] =
 	"the whole RUN_CASE ioctl of each case (warmup, amortized and per-op "
-	"loops), kernel side included";
+	"loops), kernel side included; for access.csv the alloc, access and "
+	"free phases' ioctls each (prepare is not counted)";
 
 static json_t *scope_json(const struct run_counters *counters)
 {

@@ -23,6 +23,18 @@ int device_run_case(int fd, struct kab_case *request)
 	return ioctl(fd, KAB_IOC_RUN_CASE, request) < 0 ? -errno : 0;
 }
 
+int device_access(int fd, struct kab_access *request)
+{
+	request->size = sizeof(*request);
+	request->abi_version = KAB_ABI_VERSION;
+	return ioctl(fd, KAB_IOC_ACCESS, request) < 0 ? -errno : 0;
+}
+
+int device_access_fn(void *device, struct kab_access *request)
+{
+	return device_access(*(int *)device, request);
+}
+
 int device_open_info(const char *path, struct kab_info *info)
 {
 	int fd = open(path, O_RDWR | O_CLOEXEC);

@@ -32,5 +32,9 @@
 int device_open_info(const char *path, struct kab_info *info);
 /* KAB_IOC_RUN_CASE on a request whose size and version this fills in. */
 int device_run_case(int fd, struct kab_case *request);
+/* KAB_IOC_ACCESS, likewise; 0 or -errno. */
+int device_access(int fd, struct kab_access *request);
+/* device_access() as an access_fn: @device points to the fd. */
+int device_access_fn(void *device, struct kab_access *request);
 
 #endif

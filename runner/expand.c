@@ -230,6 +230,34 @@ static void order_by_frag(struct sweep_cases *cases)
 	cases->capacity = cases->count + 1;
 }
 
+/* The access benchmark: allocators x sizes x access patterns. */
+static void expand_access(const struct sweep *sweep, size_t index,
+			  const struct values *values, struct sweep_cases *cases)
+{
+	const struct sweep_section *group = &sweep->group[index];
+	struct sweep_case one = {
+		.group = index,
+		.kind = SWEEP_KIND_access,
+		/* the runner releases any level before an access case */
+		.frag = { .label = "none" },
+		.frag_kind = SWEEP_NO_FRAG_KIND,
+		.passes = sweep_setting(sweep, group, SWEEP_KEY_passes, NULL),
+		.hyperfine_runs = sweep_setting(sweep, group,
+						SWEEP_KEY_hyperfine, NULL),
+		.repetitions = sweep_setting(sweep, group,
+					     SWEEP_KEY_repetitions, NULL),
+	};
+
+	for (size_t a = 0; a < group->allocators.count; a++)
+	for (size_t v = 0; v < values->count; v++)
+	for (size_t w = 0; w < group->walks.count; w++) {
+		one.allocator = group->allocators.value[a];
+		one.size_bytes = values->value[v];
+		one.walk = group->walks.value[w];
+		push_case(cases, &one);
+	}
+}
+
 /* iterations and warmup within what the module accepts, else file:line. */
 static bool check_loop_limit(const struct sweep *sweep,
 			     const struct sweep_section *group,
@@ -265,25 +293,32 @@ static int expand(const struct sweep *sweep, const struct kab_info *info,
 	for (size_t i = 0; i < sweep->groups && result == 0; i++) {
 		const struct sweep_section *group = &sweep->group[i];
 		bool by_size = group->sizes.count > 0;
+		bool access = sweep_group_kind(group) == SWEEP_KIND_access;
 		uint64_t symbol_value = 0;
 
 		if (info)
 			symbol_value = by_size ? info->kmalloc_max_size :
 						 (uint64_t)info->nr_page_orders - 1;
 		values.count = 0;
-		if (info &&
-		    (!check_loop_limit(sweep, group, SWEEP_KEY_iterations,
-				       "iterations", info, err) ||
-		     !check_loop_limit(sweep, group, SWEEP_KEY_warmup,
-				       "warmup", info, err)))
+		if (info && access &&
+		    !check_loop_limit(sweep, group, SWEEP_KEY_passes, "passes",
+				      info, err))
 			result = -1;
-		else if (expand_items(by_size ? &sweep_size_axis : &sweep_order_axis,
-				 by_size ? &group->sizes : &group->orders,
-				 info ? &symbol_value : NULL, &values,
-				 kernel_dependent, err))
-			expand_cross(sweep, i, &values, cases);
+		else if (info && !access &&
+			 (!check_loop_limit(sweep, group, SWEEP_KEY_iterations,
+					    "iterations", info, err) ||
+			  !check_loop_limit(sweep, group, SWEEP_KEY_warmup,
+					    "warmup", info, err)))
+			result = -1;
+		else if (!expand_items(by_size ? &sweep_size_axis : &sweep_order_axis,
+				       by_size ? &group->sizes : &group->orders,
+				       info ? &symbol_value : NULL, &values,
+				       kernel_dependent, err))
+			result = -1;
+		else if (access)
+			expand_access(sweep, i, &values, cases);
 		else
-			result = -1;
+			expand_cross(sweep, i, &values, cases);
 	}
 	free(values.value);
 	if (result == 0)

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "breakeven.h"
 #include "cli.h"
 #include "compare.h"
 #include "events.h"
@@ -24,6 +25,10 @@ static const struct command commands[] = {
 	{ "events", cmd_events, "list the perf events this machine can count" },
 	{ "compare", cmd_compare, "compare runs case by case, with a report" },
 	{ "report", cmd_report, "rewrite a comparison's report.md and index.html" },
+	{ "access", cmd_access,
+	  "run one access-benchmark case, e.g. for hyperfine" },
+	{ "breakeven", cmd_breakeven,
+	  "when vmalloc's total cost overtakes kmalloc's, from access.csv" },
 };
 
 static void print_usage(FILE *out)

@@ -33,6 +33,18 @@ const struct kab_frag_level kab_frag_levels[KAB_NR_FRAG_LEVELS] = {
 	KAB_FRAG_LEVEL_LIST(FRAG_LEVEL_ROW)
 };
 
+const char *const kab_access_pattern_names[KAB_NR_ACCESS_PATTERNS] = {
+	KAB_ACCESS_PATTERN_LIST(NAME_OF)
+};
+const char *const kab_access_phase_names[KAB_NR_ACCESS_PHASES] = {
+	KAB_ACCESS_PHASE_LIST(NAME_OF)
+};
+
+#define HAS_ACCESS(name) [KAB_ALLOC_##name] = true,
+const bool kab_allocator_has_access[KAB_NR_ALLOCATORS] = {
+	KAB_ACCESS_ALLOCATOR_LIST(HAS_ACCESS)
+};
+
 int kab_name_index(const char *const *names, size_t count, const char *name)
 {
 	for (size_t i = 0; i < count; i++)

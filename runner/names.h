@@ -31,6 +31,10 @@ struct kab_frag_level {
 #define KAB_FRAG_LEVEL_COUNT(...) + 1
 #define KAB_NR_FRAG_LEVELS (0 KAB_FRAG_LEVEL_LIST(KAB_FRAG_LEVEL_COUNT))
 extern const struct kab_frag_level kab_frag_levels[KAB_NR_FRAG_LEVELS];
+extern const char *const kab_access_pattern_names[KAB_NR_ACCESS_PATTERNS];
+extern const char *const kab_access_phase_names[KAB_NR_ACCESS_PHASES];
+/* Whether the access benchmark measures the allocator. */
+extern const bool kab_allocator_has_access[KAB_NR_ALLOCATORS];
 
 /* Index of @name in @names, or -1. */
 int kab_name_index(const char *const *names, size_t count, const char *name);

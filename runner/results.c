@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "access.h"
+#include "spread.h"
 #include "csv.h"
 #include "device.h"
 #include "hist.h"
@@ -57,6 +59,17 @@ char *results_cases_header_events(const char *const *events, size_t count)
 	return sb_steal(&header);
 }
 
+const char *results_empty_header(enum results_file file)
+{
+	switch (file) {
+	case RESULTS_CASES_CSV: return results_cases_header();
+	case RESULTS_HISTOGRAMS_CSV: return HISTOGRAMS_COLUMNS;
+	case RESULTS_ACCESS_CSV: return access_empty_header();
+	case RESULTS_HYPERFINE_CSV: return spread_header();
+	default: return NULL;
+	}
+}
+
 int results_file_index(const char *name)
 {
 	return kab_name_index(results_file_names, RESULTS_NR_FILES, name);
@@ -79,6 +92,7 @@ static int open_dir_files(struct results_sink *sink, const char *dir)
 {
 	static const enum results_file order[RESULTS_NR_FILES] = {
 		RESULTS_CASES_CSV, RESULTS_GUEST_JSON, RESULTS_HISTOGRAMS_CSV,
+		RESULTS_ACCESS_CSV, RESULTS_HYPERFINE_CSV, RESULTS_HYPERFINE_JSON,
 	};
 	struct strbuf path = { 0 };
 	int result = 0;

@@ -1,6 +1,7 @@
 /*
- * The run's output: cases.csv, histograms.csv and guest.json, written line by
- * line into a directory, a stream of "FILENAME<TAB>LINE" records, or both.
+ * The run's output: cases.csv, histograms.csv, access.csv and guest.json,
+ * written line by line into a directory, a stream of "FILENAME<TAB>LINE"
+ * records, or both.
  */
 #ifndef KAB_RESULTS_H
 #define KAB_RESULTS_H
@@ -19,7 +20,10 @@
 #define RESULTS_FILE_LIST(X)			\
 	X(GUEST_JSON, "guest.json")		\
 	X(CASES_CSV, "cases.csv")		\
-	X(HISTOGRAMS_CSV, "histograms.csv")
+	X(HISTOGRAMS_CSV, "histograms.csv")	\
+	X(ACCESS_CSV, "access.csv")		\
+	X(HYPERFINE_CSV, "hyperfine.csv")	\
+	X(HYPERFINE_JSON, "hyperfine.json")
 
 #define RESULTS_FILE_ENUM(id, name) RESULTS_##id,
 enum results_file {
@@ -53,6 +57,10 @@ int results_file_index(const char *name);
 
 #define HISTOGRAMS_COLUMNS "case,repetition,op,bucket_low_ns,bucket_width_ns,count"
 
+/* The header line of @file when a run wrote no line into it (a CSV then
+ * holds its header only; counters, unknown after the fact, are left out);
+ * NULL for a file that is then empty. */
+const char *results_empty_header(enum results_file file);
 /* The header line of cases.csv for a sweep without counters. */
 const char *results_cases_header(void);
 /* The header line with one column per counter, named as the counter is,

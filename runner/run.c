@@ -61,7 +61,7 @@ static double seconds_since(const struct timespec *start)
 	       (double)(now.tv_nsec - start->tv_nsec) / 1e9;
 }
 
-static void describe_case(const struct sweep_case *spec, char *buf, size_t len)
+static void describe_case(const struct sweep_case *spec, struct strbuf *text)
 {
 	char gfp[KAB_GFP_TEXT_MAX], size[24];
 
@@ -70,8 +70,8 @@ static void describe_case(const struct sweep_case *spec, char *buf, size_t len)
 		format_size(spec->size_bytes, size);
 	else
 		snprintf(size, sizeof(size), "order %u", spec->order);
-	snprintf(buf, len, "%s %s %s %s", kab_allocator_names[spec->allocator],
-		 size, gfp, kab_pattern_names[spec->pattern]);
+	sb_printf(text, "%s %s %s %s", kab_allocator_names[spec->allocator],
+		  size, gfp, kab_pattern_names[spec->pattern]);
 }
 
 /* A percentile for the progress line: "-" when there were no samples. */
@@ -84,7 +84,8 @@ static const char *format_ns(const struct op_figures *figures,
 	return buf;
 }
 
-static void print_outcome(FILE *out, const struct case_outcome *outcome)
+static void print_outcome(const struct case_outcome *outcome,
+			  struct strbuf *text)
 {
 	struct op_figures alloc, free_ops;
 	char p50[32], p99[32], free_p50[32];
@@ -92,44 +93,40 @@ static void print_outcome(FILE *out, const struct case_outcome *outcome)
 
 	if (outcome->status != CASE_ok) {
 		case_error_text(outcome, &error);
-		fprintf(out, "%s (%s)", case_status_names[outcome->status],
-			error.text);
+		sb_printf(text, "%s (%s)", case_status_names[outcome->status],
+			  error.text);
 		sb_free(&error);
 		return;
 	}
 	op_figures_compute(&outcome->result->alloc, outcome->alloc_hist, &alloc);
 	op_figures_compute(&outcome->result->free, outcome->free_hist, &free_ops);
-	fprintf(out, "alloc p50 %s p99 %s, free p50 %s, failures %llu/%llu",
-		format_ns(&alloc, PERCENTILE_50, p50),
-		format_ns(&alloc, PERCENTILE_99, p99),
-		format_ns(&free_ops, PERCENTILE_50, free_p50),
-		(unsigned long long)outcome->result->failures,
-		(unsigned long long)outcome->result->ops_done);
+	sb_printf(text, "alloc p50 %s p99 %s, free p50 %s, failures %llu/%llu",
+		  format_ns(&alloc, PERCENTILE_50, p50),
+		  format_ns(&alloc, PERCENTILE_99, p99),
+		  format_ns(&free_ops, PERCENTILE_50, free_p50),
+		  (unsigned long long)outcome->result->failures,
+		  (unsigned long long)outcome->result->ops_done);
 }
 
+/* @what: the case and its figures, "kmalloc 64 GFP_KERNEL pair: ..." */
 static void print_progress(const struct run_context *context, size_t done,
 			   size_t total, const struct sweep_case *spec,
-			   const struct case_outcome *outcome,
-			   const struct timespec *start)
+			   const char *what, const struct timespec *start)
 {
 	FILE *out = context->progress;
 	double elapsed = seconds_since(start);
 	double eta = elapsed / (double)done * (double)(total - done);
-	char what[512];
 
 	if (!out)
 		return;
-	describe_case(spec, what, sizeof(what));
 	fprintf(out, "[%zu/%zu] ", done, total);
 	if (context->sweep && spec->group < context->sweep->groups)
 		fprintf(out, "[%s] ", context->sweep->group[spec->group].name);
-	fprintf(out, "%s: ", what);
-	print_outcome(out, outcome);
-	fprintf(out, ", elapsed %.0fs, eta %.0fs\n", elapsed, eta);
+	fprintf(out, "%s, elapsed %.0fs, eta %.0fs\n", what, elapsed, eta);
 	fflush(out);
 }
 
-static enum case_status status_of(int result)
+enum case_status run_status_of(int result)
 {
 	switch (result) {
 	case 0: return CASE_ok;
@@ -276,22 +273,83 @@ static int switch_frag(const struct run_context *context,
 	return frag->apply(frag->data, spec, reason);
 }
 
+/* One case of the access benchmark: its access.csv row, and the progress
+ * text into @what. */
+static enum case_status run_access_case(const struct run_context *context,
+					size_t number, uint64_t repetition,
+					const struct sweep_case *spec,
+					struct access_outcome *outcome,
+					bool *write_failed, struct strbuf *what)
+{
+	struct run_counters *counters = context->counters;
+	char *row;
+
+	outcome->counter_count = counters ? counters->count : 0;
+	access_run(context->run_access, context->device, spec,
+		   counters ? run_counters_group(counters, spec->context) : NULL,
+		   outcome);
+	outcome->status = run_status_of(-outcome->error);
+	row = access_row(context->labels, number, repetition, spec, outcome);
+	if (results_write_line(context->sink, RESULTS_ACCESS_CSV, row) < 0 ||
+	    results_sync(context->sink) < 0)
+		*write_failed = true;
+	free(row);
+	access_describe(spec, what);
+	sb_append(what, ": ");
+	access_print_outcome(outcome, what);
+	return outcome->status;
+}
+
+/* hyperfine on the case, once for all its repetitions; the progress line
+ * gets the mean and spread. */
+static void run_spread(const struct run_context *context, size_t number,
+		       const struct sweep_case *spec, bool *write_failed,
+		       struct strbuf *what)
+{
+	struct spread_plan plan = *context->spread;
+	struct spread_result result;
+
+	plan.runs = spec->hyperfine_runs;
+	spread_measure(&plan, context->labels, number, spec, &result);
+	if (results_write_line(context->sink, RESULTS_HYPERFINE_CSV,
+			       result.csv_row) < 0 ||
+	    (result.json_line &&
+	     results_write_line(context->sink, RESULTS_HYPERFINE_JSON,
+				result.json_line) < 0) ||
+	    results_sync(context->sink) < 0)
+		*write_failed = true;
+	if (result.ok)
+		sb_printf(what, "; hyperfine, %llu runs: %.0f us +- %.0f",
+			  (unsigned long long)plan.runs, result.mean_us,
+			  result.stddev_us);
+	else
+		sb_append(what, "; hyperfine failed (see hyperfine.csv)");
+	free(result.csv_row);
+	free(result.json_line);
+}
+
 void run_cases(const struct run_context *context,
 	       const struct sweep_cases *cases, struct run_totals *totals)
 {
 	uint32_t *alloc_hist = xcalloc(KAB_HIST_BUCKETS, sizeof(*alloc_hist));
 	uint32_t *free_hist = xcalloc(KAB_HIST_BUCKETS, sizeof(*free_hist));
 	size_t total = count_runs(cases), done = 0;
+	size_t nr_counters = context->counters ? context->counters->count : 0;
 	struct kab_case request;
 	struct case_outcome outcome = {
 		.result = &request, .alloc_hist = alloc_hist,
 		.free_hist = free_hist,
 	};
+	struct access_outcome access = { 0 };
+	struct strbuf what = { 0 };
 	struct timespec start;
 	const struct sweep_case *applied = NULL;
 	char frag_reason[KAB_REASON_LEN];
 	int frag_result = 0;
 
+	for (int phase = 0; phase < KAB_NR_ACCESS_PHASES; phase++)
+		access.counters[phase] = xcalloc(nr_counters ? nr_counters : 1,
+						 sizeof(struct perf_value));
 	*totals = (struct run_totals){ 0 };
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (size_t i = 0; i < cases->count; i++) {
@@ -303,8 +361,22 @@ void run_cases(const struct run_context *context,
 			if (run_stop_signal || totals->interrupted ||
 			    totals->write_failed)
 				goto out;
+			sb_reset(&what);
 			frag_result = switch_frag(context, spec, &applied,
 						  frag_result, frag_reason);
+			if (spec->kind == SWEEP_KIND_access) {
+				tally(totals, run_access_case(context, i + 1,
+							      rep, spec, &access,
+							      &totals->write_failed,
+							      &what));
+				if (rep == 1 && spec->hyperfine_runs &&
+				    context->spread)
+					run_spread(context, i + 1, spec,
+						   &totals->write_failed, &what);
+				print_progress(context, ++done, total, spec,
+					       what.text, &start);
+				continue;
+			}
 			if (frag_result) {
 				/* The level never came about: nor do its cases. */
 				fill_request(spec, alloc_hist, free_hist, &request);
@@ -318,19 +390,25 @@ void run_cases(const struct run_context *context,
 				result = run_one(context, spec, alloc_hist,
 						 free_hist, &request, &outcome);
 			}
-			outcome.status = status_of(result);
+			outcome.status = run_status_of(result);
 			outcome.error = -result;
 			tally(totals, outcome.status);
 			if (write_outcome(context, i + 1, rep, spec, &outcome) < 0)
 				totals->write_failed = true;
-			print_progress(context, ++done, total, spec,
-				       &outcome, &start);
+			describe_case(spec, &what);
+			sb_append(&what, ": ");
+			print_outcome(&outcome, &what);
+			print_progress(context, ++done, total, spec, what.text,
+				       &start);
 		}
 	}
 out:
 	if (applied)
 		context->frag->release(context->frag->data);
 	totals->interrupted |= run_stop_signal != 0;
+	for (int phase = 0; phase < KAB_NR_ACCESS_PHASES; phase++)
+		free(access.counters[phase]);
+	sb_free(&what);
 	free(alloc_hist);
 	free(free_hist);
 }
@@ -358,6 +436,7 @@ static int device_run_case_fn(void *device, struct kab_case *request)
 {
 	return device_run_case(*(int *)device, request);
 }
+
 
 struct run_options {
 	const char *sweep_path;
@@ -436,6 +515,7 @@ static int start_results(struct results_sink *sink,
 					 runner_version);
 	char *header = results_cases_header_events(counters->names,
 						   counters->count);
+	char *access = access_header(counters->names, counters->count);
 	int result;
 
 	if (guest)
@@ -445,6 +525,7 @@ static int start_results(struct results_sink *sink,
 	if (results_open(sink, options->out_dir, options->stream_path) < 0) {
 		json_decref(guest);
 		free(header);
+		free(access);
 		return -1;
 	}
 	result = guest ? results_write_guest(sink, guest) : -1;
@@ -455,6 +536,12 @@ static int start_results(struct results_sink *sink,
 	if (result == 0)
 		result = results_write_line(sink, RESULTS_HISTOGRAMS_CSV,
 					    HISTOGRAMS_COLUMNS);
+	if (result == 0)
+		result = results_write_line(sink, RESULTS_ACCESS_CSV, access);
+	free(access);
+	if (result == 0)
+		result = results_write_line(sink, RESULTS_HYPERFINE_CSV,
+					    spread_header());
 	if (result == 0)
 		result = results_sync(sink);
 	if (result < 0) {
@@ -501,7 +588,8 @@ static int run_with_device(int fd, const struct run_options *options,
 	struct run_labels labels = options->labels;
 	struct run_context context = {
 		.sink = &sink, .labels = &labels,
-		.run_case = device_run_case_fn, .device = &fd,
+		.run_case = device_run_case_fn,
+		.run_access = device_access_fn, .device = &fd,
 		.progress = stderr, .sweep = sweep,
 	};
 	struct run_counters counters;
@@ -516,6 +604,17 @@ static int run_with_device(int fd, const struct run_options *options,
 
 	frag_recorder_ops(&recorder, &frag);
 	context.frag = &frag;
+	char self[4096];
+	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	/* hyperfine runs this very binary, by its path */
+	struct spread_plan spread = {
+		.hyperfine = "hyperfine", .runner = self,
+		.device = options->device_path, .warmup = SPREAD_WARMUP,
+	};
+
+	self[len > 0 ? len : 0] = '\0';
+	if (len > 0)
+		context.spread = &spread;
 	guest_facts_read(&facts);
 	facts.pinned_cpu = pin_to_current_cpu();
 	labels.kernel = facts.uts.release;

@@ -6,8 +6,10 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "access.h"
 #include "counters.h"
 #include "frag.h"
+#include "spread.h"
 #include "results.h"
 #include "sweep.h"
 
@@ -21,6 +23,8 @@ struct run_context {
 	struct results_sink *sink;
 	const struct run_labels *labels;
 	run_case_fn run_case;
+	/* the phases of the access benchmark's cases */
+	access_fn run_access;
 	void *device;
 	/* where progress lines go; NULL for none */
 	FILE *progress;
@@ -31,6 +35,8 @@ struct run_context {
 	/* applies and releases the fragmentation levels; NULL: cases run
 	 * as the machine is, whatever their level says */
 	const struct frag_ops *frag;
+	/* how hyperfine times access cases that ask for it; NULL: never */
+	const struct spread_plan *spread;
 };
 
 struct run_totals {
@@ -40,6 +46,9 @@ struct run_totals {
 	bool interrupted;
 	bool write_failed;
 };
+
+/* The status of a case from its result: 0 or -errno. */
+enum case_status run_status_of(int result);
 
 /* Runs each repetition of each case, writing results as each finishes. */
 void run_cases(const struct run_context *context,

@@ -29,6 +29,7 @@ static const uint64_t builtin_defaults[SWEEP_NR_KEYS] = {
 	[SWEEP_KEY_time_limit_ms] = SWEEP_DEFAULT_TIME_LIMIT_MS,
 	[SWEEP_KEY_repetitions] = SWEEP_DEFAULT_REPETITIONS,
 	[SWEEP_KEY_batch] = SWEEP_DEFAULT_BATCH,
+	[SWEEP_KEY_passes] = SWEEP_DEFAULT_PASSES,
 };
 
 struct number_limits {
@@ -49,6 +50,8 @@ static const struct number_limits number_limits[SWEEP_NR_KEYS] = {
 	[SWEEP_KEY_batch] = { 0, UINT32_MAX },
 	[SWEEP_KEY_frag_cap_permille] = { 1, KAB_FRAG_CAP_MAX_PERMILLE },
 	[SWEEP_KEY_memory_mb] = { SWEEP_MIN_MEMORY_MB, SWEEP_MAX_MEMORY_MB },
+	[SWEEP_KEY_passes] = { 1, UINT64_MAX },
+	[SWEEP_KEY_hyperfine] = { 0, 1000 },
 };
 
 const struct sweep_axis sweep_size_axis = {
@@ -56,6 +59,11 @@ const struct sweep_axis sweep_size_axis = {
 };
 const struct sweep_axis sweep_order_axis = {
 	"order", "max", false, false, SWEEP_MAX_ORDER,
+};
+
+#define KIND_NAME(name) #name,
+static const char *const kind_names[SWEEP_NR_KINDS] = {
+	SWEEP_KIND_LIST(KIND_NAME)
 };
 
 struct name_table {
@@ -75,6 +83,7 @@ static const struct name_table name_tables[SWEEP_NR_KEYS] = {
 				 "pressure" },
 	[SWEEP_KEY_frag_kinds] = { kab_frag_kind_names, KAB_NR_FRAG_KINDS,
 				   "fragmentation kind" },
+	[SWEEP_KEY_kind] = { kind_names, SWEEP_NR_KINDS, "kind" },
 };
 
 #define BLANKS " \t\r\n\v\f"
@@ -175,6 +184,11 @@ static enum number_status parse_number(const char *text, bool suffixes,
 	return NUMBER_OK;
 }
 
+bool sweep_parse_size(const char *text, uint64_t *value)
+{
+	return parse_number(text, true, value) == NUMBER_OK;
+}
+
 static bool number_failed(struct parser *p, enum number_status status,
 			  const char *text)
 {
@@ -236,6 +250,7 @@ static struct sweep_u32s *u32_list(struct sweep_section *section,
 	case SWEEP_KEY_patterns: return &section->patterns;
 	case SWEEP_KEY_pressure: return &section->pressure;
 	case SWEEP_KEY_frag_kinds: return &section->frag_kinds;
+	case SWEEP_KEY_kind: return &section->kind;
 	default: return &section->gfp;
 	}
 }
@@ -262,6 +277,30 @@ static bool parse_name_token(struct parser *p, enum sweep_key key,
 	}
 	push_u32(u32_list(p->current, key), (uint32_t)index);
 	return true;
+}
+
+/*
+ * The allocation patterns and the access patterns share the patterns key;
+ * their names differ, and check_sweep() matches them with the group's kind.
+ */
+static bool parse_pattern_token(struct parser *p, enum sweep_key key,
+				char *token)
+{
+	int walk = kab_name_index(kab_access_pattern_names,
+				  KAB_NR_ACCESS_PATTERNS, token);
+	char known[128], walks[128];
+
+	if (walk >= 0) {
+		push_u32(&p->current->walks, (uint32_t)walk);
+		return true;
+	}
+	if (kab_name_index(kab_pattern_names, KAB_NR_PATTERNS, token) >= 0)
+		return parse_name_token(p, key, token);
+	kab_names_join(kab_pattern_names, KAB_NR_PATTERNS, known, sizeof(known));
+	kab_names_join(kab_access_pattern_names, KAB_NR_ACCESS_PATTERNS, walks,
+		       sizeof(walks));
+	return fail(p, "unknown pattern '%s' (known: %s; with kind = access: %s)",
+		    token, known, walks);
 }
 
 static bool add_gfp_flag(struct parser *p, const char *mask_text,
@@ -533,10 +572,11 @@ typedef bool (*token_parser)(struct parser *p, enum sweep_key key,
 static const token_parser token_parsers[SWEEP_NR_KEYS] = {
 	[SWEEP_KEY_allocators] = parse_name_token,
 	[SWEEP_KEY_contexts] = parse_name_token,
-	[SWEEP_KEY_patterns] = parse_name_token,
+	[SWEEP_KEY_patterns] = parse_pattern_token,
 	[SWEEP_KEY_pressure] = parse_name_token,
 	[SWEEP_KEY_frag_kinds] = parse_name_token,
 	[SWEEP_KEY_frag_levels] = parse_frag_level_token,
+	[SWEEP_KEY_kind] = parse_name_token,
 	[SWEEP_KEY_gfp] = parse_gfp_token,
 	[SWEEP_KEY_sizes] = parse_item_token,
 	[SWEEP_KEY_orders] = parse_item_token,
@@ -604,6 +644,9 @@ static const key_parser key_parsers[SWEEP_NR_KEYS] = {
 	[SWEEP_KEY_events] = parse_list_key,
 	[SWEEP_KEY_frag_cap_permille] = parse_number_key,
 	[SWEEP_KEY_memory_mb] = parse_number_key,
+	[SWEEP_KEY_kind] = parse_list_key,
+	[SWEEP_KEY_passes] = parse_number_key,
+	[SWEEP_KEY_hyperfine] = parse_number_key,
 };
 
 static bool unknown_key(struct parser *p, const char *key)
@@ -660,7 +703,9 @@ static size_t list_length(const struct sweep_section *section,
 	case SWEEP_KEY_orders: return section->orders.count;
 	case SWEEP_KEY_allocators: return section->allocators.count;
 	case SWEEP_KEY_contexts: return section->contexts.count;
-	case SWEEP_KEY_patterns: return section->patterns.count;
+	case SWEEP_KEY_patterns:
+		return section->patterns.count + section->walks.count;
+	case SWEEP_KEY_kind: return section->kind.count;
 	case SWEEP_KEY_pressure: return section->pressure.count;
 	case SWEEP_KEY_frag_levels: return section->frag_levels.count;
 	case SWEEP_KEY_frag_kinds: return section->frag_kinds.count;
@@ -852,6 +897,94 @@ static bool check_frag(const struct sweep_section *group,
 	return true;
 }
 
+enum sweep_kind sweep_group_kind(const struct sweep_section *group)
+{
+	return group->kind.count ? (enum sweep_kind)group->kind.value[0] :
+				   SWEEP_KIND_alloc;
+}
+
+/* Keys of an allocation group that mean nothing to the access benchmark. */
+static const enum sweep_key alloc_only_keys[] = {
+	SWEEP_KEY_orders, SWEEP_KEY_gfp, SWEEP_KEY_contexts, SWEEP_KEY_pressure,
+	SWEEP_KEY_batch, SWEEP_KEY_iterations, SWEEP_KEY_warmup,
+	SWEEP_KEY_time_limit_ms, SWEEP_KEY_atomic_limit_us,
+	SWEEP_KEY_frag_levels, SWEEP_KEY_frag_kinds,
+};
+
+static bool check_access_group(const struct sweep_section *group,
+			       struct sweep_error *err)
+{
+	static const enum sweep_key required[] = {
+		SWEEP_KEY_allocators, SWEEP_KEY_sizes, SWEEP_KEY_patterns,
+	};
+	const char *names[KAB_NR_ALLOCATORS];
+	size_t count = 0;
+	char known[256];
+
+	for (size_t i = 0; i < ARRAY_SIZE(alloc_only_keys); i++)
+		if (group->key_line[alloc_only_keys[i]])
+			return sweep_set_error(err,
+					       group->key_line[alloc_only_keys[i]],
+					       "'%s' does not apply to kind = access",
+					       key_names[alloc_only_keys[i]]);
+	for (size_t i = 0; i < ARRAY_SIZE(required); i++)
+		if (!group->key_line[required[i]])
+			return sweep_set_error(err, group->line,
+					       "group [%s] has no %s", group->name,
+					       key_names[required[i]]);
+	if (group->patterns.count)
+		return sweep_set_error(err, group->key_line[SWEEP_KEY_patterns],
+				       "pattern %s is not an access pattern",
+				       kab_pattern_names[group->patterns.value[0]]);
+	for (unsigned a = 0; a < KAB_NR_ALLOCATORS; a++)
+		if (kab_allocator_has_access[a])
+			names[count++] = kab_allocator_names[a];
+	kab_names_join(names, count, known, sizeof(known));
+	for (size_t i = 0; i < group->allocators.count; i++)
+		if (!kab_allocator_has_access[group->allocators.value[i]])
+			return sweep_set_error(err,
+					       group->key_line[SWEEP_KEY_allocators],
+					       "%s has no access benchmark (known: %s)",
+					       kab_allocator_names[group->allocators.value[i]],
+					       known);
+	return true;
+}
+
+/* An allocation group names no access pattern and no passes. */
+static bool check_alloc_only(const struct sweep_section *group,
+			     struct sweep_error *err)
+{
+	static const enum sweep_key access_only[] = {
+		SWEEP_KEY_passes, SWEEP_KEY_hyperfine,
+	};
+
+	if (group->walks.count)
+		return sweep_set_error(err, group->key_line[SWEEP_KEY_patterns],
+				       "pattern %s needs kind = access",
+				       kab_access_pattern_names[group->walks.value[0]]);
+	for (size_t i = 0; i < ARRAY_SIZE(access_only); i++)
+		if (group->key_line[access_only[i]])
+			return sweep_set_error(err,
+					       group->key_line[access_only[i]],
+					       "%s applies to kind = access only",
+					       key_names[access_only[i]]);
+	return true;
+}
+
+static bool check_group(const struct sweep *sweep,
+			const struct sweep_section *group,
+			struct sweep_error *err)
+{
+	if (group->kind.count > 1)
+		return sweep_set_error(err, group->key_line[SWEEP_KEY_kind],
+				       "kind takes one value");
+	if (sweep_group_kind(group) == SWEEP_KIND_access)
+		return check_access_group(group, err);
+	return check_alloc_only(group, err) && check_required(group, err) &&
+	       check_axis(group, err) && check_batch(sweep, group, err) &&
+	       check_frag(group, err);
+}
+
 static int check_sweep(const struct sweep *sweep, struct sweep_error *err)
 {
 	if (sweep->groups == 0) {
@@ -860,10 +993,7 @@ static int check_sweep(const struct sweep *sweep, struct sweep_error *err)
 		return -1;
 	}
 	for (size_t i = 0; i < sweep->groups; i++) {
-		const struct sweep_section *group = &sweep->group[i];
-
-		if (!check_required(group, err) || !check_axis(group, err) ||
-		    !check_batch(sweep, group, err) || !check_frag(group, err))
+		if (!check_group(sweep, &sweep->group[i], err))
 			return -1;
 	}
 	return 0;
@@ -916,6 +1046,8 @@ static void section_free(struct sweep_section *section)
 	free(section->pressure.value);
 	free(section->frag_levels.item);
 	free(section->frag_kinds.value);
+	free(section->kind.value);
+	free(section->walks.value);
 	free(section->sizes.item);
 	free(section->orders.item);
 	for (size_t i = 0; i < section->events.count; i++)

@@ -1,7 +1,9 @@
 /*
  * Sweep files: what to measure. An INI file whose [sweep] section holds
  * metadata and defaults and whose every other section is a group, the cross
- * product allocators x sizes-or-orders x gfp masks x contexts x patterns.
+ * product allocators x sizes-or-orders x gfp masks x contexts x patterns;
+ * a group with `kind = access` is the access benchmark instead, allocators x
+ * sizes x access patterns, each walked `passes` times.
  *
  * Parsing checks everything that does not depend on the kernel; expansion
  * resolves the symbols kmalloc_max and max against the module's INFO.
@@ -41,7 +43,10 @@
 	X(frag_levels, SWEEP_IN_GROUP)		\
 	X(frag_kinds, SWEEP_IN_GROUP)		\
 	X(frag_cap_permille, SWEEP_IN_HEADER)	\
-	X(memory_mb, SWEEP_IN_HEADER)
+	X(memory_mb, SWEEP_IN_HEADER)		\
+	X(kind, SWEEP_IN_GROUP)			\
+	X(passes, SWEEP_IN_BOTH)		\
+	X(hyperfine, SWEEP_IN_GROUP)
 
 #define SWEEP_KEY_ENUM(key, ...) SWEEP_KEY_##key,
 enum sweep_key {
@@ -55,6 +60,7 @@ enum sweep_key {
 #define SWEEP_DEFAULT_TIME_LIMIT_MS	0
 #define SWEEP_DEFAULT_REPETITIONS	1
 #define SWEEP_DEFAULT_BATCH		0
+#define SWEEP_DEFAULT_PASSES		4
 /* Contexts of a group without a contexts key. */
 #define SWEEP_DEFAULT_CONTEXT		KAB_CONTEXT_process
 
@@ -113,6 +119,14 @@ struct sweep_u32s {
 #define SWEEP_MAX_EVENTS 32
 #define SWEEP_MAX_EVENT_LEN 64
 
+/* What a group measures: allocation cost, or the access benchmark. */
+#define SWEEP_KIND_LIST(X) X(alloc) X(access)
+#define SWEEP_KIND_ENUM(name) SWEEP_KIND_##name,
+enum sweep_kind {
+	SWEEP_KIND_LIST(SWEEP_KIND_ENUM)
+	SWEEP_NR_KINDS
+};
+
 struct sweep_names {
 	char **name;
 	size_t count;
@@ -156,6 +170,10 @@ struct sweep_section {
 	struct sweep_u32s pressure;
 	struct sweep_frags frag_levels;
 	struct sweep_u32s frag_kinds;
+	/* one entry when the group sets kind, none for the default */
+	struct sweep_u32s kind;
+	/* the access patterns (enum kab_access_pattern) among patterns */
+	struct sweep_u32s walks;
 	struct sweep_items sizes;
 	struct sweep_items orders;
 	/* perf events and tracepoints to count; only [sweep] has them */
@@ -182,6 +200,12 @@ struct sweep_error {
 struct sweep_case {
 	/* index in sweep->group, named in progress lines */
 	size_t group;
+	enum sweep_kind kind;
+	/* kind access: the walk and how many passes over the buffer */
+	enum kab_access_pattern walk;
+	uint64_t passes;
+	/* kind access: hyperfine's timed runs of the case, 0 for none */
+	uint64_t hyperfine_runs;
 	enum kab_allocator allocator;
 	enum kab_context context;
 	enum kab_pattern pattern;
@@ -227,6 +251,12 @@ void sweep_free(struct sweep *sweep);
  * case. Otherwise what is wrong with it, for a message.
  */
 const char *sweep_event_name_problem(const char *name);
+
+/* A number with an optional K, M or G suffix, as sizes are written. */
+bool sweep_parse_size(const char *text, uint64_t *value);
+
+/* SWEEP_KIND_alloc unless the group says kind = access. */
+enum sweep_kind sweep_group_kind(const struct sweep_section *group);
 
 /*
  * The value of numeric @key for @group: its own, else [sweep]'s, else the

@@ -107,10 +107,18 @@ print_brief_summary() {
 }
 
 ln -sfn "$run_id" "$results/latest"
-if [ -s "$run_dir/cases.csv" ]; then
+rows() { [ "$(wc -l < "$1" 2>/dev/null || echo 0)" -gt 1 ]; }
+if rows "$run_dir/cases.csv" || rows "$run_dir/access.csv"; then
 	"$KAB_ROOT/scripts/plot.sh" "$run_dir" || kab_say "plotting failed"
+fi
+if rows "$run_dir/cases.csv"; then
 	"$runner" summary "$run_dir" > "$run_dir/summary.txt"
 	print_brief_summary
+fi
+# The tradeoff in brief: the random pattern's break-even at a few sizes.
+if [ -s "$run_dir/breakeven.txt" ]; then
+	echo "break-even, random pattern (every size and pattern: $run_dir/breakeven.csv):"
+	grep -E '^(64K|1M|4M|16M|64M) +random ' "$run_dir/breakeven.txt" || true
 fi
 kab_say "results: $run_dir ($(($(date +%s) - started)) s)"
 [ "$guest_ok" -eq 1 ] || kab_die "the run did not complete; the finished cases are in $run_dir"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # build-initramfs.sh OUT MODULE SWEEP [PROGRAM...]: an initramfs with static
-# busybox, the module, the runner, the sweep, the guest test PROGRAMs and
-# every shared library those need (found with ldd, as mkinitramfs does).
+# busybox, the module, the runner, hyperfine, the sweep, the guest test
+# PROGRAMs and every shared library those need (found with ldd, as
+# mkinitramfs does).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -28,6 +29,11 @@ copy_with_libraries() {
 	done
 }
 copy_with_libraries "$runner" /bin/kallocbench
+# hyperfine times access cases across separate runs of the runner (a sweep's
+# `hyperfine = N`); without it those cases get a failed hyperfine.csv row.
+if hyperfine=$(command -v hyperfine); then
+	copy_with_libraries "$hyperfine" /bin/hyperfine
+fi
 for program in "$@"; do
 	copy_with_libraries "$program" "/guest-tests/$(basename "$program")"
 done

@@ -58,8 +58,8 @@ fetch_debian() {
 		local debs=$KAB_BUILD/cache/debs
 		mkdir -p "$debs"
 		kab_say "fetching kernel $release: $concrete $headers $common $kbuild"
-		# grep -v fails on no input: apt-get says nothing when every
-		# .deb is cached already.
+		# apt-get download prints nothing for files already in the cache,
+		# and grep -v then finds no line: only apt-get's status counts.
 		(cd "$debs" && apt-get download "$concrete" "$headers" "$common" "$kbuild" 2>&1 |
 			{ grep -v 'Download is performed unsandboxed' >&2 || true; }) ||
 			kab_die "apt-get download failed for $release"

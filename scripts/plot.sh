@@ -1,28 +1,39 @@
 #!/usr/bin/env bash
 # plot.sh RUN_DIR: render the run's plots with the gnuplot scripts in plots/
 # into RUN_DIR/plots/, each as PNG and SVG, titled with the kernel release,
-# the mode of time and the accelerator.
+# the mode of time and the accelerator; for the access benchmark's cases
+# (access.csv) also RUN_DIR/breakeven.csv and the tradeoff plots.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 run_dir=${1:?usage: plot.sh RUN_DIR}
 csv=$run_dir/cases.csv
-[ -s "$csv" ] || kab_die "$csv: no cases to plot"
+access=$run_dir/access.csv
+[ -s "$csv" ] || [ -s "$access" ] || kab_die "$csv: no cases to plot"
+touch "$csv" "$access"
 mkdir -p "$run_dir/plots"
 
-# column NAME: the values of column NAME in the rows that ran, deduplicated
-# in order of appearance (no field before "error" holds a comma).
-column() {
-	awk -F, -v name="$1" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i; next }
-		$0 ~ /,ok,/ && !seen[$c]++ { print $c }' "$csv"
+# ok_values FILE COLUMN: the values of COLUMN in FILE's rows that ran,
+# deduplicated in order of appearance.
+ok_values() {
+	awk -F, -v col="$2" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+		(col in h) && $(h["status"]) == "ok" && !seen[$(h[col])]++ { print $(h[col]) }' "$1" | xargs
 }
+
 allocators_sized_by() { # size_bytes or order
 	awk -F, -v by="$1" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
 		$(h["status"]) == "ok" && $(h[by]) != "" && !seen[$(h["allocator"])]++ { print $(h["allocator"]) }' "$csv" | xargs
 }
 
-kernel=$(column kernel | head -n 1)
-mode=$(column mode | head -n 1)
+# first_value COLUMN: its first value among the rows that ran, either file.
+first_value() {
+	local value
+	value=$(ok_values "$csv" "$1")
+	[ -n "$value" ] || value=$(ok_values "$access" "$1")
+	echo "${value%% *}"
+}
+kernel=$(first_value kernel)
+mode=$(first_value mode)
 case $mode in
 qemu-icount) accel="TCG, icount: 1 instruction = 1 virtual ns" ;;
 qemu-tcg) accel="TCG emulation: not representative of hardware" ;;
@@ -31,11 +42,17 @@ qemu-kvm) accel="KVM" ;;
 esac
 heading="kernel $kernel · mode $mode · $accel"
 # The counter columns (between counter_scaling and status) empty in every
-# row that ran: events this machine could not count.
-unsupported=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "counter_scaling") a = i; if ($i == "status") b = i; name[i] = $i } next }
-	$(b) == "ok" { ran = 1; for (i = a + 1; i < b; i++) if ($i != "") counted[i] = 1 }
-	END { if (a && ran) for (i = a + 1; i < b; i++) if (!counted[i]) { printf "%s%s", sep, name[i]; sep = " " } }' "$csv")
-[ -z "$unsupported" ] || heading="$heading · counters unsupported: $unsupported"
+# row that ran: events this machine could not count. access.csv names them
+# per phase (alloc_cycles): an event is unsupported when no phase counted it.
+unsupported=$(for f in "$csv" "$access"; do
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "counter_scaling") a = i; if ($i == "status") b = i; name[i] = $i } next }
+		$(b) == "ok" { ran = 1; for (i = a + 1; i < b; i++) if ($i != "") counted[i] = 1 }
+		END { if (a && ran) for (i = a + 1; i < b; i++) print name[i], counted[i] + 0 }' "$f"
+done | sed -E 's/^(alloc|access|free)_//' |
+	awk '{ if (!($1 in c)) order[++n] = $1; c[$1] += $2 }
+		END { for (i = 1; i <= n; i++) if (!c[order[i]]) { printf "%s%s", sep, order[i]; sep = " " } }')
+# On a line of its own: the list can be long (every hardware event under TCG).
+[ -z "$unsupported" ] || heading="$heading\\ncounters unsupported: $unsupported"
 
 # most_common_among SIZED_BY COLUMN: the value of COLUMN in most of the rows
 # that ran with SIZED_BY (size_bytes or order) set; on a tie the one the
@@ -53,7 +70,7 @@ selection() { # SIZED_BY: the gnuplot definitions of the rows to draw
 render() { # SCRIPT OUT [VAR=VALUE...]
 	local script=$1 out=$2 term
 	shift 2
-	local defs=(-e "datafile='$csv'" -e "heading='$heading'")
+	local defs=(-e "datafile='$csv'" -e "heading=\"$heading\"")
 	local def
 	for def in "$@"; do defs+=(-e "$def"); done
 	for term in "pngcairo size 1100,700 font 'sans,10'" "svg size 1100,700 dynamic font 'sans,10'"; do
@@ -182,5 +199,54 @@ if [ -s "$run_dir/frag.csv" ]; then
 	fi
 	render frag-buddyinfo frag-buddyinfo "datafile='$frag_blocks'" \
 		"states='$(frag_states "$frag_blocks")'"
+# The tradeoff, from the access benchmark's cases.
+access_allocators=$(ok_values "$access" allocator)
+if [ -n "$access_allocators" ]; then
+	"$KAB_BUILD/runner/kallocbench" breakeven "$run_dir" > "$run_dir/breakeven.txt" ||
+		kab_die "kallocbench breakeven failed on $run_dir"
+	patterns=$(ok_values "$access" pattern)
+	# Each series' rows adjacent, sizes ascending (allocator, pattern, size;
+	# pattern, pair, size), since gnuplot breaks a line at every row it
+	# leaves out.
+	sorted=$(mktemp -d)
+	trap 'rm -rf "${by_series:-}" "${pressure_csv:-}" "${frag_cases:-}" "${frag_blocks:-}" "$sorted"' EXIT
+	access_series=$sorted/access.csv breakeven_series=$sorted/breakeven.csv
+	{ head -n 1 "$access"; tail -n +2 "$access" | LC_ALL=C sort -t, -k7,7 -k9,9 -k8,8n; } > "$access_series"
+	{ head -n 1 "$run_dir/breakeven.csv"
+	  tail -n +2 "$run_dir/breakeven.csv" | LC_ALL=C sort -t, -k2,2 -k3,3 -k4,4 -k1,1n; } > "$breakeven_series"
+	render tradeoff-cost tradeoff-cost "datafile='$access_series'" "allocators='$access_allocators'"
+	render tradeoff-access tradeoff-access "datafile='$access_series'" \
+		"allocators='$access_allocators'" "patterns='$patterns'"
+	measured=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+		("access_dTLB-load-misses" in h) && $(h["status"]) == "ok" &&
+		$(h["access_dTLB-load-misses"]) != "" { found = 1 } END { print found + 0 }' "$access")
+	render tradeoff-tlb tradeoff-tlb "datafile='$access_series'" "allocators='$access_allocators'" \
+		"patterns='$patterns'" "measured=$measured"
+	if [[ " $access_allocators " == *" vmalloc "* || " $access_allocators " == *" vmalloc_huge "* ]]; then
+		flushes=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+			("free_tlb:tlb_flush" in h) && $(h["status"]) == "ok" &&
+			$(h["free_tlb:tlb_flush"]) != "" { found = 1 } END { print found + 0 }' "$access")
+		render tradeoff-pagetables tradeoff-pagetables "datafile='$access_series'" "flushes=$flushes"
+	fi
+	# Break-even for the pattern that misses the TLB most: random if run.
+	pattern=random
+	[[ " $patterns " == *" random "* ]] || pattern=${patterns##* }
+	crossings=$(awk -F, -v p="$pattern" 'NR > 1 && $2 == p && $10 != "" { found = 1 } END { print found + 0 }' \
+		"$run_dir/breakeven.csv")
+	# One line per pair: each outcome and at how many sizes it holds.
+	verdicts=$(awk -F, -v p="$pattern" 'NR > 1 && $2 == p {
+			pair = $3 " vs " $4
+			v = $9 == "" ? "the same cost" : $10 == "" ? $9 " always cheaper" : $9 " cheaper first, then " $11
+			if (!(pair in n)) order[++k] = pair
+			n[pair]++
+			if (!((pair, v) in c)) { m[pair]++; outcome[pair, m[pair]] = v }
+			c[pair, v]++ }
+		END { for (i = 1; i <= k; i++) {
+			pair = order[i]; line = pair ":"
+			for (j = 1; j <= m[pair]; j++)
+				line = line (j > 1 ? ";" : "") " " outcome[pair, j] " at " c[pair, outcome[pair, j]] " of " n[pair] " sizes"
+			printf "%s%s", (i > 1 ? "\\n" : ""), line } }' "$run_dir/breakeven.csv")
+	render tradeoff-breakeven tradeoff-breakeven "datafile='$breakeven_series'" \
+		"pattern='$pattern'" "crossings=$crossings" "verdicts=\"$verdicts\""
 fi
 kab_say "plots: $run_dir/plots/"

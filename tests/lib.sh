@@ -29,3 +29,9 @@ kab_build_abi_test() {
 		"$KAB_ROOT/tests/guest/abi_test.c" -lcmocka -o "$KAB_BUILD/tests/abi_test" ||
 		kab_die "cannot build the guest ABI test"
 }
+
+# kab_console_clean LOG: true when a guest's console shows no WARN, BUG,
+# Oops, atomic-sleep splat, lockup, RCU stall, allocation failure or OOM.
+kab_console_clean() {
+	! grep -E 'WARNING:|BUG:|Oops|sleeping function called|scheduling while atomic|Call Trace|soft lockup|rcu_sched detected stall|rcu_preempt detected stall|page allocation failure|Out of memory|oom-kill' "$1"
+}

@@ -91,6 +91,45 @@
 	X(none)			\
 	X(low)
 
+/*
+ * Access patterns of the access benchmark (KAB_IOC_ACCESS), walking a held
+ * buffer: sequential touches every cache line in address order; per_page
+ * touches one word of each page in address order; random touches one word
+ * of each page in a seeded random order, as a pointer chase (each touch
+ * loads the address of the next), so that neither a prefetcher nor
+ * out-of-order execution can overlap the misses.
+ */
+#define KAB_ACCESS_PATTERN_LIST(X)	\
+	X(sequential)			\
+	X(per_page)			\
+	X(random)
+
+/*
+ * Allocators the access benchmark measures, entries of KAB_ALLOCATOR_LIST:
+ * those that hand out one buffer of any size they serve, from the direct
+ * map (kmalloc, alloc_pages as one block) or through vmalloc's mappings.
+ */
+#define KAB_ACCESS_ALLOCATOR_LIST(X)	\
+	X(kmalloc)			\
+	X(alloc_pages)			\
+	X(vmalloc)			\
+	X(vmalloc_huge)			\
+	X(kvmalloc)
+
+/*
+ * Phases of the access benchmark, one KAB_IOC_ACCESS each, in this order on
+ * one open file: alloc takes the buffer, which the file then holds; prepare
+ * writes the pointer chase into it and inspects its mappings (untimed, so
+ * that a caller counting events around each phase can leave it out);
+ * access walks it; free gives it back. Closing the file frees a buffer it
+ * still holds.
+ */
+#define KAB_ACCESS_PHASE_LIST(X)	\
+	X(alloc)			\
+	X(prepare)			\
+	X(access)			\
+	X(free)
+
 /* Bound on one stretch of work in an atomic context, kab_case.atomic_limit_ns. */
 #define KAB_ATOMIC_LIMIT_DEFAULT_NS	1000000ULL
 #define KAB_ATOMIC_LIMIT_MAX_NS		10000000ULL
@@ -102,6 +141,8 @@
 #define KAB_PATTERN_ENUM(name)		KAB_PATTERN_##name,
 #define KAB_CONTEXT_ENUM(name)		KAB_CONTEXT_##name,
 #define KAB_PRESSURE_ENUM(name)		KAB_PRESSURE_##name,
+#define KAB_ACCESS_PATTERN_ENUM(name)	KAB_ACCESS_##name,
+#define KAB_ACCESS_PHASE_ENUM(name)	KAB_PHASE_##name,
 
 enum kab_allocator {
 	KAB_ALLOCATOR_LIST(KAB_ALLOCATOR_ENUM)
@@ -126,6 +167,16 @@ enum kab_context {
 enum kab_pressure {
 	KAB_PRESSURE_LIST(KAB_PRESSURE_ENUM)
 	KAB_NR_PRESSURES
+};
+
+enum kab_access_pattern {
+	KAB_ACCESS_PATTERN_LIST(KAB_ACCESS_PATTERN_ENUM)
+	KAB_NR_ACCESS_PATTERNS
+};
+
+enum kab_access_phase {
+	KAB_ACCESS_PHASE_LIST(KAB_ACCESS_PHASE_ENUM)
+	KAB_NR_ACCESS_PHASES
 };
 
 /*
@@ -353,9 +404,80 @@ struct kab_case {
 	char reason[KAB_REASON_LEN];
 };
 
+/* kab_access.map_order_min and friends when there is nothing to report. */
+#define KAB_ORDER_NONE			0xffffffffU
+
+/**
+ * struct kab_access - one phase of the access benchmark
+ * @size: in: sizeof(struct kab_access)
+ * @abi_version: in: KAB_ABI_VERSION; out, when refused for a size or
+ *	version mismatch: the module's version
+ * @phase: in: enum kab_access_phase; each phase needs the one before it to
+ *	have succeeded on the same open file, else -EINVAL with a reason
+ * @allocator: in (alloc): enum kab_allocator, one of kmalloc, alloc_pages
+ *	(one block of the order that fits), vmalloc, vmalloc_huge, kvmalloc;
+ *	out (every phase): the allocator of the held buffer
+ * @size_bytes: in (alloc): a multiple of the page size, at least one page;
+ *	for alloc_pages a power of two pages; at most what the allocator can
+ *	serve and half the available memory (-E2BIG beyond); out: the
+ *	buffer's size
+ * @pattern: in (access): enum kab_access_pattern
+ * @passes: in (access): walks over the whole buffer, 1 to
+ *	kab_info.max_iterations
+ * @seed: in (prepare): seed of the random order; the same seed gives the
+ *	same order
+ * @alloc_ns: out (alloc): time of the allocation
+ * @free_ns: out (free): time of the free
+ * @access_ns: out (access): time of the walk, summed over its chunks (the
+ *	module looks at signals and may reschedule between chunks, untimed)
+ * @touches: out (access): words the walk loaded
+ * @pages: out: pages of the buffer
+ * @clock_overhead_ns: out: the clock cost subtracted from each interval
+ * @map_order_min: out (prepare): smallest page order of the mappings the
+ *	buffer's addresses go through (0: 4 KiB pages, 9: 2 MiB on x86-64)
+ * @map_order_max: out (prepare): the largest
+ * @direct_map_order_min: out (prepare): smallest page order with which the
+ *	kernel's direct map maps the buffer's memory (for a vmalloc buffer the
+ *	direct-map alias of each page); KAB_ORDER_NONE when a page has none
+ * @direct_map_order_max: out (prepare): the largest
+ * @pte_tables: out (prepare): page-table pages of the lowest level (PTE
+ *	pages) that map the buffer's addresses: one per 2 MiB region mapped
+ *	with 4 KiB pages, shared with a neighbour at the region's edges
+ * @reserved: in: must be 0
+ * @reason: out: why the module refused the request, when it returns an
+ *	errno after a valid size and version
+ *
+ * Times are in ns of the module's clock, clock overhead subtracted.
+ */
+struct kab_access {
+	__u32 size;
+	__u32 abi_version;
+	__u32 phase;
+	__u32 allocator;
+	__u64 size_bytes;
+	__u32 pattern;
+	__u32 reserved;
+	__u64 passes;
+	__u64 seed;
+	__u64 alloc_ns;
+	__u64 free_ns;
+	__u64 access_ns;
+	__u64 touches;
+	__u64 pages;
+	__u64 clock_overhead_ns;
+	__u32 map_order_min;
+	__u32 map_order_max;
+	__u32 direct_map_order_min;
+	__u32 direct_map_order_max;
+	__u64 pte_tables;
+	char reason[KAB_REASON_LEN];
+};
+
 #define KAB_IOC_MAGIC		'K'
 #define KAB_IOC_INFO		_IOWR(KAB_IOC_MAGIC, 1, struct kab_info)
 #define KAB_IOC_RUN_CASE	_IOWR(KAB_IOC_MAGIC, 2, struct kab_case)
+/* Numbers 3 and 4 are taken by the fragmenter's ioctls. */
+#define KAB_IOC_ACCESS		_IOWR(KAB_IOC_MAGIC, 5, struct kab_access)
 
 /*
  * Fragmentation levels; see bench-mod/fragmenter.c. X(name, touch_permille,

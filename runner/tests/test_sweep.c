@@ -315,6 +315,9 @@ struct expand_error_case {
 };
 
 static const struct expand_error_case expand_errors[] = {
+	{ "[g]\nkind = access\nallocators = vmalloc\nsizes = 4K\n"
+	  "patterns = random\npasses = 99999999999\n", 6,
+	  "passes = 99999999999 is above this kernel's max_iterations" },
 	{ "[g]\nallocators = kmalloc\ngfp = GFP_KERNEL\npatterns = pair\n"
 	  "sizes = 64 kmalloc_max-8M\n", 5, "kmalloc_max-8388608 is out of range" },
 	{ "[g]\nallocators = kmalloc\ngfp = GFP_KERNEL\npatterns = pair\n"
@@ -409,6 +412,39 @@ static void test_expand_errors(void **state)
 	}
 }
 
+/* An access group: allocators x sizes x access patterns, passes from
+ * [sweep] unless the group sets its own, beside an allocation group. */
+static void test_access_group_expands(void **state)
+{
+	struct sweep_cases cases;
+
+	(void)state;
+	expand_ok("[sweep]\npasses = 3\nrepetitions = 2\n"
+		  "[a]\nkind = access\nallocators = vmalloc alloc_pages\n"
+		  "sizes = 4K..16K, kmalloc_max\npatterns = random sequential\n"
+		  "[b]\nallocators = kmalloc\nsizes = 64\ngfp = GFP_KERNEL\n"
+		  "patterns = pair\n"
+		  "[c]\nkind = access\nallocators = kmalloc\nsizes = 4K\n"
+		  "patterns = per_page\npasses = 7\nhyperfine = 10\n", &cases);
+	assert_int_equal(cases.count, 2 * 4 * 2 + 1 + 1);
+	assert_int_equal(cases.item[0].kind, SWEEP_KIND_access);
+	assert_int_equal(cases.item[0].allocator, KAB_ALLOC_vmalloc);
+	assert_int_equal(cases.item[0].size_bytes, 4096);
+	assert_int_equal(cases.item[0].walk, KAB_ACCESS_random);
+	assert_int_equal(cases.item[1].walk, KAB_ACCESS_sequential);
+	assert_int_equal(cases.item[0].passes, 3);
+	assert_int_equal(cases.item[0].repetitions, 2);
+	assert_int_equal(cases.item[6].size_bytes, x86_64_info.kmalloc_max_size);
+	assert_int_equal(cases.item[8].allocator, KAB_ALLOC_alloc_pages);
+	assert_int_equal(cases.item[16].kind, SWEEP_KIND_alloc);
+	assert_int_equal(cases.item[17].kind, SWEEP_KIND_access);
+	assert_int_equal(cases.item[17].walk, KAB_ACCESS_per_page);
+	assert_int_equal(cases.item[17].passes, 7);
+	assert_int_equal(cases.item[17].hyperfine_runs, 10);
+	assert_int_equal(cases.item[0].hyperfine_runs, 0);
+	sweep_cases_free(&cases);
+}
+
 /* Every parse error: the sweep text, the line reported, part of the text. */
 struct parse_error_case {
 	const char *name;
@@ -441,7 +477,41 @@ static const struct parse_error_case parse_errors[] = {
 	{ "repeated flag", "[g]\ngfp = GFP_KERNEL|__GFP_ZERO|__GFP_ZERO\n", 2,
 	  "GFP flag __GFP_ZERO twice" },
 	{ "unknown pattern", "[g]\npatterns = pair bunch\n", 2,
-	  "unknown pattern 'bunch' (known: pair batch)" },
+	  "unknown pattern 'bunch' (known: pair batch; with kind = access: "
+	  "sequential per_page random)" },
+	{ "access pattern in an allocation group",
+	  "[g]\nallocators = kmalloc\nsizes = 4K\ngfp = GFP_KERNEL\n"
+	  "patterns = pair random\n", 5, "pattern random needs kind = access" },
+	{ "passes in an allocation group",
+	  "[g]\nallocators = kmalloc\nsizes = 4K\ngfp = GFP_KERNEL\n"
+	  "patterns = pair\npasses = 2\n", 6,
+	  "passes applies to kind = access only" },
+	{ "unknown kind", "[g]\nkind = walk\n", 2,
+	  "unknown kind 'walk' (known: alloc access)" },
+	{ "two kinds", "[g]\nkind = access alloc\nallocators = kmalloc\n",
+	  2, "kind takes one value" },
+	{ "allocation pattern in an access group",
+	  "[g]\nkind = access\nallocators = vmalloc\nsizes = 4K\n"
+	  "patterns = random pair\n", 5, "pattern pair is not an access pattern" },
+	{ "allocator without an access benchmark",
+	  "[g]\nkind = access\nallocators = vmalloc kzalloc\nsizes = 4K\n"
+	  "patterns = random\n", 3, "kzalloc has no access benchmark (known: "
+	  "kmalloc vmalloc vmalloc_huge kvmalloc alloc_pages)" },
+	{ "gfp in an access group",
+	  "[g]\nkind = access\nallocators = vmalloc\nsizes = 4K\n"
+	  "patterns = random\ngfp = GFP_KERNEL\n", 6,
+	  "'gfp' does not apply to kind = access" },
+	{ "access group without sizes",
+	  "[g]\nkind = access\nallocators = alloc_pages\npatterns = random\n",
+	  1, "group [g] has no sizes" },
+	{ "zero passes", "[sweep]\npasses = 0\n", 2,
+	  "passes must be at least 1" },
+	{ "hyperfine in an allocation group",
+	  "[g]\nallocators = kmalloc\nsizes = 4K\ngfp = GFP_KERNEL\n"
+	  "patterns = pair\nhyperfine = 5\n", 6,
+	  "hyperfine applies to kind = access only" },
+	{ "hyperfine in [sweep]", "[sweep]\nhyperfine = 5\n", 2,
+	  "unknown key 'hyperfine' in [sweep]" },
 	{ "unknown context", "[g]\ncontexts = nmi\n", 2,
 	  "unknown context 'nmi' (known: process preempt_off spinlock irq_off "
 	  "softirq hardirq)" },
@@ -692,6 +762,7 @@ int main(void)
 		cmocka_unit_test(test_list_on_continuation_lines),
 		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_access_group_expands),
 	};
 	struct CMUnitTest tests[ARRAY_SIZE(fixed) + ARRAY_SIZE(parse_errors)];
 	size_t count = 0;

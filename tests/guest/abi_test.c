@@ -576,6 +576,163 @@ static void test_unmovable_level_is_released_on_release_and_close(void **state)
 	assert_true(after * 100 >= start * 99);
 }
 
+/* The access benchmark, on a file of its own: the buffer is per file. */
+static int access_device(void)
+{
+	int fd = open("/dev/" KAB_DEVICE_NAME, O_RDWR);
+
+	assert_true(fd >= 0);
+	return fd;
+}
+
+static int access_phase(int fd, struct kab_access *a, enum kab_access_phase phase)
+{
+	a->size = sizeof(*a);
+	a->abi_version = KAB_ABI_VERSION;
+	a->phase = phase;
+	memset(a->reason, 0, sizeof(a->reason));
+	return ioctl(fd, KAB_IOC_ACCESS, a) ? errno : 0;
+}
+
+static struct kab_access access_request(enum kab_allocator allocator,
+					uint64_t size)
+{
+	struct kab_access a = {
+		.allocator = allocator,
+		.size_bytes = size,
+		.pattern = KAB_ACCESS_random,
+		.passes = 1,
+	};
+	return a;
+}
+
+static void assert_access_refused(int fd, struct kab_access a,
+				  enum kab_access_phase phase, int expected)
+{
+	assert_int_equal(access_phase(fd, &a, phase), expected);
+	assert_true(a.reason[0] != '\0');
+	print_message("access refused with %s: %s\n",
+		      strerrorname_np(expected), a.reason);
+}
+
+static void test_bad_access_requests_are_refused(void **state)
+{
+	struct kab_access a = access_request(KAB_ALLOC_vmalloc, 1 << 20);
+	int fd = access_device();
+
+	(void)state;
+	a.size = sizeof(a) - 8;
+	assert_int_equal(ioctl(fd, KAB_IOC_ACCESS, &a), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_access_refused(fd, a, KAB_NR_ACCESS_PHASES, EINVAL);
+	for (int phase = KAB_PHASE_prepare; phase < KAB_NR_ACCESS_PHASES; phase++)
+		assert_access_refused(fd, a, phase, EINVAL);
+	assert_access_refused(fd, access_request(KAB_ALLOC_kzalloc, 4096),
+			      KAB_PHASE_alloc, EINVAL);
+	assert_access_refused(fd, access_request(99, 4096), KAB_PHASE_alloc,
+			      EINVAL);
+	assert_access_refused(fd, access_request(KAB_ALLOC_vmalloc, 0),
+			      KAB_PHASE_alloc, EINVAL);
+	assert_access_refused(fd, access_request(KAB_ALLOC_vmalloc, 4097),
+			      KAB_PHASE_alloc, EINVAL);
+	assert_access_refused(fd, access_request(KAB_ALLOC_alloc_pages, 3 * 4096),
+			      KAB_PHASE_alloc, EINVAL);
+	assert_access_refused(fd, access_request(KAB_ALLOC_kmalloc,
+						 info.kmalloc_max_size * 2),
+			      KAB_PHASE_alloc, E2BIG);
+	assert_access_refused(fd, access_request(KAB_ALLOC_vmalloc, 1ULL << 50),
+			      KAB_PHASE_alloc, E2BIG);
+	a.reserved = 1;
+	assert_access_refused(fd, a, KAB_PHASE_alloc, EINVAL);
+	a.reserved = 0;
+	/* the phases in order, each refused out of turn */
+	assert_int_equal(access_phase(fd, &a, KAB_PHASE_alloc), 0);
+	assert_access_refused(fd, a, KAB_PHASE_alloc, EINVAL);
+	assert_access_refused(fd, a, KAB_PHASE_access, EINVAL);
+	assert_int_equal(access_phase(fd, &a, KAB_PHASE_prepare), 0);
+	assert_access_refused(fd, a, KAB_PHASE_prepare, EINVAL);
+	a.pattern = KAB_NR_ACCESS_PATTERNS;
+	assert_access_refused(fd, a, KAB_PHASE_access, EINVAL);
+	a.pattern = KAB_ACCESS_random;
+	a.passes = 0;
+	assert_access_refused(fd, a, KAB_PHASE_access, EINVAL);
+	a.passes = info.max_iterations + 1;
+	assert_access_refused(fd, a, KAB_PHASE_access, EINVAL);
+	assert_int_equal(access_phase(fd, &a, KAB_PHASE_free), 0);
+	assert_access_refused(fd, a, KAB_PHASE_free, EINVAL);
+	close(fd);
+}
+
+/* Every touch of every pass is counted, whatever the allocator. */
+static void test_access_walks_every_page(void **state)
+{
+	static const enum kab_allocator allocators[] = {
+		KAB_ALLOC_kmalloc, KAB_ALLOC_alloc_pages, KAB_ALLOC_vmalloc,
+		KAB_ALLOC_vmalloc_huge, KAB_ALLOC_kvmalloc,
+	};
+	const uint64_t size = 1 << 20, pages = size / info.page_size;
+	int fd = access_device();
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(allocators) / sizeof(*allocators); i++) {
+		struct kab_access a = access_request(allocators[i], size);
+
+		assert_int_equal(access_phase(fd, &a, KAB_PHASE_alloc), 0);
+		assert_int_equal(a.pages, pages);
+		assert_int_equal(access_phase(fd, &a, KAB_PHASE_prepare), 0);
+		assert_true(a.map_order_min != KAB_ORDER_NONE);
+		assert_true(a.map_order_min <= a.map_order_max);
+		for (int p = 0; p < KAB_NR_ACCESS_PATTERNS; p++) {
+			a.pattern = p;
+			a.passes = 3;
+			assert_int_equal(access_phase(fd, &a, KAB_PHASE_access), 0);
+			assert_int_equal(a.touches, p == KAB_ACCESS_sequential ?
+						    size / 64 * 3 : pages * 3);
+		}
+		assert_int_equal(access_phase(fd, &a, KAB_PHASE_free), 0);
+	}
+	close(fd);
+}
+
+/* A walk of hours ends within a chunk on a signal and gives the buffer back. */
+static void test_a_signal_interrupts_a_long_walk(void **state)
+{
+	struct sigaction action = { .sa_handler = on_alarm };
+	struct kab_access a = access_request(KAB_ALLOC_vmalloc, 16 << 20);
+	struct timespec start, end;
+	int fd = access_device();
+
+	(void)state;
+	assert_int_equal(access_phase(fd, &a, KAB_PHASE_alloc), 0);
+	assert_int_equal(access_phase(fd, &a, KAB_PHASE_prepare), 0);
+	a.pattern = KAB_ACCESS_sequential;
+	a.passes = info.max_iterations;
+	assert_int_equal(sigaction(SIGALRM, &action, NULL), 0);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	alarm(1);
+	assert_int_equal(access_phase(fd, &a, KAB_PHASE_access), EINTR);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	assert_true(end.tv_sec - start.tv_sec < 5);
+	assert_access_refused(fd, a, KAB_PHASE_free, EINVAL);
+	close(fd);
+}
+
+/* As much as the guest has in total, each buffer left to close(): a leak
+ * would hit the limit of half the available memory halfway. */
+static void test_closing_the_file_frees_its_buffer(void **state)
+{
+	const uint64_t size = 64 << 20;
+
+	(void)state;
+	for (uint64_t held = 0; held < info.totalram_bytes; held += size) {
+		struct kab_access a = access_request(KAB_ALLOC_vmalloc, size);
+		int fd = access_device();
+
+		assert_int_equal(access_phase(fd, &a, KAB_PHASE_alloc), 0);
+		close(fd);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -604,6 +761,10 @@ int main(void)
 		cmocka_unit_test(test_bad_fragmentation_requests_are_refused),
 		cmocka_unit_test(test_fragmentation_over_the_cap_is_refused),
 		cmocka_unit_test(test_unmovable_level_is_released_on_release_and_close),
+		cmocka_unit_test(test_bad_access_requests_are_refused),
+		cmocka_unit_test(test_access_walks_every_page),
+		cmocka_unit_test(test_a_signal_interrupts_a_long_walk),
+		cmocka_unit_test(test_closing_the_file_frees_its_buffer),
 	};
 
 	return cmocka_run_group_tests_name("guest ABI", tests, open_device,
