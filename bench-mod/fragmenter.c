@@ -112,7 +112,6 @@ static int kab_frag_take(struct kab_frag_state *state, struct kab_frag *f)
 	unsigned int order = ilog2(f->keep_every);
 	u64 blocks = div_u64(f->pages_touched, f->keep_every), n;
 	struct page *page;
-	u64 free;
 	u32 i;
 	int err = 0;
 
@@ -124,8 +123,7 @@ static int kab_frag_take(struct kab_frag_state *state, struct kab_frag *f)
 			}
 			cond_resched();
 			/* Others allocate too: the floor holds whatever they do. */
-			kab_pressure_snapshot(&free, NULL, NULL);
-			if (free <= f->floor_pages)
+			if (kab_free_pages_now() <= f->floor_pages)
 				break;
 		}
 		page = alloc_pages(gfp, order);
@@ -165,16 +163,18 @@ int kab_frag_apply(struct kab_frag_state *state, struct kab_frag *f)
 {
 	u32 cap_permille = f->cap_permille ? f->cap_permille :
 			   KAB_FRAG_CAP_DEFAULT_PERMILLE;
-	u64 free, wmark_min, wmark_low, wmark_high, above;
+	struct kab_zone_state zones;
+	u64 free, wmark_high, above;
 	int err;
 
 	err = kab_frag_validate(state, f);
 	if (err)
 		return err;
-	kab_pressure_snapshot(&free, &wmark_min, &wmark_low);
+	kab_pressure_snapshot(&zones);
+	free = zones.free;
 	f->free_pages_before = free;
 	/* The high watermark is as far above low as low is above min. */
-	wmark_high = 2 * wmark_low - wmark_min;
+	wmark_high = 2 * zones.wmark_low - zones.wmark_min;
 	f->floor_pages = 2 * wmark_high + wmark_high * 3 / 2;
 	f->cap_pages = div_u64((u64)totalram_pages() * cap_permille, 1000);
 	/* Taking whole blocks, unmovable holds only the pinned pages. */
@@ -195,7 +195,7 @@ int kab_frag_apply(struct kab_frag_state *state, struct kab_frag *f)
 		err = kab_frag_take(state, f);
 		f->pages_pinned = state->nr_pinned;
 	}
-	kab_pressure_snapshot(&f->free_pages_after, NULL, NULL);
+	f->free_pages_after = kab_free_pages_now();
 	return err;
 }
 
@@ -214,5 +214,5 @@ void kab_frag_release(struct kab_frag_state *state, struct kab_frag *f)
 		return;
 	f->pages_touched = 0;
 	f->pages_pinned = released;
-	kab_pressure_snapshot(&f->free_pages_after, NULL, NULL);
+	f->free_pages_after = kab_free_pages_now();
 }

@@ -90,6 +90,17 @@ void kab_pressure_snapshot(struct kab_zone_state *state)
 	}
 }
 
+/**
+ * kab_free_pages_now() - free pages of the case's zones, as MemFree counts them
+ */
+u64 kab_free_pages_now(void)
+{
+	struct kab_zone_state state;
+
+	kab_pressure_snapshot(&state);
+	return state.free;
+}
+
 /* True while some zone has more usable free pages than the target. */
 static bool kab_pressure_above_target(void)
 {
