@@ -180,6 +180,8 @@ bool results_extra_name_ok(const char *name)
 
 	if (strncmp(name, "frag/", 5) == 0)
 		base = name + 5;
+	else if (strncmp(name, "pressure/", 9) == 0)
+		base = name + 9;
 	else if (strncmp(name, "frag", 4) != 0 || len < 8 ||
 		 strcmp(name + len - 4, ".csv") != 0)
 		return false;

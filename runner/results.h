@@ -87,8 +87,9 @@ int results_write_line(struct results_sink *sink, enum results_file file,
 		       const char *line);
 /*
  * True for the name of a file beside the fixed ones: the fragmentation
- * records, frag*.csv and frag/NAME, NAME made of letters, digits and
- * . _ : + - and not starting with a dot.
+ * records, frag*.csv and frag/NAME, and the zoneinfo snapshots around
+ * pressure cases, pressure/NAME; NAME made of letters, digits and . _ : + -
+ * and not starting with a dot.
  */
 #define RESULTS_EXTRA_NAME_MAX 96
 bool results_extra_name_ok(const char *name);

@@ -273,6 +273,31 @@ static int switch_frag(const struct run_context *context,
 	return frag->apply(frag->data, spec, reason);
 }
 
+/*
+ * /proc/zoneinfo around a case under memory pressure, as
+ * pressure/case-N-rep-R-PHASE.zoneinfo: the module reports the summed
+ * figures in the row, this the whole per-zone picture.
+ */
+static void snapshot_zoneinfo(const struct run_context *context,
+			      const struct sweep_case *spec, size_t number,
+			      uint64_t repetition, const char *phase)
+{
+	struct strbuf name = { 0 };
+	char *text;
+
+	if (spec->pressure == KAB_PRESSURE_none ||
+	    !(text = read_file("/proc/zoneinfo", NULL)))
+		return;
+	sb_printf(&name, "pressure/case-%zu-rep-%llu-%s.zoneinfo", number,
+		  (unsigned long long)repetition, phase);
+	/* A lost snapshot costs a file, not the case. */
+	if (results_write_extra(context->sink, name.text, text) < 0)
+		fprintf(stderr, "kallocbench: cannot write %s: %m\n",
+			name.text);
+	free(text);
+	sb_free(&name);
+}
+
 /* One case of the access benchmark: its access.csv row, and the progress
  * text into @what. */
 static enum case_status run_access_case(const struct run_context *context,
@@ -387,8 +412,12 @@ void run_cases(const struct run_context *context,
 				outcome.counters = NULL;
 				result = frag_result;
 			} else {
+				snapshot_zoneinfo(context, spec, i + 1, rep,
+						  "before");
 				result = run_one(context, spec, alloc_hist,
 						 free_hist, &request, &outcome);
+				snapshot_zoneinfo(context, spec, i + 1, rep,
+						  "after");
 			}
 			outcome.status = run_status_of(result);
 			outcome.error = -result;

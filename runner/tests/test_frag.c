@@ -87,6 +87,9 @@ static void test_extra_names(void **state)
 	assert_false(results_extra_name_ok("frag/../meta.json"));
 	assert_false(results_extra_name_ok("frag/.hidden"));
 	assert_false(results_extra_name_ok("frag/a/b"));
+	assert_true(results_extra_name_ok("pressure/case-3-rep-1-before.zoneinfo"));
+	assert_false(results_extra_name_ok("pressure/../cases.csv"));
+	assert_false(results_extra_name_ok("pressure/"));
 	assert_false(results_extra_name_ok("frag/"));
 	assert_false(results_extra_name_ok("meta.json"));
 }
