@@ -199,6 +199,8 @@ if [ -s "$run_dir/frag.csv" ]; then
 	fi
 	render frag-buddyinfo frag-buddyinfo "datafile='$frag_blocks'" \
 		"states='$(frag_states "$frag_blocks")'"
+fi
+
 # The tradeoff, from the access benchmark's cases.
 access_allocators=$(ok_values "$access" allocator)
 if [ -n "$access_allocators" ]; then

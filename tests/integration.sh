@@ -95,6 +95,9 @@ for gfp in GFP_ATOMIC GFP_NOWAIT; do
 		       [ '$(pfield "$first" $gfp pressure_reached)' = yes ] &&
 		       [ \$(( ($(pfield "$first" $gfp free_pages_after) + $(pfield "$first" $gfp pcp_pages_after)) * 100 )) -ge \$(( ($(pfield "$first" $gfp free_pages_start) + $(pfield "$first" $gfp pcp_pages_start)) * 99 )) ]"
 done
+kab_check "pressure cases leave /proc/zoneinfo before and after in pressure/" sh -c "
+	ls '$first'/pressure/case-*-rep-1-before.zoneinfo >/dev/null 2>&1 &&
+	grep -q 'pages free' \$(ls '$first'/pressure/case-*-rep-1-after.zoneinfo | head -n 1)"
 kab_check "pressure low: GFP_ATOMIC fails no more often than GFP_NOWAIT" \
 	sh -c "[ \$(( $(pfield "$first" GFP_ATOMIC failures) * $(pfield "$first" GFP_NOWAIT ops_done) )) -le \$(( $(pfield "$first" GFP_NOWAIT failures) * $(pfield "$first" GFP_ATOMIC ops_done) )) ]"
 atomic_contexts="preempt_off spinlock irq_off softirq hardirq"
