@@ -253,11 +253,12 @@ for run in "$first" "$second"; do
 done
 
 # A guest that dies mid-sweep: kill QEMU once three cases have streamed out.
-# make bench must fail, say so, and keep every finished case.
+# make bench must fail, say so, and keep every finished case. The wait
+# covers the set-up and boot too, which take minutes on a loaded host.
 run_bench interrupted &
 bench=$!
 stream=$results/interrupted/stream.raw
-for _ in $(seq 1200); do
+for _ in $(seq 6000); do
 	[ "$(grep -c '^cases.csv' "$stream" 2>/dev/null || true)" -ge 4 ] 2>/dev/null && break
 	sleep 0.1
 done
