@@ -194,4 +194,9 @@ void kab_pressure_snapshot(struct kab_zone_state *state);
 int kab_pressure_apply(u32 pressure, struct list_head *held, u64 *nr_held);
 void kab_pressure_release(struct list_head *held);
 
+/* Half of MemAvailable: the most one request may hold at once. */
+u64 kab_memory_limit(void);
+/* Validates and runs one KAB_IOC_PROBE request; see probes.c. */
+int kab_probe_run(struct kab_probe *p);
+
 #endif /* KAB_INTERNAL_H */

@@ -69,7 +69,7 @@ static u64 kab_totalram_bytes(void)
  * The most one case may hold at once: half of what the kernel could hand
  * out without swapping, so that a valid request never wakes the OOM killer.
  */
-static u64 kab_memory_limit(void)
+u64 kab_memory_limit(void)
 {
 	return min_t(u64, ((u64)si_mem_available() << PAGE_SHIFT) / 2,
 		     SIZE_MAX);
@@ -326,6 +326,38 @@ static long kab_ioctl_run_case(struct kab_case __user *uarg)
 	return copy_to_user(uarg, &c, sizeof(c)) ? -EFAULT : 0;
 }
 
+/*
+ * A probe refused or failed says why in its reason; see probes.c. The
+ * request lives on the heap: it is too big for a stack frame.
+ */
+static long kab_ioctl_probe(struct kab_probe __user *uarg)
+{
+	struct kab_probe *p = kmalloc(sizeof(*p), GFP_KERNEL);
+	long err;
+
+	if (!p)
+		return -ENOMEM;
+	err = kab_copy_request(p, uarg, sizeof(*p));
+	if (err)
+		goto out;
+	if (mutex_lock_interruptible(&kab_lock)) {
+		err = -EINTR;
+		goto out;
+	}
+	err = kab_probe_run(p);
+	mutex_unlock(&kab_lock);
+	if (err) {
+		if (copy_to_user(uarg->reason, p->reason, sizeof(p->reason)))
+			err = -EFAULT;
+		goto out;
+	}
+	if (copy_to_user(uarg, p, sizeof(*p)))
+		err = -EFAULT;
+out:
+	kfree(p);
+	return err;
+}
+
 static long kab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
@@ -335,6 +367,8 @@ static long kab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return kab_ioctl_info(uarg);
 	case KAB_IOC_RUN_CASE:
 		return kab_ioctl_run_case(uarg);
+	case KAB_IOC_PROBE:
+		return kab_ioctl_probe(uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "compare.h"
 #include "events.h"
+#include "facts.h"
 #include "util.h"
 
 #include <kallocbench.h>
@@ -24,6 +25,7 @@ static const struct command commands[] = {
 	{ "events", cmd_events, "list the perf events this machine can count" },
 	{ "compare", cmd_compare, "compare runs case by case, with a report" },
 	{ "report", cmd_report, "rewrite a comparison's report.md and index.html" },
+	{ "facts", cmd_facts, "measure textbook claims about kernel memory" },
 };
 
 static void print_usage(FILE *out)

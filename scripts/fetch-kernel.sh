@@ -59,7 +59,7 @@ fetch_debian() {
 		mkdir -p "$debs"
 		kab_say "fetching kernel $release: $concrete $headers $common $kbuild"
 		(cd "$debs" && apt-get download "$concrete" "$headers" "$common" "$kbuild" 2>&1 |
-			grep -v 'Download is performed unsandboxed' >&2) ||
+			{ grep -v 'Download is performed unsandboxed' >&2 || true; }) ||
 			kab_die "apt-get download failed for $release"
 		rm -rf "$root" && mkdir -p "$root"
 		local deb
