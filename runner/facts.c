@@ -136,6 +136,7 @@ static void probe_krealloc(int fd, struct facts *f)
 
 	if (!class) {
 		f->krealloc_within.error = f->krealloc_across.error = ENODATA;
+		f->krealloc_within.p.probe = KAB_PROBE_krealloc;
 		snprintf(f->krealloc_within.p.reason, KAB_REASON_LEN,
 			 "the ksize classes are not known");
 		f->krealloc_across.p = f->krealloc_within.p;
@@ -398,10 +399,12 @@ static json_t *probe_json(const struct probe_result *r)
 	char name[16];
 
 	if (!r->done)
-		return json_pack("{s:b, s:s, s:s#}", "done", 0, "error",
+		return json_pack("{s:s, s:b, s:s, s:s#}", "probe",
+				 kab_probe_names[r->p.probe], "done", 0, "error",
 				 errno_name(r->error, name), "reason",
 				 r->p.reason, strnlen(r->p.reason, KAB_REASON_LEN));
-	return json_pack("{s:b}", "done", 1);
+	return json_pack("{s:s, s:b}", "probe", kab_probe_names[r->p.probe],
+			 "done", 1);
 }
 
 /* The raw figures the tests and `make facts` read. */

@@ -17,6 +17,22 @@ static const char *size_text(uint64_t bytes, char buf[static 24])
 	return buf;
 }
 
+/* 1.984 GiB, 32 TiB: for sizes that are not round. */
+static const char *human_size(uint64_t bytes, char buf[static 24])
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB",
+					     "PiB" };
+	double value = (double)bytes;
+	size_t unit = 0;
+
+	while (value >= 1024 && unit + 1 < ARRAY_SIZE(units)) {
+		value /= 1024;
+		unit++;
+	}
+	snprintf(buf, 24, "%.4g %s", value, units[unit]);
+	return buf;
+}
+
 int facts_zone_index(const struct facts *f, const char *name)
 {
 	for (size_t i = 0; i < f->nr_zones; i++)
@@ -94,7 +110,7 @@ static void row_zones(const struct facts *f, struct fact_row *row)
 			continue;
 		sb_printf(&row->value, "%s%s %s", row->value.len ? ", " : "",
 			  z->name, z->present_pages ?
-			  size_text(z->present_pages * (f->info.page_size ? f->info.page_size : 4096), size) :
+			  human_size(z->present_pages * (f->info.page_size ? f->info.page_size : 4096), size) :
 			  "empty");
 	}
 	if (zone_populated(f, "HighMem")) {
@@ -106,7 +122,7 @@ static void row_zones(const struct facts *f, struct fact_row *row)
 		row->verdict = VERDICT_DEPENDS;
 		sb_printf(&row->why, "this kernel has a HighMem zone but no "
 			  "memory in it: with %s of RAM everything fits the "
-			  "direct map", size_text(f->info.totalram_bytes, size));
+			  "direct map", human_size(f->info.totalram_bytes, size));
 	} else if (f->bits64) {
 		row->verdict = VERDICT_DOES_NOT_HOLD;
 		sb_printf(&row->why, "a 64-bit kernel maps all memory directly: "
@@ -509,8 +525,8 @@ static void row_vmalloc_limit(const struct facts *f, struct fact_row *row)
 		not_measured(row, "/proc/meminfo has no VmallocTotal");
 		return;
 	}
-	sb_printf(&row->value, "VmallocTotal %s", size_text(f->vmalloc_total,
-							     size));
+	sb_printf(&row->value, "VmallocTotal %s",
+		  human_size(f->vmalloc_total, size));
 	if (!f->vmalloc_max.done) {
 		char name[16];
 
@@ -518,7 +534,7 @@ static void row_vmalloc_limit(const struct facts *f, struct fact_row *row)
 			  errno_name(f->vmalloc_max.error, name));
 	} else {
 		sb_printf(&row->value, "; largest vmalloc that succeeded %s "
-			  "(%" PRIu64 " tries)", size_text(p->largest_bytes, tried),
+			  "(%" PRIu64 " tries)", human_size(p->largest_bytes, tried),
 			  (uint64_t)p->attempts);
 	}
 	if (f->vmalloc_total <= (1ULL << 30)) {
@@ -545,7 +561,8 @@ static void row_leak(const struct facts *f, struct fact_row *row)
 		  "/proc/meminfo before loading kallocbench_leak.ko (which "
 		  "kmallocs and forgets the bytes) and after unloading it");
 	if (!l->measured) {
-		not_measured(row, "%s", l->why);
+		not_measured(row, "%s", l->why[0] ? l->why :
+			     "the leak was not attempted");
 		return;
 	}
 	slab = (int64_t)(l->unloaded.sunreclaim - l->before.sunreclaim);

@@ -25,6 +25,10 @@ const char *const kab_pressure_names[KAB_NR_PRESSURES] = {
 	KAB_PRESSURE_LIST(NAME_OF)
 };
 
+const char *const kab_probe_names[KAB_NR_PROBES] = {
+	KAB_PROBE_LIST(NAME_OF)
+};
+
 int kab_name_index(const char *const *names, size_t count, const char *name)
 {
 	for (size_t i = 0; i < count; i++)

@@ -19,6 +19,7 @@ extern const bool kab_gfp_is_base[KAB_NR_GFP_BITS];
 extern const char *const kab_pattern_names[KAB_NR_PATTERNS];
 extern const char *const kab_context_names[KAB_NR_CONTEXTS];
 extern const char *const kab_pressure_names[KAB_NR_PRESSURES];
+extern const char *const kab_probe_names[KAB_NR_PROBES];
 
 /* Index of @name in @names, or -1. */
 int kab_name_index(const char *const *names, size_t count, const char *name);
