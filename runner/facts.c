@@ -20,6 +20,8 @@
 #include "names.h"
 #include "results.h"
 
+#define FACTS_VMALLOC_MAX_TRY (1ULL << 30)
+
 static const char facts_usage[] =
 	"usage: kallocbench facts [--out DIR] [--stream DEV] [--device PATH]\n"
 	"                         [--leak-module PATH] [--leak-bytes N]\n"
@@ -44,7 +46,8 @@ static const char facts_usage[] =
 	"  --checkstack PATH     checkstack.pl output for bench-mod\n"
 	"                        (default /checkstack.txt)\n"
 	"  --vmalloc-max BYTES   first size the vmalloc limit probe tries\n"
-	"                        (default: half the available memory)\n";
+	"                        (default: 1 GiB or half the available memory,\n"
+	"                        whichever is less)\n";
 
 struct facts_options {
 	const char *out_dir;
@@ -320,6 +323,24 @@ static void read_kernel_files(struct facts *f, const struct facts_options *o)
 	free(text);
 }
 
+/*
+ * The vmalloc limit probe starts at --vmalloc-max, else at 1 GiB (already
+ * far beyond a 32-bit vmalloc area; more only costs time and host memory),
+ * or at the module's own bound, half the available memory, when less.
+ */
+static uint64_t vmalloc_first_try(const struct facts_options *o)
+{
+	char *text = read_file("/proc/meminfo", NULL);
+	uint64_t available = 0;
+
+	if (o->vmalloc_max)
+		return o->vmalloc_max;
+	if (text)
+		meminfo_bytes(text, "MemAvailable", &available);
+	free(text);
+	return available / 2 > FACTS_VMALLOC_MAX_TRY ? FACTS_VMALLOC_MAX_TRY : 0;
+}
+
 static void measure(struct facts *f, const struct facts_options *o, int fd)
 {
 	struct utsname uts;
@@ -337,7 +358,7 @@ static void measure(struct facts *f, const struct facts_options *o, int fd)
 	measure_costs(fd, f);
 	probe_krealloc(fd, f);
 	probe_buffers(fd, f);
-	f->vmalloc_max.p.size_bytes = o->vmalloc_max;
+	f->vmalloc_max.p.size_bytes = vmalloc_first_try(o);
 	probe(fd, KAB_PROBE_vmalloc_max, &f->vmalloc_max);
 	probe(fd, KAB_PROBE_layout, &f->layout);
 	measure_leak(f, o);

@@ -518,9 +518,9 @@ static void row_vmalloc_limit(const struct facts *f, struct fact_row *row)
 	const struct kab_probe *p = &f->vmalloc_max.p;
 	char size[24], tried[24];
 
-	sb_append(&row->how, "VmallocTotal of /proc/meminfo; vmalloc of half "
-		  "the available memory in the module, halved until it "
-		  "succeeds, freed at once");
+	sb_append(&row->how, "VmallocTotal of /proc/meminfo; vmalloc in the "
+		  "module of 1 GiB or half the available memory, whichever is "
+		  "less, halved until it succeeds, freed at once");
 	if (!f->vmalloc_total_read) {
 		not_measured(row, "/proc/meminfo has no VmallocTotal");
 		return;
