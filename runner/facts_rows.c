@@ -308,7 +308,7 @@ static void row_init(const struct facts *f, struct fact_row *row)
 		row->verdict = VERDICT_DOES_NOT_HOLD;
 		sb_append(&row->why, "init_on_alloc is on "
 			  "(CONFIG_INIT_ON_ALLOC_DEFAULT_ON or init_on_alloc=1): "
-			  "every kmalloc is zeroed, kzalloc costs nothing more");
+			  "every kmalloc is zeroed, as every kzalloc is");
 	} else if (!p->arrived_zeroed) {
 		row->verdict = VERDICT_HOLDS;
 		sb_append(&row->why, "init_on_alloc is off and the reused object "
