@@ -9,6 +9,8 @@
 #                        and a three-target comparison
 #   make compare TARGETS="debian-6.1 debian-6.12"   (or debian-6.1+init_on_alloc=0)
 #   make compare RUNS="results/A results/B"
+#   make facts [TARGETS="debian-6.1 debian-6.12 debian-6.1+memory=8192"]
+#                        textbook claims measured on each target, side by side
 #   make check-sweeps    validate every sweep in configs/sweeps
 #   make plots RUN=results/<run-id>
 #   make clean           remove build/ (the kernel cache included)
@@ -19,11 +21,11 @@ KERNEL ?= debian-6.1
 BUILD := $(CURDIR)/build
 RUNNER := $(BUILD)/runner/kallocbench
 export KERNEL SWEEP MODE BOOT_WORDS CONFIG RUN_ID TIMEOUT TARGETS RUNS JOBS \
-	COMPARE_ID MEMORY_MB CPUS
+	COMPARE_ID MEMORY_MB CPUS FACTS_ID
 
 .PHONY: bench test setup runner module unit-test module-test config-test \
 	integration-test frag-test access-test rt-test compare-test test-setup \
-	check-sweeps compare plots reference clean
+	check-sweeps compare plots reference clean facts facts-test
 
 bench:
 	@scripts/bench.sh
@@ -39,7 +41,7 @@ module: setup
 	@scripts/build-module.sh $(KERNEL)
 
 test: test-setup unit-test module-test config-test integration-test frag-test \
-	access-test rt-test compare-test
+	access-test rt-test compare-test facts-test
 
 test-setup:
 	@scripts/setup.sh --tests
@@ -71,6 +73,11 @@ compare-test: test-setup runner
 access-test: runner
 	@tests/access.sh
 
+# `kallocbench facts` on the default kernel: each claim's measurement, the
+# guest probe ABI test, a clean console.
+facts-test: runner
+	@tests/facts.sh
+
 # Atomic contexts on PREEMPT_RT: what RT forbids is refused, the rest runs.
 rt-test: runner
 	@tests/rt.sh
@@ -82,6 +89,10 @@ check-sweeps: runner
 # or RUNS="results/A results/B": see scripts/compare.sh.
 compare:
 	@scripts/compare.sh
+
+# TARGETS="debian-6.1 debian-6.12" (default: KERNEL): see scripts/facts.sh.
+facts:
+	@scripts/facts.sh
 
 plots:
 	@test -n "$(RUN)" || { echo "usage: make plots RUN=results/<run-id>" >&2; exit 2; }

@@ -235,4 +235,7 @@ struct kab_file {
 long kab_access_ioctl(struct kab_file *kf, struct kab_access __user *uarg);
 void kab_access_release(struct kab_file *kf);
 
+/* Validates and runs one KAB_IOC_PROBE request; see probes.c. */
+int kab_probe_run(struct kab_probe *p);
+
 #endif /* KAB_INTERNAL_H */

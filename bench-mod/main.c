@@ -375,6 +375,38 @@ static long kab_ioctl_access(struct kab_file *kf,
 	return err;
 }
 
+/*
+ * A probe refused or failed says why in its reason; see probes.c. The
+ * request lives on the heap: it is too big for a stack frame.
+ */
+static long kab_ioctl_probe(struct kab_probe __user *uarg)
+{
+	struct kab_probe *p = kmalloc(sizeof(*p), GFP_KERNEL);
+	long err;
+
+	if (!p)
+		return -ENOMEM;
+	err = kab_copy_request(p, uarg, sizeof(*p));
+	if (err)
+		goto out;
+	if (mutex_lock_interruptible(&kab_lock)) {
+		err = -EINTR;
+		goto out;
+	}
+	err = kab_probe_run(p);
+	mutex_unlock(&kab_lock);
+	if (err) {
+		if (copy_to_user(uarg->reason, p->reason, sizeof(p->reason)))
+			err = -EFAULT;
+		goto out;
+	}
+	if (copy_to_user(uarg, p, sizeof(*p)))
+		err = -EFAULT;
+out:
+	kfree(p);
+	return err;
+}
+
 static long kab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct kab_file *kf = file->private_data;
@@ -391,6 +423,12 @@ static long kab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return kab_ioctl_frag(&kf->frag, uarg, false);
 	case KAB_IOC_ACCESS:
 		return kab_ioctl_access(kf, uarg);
+	return err;
+}
+
+/*
+	case KAB_IOC_PROBE:
+		return kab_ioctl_probe(uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -331,6 +331,10 @@ static int write_outputs(const struct collect_output *out, const json_t *meta,
 		const char *text = out->text[file].text;
 		size_t len = out->text[file].len;
 
+		/* A facts stream has no cases; a run stream no facts. */
+		if (!out->lines[file] && file != RESULTS_GUEST_JSON &&
+		    collect_is_facts(out) != results_file_is_facts(file))
+			continue;
 		/* Every file, so that no stale one from before survives. */
 		sb_reset(&header);
 		if (!out->lines[file] && file != RESULTS_GUEST_JSON) {
@@ -387,11 +391,23 @@ static int check_stream(const struct collect_output *out, const char *serial)
 	return 0;
 }
 
+bool collect_is_facts(const struct collect_output *out)
+{
+	return out->lines[RESULTS_FACTS_JSON] || out->lines[RESULTS_FACTS_MD];
+}
+
 static void print_recovered(const struct collect_output *out, const char *dir)
 {
 	size_t cases = out->lines[RESULTS_CASES_CSV];
 	size_t buckets = out->lines[RESULTS_HISTOGRAMS_CSV];
 
+	if (collect_is_facts(out)) {
+		printf("recovered the facts (%zu facts.json lines, %zu ksize "
+		       "classes) into %s\n", out->lines[RESULTS_FACTS_JSON],
+		       out->lines[RESULTS_KSIZE_CSV] ?
+		       out->lines[RESULTS_KSIZE_CSV] - 1 : 0, dir);
+		return;
+	}
 	printf("recovered %zu case rows and %zu histogram rows into %s",
 	       cases ? cases - 1 : 0, buckets ? buckets - 1 : 0, dir);
 	if (out->noise)

@@ -41,6 +41,8 @@ void collect_demux(const char *data, size_t len, struct collect_output *out);
  */
 void collect_drop_orphans(struct collect_output *out);
 void collect_output_free(struct collect_output *out);
+/* The stream came from `facts`, not from `run`. */
+bool collect_is_facts(const struct collect_output *out);
 
 /*
  * Sets @value at the dotted @key of @meta ("kernel.release" ->

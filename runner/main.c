@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "compare.h"
 #include "events.h"
+#include "facts.h"
 #include "util.h"
 
 #include <kallocbench.h>
@@ -29,6 +30,7 @@ static const struct command commands[] = {
 	  "run one access-benchmark case, e.g. for hyperfine" },
 	{ "breakeven", cmd_breakeven,
 	  "when vmalloc's total cost overtakes kmalloc's, from access.csv" },
+	{ "facts", cmd_facts, "measure textbook claims about kernel memory" },
 };
 
 static void print_usage(FILE *out)

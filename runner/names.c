@@ -45,6 +45,10 @@ const bool kab_allocator_has_access[KAB_NR_ALLOCATORS] = {
 	KAB_ACCESS_ALLOCATOR_LIST(HAS_ACCESS)
 };
 
+const char *const kab_probe_names[KAB_NR_PROBES] = {
+	KAB_PROBE_LIST(NAME_OF)
+};
+
 int kab_name_index(const char *const *names, size_t count, const char *name)
 {
 	for (size_t i = 0; i < count; i++)

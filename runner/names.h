@@ -35,6 +35,7 @@ extern const char *const kab_access_pattern_names[KAB_NR_ACCESS_PATTERNS];
 extern const char *const kab_access_phase_names[KAB_NR_ACCESS_PHASES];
 /* Whether the access benchmark measures the allocator. */
 extern const bool kab_allocator_has_access[KAB_NR_ALLOCATORS];
+extern const char *const kab_probe_names[KAB_NR_PROBES];
 
 /* Index of @name in @names, or -1. */
 int kab_name_index(const char *const *names, size_t count, const char *name);

@@ -88,12 +88,9 @@ static int open_output(const char *path, int flags)
  * cases.csv first and only if new (O_EXCL), so that a previous run's
  * results are never truncated; the caller checks beforehand to say so.
  */
-static int open_dir_files(struct results_sink *sink, const char *dir)
+static int open_dir_files(struct results_sink *sink, const char *dir,
+			  const enum results_file *order, size_t count)
 {
-	static const enum results_file order[RESULTS_NR_FILES] = {
-		RESULTS_CASES_CSV, RESULTS_GUEST_JSON, RESULTS_HISTOGRAMS_CSV,
-		RESULTS_ACCESS_CSV, RESULTS_HYPERFINE_CSV, RESULTS_HYPERFINE_JSON,
-	};
 	struct strbuf path = { 0 };
 	int result = 0;
 
@@ -101,7 +98,7 @@ static int open_dir_files(struct results_sink *sink, const char *dir)
 		fprintf(stderr, "kallocbench: cannot create %s: %m\n", dir);
 		return -1;
 	}
-	for (int i = 0; i < RESULTS_NR_FILES && result == 0; i++) {
+	for (size_t i = 0; i < count && result == 0; i++) {
 		enum results_file file = order[i];
 
 		sb_reset(&path);
@@ -128,8 +125,15 @@ bool results_dir_has_run(const char *dir)
 	return taken;
 }
 
-int results_open(struct results_sink *sink, const char *dir,
-		 const char *stream_path)
+bool results_file_is_facts(enum results_file file)
+{
+	return file == RESULTS_FACTS_JSON || file == RESULTS_FACTS_MD ||
+	       file == RESULTS_KSIZE_CSV || file == RESULTS_ZONES_CSV;
+}
+
+static int open_sink(struct results_sink *sink, const char *dir,
+		     const char *stream_path, const enum results_file *order,
+		     size_t count)
 {
 	for (int file = 0; file < RESULTS_NR_FILES; file++)
 		sink->file_fd[file] = -1;
@@ -144,11 +148,33 @@ int results_open(struct results_sink *sink, const char *dir,
 	}
 	if (dir)
 		sink->dir = xstrdup(dir);
-	if (dir && open_dir_files(sink, dir) < 0) {
+	if (dir && open_dir_files(sink, dir, order, count) < 0) {
 		results_close(sink);
 		return -1;
 	}
 	return 0;
+}
+
+int results_open(struct results_sink *sink, const char *dir,
+		 const char *stream_path)
+{
+	static const enum results_file order[] = {
+		RESULTS_CASES_CSV, RESULTS_GUEST_JSON, RESULTS_HISTOGRAMS_CSV,
+		RESULTS_ACCESS_CSV, RESULTS_HYPERFINE_CSV, RESULTS_HYPERFINE_JSON,
+	};
+
+	return open_sink(sink, dir, stream_path, order, ARRAY_SIZE(order));
+}
+
+int results_open_facts(struct results_sink *sink, const char *dir,
+		       const char *stream_path)
+{
+	static const enum results_file order[] = {
+		RESULTS_GUEST_JSON, RESULTS_FACTS_JSON, RESULTS_FACTS_MD,
+		RESULTS_KSIZE_CSV, RESULTS_ZONES_CSV,
+	};
+
+	return open_sink(sink, dir, stream_path, order, ARRAY_SIZE(order));
 }
 
 int results_write_line(struct results_sink *sink, enum results_file file,

@@ -1,7 +1,8 @@
 /*
  * The run's output: cases.csv, histograms.csv, access.csv and guest.json,
  * written line by line into a directory, a stream of "FILENAME<TAB>LINE"
- * records, or both.
+ * records, or both; `facts` writes guest.json and the facts files the same
+ * way.
  */
 #ifndef KAB_RESULTS_H
 #define KAB_RESULTS_H
@@ -23,7 +24,11 @@
 	X(HISTOGRAMS_CSV, "histograms.csv")	\
 	X(ACCESS_CSV, "access.csv")		\
 	X(HYPERFINE_CSV, "hyperfine.csv")	\
-	X(HYPERFINE_JSON, "hyperfine.json")
+	X(HYPERFINE_JSON, "hyperfine.json")	\
+	X(FACTS_JSON, "facts.json")		\
+	X(FACTS_MD, "facts.md")			\
+	X(KSIZE_CSV, "ksize.csv")		\
+	X(ZONES_CSV, "zones.csv")
 
 #define RESULTS_FILE_ENUM(id, name) RESULTS_##id,
 enum results_file {
@@ -80,6 +85,11 @@ struct results_sink {
  */
 int results_open(struct results_sink *sink, const char *dir,
 		 const char *stream_path);
+/* Like results_open() for `facts`: guest.json and the facts files only. */
+int results_open_facts(struct results_sink *sink, const char *dir,
+		       const char *stream_path);
+/* True for the files of `facts` (not of `run`). */
+bool results_file_is_facts(enum results_file file);
 /* True when @dir already holds a run's cases.csv. */
 bool results_dir_has_run(const char *dir);
 /* Writes @line (no newline) to @file everywhere; 0 or -1 with errno. */

@@ -48,8 +48,9 @@ run_id=${RUN_ID:-$(date -u +%Y%m%d-%H%M%S)-$kernel-$sweep_name-${time_mode#qemu-
 run_dir=$results/$run_id
 mkdir -p "$run_dir"
 cp "$sweep" "$run_dir/sweep.conf"
-initramfs=$KAB_BUILD/initramfs-$run_id.cpio.gz
-"$KAB_ROOT/scripts/build-initramfs.sh" "$initramfs" "$module" "$sweep" ${GUEST_TESTS:-}
+initramfs=$KAB_BUILD/initramfs-${run_id//\//-}.cpio.gz
+KERNEL_BUILD=$KAB_KERNEL_BUILD \
+	"$KAB_ROOT/scripts/build-initramfs.sh" "$initramfs" "$module" "$sweep" ${GUEST_TESTS:-}
 trap 'rm -f "$initramfs"' EXIT
 
 kab_say "run $run_id: kernel $KAB_KERNEL_RELEASE, sweep $sweep_name, mode $time_mode"

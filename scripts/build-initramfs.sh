@@ -19,6 +19,24 @@ cp /bin/busybox "$tree/bin/busybox"
 cp "$module" "$tree/kallocbench.ko"
 cp "$sweep" "$tree/sweep.conf"
 cp "$KAB_ROOT/scripts/guest-init" "$tree/init"
+# For `kallocbench facts`: the module that leaks on purpose, built beside
+# the main one, and with KERNEL_BUILD (the kernel's build tree) its .config
+# and checkstack.pl's view of the module's stack frames.
+leak=$(dirname "$module")/kallocbench_leak.ko
+[ -f "$leak" ] && cp "$leak" "$tree/kallocbench_leak.ko"
+if [ -n "${KERNEL_BUILD:-}" ]; then
+	[ -f "$KERNEL_BUILD/.config" ] && cp "$KERNEL_BUILD/.config" "$tree/kernel.config"
+	checkstack=$KERNEL_BUILD/scripts/checkstack.pl
+	case $(objdump -f "$module" | sed -n 's/^architecture: \([^,]*\).*/\1/p') in
+	i386:x86-64) arch=x86_64 ;;
+	i386) arch=i386 ;;
+	*) arch= ;;
+	esac
+	if [ -f "$checkstack" ] && [ -n "$arch" ]; then
+		objdump -d "$module" | perl "$checkstack" "$arch" > "$tree/checkstack.txt" ||
+			rm -f "$tree/checkstack.txt"
+	fi
+fi
 chmod 755 "$tree/init"
 
 copy_with_libraries() {

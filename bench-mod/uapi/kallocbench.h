@@ -579,4 +579,177 @@ struct kab_frag {
 #define KAB_IOC_FRAG_APPLY	_IOWR(KAB_IOC_MAGIC, 3, struct kab_frag)
 #define KAB_IOC_FRAG_RELEASE	_IOWR(KAB_IOC_MAGIC, 4, struct kab_frag)
 
+/*
+ * Probes: `kallocbench facts` asks the module one question per
+ * KAB_IOC_PROBE call; see bench-mod/probes.c. X(name): the probe's name as
+ * the runner spells it.
+ *
+ * kmalloc_max: largest size kmalloc(GFP_KERNEL) gives, found by bisection,
+ *	and whether one byte more fails.
+ * ksize_classes: the size classes kmalloc rounds requests up to, walked
+ *	from 1 byte to KMALLOC_MAX_SIZE (fills @classes).
+ * zero_size: what kmalloc(0) returns and whether ksize/kfree accept it.
+ * init_on_alloc: the kernel's init_on_alloc/init_on_free state, and
+ *	whether a kmalloc'ed object that last held a pattern arrives zeroed.
+ * krealloc: whether krealloc from @size_bytes to @new_size_bytes moves the
+ *	object, and what it costs.
+ * contiguity: physical discontinuities of a buffer (@allocator, @gfp,
+ *	@size_bytes or @order), page by page.
+ * zones: the zone of each page of such a buffer.
+ * vmalloc_max: the largest vmalloc of at most @size_bytes (halved on
+ *	failure), released at once.
+ * layout: the kernel's direct map, vmalloc and module ranges and where a
+ *	kmalloc, a vmalloc and the module itself are; needs CAP_SYSLOG.
+ */
+#define KAB_PROBE_LIST(X)	\
+	X(kmalloc_max)		\
+	X(ksize_classes)	\
+	X(zero_size)		\
+	X(init_on_alloc)	\
+	X(krealloc)		\
+	X(contiguity)		\
+	X(zones)		\
+	X(vmalloc_max)		\
+	X(layout)
+
+#define KAB_PROBE_ENUM(name)	KAB_PROBE_##name,
+enum kab_probe_id {
+	KAB_PROBE_LIST(KAB_PROBE_ENUM)
+	KAB_NR_PROBES
+};
+
+/* Zones a buffer's pages are counted in; more than any kernel has. */
+#define KAB_MAX_ZONES		8
+#define KAB_ZONE_NAME_LEN	16
+/* Most classes ksize_classes may report; more than any kernel has. */
+#define KAB_MAX_KSIZE_CLASSES	256
+/* krealloc: objects reallocated (and timed) per probe. */
+#define KAB_KREALLOC_ROUNDS	64
+
+/**
+ * struct kab_ksize_class - one size class kmalloc rounds requests up to
+ * @first_request: smallest request size that gets this class
+ * @class_size: what ksize() says every request from @first_request up to
+ *	@class_size gets
+ * @verified: 1 when ksize(kmalloc(@class_size)) was @class_size too, so
+ *	that the class holds for every request in the range
+ * @reserved: 0
+ */
+struct kab_ksize_class {
+	__u64 first_request;
+	__u64 class_size;
+	__u32 verified;
+	__u32 reserved;
+};
+
+/**
+ * struct kab_probe - one probe of the running kernel
+ * @size: in: sizeof(struct kab_probe)
+ * @abi_version: in: KAB_ABI_VERSION; out, when refused for a size or
+ *	version mismatch: the module's version
+ * @probe: in: enum kab_probe_id
+ * @allocator: in: contiguity, zones: enum kab_allocator, one of kmalloc,
+ *	vmalloc and alloc_pages; must be 0 for the other probes
+ * @gfp: in: contiguity, zones: modifier bits (1 << enum kab_gfp_bit) added
+ *	to GFP_KERNEL: GFP_DMA for kmalloc and alloc_pages, GFP_DMA32 for
+ *	alloc_pages and vmalloc (vmalloc_32); must be 0 otherwise
+ * @order: in: contiguity, zones with alloc_pages: the buddy order; 0
+ *	otherwise
+ * @size_bytes: in: contiguity, zones: the buffer's size (kmalloc, vmalloc);
+ *	krealloc: the original size; vmalloc_max: the first size tried (0:
+ *	half the available memory); 0 for the other probes
+ * @new_size_bytes: in: krealloc: the size to reallocate to; 0 otherwise
+ * @classes: in: ksize_classes: user pointer to @max_classes struct
+ *	kab_ksize_class; 0 otherwise
+ * @max_classes: in: ksize_classes: room at @classes, at most
+ *	KAB_MAX_KSIZE_CLASSES; 0 otherwise
+ * @nr_classes: out: ksize_classes: classes found
+ * @ok: out: the probe's main allocation succeeded (kmalloc_max:
+ *	kmalloc(@largest_bytes); contiguity, zones: the buffer; vmalloc_max:
+ *	some vmalloc)
+ * @next_failed: out: kmalloc_max: kmalloc(@largest_bytes + 1) returned NULL
+ * @largest_bytes: out: kmalloc_max: the largest size kmalloc gave;
+ *	vmalloc_max: the largest size vmalloc gave
+ * @attempts: out: kmalloc_max, vmalloc_max: allocations tried
+ * @kmalloc_max_size: out: kmalloc_max, ksize_classes: KMALLOC_MAX_SIZE
+ * @zero_size_ptr: out: zero_size: what kmalloc(0) returned
+ * @zero_size_const: out: zero_size: the kernel's ZERO_SIZE_PTR
+ * @zero_ksize: out: zero_size: ksize() of what kmalloc(0) returned
+ * @init_on_alloc: out: init_on_alloc: 1 when the kernel zeroes every
+ *	allocation (want_init_on_alloc(GFP_KERNEL))
+ * @init_on_free: out: init_on_alloc: 1 when the kernel zeroes on free
+ * @same_object: out: init_on_alloc: the second kmalloc returned the object
+ *	the first one filled and freed
+ * @arrived_zeroed: out: init_on_alloc: every byte of it read 0 again
+ * @moved: out: krealloc: rounds in which krealloc returned a new address
+ * @old_ksize: out: krealloc: ksize() of the original object
+ * @new_ksize: out: krealloc: ksize() of the reallocated object
+ * @krealloc_ns: out: krealloc: mean time of one krealloc call
+ * @pages: out: contiguity, zones: pages the buffer spans
+ * @discontinuities: out: contiguity, zones: pages whose frame does not
+ *	follow the previous page's
+ * @nr_zones: out: zones: MAX_NR_ZONES, entries of @zone_pages in use
+ * @zones_reserved: 0
+ * @zone_pages: out: zones: pages of the buffer in each zone, by zone number
+ * @zone_names: out: zones: the name of each zone number
+ * @page_offset: out: layout: start of the direct map (PAGE_OFFSET)
+ * @direct_map_end: out: layout: end of the direct map of low memory
+ *	(high_memory)
+ * @vmalloc_start: out: layout: VMALLOC_START
+ * @vmalloc_end: out: layout: VMALLOC_END
+ * @modules_start: out: layout: MODULES_VADDR (0 where the kernel has none)
+ * @modules_end: out: layout: MODULES_END (0 where the kernel has none)
+ * @kmalloc_addr: out: layout: address of a kmalloc(64) object
+ * @vmalloc_addr: out: layout: address of a vmalloc(PAGE_SIZE) buffer
+ * @module_addr: out: layout: address of this module's struct module
+ * @reason: out: why the module refused the request or the probe failed
+ */
+struct kab_probe {
+	__u32 size;
+	__u32 abi_version;
+	__u32 probe;
+	__u32 allocator;
+	__u32 gfp;
+	__u32 order;
+	__u64 size_bytes;
+	__u64 new_size_bytes;
+	__u64 classes;
+	__u32 max_classes;
+	__u32 nr_classes;
+	__u32 ok;
+	__u32 next_failed;
+	__u64 largest_bytes;
+	__u64 attempts;
+	__u64 kmalloc_max_size;
+	__u64 zero_size_ptr;
+	__u64 zero_size_const;
+	__u64 zero_ksize;
+	__u32 init_on_alloc;
+	__u32 init_on_free;
+	__u32 same_object;
+	__u32 arrived_zeroed;
+	__u64 moved;
+	__u64 old_ksize;
+	__u64 new_ksize;
+	__u64 krealloc_ns;
+	__u64 pages;
+	__u64 discontinuities;
+	__u32 nr_zones;
+	__u32 zones_reserved;
+	__u64 zone_pages[KAB_MAX_ZONES];
+	char zone_names[KAB_MAX_ZONES][KAB_ZONE_NAME_LEN];
+	__u64 page_offset;
+	__u64 direct_map_end;
+	__u64 vmalloc_start;
+	__u64 vmalloc_end;
+	__u64 modules_start;
+	__u64 modules_end;
+	__u64 kmalloc_addr;
+	__u64 vmalloc_addr;
+	__u64 module_addr;
+	char reason[KAB_REASON_LEN];
+};
+
+#define KAB_IOC_PROBE		_IOWR(KAB_IOC_MAGIC, 6, struct kab_probe)
+
 #endif /* _UAPI_KALLOCBENCH_H */

@@ -1,0 +1,574 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kallocbench - probes: one question about the running kernel's memory per
+ * KAB_IOC_PROBE call, the measurements behind `kallocbench facts`.
+ *
+ * Every probe validates its whole request first; whatever it allocates it
+ * frees before it returns, with __GFP_NOWARN so that a probed failure is an
+ * answer, not a splat. Nothing here may WARN: kmalloc is never asked for
+ * GFP_DMA32 (SLUB has no such caches and warns "Unexpected gfp"), and
+ * vmalloc_to_page() is never walked over a huge mapping.
+ */
+#include <linux/capability.h>
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/stdarg.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+
+#include "compat.h"
+#include "kallocbench.h"
+
+#define KAB_PROBE_GFP		(GFP_KERNEL | __GFP_NOWARN)
+/* init_on_alloc: the object the probe fills, frees and allocates again. */
+#define KAB_INIT_PROBE_SIZE	256
+/* kmalloc_max bisects up to this multiple of KMALLOC_MAX_SIZE. */
+#define KAB_KMALLOC_MAX_SPAN	4
+
+/* Inputs a probe takes; every other input field must be 0. */
+#define KAB_IN_BUFFER		BIT(0)	/* allocator, gfp, order, size_bytes */
+#define KAB_IN_SIZE		BIT(1)	/* size_bytes */
+#define KAB_IN_NEW_SIZE		BIT(2)	/* new_size_bytes */
+#define KAB_IN_CLASSES		BIT(3)	/* classes, max_classes */
+
+static const u32 kab_probe_inputs[KAB_NR_PROBES] = {
+	[KAB_PROBE_ksize_classes] = KAB_IN_CLASSES,
+	[KAB_PROBE_krealloc] = KAB_IN_SIZE | KAB_IN_NEW_SIZE,
+	[KAB_PROBE_contiguity] = KAB_IN_BUFFER,
+	[KAB_PROBE_zones] = KAB_IN_BUFFER,
+	[KAB_PROBE_vmalloc_max] = KAB_IN_SIZE,
+};
+
+#define KAB_PROBE_NAME(name)	#name,
+static const char *const kab_probe_names[KAB_NR_PROBES] = {
+	KAB_PROBE_LIST(KAB_PROBE_NAME)
+};
+
+static __printf(3, 4) int kab_probe_refuse(struct kab_probe *p, int err,
+					   const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	vsnprintf(p->reason, sizeof(p->reason), fmt, args);
+	va_end(args);
+	return err;
+}
+
+static int kab_validate_unused(struct kab_probe *p)
+{
+	const char *name = kab_probe_names[p->probe];
+	u32 in = kab_probe_inputs[p->probe];
+
+	if (!(in & KAB_IN_BUFFER) && (p->allocator || p->gfp || p->order))
+		return kab_probe_refuse(p, -EINVAL,
+					"%s takes no allocator, gfp or order",
+					name);
+	if (!(in & (KAB_IN_BUFFER | KAB_IN_SIZE)) && p->size_bytes)
+		return kab_probe_refuse(p, -EINVAL, "%s takes no size_bytes",
+					name);
+	if (!(in & KAB_IN_NEW_SIZE) && p->new_size_bytes)
+		return kab_probe_refuse(p, -EINVAL,
+					"%s takes no new_size_bytes", name);
+	if (!(in & KAB_IN_CLASSES) && (p->classes || p->max_classes))
+		return kab_probe_refuse(p, -EINVAL,
+					"%s takes no classes buffer", name);
+	return 0;
+}
+
+static int kab_validate_kmalloc_size(struct kab_probe *p, const char *what,
+				     u64 bytes)
+{
+	if (!bytes)
+		return kab_probe_refuse(p, -EINVAL, "%s must not be 0", what);
+	if (bytes > KMALLOC_MAX_SIZE)
+		return kab_probe_refuse(p, -E2BIG,
+					"%s %llu exceeds KMALLOC_MAX_SIZE %lu",
+					what, bytes, (unsigned long)KMALLOC_MAX_SIZE);
+	if (bytes > kab_memory_limit())
+		return kab_probe_refuse(p, -E2BIG,
+					"%s %llu exceeds half the available memory, %llu",
+					what, bytes, kab_memory_limit());
+	return 0;
+}
+
+/* The buffer of contiguity and zones: allocator, gfp modifiers, size. */
+static int kab_validate_buffer(struct kab_probe *p)
+{
+	u32 dma = KAB_GFP(GFP_DMA), dma32 = KAB_GFP(GFP_DMA32);
+
+	if (p->allocator >= KAB_NR_ALLOCATORS)
+		return kab_probe_refuse(p, -EINVAL, "allocator %u is unknown",
+					p->allocator);
+	if (p->gfp & ~(dma | dma32))
+		return kab_probe_refuse(p, -EINVAL,
+					"gfp may only add GFP_DMA or GFP_DMA32 to GFP_KERNEL");
+	if ((p->gfp & dma) && !IS_ENABLED(CONFIG_ZONE_DMA))
+		return kab_probe_refuse(p, -EOPNOTSUPP,
+					"this kernel has no ZONE_DMA");
+	switch (p->allocator) {
+	case KAB_ALLOC_kmalloc:
+		if (p->gfp & dma32)
+			return kab_probe_refuse(p, -EINVAL,
+						"kmalloc has no GFP_DMA32 caches (SLUB would warn); use alloc_pages");
+		if (p->order)
+			return kab_probe_refuse(p, -EINVAL,
+						"kmalloc takes size_bytes, not an order");
+		return kab_validate_kmalloc_size(p, "size_bytes",
+						 p->size_bytes);
+	case KAB_ALLOC_vmalloc:
+		if (p->gfp & dma)
+			return kab_probe_refuse(p, -EINVAL,
+						"vmalloc takes GFP_DMA32 (vmalloc_32), not GFP_DMA");
+		if (p->order)
+			return kab_probe_refuse(p, -EINVAL,
+						"vmalloc takes size_bytes, not an order");
+		if (!p->size_bytes)
+			return kab_probe_refuse(p, -EINVAL,
+						"size_bytes must not be 0");
+		if (p->size_bytes > kab_memory_limit())
+			return kab_probe_refuse(p, -E2BIG,
+						"size_bytes %llu exceeds half the available memory, %llu",
+						p->size_bytes, kab_memory_limit());
+		return 0;
+	case KAB_ALLOC_alloc_pages:
+		if ((p->gfp & dma) && (p->gfp & dma32))
+			return kab_probe_refuse(p, -EINVAL,
+						"GFP_DMA and GFP_DMA32 name different zones");
+		if (p->size_bytes)
+			return kab_probe_refuse(p, -EINVAL,
+						"alloc_pages takes an order, not size_bytes");
+		if (p->order >= KAB_NR_PAGE_ORDERS)
+			return kab_probe_refuse(p, -EINVAL,
+						"order %u exceeds the kernel's maximum order %u",
+						p->order, KAB_NR_PAGE_ORDERS - 1);
+		if (((u64)PAGE_SIZE << p->order) > kab_memory_limit())
+			return kab_probe_refuse(p, -E2BIG,
+						"order %u exceeds half the available memory",
+						p->order);
+		return 0;
+	default:
+		return kab_probe_refuse(p, -EINVAL,
+					"%s: only kmalloc, vmalloc and alloc_pages buffers are probed",
+					kab_allocators[p->allocator].name);
+	}
+}
+
+static int kab_probe_validate(struct kab_probe *p)
+{
+	u64 span = (u64)KAB_KMALLOC_MAX_SPAN * KMALLOC_MAX_SIZE + 1;
+	int err;
+
+	if (p->probe >= KAB_NR_PROBES)
+		return kab_probe_refuse(p, -EINVAL, "probe %u is unknown",
+					p->probe);
+	err = kab_validate_unused(p);
+	if (err)
+		return err;
+	switch (p->probe) {
+	case KAB_PROBE_kmalloc_max:
+	case KAB_PROBE_ksize_classes:
+		if (span > kab_memory_limit())
+			return kab_probe_refuse(p, -E2BIG,
+						"%s needs %llu bytes, more than half the available memory",
+						kab_probe_names[p->probe], span);
+		if (p->probe == KAB_PROBE_kmalloc_max)
+			return 0;
+		if (!p->max_classes || p->max_classes > KAB_MAX_KSIZE_CLASSES)
+			return kab_probe_refuse(p, -EINVAL,
+						"max_classes must be 1 to %u",
+						KAB_MAX_KSIZE_CLASSES);
+		if (!access_ok(u64_to_user_ptr(p->classes),
+			       (size_t)p->max_classes * sizeof(struct kab_ksize_class)))
+			return kab_probe_refuse(p, -EFAULT,
+						"classes is not a user buffer");
+		return 0;
+	case KAB_PROBE_krealloc:
+		err = kab_validate_kmalloc_size(p, "size_bytes", p->size_bytes);
+		if (!err)
+			err = kab_validate_kmalloc_size(p, "new_size_bytes",
+							p->new_size_bytes);
+		return err;
+	case KAB_PROBE_contiguity:
+	case KAB_PROBE_zones:
+		return kab_validate_buffer(p);
+	case KAB_PROBE_vmalloc_max:
+		if (p->size_bytes > kab_memory_limit())
+			return kab_probe_refuse(p, -E2BIG,
+						"size_bytes %llu exceeds half the available memory, %llu",
+						p->size_bytes, kab_memory_limit());
+		return 0;
+	case KAB_PROBE_layout:
+		if (!capable(CAP_SYSLOG))
+			return kab_probe_refuse(p, -EPERM,
+						"kernel addresses need CAP_SYSLOG");
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static bool kab_kmalloc_succeeds(size_t size)
+{
+	void *obj = kmalloc(size, KAB_PROBE_GFP);
+
+	kfree(obj);
+	return obj;
+}
+
+/*
+ * Bisects between 1 byte, which must succeed, and KAB_KMALLOC_MAX_SPAN
+ * times KMALLOC_MAX_SIZE, which must fail, then checks the edge once more.
+ */
+static int kab_probe_kmalloc_max(struct kab_probe *p)
+{
+	u64 lo = 1, hi = (u64)KAB_KMALLOC_MAX_SPAN * KMALLOC_MAX_SIZE;
+
+	p->kmalloc_max_size = KMALLOC_MAX_SIZE;
+	p->attempts = 2;
+	if (!kab_kmalloc_succeeds(lo))
+		return kab_probe_refuse(p, -ENOMEM, "kmalloc(1) failed");
+	if (kab_kmalloc_succeeds(hi)) {
+		p->ok = 1;
+		p->largest_bytes = hi;
+		return 0;
+	}
+	while (hi - lo > 1) {
+		u64 mid = lo + (hi - lo) / 2;
+
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		p->attempts++;
+		if (kab_kmalloc_succeeds(mid))
+			lo = mid;
+		else
+			hi = mid;
+		cond_resched();
+	}
+	p->attempts += 2;
+	p->largest_bytes = lo;
+	p->ok = kab_kmalloc_succeeds(lo);
+	p->next_failed = !kab_kmalloc_succeeds(lo + 1);
+	return 0;
+}
+
+/* ksize() of kmalloc(@size), 0 when the allocation failed. */
+static size_t kab_ksize_of(size_t size)
+{
+	void *obj = kmalloc(size, KAB_PROBE_GFP);
+	size_t got = obj ? ksize(obj) : 0;
+
+	kfree(obj);
+	return got;
+}
+
+/*
+ * Request s gets class ksize(kmalloc(s)) = k; since ksize never decreases
+ * with the request, every request up to k gets k too (checked at k), and
+ * the next class starts at k + 1.
+ */
+static int kab_probe_ksize_classes(struct kab_probe *p)
+{
+	struct kab_ksize_class __user *out = u64_to_user_ptr(p->classes);
+	u64 request = 1;
+
+	p->kmalloc_max_size = KMALLOC_MAX_SIZE;
+	while (request <= KMALLOC_MAX_SIZE) {
+		struct kab_ksize_class class = { .first_request = request };
+		size_t got = kab_ksize_of(request);
+
+		if (!got)
+			return kab_probe_refuse(p, -ENOMEM,
+						"kmalloc(%llu) failed", request);
+		if (got < request)
+			return kab_probe_refuse(p, -EPROTO,
+						"ksize(kmalloc(%llu)) is %zu, less than asked",
+						request, got);
+		if (p->nr_classes == p->max_classes)
+			return kab_probe_refuse(p, -E2BIG,
+						"more than %u size classes",
+						p->max_classes);
+		class.class_size = got;
+		class.verified = kab_ksize_of(got) == got;
+		if (copy_to_user(&out[p->nr_classes], &class, sizeof(class)))
+			return -EFAULT;
+		p->nr_classes++;
+		request = (u64)got + 1;
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
+	}
+	p->ok = 1;
+	return 0;
+}
+
+static int kab_probe_zero_size(struct kab_probe *p)
+{
+	void *obj = kmalloc(0, KAB_PROBE_GFP);
+
+	p->zero_size_ptr = (unsigned long)obj;
+	p->zero_size_const = (unsigned long)ZERO_SIZE_PTR;
+	p->zero_ksize = ksize(obj);
+	kfree(obj);
+	p->ok = 1;
+	return 0;
+}
+
+/*
+ * Fills an object with a pattern, frees it and allocates the same size
+ * again: SLUB hands the object just freed back first, so whether its
+ * bytes read 0 shows whether kmalloc zeroes on its own.
+ */
+static int kab_probe_init_on_alloc(struct kab_probe *p)
+{
+	unsigned long first;
+	void *obj;
+
+	p->init_on_alloc = want_init_on_alloc(GFP_KERNEL);
+	p->init_on_free = want_init_on_free();
+	obj = kmalloc(KAB_INIT_PROBE_SIZE, KAB_PROBE_GFP);
+	if (!obj)
+		return kab_probe_refuse(p, -ENOMEM, "kmalloc(%u) failed",
+					KAB_INIT_PROBE_SIZE);
+	memset(obj, 0xa5, KAB_INIT_PROBE_SIZE);
+	first = (unsigned long)obj;
+	kfree(obj);
+	obj = kmalloc(KAB_INIT_PROBE_SIZE, KAB_PROBE_GFP);
+	if (!obj)
+		return kab_probe_refuse(p, -ENOMEM, "kmalloc(%u) failed",
+					KAB_INIT_PROBE_SIZE);
+	p->same_object = (unsigned long)obj == first;
+	p->arrived_zeroed = !memchr_inv(obj, 0, KAB_INIT_PROBE_SIZE);
+	kfree(obj);
+	p->ok = 1;
+	return 0;
+}
+
+static int kab_probe_krealloc(struct kab_probe *p)
+{
+	u64 total_ns = 0;
+	unsigned int i;
+
+	for (i = 0; i < KAB_KREALLOC_ROUNDS; i++) {
+		void *obj = kmalloc(p->size_bytes, KAB_PROBE_GFP);
+		unsigned long before;
+		void *grown;
+		u64 start;
+
+		if (!obj)
+			return kab_probe_refuse(p, -ENOMEM, "kmalloc(%llu) failed",
+						p->size_bytes);
+		p->old_ksize = ksize(obj);
+		before = (unsigned long)obj;
+		start = kab_clock();
+		grown = krealloc(obj, p->new_size_bytes, KAB_PROBE_GFP);
+		total_ns += kab_clock() - start;
+		if (!grown) {
+			kfree(obj);
+			return kab_probe_refuse(p, -ENOMEM,
+						"krealloc to %llu failed",
+						p->new_size_bytes);
+		}
+		p->moved += (unsigned long)grown != before;
+		p->new_ksize = ksize(grown);
+		kfree(grown);
+		cond_resched();
+	}
+	p->krealloc_ns = div_u64(total_ns, KAB_KREALLOC_ROUNDS);
+	p->ok = 1;
+	return 0;
+}
+
+/* A buffer of contiguity and zones, and how to reach its pages. */
+struct kab_buffer {
+	void *addr;
+	struct page *page;
+	unsigned long nr_pages;
+};
+
+static void kab_buffer_free(struct kab_probe *p, struct kab_buffer *b)
+{
+	if (p->allocator == KAB_ALLOC_kmalloc)
+		kfree(b->addr);
+	else if (p->allocator == KAB_ALLOC_vmalloc)
+		vfree(b->addr);
+	else if (b->page)
+		__free_pages(b->page, p->order);
+}
+
+static bool kab_buffer_alloc(struct kab_probe *p, struct kab_buffer *b)
+{
+	gfp_t gfp = KAB_PROBE_GFP;
+
+	if (p->gfp & KAB_GFP(GFP_DMA))
+		gfp |= GFP_DMA;
+	if (p->gfp & KAB_GFP(GFP_DMA32))
+		gfp |= GFP_DMA32;
+	switch (p->allocator) {
+	case KAB_ALLOC_kmalloc:
+		b->addr = kmalloc(p->size_bytes, gfp);
+		b->nr_pages = DIV_ROUND_UP(offset_in_page(b->addr) +
+					   p->size_bytes, PAGE_SIZE);
+		return b->addr;
+	case KAB_ALLOC_vmalloc:
+		/* What vmalloc() and vmalloc_32() do, with __GFP_NOWARN. */
+		b->addr = __vmalloc(p->size_bytes, gfp);
+		b->nr_pages = DIV_ROUND_UP(p->size_bytes, PAGE_SIZE);
+		return b->addr;
+	default:
+		b->page = alloc_pages(gfp, p->order);
+		b->nr_pages = 1UL << p->order;
+		return b->page;
+	}
+}
+
+static struct page *kab_buffer_page(struct kab_probe *p, struct kab_buffer *b,
+				    unsigned long i)
+{
+	switch (p->allocator) {
+	case KAB_ALLOC_kmalloc:
+		return virt_to_page((void *)(((unsigned long)b->addr &
+					      PAGE_MASK) + i * PAGE_SIZE));
+	case KAB_ALLOC_vmalloc:
+		/* __vmalloc() maps small pages only: no huge mapping here. */
+		return vmalloc_to_page(b->addr + i * PAGE_SIZE);
+	default:
+		return pfn_to_page(page_to_pfn(b->page) + i);
+	}
+}
+
+/* Counts the buffer's physical discontinuities and the zones of its pages. */
+static int kab_probe_buffer(struct kab_probe *p)
+{
+	struct kab_buffer b = { };
+	unsigned long i, prev_pfn = 0;
+	int err = 0;
+
+	BUILD_BUG_ON(MAX_NR_ZONES > KAB_MAX_ZONES);
+	if (!kab_buffer_alloc(p, &b))
+		return kab_probe_refuse(p, -ENOMEM, "the %s buffer failed",
+					kab_allocators[p->allocator].name);
+	p->ok = 1;
+	p->pages = b.nr_pages;
+	p->nr_zones = MAX_NR_ZONES;
+	for (i = 0; i < b.nr_pages; i++) {
+		struct page *page = kab_buffer_page(p, &b, i);
+		unsigned long pfn;
+		struct zone *zone;
+
+		if (!page) {
+			err = kab_probe_refuse(p, -EPROTO,
+					       "page %lu of the buffer has no struct page",
+					       i);
+			break;
+		}
+		pfn = page_to_pfn(page);
+		if (i && pfn != prev_pfn + 1)
+			p->discontinuities++;
+		prev_pfn = pfn;
+		p->zone_pages[page_zonenum(page)]++;
+		if (i == 0) {
+			int z;
+
+			zone = page_zone(page);
+			for (z = 0; z < MAX_NR_ZONES; z++)
+				strscpy(p->zone_names[z],
+					zone->zone_pgdat->node_zones[z].name,
+					KAB_ZONE_NAME_LEN);
+		}
+		if (!(i % 1024)) {
+			if (fatal_signal_pending(current)) {
+				err = -EINTR;
+				break;
+			}
+			cond_resched();
+		}
+	}
+	kab_buffer_free(p, &b);
+	return err;
+}
+
+/* Tries @size_bytes (or half the available memory), halving on failure. */
+static int kab_probe_vmalloc_max(struct kab_probe *p)
+{
+	u64 size = p->size_bytes ? p->size_bytes : kab_memory_limit();
+
+	size = round_down(size, PAGE_SIZE);
+	while (size >= PAGE_SIZE) {
+		void *buf;
+
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		p->attempts++;
+		buf = __vmalloc(size, KAB_PROBE_GFP);
+		if (buf) {
+			vfree(buf);
+			p->ok = 1;
+			p->largest_bytes = size;
+			return 0;
+		}
+		size = round_down(size / 2, PAGE_SIZE);
+		cond_resched();
+	}
+	return kab_probe_refuse(p, -ENOMEM, "no vmalloc of a page or more succeeded");
+}
+
+static int kab_probe_layout(struct kab_probe *p)
+{
+	void *obj = kmalloc(64, KAB_PROBE_GFP);
+	void *buf = __vmalloc(PAGE_SIZE, KAB_PROBE_GFP);
+
+	p->page_offset = PAGE_OFFSET;
+	p->direct_map_end = (unsigned long)high_memory;
+	p->vmalloc_start = VMALLOC_START;
+	p->vmalloc_end = VMALLOC_END;
+#ifdef MODULES_VADDR
+	p->modules_start = MODULES_VADDR;
+	p->modules_end = MODULES_END;
+#endif
+	p->kmalloc_addr = (unsigned long)obj;
+	p->vmalloc_addr = (unsigned long)buf;
+	p->module_addr = (unsigned long)THIS_MODULE;
+	p->ok = obj && buf;
+	kfree(obj);
+	vfree(buf);
+	return 0;
+}
+
+int kab_probe_run(struct kab_probe *p)
+{
+	int err;
+
+	/* Everything from nr_classes on is output. */
+	memset_startat(p, 0, nr_classes);
+	err = kab_probe_validate(p);
+	if (err)
+		return err;
+	switch (p->probe) {
+	case KAB_PROBE_kmalloc_max:
+		return kab_probe_kmalloc_max(p);
+	case KAB_PROBE_ksize_classes:
+		return kab_probe_ksize_classes(p);
+	case KAB_PROBE_zero_size:
+		return kab_probe_zero_size(p);
+	case KAB_PROBE_init_on_alloc:
+		return kab_probe_init_on_alloc(p);
+	case KAB_PROBE_krealloc:
+		return kab_probe_krealloc(p);
+	case KAB_PROBE_contiguity:
+	case KAB_PROBE_zones:
+		return kab_probe_buffer(p);
+	case KAB_PROBE_vmalloc_max:
+		return kab_probe_vmalloc_max(p);
+	case KAB_PROBE_layout:
+		return kab_probe_layout(p);
+	default:
+		return -EINVAL;
+	}
+}
