@@ -423,10 +423,6 @@ static long kab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return kab_ioctl_frag(&kf->frag, uarg, false);
 	case KAB_IOC_ACCESS:
 		return kab_ioctl_access(kf, uarg);
-	return err;
-}
-
-/*
 	case KAB_IOC_PROBE:
 		return kab_ioctl_probe(uarg);
 	default:
