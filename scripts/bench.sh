@@ -33,6 +33,9 @@ flock 9
 "$KAB_ROOT/scripts/fetch-kernel.sh" "$kernel"
 . "$KAB_BUILD/kernels/$kernel.env"
 make -s -C "$KAB_ROOT/runner" BUILD="$KAB_BUILD/runner" >&2
+# A 32-bit guest runs its own runner; the host's collects the results.
+export KAB_GUEST_ARCH=${KAB_KERNEL_ARCH:-amd64}
+"$KAB_ROOT/scripts/build-guest-runner.sh" "$KAB_GUEST_ARCH"
 "$runner" check "$sweep" >&2 || exit 2
 module=$("$KAB_ROOT/scripts/build-module.sh" "$kernel")
 time_mode=$("$KAB_ROOT/scripts/accel.sh" "$mode" "$kernel")
@@ -57,7 +60,7 @@ guest_ok=1
 config_facts=()
 while IFS= read -r line; do
 	config_facts+=(--fact "kernel.config.$line")
-done < <(grep -E '^CONFIG_(SLUB|SLAB|SLOB|SLUB_DEBUG_ON|INIT_ON_ALLOC_DEFAULT_ON|INIT_ON_FREE_DEFAULT_ON|PREEMPT|PREEMPT_RT|PREEMPT_VOLUNTARY|PREEMPT_DYNAMIC|HZ|VMAP_STACK|FRAME_WARN|TRANSPARENT_HUGEPAGE|HAVE_ARCH_HUGE_VMALLOC|NUMA|KFENCE|KASAN|MEMCG|ZONE_DMA|ZONE_DMA32|HIGHMEM)=' \
+done < <(grep -E '^CONFIG_(SLUB|SLAB|SLOB|SLUB_DEBUG_ON|INIT_ON_ALLOC_DEFAULT_ON|INIT_ON_FREE_DEFAULT_ON|PREEMPT|PREEMPT_RT|PREEMPT_VOLUNTARY|PREEMPT_DYNAMIC|HZ|VMAP_STACK|FRAME_WARN|TRANSPARENT_HUGEPAGE|HAVE_ARCH_HUGE_VMALLOC|NUMA|KFENCE|KASAN|MEMCG|ZONE_DMA|ZONE_DMA32|HIGHMEM|HIGHMEM4G|HIGHMEM64G|X86_PAE|VMSPLIT_3G)=' \
 	"$KAB_KERNEL_BUILD/.config" 2>/dev/null || true)
 accel=tcg
 [ "$time_mode" = qemu-kvm ] && accel=kvm
@@ -71,6 +74,7 @@ accel=tcg
 	--fact "boot_words=${BOOT_WORDS:-}" \
 	--fact "kernel.name=$kernel" \
 	--fact "kernel.release=$KAB_KERNEL_RELEASE" \
+	--fact "kernel.arch=$KAB_GUEST_ARCH" \
 	--fact "kernel.package_version=$KAB_KERNEL_VERSION" \
 	--fact "sweep.name=$sweep_name" \
 	--fact-file "sweep.text=$sweep" \
