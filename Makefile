@@ -4,8 +4,8 @@
 #              [BOOT_WORDS="seed=2 init_on_alloc=0"] [CONFIG=label]
 #   make test            unit tests (also under ASan/UBSan), module W=1 and
 #                        sparse builds on 6.1, 6.1-rt and 6.12, the QEMU
-#                        integration test, the PREEMPT_RT boot and a
-#                        three-target comparison
+#                        integration test, the PREEMPT_RT boot, the 32-bit
+#                        686-pae (HighMem) boot and a three-target comparison
 #   make compare TARGETS="debian-6.1 debian-6.12"   (or debian-6.1+init_on_alloc=0)
 #   make compare RUNS="results/A results/B"
 #   make check-sweeps    validate every sweep in configs/sweeps
@@ -21,7 +21,7 @@ export KERNEL SWEEP MODE BOOT_WORDS CONFIG RUN_ID TIMEOUT TARGETS RUNS JOBS \
 	COMPARE_ID MEMORY_MB CPUS
 
 .PHONY: bench test setup runner module unit-test module-test config-test \
-	integration-test rt-test compare-test test-setup check-sweeps compare \
+	integration-test rt-test i386-test compare-test test-setup check-sweeps compare \
 	plots reference clean
 
 bench:
@@ -38,7 +38,7 @@ module: setup
 	@scripts/build-module.sh $(KERNEL)
 
 test: test-setup unit-test module-test config-test integration-test rt-test \
-	compare-test
+	i386-test compare-test
 
 test-setup:
 	@scripts/setup.sh --tests
@@ -51,6 +51,7 @@ module-test: setup
 	@tests/module-build.sh debian-6.1
 	@tests/module-build.sh debian-6.1-rt
 	@tests/module-build.sh debian-6.12
+	@tests/module-build.sh debian-6.1-686-pae
 
 config-test: runner
 	@tests/config-errors.sh
@@ -65,6 +66,10 @@ compare-test: test-setup runner
 # Atomic contexts on PREEMPT_RT: what RT forbids is refused, the rest runs.
 rt-test: runner
 	@tests/rt.sh
+
+# The 32-bit 686-pae kernel with HighMem: kmalloc pages low, vmalloc high.
+i386-test: runner
+	@tests/i386.sh
 
 check-sweeps: runner
 	@for f in configs/sweeps/*.conf; do $(RUNNER) check $$f || exit 2; done
