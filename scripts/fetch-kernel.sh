@@ -73,9 +73,10 @@ fetch_debian() {
 		local debs=$KAB_BUILD/cache/debs
 		mkdir -p "$debs"
 		kab_say "fetching kernel $release: $concrete $headers $common $kbuild"
-		# -common has no architecture; kbuild is the host's.
+		# -common has no architecture; kbuild is the host's. apt-get
+		# says nothing when every file is already there.
 		(cd "$debs" && apt-get download "$concrete$qual" "$headers$qual" "$common" "$kbuild" 2>&1 |
-			grep -v 'Download is performed unsandboxed' >&2) ||
+			{ grep -v 'Download is performed unsandboxed' >&2 || true; }) ||
 			kab_die "apt-get download failed for $release"
 		rm -rf "$root" && mkdir -p "$root"
 		local deb
