@@ -5,8 +5,9 @@
 #   make test            unit tests (also under ASan/UBSan), module W=1 and
 #                        sparse builds on 6.1, 6.1-rt and 6.12, the QEMU
 #                        integration test, the fragmentation test, the
-#                        access benchmark under TCG, the PREEMPT_RT boot
-#                        and a three-target comparison
+#                        access benchmark under TCG, the PREEMPT_RT boot,
+#                        the 32-bit 686-pae (HighMem) boot, a three-target
+#                        comparison and the facts
 #   make compare TARGETS="debian-6.1 debian-6.12"   (or debian-6.1+init_on_alloc=0)
 #   make compare RUNS="results/A results/B"
 #   make facts [TARGETS="debian-6.1 debian-6.12 debian-6.1+memory=8192"]
@@ -24,8 +25,8 @@ export KERNEL SWEEP MODE BOOT_WORDS CONFIG RUN_ID TIMEOUT TARGETS RUNS JOBS \
 	COMPARE_ID MEMORY_MB CPUS FACTS_ID
 
 .PHONY: bench test setup runner module unit-test module-test config-test \
-	integration-test frag-test access-test rt-test compare-test test-setup \
-	check-sweeps compare plots reference clean facts facts-test
+	integration-test frag-test access-test rt-test i386-test compare-test \
+	test-setup check-sweeps compare plots reference clean facts facts-test
 
 bench:
 	@scripts/bench.sh
@@ -41,7 +42,7 @@ module: setup
 	@scripts/build-module.sh $(KERNEL)
 
 test: test-setup unit-test module-test config-test integration-test frag-test \
-	access-test rt-test compare-test facts-test
+	access-test rt-test i386-test compare-test facts-test
 
 test-setup:
 	@scripts/setup.sh --tests
@@ -54,6 +55,7 @@ module-test: setup
 	@tests/module-build.sh debian-6.1
 	@tests/module-build.sh debian-6.1-rt
 	@tests/module-build.sh debian-6.12
+	@tests/module-build.sh debian-6.1-686-pae
 
 config-test: runner
 	@tests/config-errors.sh
@@ -81,6 +83,10 @@ facts-test: runner
 # Atomic contexts on PREEMPT_RT: what RT forbids is refused, the rest runs.
 rt-test: runner
 	@tests/rt.sh
+
+# The 32-bit 686-pae kernel with HighMem: kmalloc pages low, vmalloc high.
+i386-test: runner
+	@tests/i386.sh
 
 check-sweeps: runner
 	@for f in configs/sweeps/*.conf; do $(RUNNER) check $$f || exit 2; done

@@ -37,7 +37,8 @@ kab_say "probing KVM (up to ${KAB_KVM_PROBE_SECONDS:-25} s)..."
 probe=$(mktemp -d)
 trap 'rm -rf "$probe"' EXIT
 mkdir -p "$probe/tree/bin"
-cp /bin/busybox "$probe/tree/bin/"
+kab_guest_paths "${KAB_KERNEL_ARCH:-amd64}"
+cp "$KAB_GUEST_BUSYBOX" "$probe/tree/bin/busybox"
 printf '#!/bin/busybox sh\n/bin/busybox echo KAB-KVM-OK\n/bin/busybox poweroff -f\n' > "$probe/tree/init"
 chmod 755 "$probe/tree/init"
 (cd "$probe/tree" && find . | cpio -o -H newc --quiet) > "$probe/probe.cpio"

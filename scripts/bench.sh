@@ -34,6 +34,9 @@ flock 9
 "$KAB_ROOT/scripts/fetch-kernel.sh" "$kernel"
 . "$KAB_BUILD/kernels/$kernel.env"
 make -s -C "$KAB_ROOT/runner" BUILD="$KAB_BUILD/runner" >&2
+# A 32-bit guest runs its own runner; the host's collects the results.
+export KAB_GUEST_ARCH=${KAB_KERNEL_ARCH:-amd64}
+"$KAB_ROOT/scripts/build-guest-runner.sh" "$KAB_GUEST_ARCH"
 "$runner" check "$sweep" >&2 || exit 2
 # memory_mb of [sweep], checked by the runner above to be a plain number.
 sweep_memory=$(awk '/^[[:space:]]*\[/ { in_sweep = /^[[:space:]]*\[sweep\]/ }
@@ -63,7 +66,7 @@ guest_ok=1
 config_facts=()
 while IFS= read -r line; do
 	config_facts+=(--fact "kernel.config.$line")
-done < <(grep -E '^CONFIG_(SLUB|SLAB|SLOB|SLUB_DEBUG_ON|INIT_ON_ALLOC_DEFAULT_ON|INIT_ON_FREE_DEFAULT_ON|PREEMPT|PREEMPT_RT|PREEMPT_VOLUNTARY|PREEMPT_DYNAMIC|HZ|VMAP_STACK|FRAME_WARN|TRANSPARENT_HUGEPAGE|HAVE_ARCH_HUGE_VMALLOC|NUMA|KFENCE|KASAN|MEMCG|ZONE_DMA|ZONE_DMA32|HIGHMEM)=' \
+done < <(grep -E '^CONFIG_(SLUB|SLAB|SLOB|SLUB_DEBUG_ON|INIT_ON_ALLOC_DEFAULT_ON|INIT_ON_FREE_DEFAULT_ON|PREEMPT|PREEMPT_RT|PREEMPT_VOLUNTARY|PREEMPT_DYNAMIC|HZ|VMAP_STACK|FRAME_WARN|TRANSPARENT_HUGEPAGE|HAVE_ARCH_HUGE_VMALLOC|NUMA|KFENCE|KASAN|MEMCG|ZONE_DMA|ZONE_DMA32|HIGHMEM|HIGHMEM4G|HIGHMEM64G|X86_PAE|VMSPLIT_3G)=' \
 	"$KAB_KERNEL_BUILD/.config" 2>/dev/null || true)
 accel=tcg
 [ "$time_mode" = qemu-kvm ] && accel=kvm
@@ -78,6 +81,7 @@ accel=tcg
 	--fact "memory_mb=${KAB_MEMORY_MB:-$KAB_KERNEL_MEMORY_MB}" \
 	--fact "kernel.name=$kernel" \
 	--fact "kernel.release=$KAB_KERNEL_RELEASE" \
+	--fact "kernel.arch=$KAB_GUEST_ARCH" \
 	--fact "kernel.package_version=$KAB_KERNEL_VERSION" \
 	--fact "sweep.name=$sweep_name" \
 	--fact-file "sweep.text=$sweep" \

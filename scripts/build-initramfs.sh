@@ -2,20 +2,23 @@
 # build-initramfs.sh OUT MODULE SWEEP [PROGRAM...]: an initramfs with static
 # busybox, the module, the runner, hyperfine, the sweep, the guest test
 # PROGRAMs and every shared library those need (found with ldd, as
-# mkinitramfs does).
+# mkinitramfs does). KAB_GUEST_ARCH=i386 takes the 32-bit runner and
+# busybox instead (scripts/build-guest-runner.sh; the runner is static)
+# and leaves the host's amd64 hyperfine out.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 out=${1:?usage: build-initramfs.sh OUT MODULE SWEEP [PROGRAM...]}
 module=$2 sweep=$3
 shift 3
-runner=$KAB_BUILD/runner/kallocbench
+kab_guest_paths "${KAB_GUEST_ARCH:-amd64}"
+runner=$KAB_GUEST_RUNNER
 [ -x "$runner" ] || kab_die "the runner is not built ($runner)"
 
 tree=$(mktemp -d "$KAB_BUILD/initramfs.XXXXXX")
 trap 'rm -rf "$tree"' EXIT
 mkdir -p "$tree"/{bin,dev,proc,sys,tmp,guest-tests}
-cp /bin/busybox "$tree/bin/busybox"
+cp "$KAB_GUEST_BUSYBOX" "$tree/bin/busybox"
 cp "$module" "$tree/kallocbench.ko"
 cp "$sweep" "$tree/sweep.conf"
 cp "$KAB_ROOT/scripts/guest-init" "$tree/init"
@@ -42,14 +45,15 @@ chmod 755 "$tree/init"
 copy_with_libraries() {
 	local program=$1 dest=$2 lib
 	install -D -m 755 "$program" "$tree$dest"
-	for lib in $(ldd "$program" | awk '/=> \// { print $3 } /^\t\// { print $1 }'); do
+	# ldd fails on a static program and on one the host cannot run.
+	for lib in $(ldd "$program" 2>/dev/null | awk '/=> \// { print $3 } /^\t\// { print $1 }'); do
 		[ -e "$tree$lib" ] || install -D -m 755 "$(readlink -f "$lib")" "$tree$lib"
 	done
 }
 copy_with_libraries "$runner" /bin/kallocbench
 # hyperfine times access cases across separate runs of the runner (a sweep's
 # `hyperfine = N`); without it those cases get a failed hyperfine.csv row.
-if hyperfine=$(command -v hyperfine); then
+if [ "${KAB_GUEST_ARCH:-amd64}" = amd64 ] && hyperfine=$(command -v hyperfine); then
 	copy_with_libraries "$hyperfine" /bin/hyperfine
 fi
 for program in "$@"; do

@@ -7,6 +7,11 @@
 # downloaded with apt-get download into build/cache/debs and unpacked with
 # dpkg-deb -x into build/kernels/RELEASE; a second run reuses both. A local
 # kernel names its bzImage and build tree.
+#
+# arch = i386 (a 32-bit kernel, e.g. 686-pae) fetches the image and headers of
+# that architecture through Debian multiarch (scripts/setup.sh --arch i386)
+# and the host's own linux-kbuild, whose tools run here and read 32-bit
+# objects as well.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -14,13 +19,23 @@ name=${1:?usage: fetch-kernel.sh NAME}
 conf=$KAB_ROOT/configs/kernels/$name.conf
 [ -f "$conf" ] || kab_die "no kernel '$name': $conf does not exist (known: $(cd "$KAB_ROOT/configs/kernels" && ls *.conf | sed 's/\.conf$//' | tr '\n' ' '))"
 KAB_CONF_package= KAB_CONF_image= KAB_CONF_build= KAB_CONF_cmdline=
-KAB_CONF_qemu=qemu-system-x86_64 KAB_CONF_memory_mb=2048
-kab_read_conf "$conf" description source package image build qemu cmdline memory_mb
+KAB_CONF_qemu=qemu-system-x86_64 KAB_CONF_memory_mb=2048 KAB_CONF_arch=amd64
+kab_read_conf "$conf" description source package image build qemu cmdline memory_mb arch
+arch=$KAB_CONF_arch
+case $arch in
+amd64) qual= ;;
+i386) qual=:i386 ;;
+*) kab_die "$conf: unknown arch '$arch' (known: amd64 i386)" ;;
+esac
+[ "$arch" = amd64 ] || "$KAB_ROOT/scripts/setup.sh" --arch "$arch"
 
-# depends_on PACKAGE PATTERN: the first dependency of PACKAGE matching PATTERN
+# depends_on PACKAGE PATTERN: the first dependency of PACKAGE matching
+# PATTERN, without the architecture apt shows for a foreign one
+# ("<linux-headers-6.1.0-50-common:i386>" is linux-headers-6.1.0-50-common).
 depends_on() {
 	apt-cache depends "$1" 2>/dev/null |
-		awk -v pat="$2" '$1 == "Depends:" && $2 ~ pat { print $2; exit }'
+		awk -v pat="$2" '$1 == "Depends:" { gsub(/[<>]/, "", $2); sub(/:.*/, "", $2) }
+			$1 == "Depends:" && $2 ~ pat { print $2; exit }'
 }
 
 candidate_version() {
@@ -36,20 +51,20 @@ fetch_debian() {
 		[ -n "$version" ] && [ "$version" != "(none)" ]
 	}
 	# A fresh machine may have no package lists yet.
-	if ! known_to_apt "$pkg" && [ "$(id -u)" -eq 0 ]; then
+	if ! known_to_apt "$pkg$qual" && [ "$(id -u)" -eq 0 ]; then
 		kab_say "apt does not know $pkg yet: running apt-get update"
-		apt-get update -q >&2
+		apt-get update -q >&2 || true
 	fi
-	known_to_apt "$pkg" ||
+	known_to_apt "$pkg$qual" ||
 		kab_die "$conf: Debian package '$pkg' is unknown to apt; as root run 'apt-get update' (for i386 kernels also 'dpkg --add-architecture i386')"
-	concrete=$(depends_on "$pkg" '^linux-image-[0-9]')
+	concrete=$(depends_on "$pkg$qual" '^linux-image-[0-9]')
 	[ -n "$concrete" ] || concrete=$pkg
 	release=${concrete#linux-image-}
 	release=${release%-unsigned}
 	local headers=linux-headers-$release
 	local common kbuild
-	common=$(depends_on "$headers" '^linux-headers-.*-common')
-	kbuild=$(depends_on "$headers" '^linux-kbuild-')
+	common=$(depends_on "$headers$qual" '^linux-headers-.*-common')
+	kbuild=$(depends_on "$headers$qual" '^linux-kbuild-')
 	[ -n "$common" ] && [ -n "$kbuild" ] ||
 		kab_die "cannot resolve the headers of $release ($headers)"
 
@@ -58,9 +73,9 @@ fetch_debian() {
 		local debs=$KAB_BUILD/cache/debs
 		mkdir -p "$debs"
 		kab_say "fetching kernel $release: $concrete $headers $common $kbuild"
-		# apt-get download prints nothing for files already in the cache,
-		# and grep -v then finds no line: only apt-get's status counts.
-		(cd "$debs" && apt-get download "$concrete" "$headers" "$common" "$kbuild" 2>&1 |
+		# -common has no architecture; kbuild is the host's. apt-get
+		# says nothing when every file is already there.
+		(cd "$debs" && apt-get download "$concrete$qual" "$headers$qual" "$common" "$kbuild" 2>&1 |
 			{ grep -v 'Download is performed unsandboxed' >&2 || true; }) ||
 			kab_die "apt-get download failed for $release"
 		rm -rf "$root" && mkdir -p "$root"
@@ -104,5 +119,6 @@ KAB_KERNEL_BUILD='$build'
 KAB_KERNEL_QEMU='$KAB_CONF_qemu'
 KAB_KERNEL_CMDLINE='$KAB_CONF_cmdline'
 KAB_KERNEL_MEMORY_MB='$KAB_CONF_memory_mb'
+KAB_KERNEL_ARCH='$arch'
 ENV
 kab_say "kernel $name: $release ($pkg_version)"

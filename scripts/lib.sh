@@ -28,3 +28,20 @@ kab_read_conf() {
 		printf -v "KAB_CONF_$key" '%s' "$value"
 	done < "$file"
 }
+
+# kab_guest_paths ARCH: the runner and busybox of a guest of ARCH (amd64:
+# the host's own; i386: built and unpacked by scripts/build-guest-runner.sh)
+# in KAB_GUEST_RUNNER and KAB_GUEST_BUSYBOX.
+kab_guest_paths() {
+	case ${1:-amd64} in
+	amd64)
+		KAB_GUEST_RUNNER=$KAB_BUILD/runner/kallocbench
+		KAB_GUEST_BUSYBOX=/bin/busybox
+		;;
+	i386)
+		KAB_GUEST_RUNNER=$KAB_BUILD/runner-i386/kallocbench
+		KAB_GUEST_BUSYBOX=$KAB_BUILD/guest/i386/bin/busybox
+		;;
+	*) kab_die "unknown guest architecture '$1' (known: amd64 i386)" ;;
+	esac
+}

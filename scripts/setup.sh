@@ -2,6 +2,10 @@
 # Make sure every Debian package kallocbench needs is installed: install the
 # missing ones when root, otherwise print the exact command and fail.
 # setup.sh --tests adds what only `make test` needs.
+# setup.sh --arch i386 adds what a 32-bit guest needs (called for kernels
+# whose configs/kernels file says arch = i386): Debian's i386 architecture
+# (multiarch, for apt-get download of i386 packages) and gcc -m32. A machine that
+# never benchmarks a 32-bit kernel is left without multiarch.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -11,21 +15,57 @@ packages=(
 	gnuplot-nox hyperfine
 	libinih-dev libjansson-dev libcmocka-dev libpfm4-dev
 )
-# python3 reads JSON in the tests; chromium opens the comparison report.
-[ "${1:-}" != --tests ] || packages+=(python3 chromium)
+add_arch=
+while [ $# -gt 0 ]; do
+	case $1 in
+	# python3 reads JSON in the tests; chromium opens the comparison report.
+	--tests) packages+=(python3 chromium) ;;
+	--arch)
+		case ${2:-} in
+		amd64) ;;
+		# gcc -m32 (gcc-multilib) builds the guest's static runner.
+		# busybox-static:i386 and the runner's i386 -dev packages are
+		# downloaded and unpacked into build/ instead (scripts/
+		# build-guest-runner.sh): installed, the first would replace
+		# the host's busybox, and downloading needs no root.
+		i386)
+			packages+=(gcc-multilib)
+			dpkg --print-foreign-architectures | grep -qx i386 || add_arch=i386
+			;;
+		*) kab_die "setup.sh: unknown architecture '${2:-}' (known: amd64 i386)" ;;
+		esac
+		shift
+		;;
+	*) kab_die "usage: setup.sh [--tests] [--arch amd64|i386]" ;;
+	esac
+	shift
+done
 
+# A library installed for both architectures is listed twice: look for the
+# one asked for (pkg:i386), or else the native or architecture-free one.
+installed() {
+	local arch='('$(dpkg --print-architecture)'|all)'
+	[[ $1 != *:* ]] || arch=${1#*:}
+	dpkg-query -W -f='${Status} ${Architecture}\n' "$1" 2>/dev/null |
+		grep -qE "^install ok installed $arch\$"
+}
 missing=()
 for pkg in "${packages[@]}"; do
-	status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
-	[ "$status" = "install ok installed" ] || missing+=("$pkg")
+	installed "$pkg" || missing+=("$pkg")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+[ ${#missing[@]} -eq 0 ] && [ -z "$add_arch" ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then
 	kab_die "missing Debian packages; as root run:
-    apt-get update && apt-get install -y --no-install-recommends ${missing[*]}"
+    ${add_arch:+dpkg --add-architecture $add_arch && }apt-get update && apt-get install -y --no-install-recommends ${missing[*]}"
+fi
+export DEBIAN_FRONTEND=noninteractive
+if [ -n "$add_arch" ]; then
+	kab_say "adding Debian's $add_arch architecture (dpkg --add-architecture $add_arch)"
+	dpkg --add-architecture "$add_arch"
 fi
 kab_say "installing missing Debian packages: ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -q >&2
+# A mirror that fails one index (e.g. mid-sync) still serves the others;
+# apt-get install below says what is really missing.
+apt-get update -q >&2 || kab_say "apt-get update reported errors; going on with the lists it got"
 apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
