@@ -40,6 +40,8 @@ timeout -s KILL "$timeout_s" "$KAB_KERNEL_QEMU" "${qemu_args[@]}" \
 	-kernel "$KAB_KERNEL_IMAGE" -initrd "$initramfs" -append "$cmdline" \
 	-serial "file:$console" -serial "file:$stream" >"$outdir/qemu.log" 2>&1 &
 qemu=$!
+# For whoever must stop this guest: the pid of its timeout, QEMU's parent.
+echo "$qemu" > "$outdir/qemu.pid"
 show_progress() {
 	# The guest's own clock is virtual under icount: elapsed time and the
 	# estimate shown are the host's.

@@ -255,20 +255,23 @@ done
 # A guest that dies mid-sweep: kill QEMU once three cases have streamed out.
 # make bench must fail, say so, and keep every finished case. The wait
 # covers the set-up and boot too, which take minutes on a loaded host.
-run_bench interrupted &
+# QEMU is killed by its pid (run-guest.sh records its timeout's), never by
+# a name another worktree's run could share.
+run_bench killed &
 bench=$!
-stream=$results/interrupted/stream.raw
+stream=$results/killed/stream.raw
 for _ in $(seq 6000); do
 	[ "$(grep -c '^cases.csv' "$stream" 2>/dev/null || true)" -ge 4 ] 2>/dev/null && break
 	sleep 0.1
 done
-pkill -KILL -f "^qemu-system.*initramfs-interrupted" || true
-wait "$bench" && interrupted_rc=0 || interrupted_rc=$?
-kab_check "a guest killed mid-sweep makes the run fail" test "$interrupted_rc" -ne 0
+qemu=$(pgrep -P "$(cat "$results/killed/qemu.pid" 2>/dev/null)" 2>/dev/null)
+[ -n "$qemu" ] && kill -KILL "$qemu"
+wait "$bench" && killed_rc=0 || killed_rc=$?
+kab_check "a guest killed mid-sweep makes the run fail" test "$killed_rc" -ne 0
 kab_check "the failure says what happened and where the console log is" \
-	grep -q "console log: .*interrupted/console.log" "$results/interrupted.log"
+	grep -q "console log: .*killed/console.log" "$results/killed.log"
 kab_check "every case finished before the kill is in cases.csv" \
-	test "$(grep -c ',ok,' "$results/interrupted/cases.csv")" -ge 3
+	test "$(grep -c ',ok,' "$results/killed/cases.csv")" -ge 3
 
 if [ "$kab_failed" -ne 0 ]; then
 	echo "--- logs of the failing run (tail) ---"
