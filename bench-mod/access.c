@@ -356,7 +356,7 @@ static void kab_walk_random(const struct kab_buffer *buf, u64 from, u64 to,
 	u64 i;
 
 	for (i = from; i < to; i++)
-		p = (u64 *)READ_ONCE(*p);
+		p = (u64 *)(uintptr_t)READ_ONCE(*p);
 	*cursor = p;
 }
 
