@@ -112,7 +112,7 @@ print_brief_summary() {
 }
 
 ln -sfn "$run_id" "$results/latest"
-rows() { [ "$(wc -l < "$1" 2>/dev/null || echo 0)" -gt 1 ]; }
+rows() { [ -f "$1" ] && [ "$(wc -l < "$1")" -gt 1 ]; }
 if rows "$run_dir/cases.csv" || rows "$run_dir/access.csv"; then
 	"$KAB_ROOT/scripts/plot.sh" "$run_dir" || kab_say "plotting failed"
 fi
