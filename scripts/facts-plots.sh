@@ -14,6 +14,13 @@ trap 'rm -rf "$data"' EXIT
 
 # Waste of request r in class [from, class]: (class - r) / class, a sawtooth
 # from its worst at the first request down to 0 at the class size.
+terminal_of() { # FORMAT: gnuplot's terminal for png or svg
+	case $1 in
+	png) echo "pngcairo size 1000,560" ;;
+	svg) echo "svg size 1000,560 dynamic" ;;
+	esac
+}
+
 plots=()
 for label in "$@"; do
 	awk -F, 'NR > 1 { for (k = 0; k <= 32; k++) { r = $1 + ($2 - $1) * k / 32
@@ -22,12 +29,8 @@ for label in "$@"; do
 	plots+=("'$data/$label.waste' using 1:2 with lines lw 2 title '$label'")
 done
 for format in png svg; do
-	case $format in
-	png) terminal="pngcairo size 1000,560" ;;
-	svg) terminal="svg size 1000,560 dynamic" ;;
-	esac
 	gnuplot <<GP
-set terminal $terminal
+set terminal $(terminal_of "$format")
 set output "$out/plots/ksize-waste.$format"
 set termoption noenhanced
 set title "kmalloc waste: share of the object beyond the request (ksize classes)"
@@ -60,12 +63,8 @@ with open(sys.argv[2], "w") as f:
 PY
 	columns=$(head -n 1 "$data/$label.zones" | awk -F'\t' '{ print NF }')
 	for format in png svg; do
-		case $format in
-		png) terminal="pngcairo size 1000,560" ;;
-		svg) terminal="svg size 1000,560 dynamic" ;;
-		esac
 		gnuplot <<GP
-set terminal $terminal
+set terminal $(terminal_of "$format")
 set output "$out/plots/zones-$label.$format"
 set termoption noenhanced
 set title "$label: zones the pages of each buffer came from"

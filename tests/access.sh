@@ -16,10 +16,8 @@ results=$KAB_BUILD/test-results-access
 rm -rf "$results"
 mkdir -p "$results"
 
-kab_check "the TCG boot on the access sweep completes" sh -c "
-	RESULTS='$results' RUN_ID=tcg MODE=tcg KERNEL='$kernel' TIMEOUT=600 \
-	SWEEP='$here/sweeps/access-tcg.conf' \
-	'$KAB_ROOT/scripts/bench.sh' > '$results/tcg.summary' 2> '$results/tcg.log'"
+kab_check "the TCG boot on the access sweep completes" kab_test_boot "$results" tcg \
+	tcg "$kernel" "$here/sweeps/access-tcg.conf" 600
 run=$results/tcg
 
 # median PATTERN COLUMN: the median of COLUMN over the pattern's repetitions.
@@ -60,8 +58,4 @@ kab_check "the progress lines show hyperfine's mean and spread" \
 kab_check "the TCG console has no WARN, BUG, Oops or atomic-sleep splat" \
 	kab_console_clean "$run/console.log"
 
-if [ "$kab_failed" -ne 0 ]; then
-	echo "--- logs of the access run (tail) ---"
-	tail -n 30 "$results/tcg.log" "$run/console.log" 2>/dev/null
-fi
-kab_test_summary access
+kab_test_finish access "$results" tcg

@@ -18,10 +18,8 @@ rm -rf "$results"
 mkdir -p "$results"
 
 
-kab_check "the fragmentation icount boot completes" sh -c "
-	RESULTS='$results' RUN_ID=frag MODE=icount KERNEL='$kernel' TIMEOUT=900 \
-	SWEEP='$here/sweeps/frag.conf' \
-	'$KAB_ROOT/scripts/bench.sh' > '$results/frag.summary' 2> '$results/frag.log'"
+kab_check "the fragmentation icount boot completes" kab_test_boot "$results" frag \
+	icount "$kernel" "$here/sweeps/frag.conf" 900
 run=$results/frag
 
 # high_blocks LEVEL KIND PHASE: free blocks of order 9 and above, all zones.
@@ -117,8 +115,4 @@ kab_check "rmmod succeeds" grep -q "KAB-RMMOD rc=0" "$run/console.log"
 kab_check "the console has no OOM kill, WARN, BUG, Oops or allocation failure splat" \
 	sh -c "! grep -E 'WARNING:|BUG:|Oops|Call Trace|soft lockup|rcu_sched detected stall|rcu_preempt detected stall|page allocation failure|Out of memory|oom-kill|invoked oom-killer' '$run/console.log'"
 
-if [ "$kab_failed" -ne 0 ]; then
-	echo "--- logs of the fragmentation run (tail) ---"
-	tail -n 30 "$results/frag.log" "$run/console.log" 2>/dev/null
-fi
-kab_test_summary frag
+kab_test_finish frag "$results" frag

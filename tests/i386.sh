@@ -14,10 +14,8 @@ results=$KAB_BUILD/test-results-i386
 rm -rf "$results"
 mkdir -p "$results"
 
-kab_check "the 686-pae icount boot completes" sh -c "
-	RESULTS='$results' RUN_ID=i386 MODE=icount KERNEL=debian-6.1-686-pae TIMEOUT=400 \
-	SWEEP='$here/sweeps/i386.conf' GUEST_TESTS='$here/guest/zones.sh' \
-	'$KAB_ROOT/scripts/bench.sh' > '$results/i386.summary' 2> '$results/i386.log'"
+kab_check "the 686-pae icount boot completes" kab_test_boot "$results" i386 \
+	icount debian-6.1-686-pae "$here/sweeps/i386.conf" 400 "$here/guest/zones.sh"
 run=$results/i386
 
 every_case_ok() {
@@ -58,8 +56,4 @@ kab_check "the console has no WARN, BUG, Oops or atomic-sleep splat" \
 	sh -c "! grep -E 'WARNING:|BUG:|Oops|sleeping function called|scheduling while atomic|Call Trace|soft lockup|rcu_sched detected stall|rcu_preempt detected stall|page allocation failure|Out of memory|oom-kill' '$run/console.log'"
 
 tr -d '\r' < "$run/console.log" | grep '^KAB-ZONE'
-if [ "$kab_failed" -ne 0 ]; then
-	echo "--- logs of the i386 run (tail) ---"
-	tail -n 30 "$results/i386.log" "$run/console.log" 2>/dev/null
-fi
-kab_test_summary i386
+kab_test_finish i386 "$results" i386

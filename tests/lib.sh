@@ -35,3 +35,22 @@ kab_build_abi_test() {
 kab_console_clean() {
 	! grep -E 'WARNING:|BUG:|Oops|sleeping function called|scheduling while atomic|Call Trace|soft lockup|rcu_sched detected stall|rcu_preempt detected stall|page allocation failure|Out of memory|oom-kill' "$1"
 }
+
+# kab_test_boot RESULTS RUN_ID MODE KERNEL SWEEP TIMEOUT [GUEST_TESTS]: one
+# boot of a test sweep through bench.sh into RESULTS/RUN_ID, with what it
+# printed beside it in RUN_ID.summary and RUN_ID.log.
+kab_test_boot() {
+	RESULTS=$1 RUN_ID=$2 MODE=$3 KERNEL=$4 SWEEP=$5 TIMEOUT=$6 \
+		GUEST_TESTS=${7:-} "$KAB_ROOT/scripts/bench.sh" \
+		> "$1/$2.summary" 2> "$1/$2.log"
+}
+
+# kab_test_finish NAME RESULTS RUN_ID: when a check failed, the tails of the
+# run's log and console; then the closing line and the exit status.
+kab_test_finish() {
+	if [ "$kab_failed" -ne 0 ]; then
+		echo "--- logs of the $1 run (tail) ---"
+		tail -n 30 "$2/$3.log" "$2/$3/console.log" 2>/dev/null
+	fi
+	kab_test_summary "$1"
+}

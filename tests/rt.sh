@@ -15,10 +15,8 @@ mkdir -p "$results" "$KAB_BUILD/tests"
 abi_test=$KAB_BUILD/tests/abi_test
 kab_build_abi_test
 
-kab_check "the PREEMPT_RT icount boot completes" sh -c "
-	RESULTS='$results' RUN_ID=rt MODE=icount KERNEL=debian-6.1-rt TIMEOUT=600 \
-	SWEEP='$here/sweeps/rt.conf' GUEST_TESTS='$abi_test' \
-	'$KAB_ROOT/scripts/bench.sh' > '$results/rt.summary' 2> '$results/rt.log'"
+kab_check "the PREEMPT_RT icount boot completes" kab_test_boot "$results" rt \
+	icount debian-6.1-rt "$here/sweeps/rt.conf" 600 "$abi_test"
 run=$results/rt
 
 # ctx CONTEXT COLUMN: COLUMN of the case in CONTEXT.
@@ -49,8 +47,4 @@ kab_check "the guest ABI test passed on RT" \
 kab_check "the RT console has no WARN, BUG, Oops or atomic-sleep splat" \
 	kab_console_clean "$run/console.log"
 
-if [ "$kab_failed" -ne 0 ]; then
-	echo "--- logs of the RT run (tail) ---"
-	tail -n 30 "$results/rt.log" "$run/console.log" 2>/dev/null
-fi
-kab_test_summary rt
+kab_test_finish rt "$results" rt
