@@ -15,6 +15,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
+#include <linux/smp.h>
 #include <linux/stdarg.h>
 #include <linux/string.h>
 #include <linux/thread_info.h>
@@ -22,6 +23,7 @@
 
 #include "compat.h"
 #include "kallocbench.h"
+#include "kallocbench_sim.h"
 
 /* One case at a time: two would measure each other. */
 static DEFINE_MUTEX(kab_lock);
@@ -328,7 +330,9 @@ static long kab_ioctl_run_case(struct kab_case __user *uarg)
 
 	if (mutex_lock_interruptible(&kab_lock))
 		return -EINTR;
+	kab_sim_mark(KAB_SIM_EVENT_phase_begin, KAB_SIM_PHASE_case, 0);
 	err = kab_run_case(&c);
+	kab_sim_mark(KAB_SIM_EVENT_phase_end, KAB_SIM_PHASE_case, 0);
 	mutex_unlock(&kab_lock);
 	if (err)
 		return err;
@@ -473,9 +477,16 @@ static struct miscdevice kab_dev = {
 	.mode = 0600,
 };
 
+/* Tells a simulated MMU, on this CPU, where the direct map starts. */
+static void kab_sim_hello(void *unused)
+{
+	kab_sim_mark(KAB_SIM_EVENT_hello, PAGE_OFFSET, KAB_SIM_VERSION);
+}
+
 static int __init kab_init(void)
 {
 	kab_boot_clock_overhead_ns = kab_clock_overhead();
+	on_each_cpu(kab_sim_hello, NULL, 1);
 	return misc_register(&kab_dev);
 }
 

@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <kallocbench_sim.h>
+
 #include "cli.h"
 #include "device.h"
 #include "names.h"
@@ -390,10 +392,12 @@ void run_cases(const struct run_context *context,
 			frag_result = switch_frag(context, spec, &applied,
 						  frag_result, frag_reason);
 			if (spec->kind == SWEEP_KIND_access) {
+				kab_sim_mark(KAB_SIM_EVENT_case_begin, i + 1, rep);
 				tally(totals, run_access_case(context, i + 1,
 							      rep, spec, &access,
 							      &totals->write_failed,
 							      &what));
+				kab_sim_mark(KAB_SIM_EVENT_case_end, 0, 0);
 				if (rep == 1 && spec->hyperfine_runs &&
 				    context->spread)
 					run_spread(context, i + 1, spec,
@@ -414,8 +418,10 @@ void run_cases(const struct run_context *context,
 			} else {
 				snapshot_zoneinfo(context, spec, i + 1, rep,
 						  "before");
+				kab_sim_mark(KAB_SIM_EVENT_case_begin, i + 1, rep);
 				result = run_one(context, spec, alloc_hist,
 						 free_hist, &request, &outcome);
+				kab_sim_mark(KAB_SIM_EVENT_case_end, 0, 0);
 				snapshot_zoneinfo(context, spec, i + 1, rep,
 						  "after");
 			}
