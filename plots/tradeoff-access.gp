@@ -9,7 +9,7 @@ set xtics ("4K" 4096, "64K" 65536, "1M" 1048576, "16M" 16777216) font ",8"
 set xlabel "buffer size (bytes)"
 set ylabel "access time per page (ns)"
 set key inside top right font ",8"
-ran(a, p) = strcol("status") eq "ok" && strcol("allocator") eq a && strcol("pattern") eq p
+ran(a, p) = strcol("status") eq "ok" && strcol("allocator") eq a && strcol("pattern") eq p && strcol("frag_level") eq "none"
 n = words(allocators)
 set multiplot layout 1, words(patterns) title sprintf("cost of using a buffer: access time per page vs size and pattern\n%s", heading)
 do for [k=1:words(patterns)] {

@@ -5,12 +5,13 @@
 # model. A page access costs what the walk measured per page plus, with the
 # simulated MMU, its page walks times a stated penalty. Where one buffer is
 # cheaper at any number of accesses there is no crossing; the panel then
-# lists who wins. Extra input: pattern, level, models, crossings (1 when
+# lists who wins. Extra input: pattern, level and kind (the fragmented
+# state: frag_level and frag_kind of breakeven.csv), models, crossings (1 when
 # some pair crosses), verdicts (the summary drawn when none does, one line
 # per pair), penalty (how a walk was charged). The rows of each line must
 # be adjacent and by size.
 load "plots/common.gp"
-set title sprintf("break-even: page accesses (%s pattern, fragmentation %s) after which the buffer cheaper to allocate costs more in total\n%s\n%s", pattern, level, penalty, heading)
+set title sprintf("break-even: page accesses (%s pattern, fragmentation %s%s) after which the buffer cheaper to allocate costs more in total\n%s\n%s", pattern, level, (kind eq "" ? "" : " " . kind), penalty, heading)
 if (!crossings) {
 	unset border; unset tics; unset key; unset grid
 	set xrange [0:1]; set yrange [0:1]
@@ -30,6 +31,7 @@ set xtics ("4K" 4096, "16K" 16384, "64K" 65536, "256K" 262144, "1M" 1048576, \
 set xlabel "buffer size (bytes)"
 set ylabel "page accesses to break even"
 pair(a, b, m) = strcol("pattern") eq pattern && strcol("frag_level") eq level && \
+	strcol("frag_kind") eq kind && \
 	strcol("a") eq a && strcol("b") eq b && strcol("model") eq m && \
 	strcol("breakeven_pages") ne ""
 plot for [m in models] for [b in "kmalloc alloc_pages"] for [a in "vmalloc vmalloc_huge"] datafile using \

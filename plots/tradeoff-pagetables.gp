@@ -13,7 +13,7 @@ set mytics default
 set xlabel "buffer size (bytes)"
 set key inside top right font ",8"
 mib(dummy) = column("size_bytes") / 1048576.0
-ran(a) = strcol("status") eq "ok" && strcol("allocator") eq a
+ran(a) = strcol("status") eq "ok" && strcol("allocator") eq a && strcol("frag_level") eq "none"
 set multiplot layout 1, 2 title sprintf("page tables and TLB flushes per MiB: vmalloc vs vmalloc_huge\n%s", heading)
 set title "PTE pages mapping the buffer, per MiB"
 set ylabel "PTE pages per MiB"

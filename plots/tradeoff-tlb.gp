@@ -29,7 +29,7 @@ set xlabel "buffer size (bytes)"
 set key inside top left font ",7"
 n = words(allocators)
 if (source eq "hardware") {
-	ran(a, p) = strcol("status") eq "ok" && strcol("allocator") eq a && strcol("pattern") eq p
+	ran(a, p) = strcol("status") eq "ok" && strcol("allocator") eq a && strcol("pattern") eq p && strcol("frag_level") eq "none"
 	set ylabel "dTLB-load-misses per page touched"
 	set multiplot layout 1, words(patterns) title sprintf("dTLB misses of the access phase per page touched (hardware counter)\n%s", heading)
 	do for [k=1:words(patterns)] {

@@ -34,7 +34,7 @@ static const char breakeven_usage[] =
 	"                    icount, instructions); default: the model's\n"
 	"                    walk_penalty_cycles, one unit per cycle\n";
 
-#define TLB_COLUMNS "case,repetition,allocator,size_bytes,pattern,frag_level," \
+#define TLB_COLUMNS "case,repetition,allocator,size_bytes,pattern,frag_level,frag_kind," \
 	"model,pages_touched,sim_walks,walks_per_page,sim_dtlb_load_misses," \
 	"dtlb_load_misses_per_page,walk_refs_per_page,sim_walks_4k,sim_walks_2m," \
 	"sim_walks_1g,map_order_min,direct_map_order_min"
@@ -101,7 +101,7 @@ static double moments_se2(const struct moments *m)
 }
 
 #define USED_LIST(X) X(case) X(repetition) X(mode) X(status) X(allocator) \
-	X(size_bytes) X(pattern) X(frag_level) X(passes) X(pages) X(alloc_ns) \
+	X(size_bytes) X(pattern) X(frag_level) X(frag_kind) X(passes) X(pages) X(alloc_ns) \
 	X(free_ns) X(access_ns) X(map_order_min) X(direct_map_order_min)
 #define USED_ENUM(name) USED_##name,
 #define USED_NAME(name) #name,
@@ -129,13 +129,14 @@ struct table {
 /* One (allocator, size, pattern, level, model) of the run, repetitions
  * pooled. */
 struct measured {
-	const char *allocator, *pattern, *frag_level, *model;
+	const char *allocator, *pattern, *frag_level, *frag_kind, *model;
 	uint64_t size;
 	struct moments fixed;		/* alloc + free */
 	struct moments access;		/* access_ns */
 	struct moments walks;		/* simulated walks per page touched */
 	double pages_walked;
 	double per_page;		/* access per page, overhead out */
+	unsigned failed;		/* rows that could not get the buffer */
 };
 
 struct measurements {
@@ -154,11 +155,14 @@ static void table_free(struct table *t)
 }
 
 /*
- * The rows of @text; the header's columns @names[0..@nr) found, else -1
- * with a message (or 1 for a file that is not there, when @optional).
+ * The rows of DIR/@name; the header's columns @names[0..@nr) found, else -1
+ * with a message (or 1 for a file that is not there, when @optional). A
+ * column named @may_lack may be missing (runs older than it): its cells
+ * read empty.
  */
 static int table_read(const char *dir, const char *name, bool optional,
-		      const char *const *names, int nr, struct table *t)
+		      const char *const *names, int nr, const char *may_lack,
+		      struct table *t)
 {
 	struct strbuf path = { 0 };
 	char *text, *save = NULL;
@@ -187,6 +191,9 @@ static int table_read(const char *dir, const char *name, bool optional,
 				t->column[u] = kab_name_index(
 					(const char *const *)fields.field,
 					fields.count, names[u]);
+				if (t->column[u] < 0 && may_lack &&
+				    strcmp(names[u], may_lack) == 0)
+					continue;
 				if (t->column[u] < 0) {
 					fprintf(stderr, "kallocbench: %s has no %s column\n",
 						path.text, names[u]);
@@ -211,21 +218,30 @@ static const char *cell(const struct table *t, size_t row, int used)
 	const struct csv_fields *f = &t->row[row];
 	int column = t->column[used];
 
-	return (size_t)column < f->count ? f->field[column] : "";
+	return column >= 0 && (size_t)column < f->count ? f->field[column] : "";
+}
+
+/* Two figures of the same state of memory, walk and TLB model. */
+static bool alike(const struct measured *m, const char *pattern,
+		  const char *frag_level, const char *frag_kind,
+		  const char *model)
+{
+	return strcmp(m->pattern, pattern) == 0 &&
+	       strcmp(m->frag_level, frag_level) == 0 &&
+	       strcmp(m->frag_kind, frag_kind) == 0 &&
+	       strcmp(m->model, model) == 0;
 }
 
 static struct measured *find(const struct measurements *all,
 			     const char *allocator, uint64_t size,
 			     const char *pattern, const char *frag_level,
-			     const char *model)
+			     const char *frag_kind, const char *model)
 {
 	for (size_t i = 0; i < all->count; i++) {
 		struct measured *m = &all->item[i];
 
 		if (m->size == size && strcmp(m->allocator, allocator) == 0 &&
-		    strcmp(m->pattern, pattern) == 0 &&
-		    strcmp(m->frag_level, frag_level) == 0 &&
-		    strcmp(m->model, model) == 0)
+		    alike(m, pattern, frag_level, frag_kind, model))
 			return m;
 	}
 	return NULL;
@@ -238,7 +254,8 @@ static struct measured *find_or_add(struct measurements *all,
 	uint64_t size = strtoull(cell(access, row, USED_size_bytes), NULL, 10);
 	struct measured *m = find(all, cell(access, row, USED_allocator), size,
 				  cell(access, row, USED_pattern),
-				  cell(access, row, USED_frag_level), model);
+				  cell(access, row, USED_frag_level),
+				  cell(access, row, USED_frag_kind), model);
 
 	if (m)
 		return m;
@@ -249,6 +266,7 @@ static struct measured *find_or_add(struct measurements *all,
 		.allocator = cell(access, row, USED_allocator),
 		.pattern = cell(access, row, USED_pattern),
 		.frag_level = cell(access, row, USED_frag_level),
+		.frag_kind = cell(access, row, USED_frag_kind),
 		.model = model,
 		.size = size,
 	};
@@ -300,10 +318,11 @@ static void add_tlb_row(struct strbuf *tlb, const struct table *access,
 {
 	double walks = number(cell(sim, s, SIM_USED_sim_walks));
 
-	sb_printf(tlb, "%s,%s,%s,%s,%s,%s,%s,%.0f,%.0f,%.4f,%s,%.4f,%.4f,%s,%s,%s,%s,%s\n",
+	sb_printf(tlb, "%s,%s,%s,%s,%s,%s,%s,%s,%.0f,%.0f,%.4f,%s,%.4f,%.4f,%s,%s,%s,%s,%s\n",
 		  cell(access, row, USED_case), cell(access, row, USED_repetition),
 		  cell(access, row, USED_allocator), cell(access, row, USED_size_bytes),
 		  cell(access, row, USED_pattern), cell(access, row, USED_frag_level),
+		  cell(access, row, USED_frag_kind),
 		  model, pages, walks, walks / pages,
 		  cell(sim, s, SIM_USED_sim_dtlb_load_misses),
 		  number(cell(sim, s, SIM_USED_sim_dtlb_load_misses)) / pages,
@@ -326,6 +345,11 @@ static void measure(const struct table *access, const struct table *sim,
 		double pages = number(cell(access, row, USED_pages)) *
 			       number(cell(access, row, USED_passes));
 
+		if (strcmp(cell(access, row, USED_status), "failed") == 0) {
+			for (size_t k = 0; k < nr_models; k++)
+				find_or_add(all, access, row, models[k])->failed++;
+			continue;
+		}
 		if (strcmp(cell(access, row, USED_status), "ok") != 0 || pages <= 0)
 			continue;
 		all->exact &= strcmp(cell(access, row, USED_mode), "qemu-icount") == 0;
@@ -346,7 +370,7 @@ static void measure(const struct table *access, const struct table *sim,
 	}
 	all->min_repetitions = UINT32_MAX;
 	for (size_t i = 0; i < all->count; i++)
-		if (all->item[i].fixed.n < all->min_repetitions)
+		if (all->item[i].fixed.n && all->item[i].fixed.n < all->min_repetitions)
 			all->min_repetitions = all->item[i].fixed.n;
 }
 
@@ -362,13 +386,15 @@ static void per_page_costs(struct measurements *all)
 		struct measured *m = &all->item[i], *first = NULL, *second = NULL;
 		double overhead = 0;
 
+		if (!m->fixed.n)
+			continue;
+
 		for (size_t j = 0; j < all->count; j++) {
 			struct measured *o = &all->item[j];
 
-			if (strcmp(o->allocator, m->allocator) != 0 ||
-			    strcmp(o->pattern, m->pattern) != 0 ||
-			    strcmp(o->frag_level, m->frag_level) != 0 ||
-			    strcmp(o->model, m->model) != 0)
+			if (!o->fixed.n || strcmp(o->allocator, m->allocator) != 0 ||
+			    !alike(o, m->pattern, m->frag_level, m->frag_kind,
+				   m->model))
 				continue;
 			if (!first || o->size < first->size) {
 				second = first;
@@ -448,14 +474,15 @@ static void compare(const struct measurements *all, const struct measured *a,
 		snprintf(walks[0], sizeof(walks[0]), "%.4f", a->walks.mean);
 	if (b->walks.n)
 		snprintf(walks[1], sizeof(walks[1]), "%.4f", b->walks.mean);
-	sb_printf(csv, "%llu,%s,%s,%s,%s,%s,%.0f,%.1f,%.1f,%.3f,%.3f,%s,%s,%.3f,%.3f,%s,%s,%s,%s\n",
-		  (unsigned long long)a->size, a->frag_level, a->pattern,
+	sb_printf(csv, "%llu,%s,%s,%s,%s,%s,%s,%.0f,%.1f,%.1f,%.3f,%.3f,%s,%s,%.3f,%.3f,%s,%s,%s,%s\n",
+		  (unsigned long long)a->size, a->frag_level, a->frag_kind, a->pattern,
 		  a->allocator, b->allocator, a->model, penalty, a->fixed.mean,
 		  b->fixed.mean, a->per_page, b->per_page, walks[0], walks[1],
 		  a_cost, b_cost, first, pages, after, basis);
 	format_size(a->size, size);
-	fprintf(out, "%-6s %-10s %-8s %-12s vs %-11s %-11s ", size, a->pattern,
-		a->frag_level, a->allocator, b->allocator, a->model);
+	fprintf(out, "%-6s %-10s %-8s %-9s %-12s vs %-11s %-11s ", size, a->pattern,
+		a->frag_level, *a->frag_kind ? a->frag_kind : "-", a->allocator,
+		b->allocator, a->model);
 	if (!significant)
 		fprintf(out, "not significant (repetitions = 2 or more give intervals)\n");
 	else if (r.pages)
@@ -465,6 +492,24 @@ static void compare(const struct measurements *all, const struct measured *a,
 		fprintf(out, "%s always cheaper\n", first);
 	else
 		fprintf(out, "the same cost\n");
+}
+
+/* One side never got its buffer in this state: the other wins outright. */
+static void compare_failed(const struct measured *a, const struct measured *b,
+			   struct strbuf *csv, FILE *out)
+{
+	const struct measured *got = a->fixed.n ? a : b;
+	const struct measured *lost = got == a ? b : a;
+	char size[24];
+
+	sb_printf(csv, "%llu,%s,%s,%s,%s,%s,%s,,,,,,,,,,%s,,%s,%s failed\n",
+		  (unsigned long long)a->size, a->frag_level, a->frag_kind,
+		  a->pattern, a->allocator, b->allocator, a->model, got->allocator,
+		  got->allocator, lost->allocator);
+	format_size(a->size, size);
+	fprintf(out, "%-6s %-10s %-8s %-9s %-12s vs %-11s %-11s %s only: %s failed to allocate\n",
+		size, a->pattern, a->frag_level, *a->frag_kind ? a->frag_kind : "-",
+		a->allocator, b->allocator, a->model, got->allocator, lost->allocator);
 }
 
 static int write_text(const char *dir, const char *name, const struct strbuf *text)
@@ -487,11 +532,13 @@ static int breakeven(const char *dir, double walk_penalty)
 	struct strbuf csv = { 0 }, tlb = { 0 };
 	int status = 1, have_sim;
 
-	if (table_read(dir, "access.csv", false, used_names, NR_USED, &access) < 0) {
+	if (table_read(dir, "access.csv", false, used_names, NR_USED,
+		       "frag_kind", &access) < 0) {
 		table_free(&access);
 		return 1;
 	}
-	have_sim = table_read(dir, "sim.csv", true, sim_used_names, NR_SIM_USED, &sim);
+	have_sim = table_read(dir, "sim.csv", true, sim_used_names, NR_SIM_USED,
+			      NULL, &sim);
 	if (have_sim < 0)
 		goto out;
 	sb_append(&csv, BREAKEVEN_HEADER);
@@ -505,10 +552,17 @@ static int breakeven(const char *dir, double walk_penalty)
 			if (strcmp(a->allocator, pairs[p].a) != 0)
 				continue;
 			b = find(&all, pairs[p].b, a->size, a->pattern,
-				 a->frag_level, a->model);
+				 a->frag_level, a->frag_kind, a->model);
+			if (!b || (!a->fixed.n && !b->fixed.n))
+				continue;
+			if (!a->fixed.n || !b->fixed.n) {
+				if ((a->fixed.n ? b : a)->failed)
+					compare_failed(a, b, &csv, stdout);
+				continue;
+			}
 			/* A model's verdict needs its counts on both sides. */
-			if (b && (strcmp(a->model, NO_MODEL) == 0 ||
-				  (a->walks.n && b->walks.n)))
+			if (strcmp(a->model, NO_MODEL) == 0 ||
+			    (a->walks.n && b->walks.n))
 				compare(&all, a, b, walk_penalty, &csv, stdout);
 		}
 	if (write_text(dir, "breakeven.csv", &csv) == 0 &&

@@ -40,7 +40,7 @@ struct breakeven breakeven_solve(double a_fixed, double a_per_page,
 				 double b_fixed, double b_per_page);
 
 /* The header line of breakeven.csv, with its newline. */
-#define BREAKEVEN_HEADER "size_bytes,frag_level,pattern,a,b,model," \
+#define BREAKEVEN_HEADER "size_bytes,frag_level,frag_kind,pattern,a,b,model," \
 	"walk_penalty,a_fixed_ns,b_fixed_ns,a_ns_per_page,b_ns_per_page," \
 	"a_walks_per_page,b_walks_per_page,a_cost_per_page,b_cost_per_page," \
 	"cheaper_first,breakeven_pages,cheaper_after,basis\n"

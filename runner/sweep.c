@@ -952,7 +952,6 @@ static const enum sweep_key alloc_only_keys[] = {
 	SWEEP_KEY_orders, SWEEP_KEY_gfp, SWEEP_KEY_contexts, SWEEP_KEY_pressure,
 	SWEEP_KEY_batch, SWEEP_KEY_iterations, SWEEP_KEY_warmup,
 	SWEEP_KEY_time_limit_ms, SWEEP_KEY_atomic_limit_us,
-	SWEEP_KEY_frag_levels, SWEEP_KEY_frag_kinds,
 };
 
 static bool check_access_group(const struct sweep_section *group,

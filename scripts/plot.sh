@@ -235,9 +235,9 @@ if [ -n "$access_allocators" ]; then
 	trap 'rm -rf "${by_series:-}" "${pressure_csv:-}" "${frag_cases:-}" "${frag_blocks:-}" "$sorted"' EXIT
 	access_series=$sorted/access.csv breakeven_series=$sorted/breakeven.csv
 	tlb_series=$sorted/tlb.csv
-	{ head -n 1 "$access"; tail -n +2 "$access" | LC_ALL=C sort -t, -k7,7 -k9,9 -k8,8n; } > "$access_series"
+	sort_by_columns "$access" allocator pattern frag_level frag_kind size_bytes:n > "$access_series"
 	# by model, pair, pattern, level, size
-	sort_by_columns "$run_dir/breakeven.csv" model a b pattern frag_level size_bytes:n > "$breakeven_series"
+	sort_by_columns "$run_dir/breakeven.csv" model a b pattern frag_level frag_kind size_bytes:n > "$breakeven_series"
 	render tradeoff-cost tradeoff-cost "datafile='$access_series'" "allocators='$access_allocators'"
 	render tradeoff-access tradeoff-access "datafile='$access_series'" \
 		"allocators='$access_allocators'" "patterns='$patterns'"
@@ -272,37 +272,48 @@ if [ -n "$access_allocators" ]; then
 		render tradeoff-pagetables tradeoff-pagetables "datafile='$access_series'" "flushes='$flushes'"
 	fi
 	# Break-even for the pattern that misses the TLB most: random if run;
-	# no fragmentation; each model of the simulated MMU (none without).
+	# each model of the simulated MMU (none without); one plot per state
+	# of memory: tradeoff-breakeven unfragmented, tradeoff-breakeven-LEVEL-
+	# KIND at each fragmentation level the sweep had.
 	pattern=random
 	[[ " $patterns " == *" random "* ]] || pattern=${patterns##* }
 	breakeven_models=${tlb_models:-none}
-	crossings=$(awk -F, -v p="$pattern" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-		$(h["pattern"]) == p && $(h["frag_level"]) == "none" && $(h["breakeven_pages"]) != "" { found = 1 }
-		END { print found + 0 }' "$run_dir/breakeven.csv")
-	# One line per pair and model: each outcome and at how many sizes it holds.
-	verdicts=$(awk -F, -v p="$pattern" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-		$(h["pattern"]) == p && $(h["frag_level"]) == "none" {
-			pair = $(h["a"]) " vs " $(h["b"]) ($(h["model"]) == "none" ? "" : " (" $(h["model"]) ")")
-			first = $(h["cheaper_first"]); after = $(h["cheaper_after"])
-			v = $(h["basis"]) == "not significant" ? "not significant" : first == "" ? "the same cost" : \
-				$(h["breakeven_pages"]) == "" ? first " always cheaper" : first " cheaper first, then " after
-			if (!(pair in n)) order[++k] = pair
-			n[pair]++
-			if (!((pair, v) in c)) { m[pair]++; outcome[pair, m[pair]] = v }
-			c[pair, v]++ }
-		END { for (i = 1; i <= k; i++) {
-			pair = order[i]; line = pair ":"
-			for (j = 1; j <= m[pair]; j++)
-				line = line (j > 1 ? ";" : "") " " outcome[pair, j] " at " c[pair, outcome[pair, j]] " of " n[pair] " sizes"
-			printf "%s%s", (i > 1 ? "\\n" : ""), line } }' "$run_dir/breakeven.csv")
 	penalty="a page access costs its measured cost per page less the fixed overhead of a walk"
 	if [ "$breakeven_models" != none ]; then
 		penalty="$penalty, plus the simulated walks per page x $(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
 			!seen[$(h["model"]) "=" $(h["walk_penalty"])]++ { printf "%s%s per walk (%s)", sep, $(h["walk_penalty"]), $(h["model"]); sep = ", " }' "$run_dir/breakeven.csv")"
 		penalty="$penalty, the estimate of one walk in cycles of each model, charged one unit per cycle (meta.json tlbsim)"
 	fi
-	render tradeoff-breakeven tradeoff-breakeven "datafile='$breakeven_series'" \
-		"pattern='$pattern'" "level='none'" "models='$breakeven_models'" \
-		"crossings=$crossings" "verdicts=\"$verdicts\"" "penalty='$penalty'"
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+		!seen[$(h["frag_level"]) "," $(h["frag_kind"])]++ { print $(h["frag_level"]) "," $(h["frag_kind"]) }' \
+		"$run_dir/breakeven.csv" > "$sorted/states"
+	while IFS=, read -r level kind; do
+		# Who wins at each size, one line per pair and model.
+		select_state=(-v p="$pattern" -v level="$level" -v kind="$kind")
+		crossings=$(awk -F, "${select_state[@]}" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+			$(h["pattern"]) == p && $(h["frag_level"]) == level && $(h["frag_kind"]) == kind &&
+			$(h["breakeven_pages"]) != "" { found = 1 }
+			END { print found + 0 }' "$run_dir/breakeven.csv")
+		verdicts=$(awk -F, "${select_state[@]}" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+			$(h["pattern"]) == p && $(h["frag_level"]) == level && $(h["frag_kind"]) == kind {
+				pair = $(h["a"]) " vs " $(h["b"]) ($(h["model"]) == "none" ? "" : " (" $(h["model"]) ")")
+				first = $(h["cheaper_first"]); after = $(h["cheaper_after"])
+				v = $(h["basis"]) == "not significant" ? "not significant" : first == "" ? "the same cost" : \
+					$(h["breakeven_pages"]) == "" ? first " always cheaper" : first " cheaper first, then " after
+				if (!(pair in n)) order[++k] = pair
+				n[pair]++
+				if (!((pair, v) in c)) { m[pair]++; outcome[pair, m[pair]] = v }
+				c[pair, v]++ }
+			END { for (i = 1; i <= k; i++) {
+				pair = order[i]; line = pair ":"
+				for (j = 1; j <= m[pair]; j++)
+					line = line (j > 1 ? ";" : "") " " outcome[pair, j] " at " c[pair, outcome[pair, j]] " of " n[pair] " sizes"
+				printf "%s%s", (i > 1 ? "\\n" : ""), line } }' "$run_dir/breakeven.csv")
+		out=tradeoff-breakeven
+		[ "$level" = none ] || out=$out-${level//[^A-Za-z0-9]/_}${kind:+-$kind}
+		render tradeoff-breakeven "$out" "datafile='$breakeven_series'" \
+			"pattern='$pattern'" "level='$level'" "kind='$kind'" "models='$breakeven_models'" \
+			"crossings=$crossings" "verdicts=\"$verdicts\"" "penalty='$penalty'"
+	done < "$sorted/states"
 fi
 kab_say "plots: $run_dir/plots/"

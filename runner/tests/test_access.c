@@ -45,7 +45,7 @@ static void test_header_has_a_column_per_phase_and_event(void **state)
 
 	(void)state;
 	assert_non_null(strstr(header, "case,repetition,kernel,config,mode,"
-			       "frag_level,allocator,size_bytes,pattern,"));
+			       "frag_level,frag_kind,allocator,size_bytes,pattern,"));
 	assert_non_null(strstr(header, ",counter_scaling,alloc_page-faults,"
 			       "alloc_tlb:tlb_flush,access_page-faults,"
 			       "access_tlb:tlb_flush,free_page-faults,"
@@ -204,7 +204,7 @@ static void write_in(const char *dir, const char *name, const char *text)
 }
 
 #define ACCESS_HEAD "case,repetition,mode,status,allocator,size_bytes,pattern," \
-	"frag_level,passes,pages,alloc_ns,free_ns,access_ns,map_order_min," \
+	"frag_level,frag_kind,passes,pages,alloc_ns,free_ns,access_ns,map_order_min," \
 	"direct_map_order_min,error\n"
 
 /*
@@ -215,14 +215,16 @@ static void write_in(const char *dir, const char *name, const char *text)
 static void test_breakeven_command(void **state)
 {
 	static const char access_csv[] = ACCESS_HEAD
-		"1,1,qemu-icount,ok,vmalloc,65536,random,none,1,16,900,100,64,0,9,\n"
-		"1,2,qemu-icount,ok,vmalloc,65536,random,none,1,16,1100,100,64,0,9,\n"
-		"2,1,qemu-icount,ok,kmalloc,65536,random,none,1,16,400,100,32,9,9,\n"
-		"3,1,qemu-icount,ok,alloc_pages,65536,random,none,1,16,300,100,80,9,9,\n"
-		"4,1,qemu-icount,refused,kmalloc,8388608,random,none,1,,,,,,,\"E2BIG in alloc: too big\"\n"
-		"5,1,qemu-icount,ok,vmalloc,8388608,random,none,1,2048,9000,1000,8192,0,9,\n"
-		"6,1,qemu-icount,ok,vmalloc,131072,random,none,1,32,150,50,128,0,9,\n"
-		"7,1,qemu-icount,ok,kmalloc,131072,random,none,1,32,900,100,64,9,9,\n";
+		"1,1,qemu-icount,ok,vmalloc,65536,random,none,,1,16,900,100,64,0,9,\n"
+		"1,2,qemu-icount,ok,vmalloc,65536,random,none,,1,16,1100,100,64,0,9,\n"
+		"2,1,qemu-icount,ok,kmalloc,65536,random,none,,1,16,400,100,32,9,9,\n"
+		"3,1,qemu-icount,ok,alloc_pages,65536,random,none,,1,16,300,100,80,9,9,\n"
+		"4,1,qemu-icount,refused,kmalloc,8388608,random,none,,1,,,,,,,\"E2BIG in alloc: too big\"\n"
+		"5,1,qemu-icount,ok,vmalloc,8388608,random,none,,1,2048,9000,1000,8192,0,9,\n"
+		"6,1,qemu-icount,ok,vmalloc,131072,random,none,,1,32,150,50,128,0,9,\n"
+		"7,1,qemu-icount,ok,kmalloc,131072,random,none,,1,32,900,100,64,9,9,\n"
+		"8,1,qemu-icount,ok,vmalloc,262144,random,heavy,unmovable,1,64,300,100,256,0,9,\n"
+		"9,1,qemu-icount,failed,kmalloc,262144,random,heavy,unmovable,1,,,,,,,ENOMEM in alloc\n";
 	/* one walk per page for vmalloc at 128K, none for the others */
 	static const char sim_csv[] =
 		"case,repetition,phase,model,sim_loads,sim_walks,sim_dtlb_load_misses,"
@@ -243,9 +245,11 @@ static void test_breakeven_command(void **state)
 	 * cheaper to access; at 128K vmalloc 200 + 4/page vs kmalloc 1000 +
 	 * 2/page: equal after 400 accesses */
 	assert_string_equal(text, BREAKEVEN_HEADER
-		"65536,none,random,vmalloc,kmalloc,none,0,1100.0,500.0,4.000,2.000,,,4.000,2.000,kmalloc,,kmalloc,exact (icount)\n"
-		"65536,none,random,vmalloc,alloc_pages,none,0,1100.0,400.0,4.000,5.000,,,4.000,5.000,alloc_pages,701,vmalloc,exact (icount)\n"
-		"131072,none,random,vmalloc,kmalloc,none,0,200.0,1000.0,4.000,2.000,,,4.000,2.000,vmalloc,401,kmalloc,exact (icount)\n");
+		"65536,none,,random,vmalloc,kmalloc,none,0,1100.0,500.0,4.000,2.000,,,4.000,2.000,kmalloc,,kmalloc,exact (icount)\n"
+		"65536,none,,random,vmalloc,alloc_pages,none,0,1100.0,400.0,4.000,5.000,,,4.000,5.000,alloc_pages,701,vmalloc,exact (icount)\n"
+		"131072,none,,random,vmalloc,kmalloc,none,0,200.0,1000.0,4.000,2.000,,,4.000,2.000,vmalloc,401,kmalloc,exact (icount)\n"
+		/* where kmalloc cannot get its buffer, vmalloc wins outright */
+		"262144,heavy,unmovable,random,vmalloc,kmalloc,none,,,,,,,,,,vmalloc,,vmalloc,kmalloc failed\n");
 	free(text);
 
 	/* with the model: 30 per walk makes vmalloc's page 34 at 128K */
@@ -253,13 +257,13 @@ static void test_breakeven_command(void **state)
 	assert_int_equal(cmd_breakeven(2, argv), 0);
 	text = read_in(dir, "breakeven.csv");
 	assert_non_null(strstr(text,
-		"131072,none,random,vmalloc,kmalloc,skylake-sp,30,200.0,1000.0,4.000,2.000,"
+		"131072,none,,random,vmalloc,kmalloc,skylake-sp,30,200.0,1000.0,4.000,2.000,"
 		"1.0000,0.0000,34.000,2.000,vmalloc,26,kmalloc,exact (icount)\n"));
-	assert_null(strstr(text, "65536,none,random,vmalloc,kmalloc,skylake-sp"));
+	assert_null(strstr(text, "65536,none,,random,vmalloc,kmalloc,skylake-sp"));
 	free(text);
 	text = read_in(dir, "tlb.csv");
 	assert_non_null(strstr(text,
-		"6,1,vmalloc,131072,random,none,skylake-sp,32,32,1.0000,32,1.0000,5.0000,32,0,0,0,9\n"));
+		"6,1,vmalloc,131072,random,none,,skylake-sp,32,32,1.0000,32,1.0000,5.0000,32,0,0,0,9\n"));
 	free(text);
 
 	/* one run under plain TCG, no model: no verdict from noise */
@@ -267,8 +271,8 @@ static void test_breakeven_command(void **state)
 		 "sim_dtlb_load_misses,sim_walk_refs,sim_walks_4k,sim_walks_2m,"
 		 "sim_walks_1g\n");
 	write_in(dir, "access.csv", ACCESS_HEAD
-		 "1,1,qemu-tcg,ok,vmalloc,65536,random,none,1,16,900,100,64,0,9,\n"
-		 "2,1,qemu-tcg,ok,kmalloc,65536,random,none,1,16,400,100,32,9,9,\n");
+		 "1,1,qemu-tcg,ok,vmalloc,65536,random,none,,1,16,900,100,64,0,9,\n"
+		 "2,1,qemu-tcg,ok,kmalloc,65536,random,none,,1,16,400,100,32,9,9,\n");
 	assert_int_equal(cmd_breakeven(2, argv), 0);
 	text = read_in(dir, "breakeven.csv");
 	assert_non_null(strstr(text, ",,,,not significant\n"));

@@ -104,6 +104,16 @@ static void test_usage_errors(void **state)
 	remove_tree(dir);
 }
 
+/* The access benchmark at fragmentation levels: none once, heavy per kind. */
+static void test_check_access_at_levels(void **state)
+{
+	(void)state;
+	assert_check_prints("[b]\nkind = access\nallocators = kmalloc vmalloc\n"
+			    "sizes = 1M\npatterns = random\nfrag_levels = none heavy\n"
+			    "frag_kinds = unmovable movable\n", 0,
+			    ": 6 cases in 1 groups\n");
+}
+
 /* The simulated MMU's models: known ones read back, others refused. */
 static void test_check_tlb_model(void **state)
 {
@@ -143,6 +153,7 @@ int main(void)
 		cmocka_unit_test(test_check_refuses_doubling_from_zero),
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_check_tlb_model),
+		cmocka_unit_test(test_check_access_at_levels),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
