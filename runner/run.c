@@ -305,6 +305,7 @@ static void snapshot_zoneinfo(const struct run_context *context,
 static enum case_status run_access_case(const struct run_context *context,
 					size_t number, uint64_t repetition,
 					const struct sweep_case *spec,
+					int frag_result, const char *frag_reason,
 					struct access_outcome *outcome,
 					bool *write_failed, struct strbuf *what)
 {
@@ -312,9 +313,18 @@ static enum case_status run_access_case(const struct run_context *context,
 	char *row;
 
 	outcome->counter_count = counters ? counters->count : 0;
-	access_run(context->run_access, context->device, spec,
-		   counters ? run_counters_group(counters, spec->context) : NULL,
-		   outcome);
+	if (frag_result) {
+		/* The level never came about: nor does the case at it. */
+		memset(outcome->counted, 0, sizeof(outcome->counted));
+		outcome->error = -frag_result;
+		outcome->failed_phase = KAB_PHASE_alloc;
+		memcpy(outcome->result.reason, frag_reason,
+		       sizeof(outcome->result.reason));
+	} else {
+		access_run(context->run_access, context->device, spec,
+			   counters ? run_counters_group(counters, spec->context) : NULL,
+			   outcome);
+	}
 	outcome->status = run_status_of(-outcome->error);
 	row = access_row(context->labels, number, repetition, spec, outcome);
 	if (results_write_line(context->sink, RESULTS_ACCESS_CSV, row) < 0 ||
@@ -394,7 +404,8 @@ void run_cases(const struct run_context *context,
 			if (spec->kind == SWEEP_KIND_access) {
 				kab_sim_mark(KAB_SIM_EVENT_case_begin, i + 1, rep);
 				tally(totals, run_access_case(context, i + 1,
-							      rep, spec, &access,
+							      rep, spec, frag_result,
+							      frag_reason, &access,
 							      &totals->write_failed,
 							      &what));
 				kab_sim_mark(KAB_SIM_EVENT_case_end, 0, 0);
