@@ -22,10 +22,12 @@ static const char breakeven_usage[] =
 	"access pattern and TLB model, vmalloc and vmalloc_huge against kmalloc\n"
 	"and alloc_pages, which buffer costs less in total (alloc + free + page\n"
 	"accesses) and after how many page accesses the other takes over. A page\n"
-	"access costs what the walk measured per page, its fixed overhead (the\n"
-	"intercept of the two smallest sizes) taken out, plus the simulated\n"
-	"page walks per page times the walk penalty. Writes DIR/tlb.csv too:\n"
-	"simulated walks and dTLB misses per page touched, per case and model.\n"
+	"access costs the slope of the walk's time against the pages it touched\n"
+	"(to the next smaller size), plus the simulated page walks per page\n"
+	"times the walk penalty. Writes DIR/tradeoff.csv\n"
+	"too: per case and model, the cost per page (as measured, and the\n"
+	"slope to the next smaller size, which leaves the walk's fixed cost out)\n"
+	"and the simulated walks and dTLB misses per page touched.\n"
 	"A verdict is given where it is exact (icount) or significant (at least\n"
 	"two repetitions, the differences beyond twice their standard errors);\n"
 	"elsewhere it says \"not significant\". Prints the table.\n"
@@ -34,8 +36,9 @@ static const char breakeven_usage[] =
 	"                    icount, instructions); default: the model's\n"
 	"                    walk_penalty_cycles, one unit per cycle\n";
 
-#define TLB_COLUMNS "case,repetition,allocator,size_bytes,pattern,frag_level,frag_kind," \
-	"model,pages_touched,sim_walks,walks_per_page,sim_dtlb_load_misses," \
+#define TRADEOFF_COLUMNS "case,repetition,allocator,size_bytes,pattern," \
+	"frag_level,frag_kind,model,pages_touched,access_ns_per_page," \
+	"marginal_ns_per_page,sim_walks,walks_per_page,sim_dtlb_load_misses," \
 	"dtlb_load_misses_per_page,walk_refs_per_page,sim_walks_4k,sim_walks_2m," \
 	"sim_walks_1g,map_order_min,direct_map_order_min"
 
@@ -312,30 +315,65 @@ static double number(const char *text)
 	return strtod(text, NULL);
 }
 
-static void add_tlb_row(struct strbuf *tlb, const struct table *access,
-			size_t row, const struct table *sim, size_t s,
-			const char *model, double pages)
-{
-	double walks = number(cell(sim, s, SIM_USED_sim_walks));
+/* One row of tradeoff.csv: an access.csv row seen through one model. */
+struct case_row {
+	size_t access_row;
+	size_t sim_row;		/* SIZE_MAX: no simulated counts */
+	const char *model;
+	double pages;
+	size_t group;		/* its entry of measurements */
+};
 
-	sb_printf(tlb, "%s,%s,%s,%s,%s,%s,%s,%s,%.0f,%.0f,%.4f,%s,%.4f,%.4f,%s,%s,%s,%s,%s\n",
+struct case_rows {
+	struct case_row *item;
+	size_t count;
+	size_t capacity;
+};
+
+/* A count of the simulated MMU per page touched, empty without one. */
+static void add_per_page(struct strbuf *out, const struct table *sim,
+			 const struct case_row *r, int used)
+{
+	if (r->sim_row == SIZE_MAX)
+		sb_append(out, ",");
+	else
+		sb_printf(out, ",%.4f", number(cell(sim, r->sim_row, used)) / r->pages);
+}
+
+static void add_sim_cell(struct strbuf *out, const struct table *sim,
+			 const struct case_row *r, int used)
+{
+	sb_printf(out, ",%s", r->sim_row == SIZE_MAX ? "" : cell(sim, r->sim_row, used));
+}
+
+static void write_case_row(struct strbuf *out, const struct table *access,
+			   const struct table *sim, const struct case_row *r,
+			   const struct measured *group)
+{
+	size_t row = r->access_row;
+
+	sb_printf(out, "%s,%s,%s,%s,%s,%s,%s,%s,%.0f,%.4f,%.4f",
 		  cell(access, row, USED_case), cell(access, row, USED_repetition),
 		  cell(access, row, USED_allocator), cell(access, row, USED_size_bytes),
 		  cell(access, row, USED_pattern), cell(access, row, USED_frag_level),
-		  cell(access, row, USED_frag_kind),
-		  model, pages, walks, walks / pages,
-		  cell(sim, s, SIM_USED_sim_dtlb_load_misses),
-		  number(cell(sim, s, SIM_USED_sim_dtlb_load_misses)) / pages,
-		  number(cell(sim, s, SIM_USED_sim_walk_refs)) / pages,
-		  cell(sim, s, SIM_USED_sim_walks_4k), cell(sim, s, SIM_USED_sim_walks_2m),
-		  cell(sim, s, SIM_USED_sim_walks_1g),
-		  cell(access, row, USED_map_order_min),
+		  cell(access, row, USED_frag_kind), r->model, r->pages,
+		  number(cell(access, row, USED_access_ns)) / r->pages,
+		  group->per_page);
+	add_sim_cell(out, sim, r, SIM_USED_sim_walks);
+	add_per_page(out, sim, r, SIM_USED_sim_walks);
+	add_sim_cell(out, sim, r, SIM_USED_sim_dtlb_load_misses);
+	add_per_page(out, sim, r, SIM_USED_sim_dtlb_load_misses);
+	add_per_page(out, sim, r, SIM_USED_sim_walk_refs);
+	add_sim_cell(out, sim, r, SIM_USED_sim_walks_4k);
+	add_sim_cell(out, sim, r, SIM_USED_sim_walks_2m);
+	add_sim_cell(out, sim, r, SIM_USED_sim_walks_1g);
+	sb_printf(out, ",%s,%s\n", cell(access, row, USED_map_order_min),
 		  cell(access, row, USED_direct_map_order_min));
 }
 
-/* Pools the rows that ran by case, for each model; tlb.csv as it goes. */
+/* Pools the rows that ran by case, for each model, remembering each. */
 static void measure(const struct table *access, const struct table *sim,
-		    struct measurements *all, struct strbuf *tlb)
+		    struct measurements *all, struct case_rows *rows)
 {
 	const char *models[KAB_SIM_MAX_MODELS];
 	size_t nr_models = list_models(sim, models, KAB_SIM_MAX_MODELS);
@@ -361,11 +399,15 @@ static void measure(const struct table *access, const struct table *sim,
 					       number(cell(access, row, USED_free_ns)));
 			moments_add(&m->access, number(cell(access, row, USED_access_ns)));
 			m->pages_walked = pages;
-			if (s != SIZE_MAX) {
+			if (s != SIZE_MAX)
 				moments_add(&m->walks,
 					    number(cell(sim, s, SIM_USED_sim_walks)) / pages);
-				add_tlb_row(tlb, access, row, sim, s, models[k], pages);
-			}
+			xgrow((void **)&rows->item, &rows->capacity, rows->count + 1,
+			      sizeof(*rows->item));
+			rows->item[rows->count++] = (struct case_row){
+				.access_row = row, .sim_row = s, .model = models[k],
+				.pages = pages, .group = (size_t)(m - all->item),
+			};
 		}
 	}
 	all->min_repetitions = UINT32_MAX;
@@ -375,43 +417,40 @@ static void measure(const struct table *access, const struct table *sim,
 }
 
 /*
- * The cost of one more page access: a walk has a fixed overhead (entering
- * the loop, reading the clock) that a small buffer would otherwise show as
- * a per-page cost; the two smallest sizes of the same allocator, pattern,
- * level and model give it as the intercept of a line through them.
+ * The cost of one more page access: the slope between this size and the
+ * next smaller one of the same allocator, pattern, state and model (the
+ * next larger for the smallest). A walk has a fixed cost, entering the
+ * loop and, under TCG, translating its code the first time it runs, that
+ * a small buffer would otherwise show as a cost per page.
  */
 static void per_page_costs(struct measurements *all)
 {
 	for (size_t i = 0; i < all->count; i++) {
-		struct measured *m = &all->item[i], *first = NULL, *second = NULL;
-		double overhead = 0;
+		struct measured *m = &all->item[i], *below = NULL, *above = NULL;
+		const struct measured *other;
 
 		if (!m->fixed.n)
 			continue;
-
 		for (size_t j = 0; j < all->count; j++) {
 			struct measured *o = &all->item[j];
 
-			if (!o->fixed.n || strcmp(o->allocator, m->allocator) != 0 ||
+			if (!o->fixed.n || o == m ||
+			    strcmp(o->allocator, m->allocator) != 0 ||
 			    !alike(o, m->pattern, m->frag_level, m->frag_kind,
 				   m->model))
 				continue;
-			if (!first || o->size < first->size) {
-				second = first;
-				first = o;
-			} else if (!second || o->size < second->size) {
-				second = o;
-			}
+			if (o->pages_walked < m->pages_walked &&
+			    (!below || o->pages_walked > below->pages_walked))
+				below = o;
+			if (o->pages_walked > m->pages_walked &&
+			    (!above || o->pages_walked < above->pages_walked))
+				above = o;
 		}
-		if (second && second->pages_walked > first->pages_walked) {
-			double slope = (second->access.mean - first->access.mean) /
-				       (second->pages_walked - first->pages_walked);
-
-			overhead = first->access.mean - slope * first->pages_walked;
-			if (overhead < 0)
-				overhead = 0;
-		}
-		m->per_page = (m->access.mean - overhead) / m->pages_walked;
+		other = below ? below : above;
+		m->per_page = other ?
+			(m->access.mean - other->access.mean) /
+			(m->pages_walked - other->pages_walked) :
+			m->access.mean / m->pages_walked;
 		if (m->per_page < 0)
 			m->per_page = 0;
 	}
@@ -529,7 +568,8 @@ static int breakeven(const char *dir, double walk_penalty)
 {
 	struct measurements all = { 0 };
 	struct table access, sim;
-	struct strbuf csv = { 0 }, tlb = { 0 };
+	struct strbuf csv = { 0 }, tradeoff = { 0 };
+	struct case_rows rows = { 0 };
 	int status = 1, have_sim;
 
 	if (table_read(dir, "access.csv", false, used_names, NR_USED,
@@ -542,9 +582,12 @@ static int breakeven(const char *dir, double walk_penalty)
 	if (have_sim < 0)
 		goto out;
 	sb_append(&csv, BREAKEVEN_HEADER);
-	sb_printf(&tlb, "%s\n", TLB_COLUMNS);
-	measure(&access, have_sim == 0 ? &sim : NULL, &all, &tlb);
+	sb_printf(&tradeoff, "%s\n", TRADEOFF_COLUMNS);
+	measure(&access, have_sim == 0 ? &sim : NULL, &all, &rows);
 	per_page_costs(&all);
+	for (size_t i = 0; i < rows.count; i++)
+		write_case_row(&tradeoff, &access, have_sim == 0 ? &sim : NULL,
+			       &rows.item[i], &all.item[rows.item[i].group]);
 	for (size_t i = 0; i < all.count; i++)
 		for (size_t p = 0; p < ARRAY_SIZE(pairs); p++) {
 			const struct measured *a = &all.item[i], *b;
@@ -566,7 +609,7 @@ static int breakeven(const char *dir, double walk_penalty)
 				compare(&all, a, b, walk_penalty, &csv, stdout);
 		}
 	if (write_text(dir, "breakeven.csv", &csv) == 0 &&
-	    (have_sim != 0 || write_text(dir, "tlb.csv", &tlb) == 0))
+	    write_text(dir, "tradeoff.csv", &tradeoff) == 0)
 		status = 0;
 out:
 	free(all.item);
@@ -574,7 +617,8 @@ out:
 	if (have_sim == 0)
 		table_free(&sim);
 	sb_free(&csv);
-	sb_free(&tlb);
+	sb_free(&tradeoff);
+	free(rows.item);
 	return status;
 }
 

@@ -234,24 +234,23 @@ if [ -n "$access_allocators" ]; then
 	sorted=$(mktemp -d)
 	trap 'rm -rf "${by_series:-}" "${pressure_csv:-}" "${frag_cases:-}" "${frag_blocks:-}" "$sorted"' EXIT
 	access_series=$sorted/access.csv breakeven_series=$sorted/breakeven.csv
-	tlb_series=$sorted/tlb.csv
+	tlb_series=$sorted/tradeoff.csv
 	sort_by_columns "$access" allocator pattern frag_level frag_kind size_bytes:n > "$access_series"
 	# by model, pair, pattern, level, size
 	sort_by_columns "$run_dir/breakeven.csv" model a b pattern frag_level frag_kind size_bytes:n > "$breakeven_series"
 	render tradeoff-cost tradeoff-cost "datafile='$access_series'" "allocators='$access_allocators'"
-	render tradeoff-access tradeoff-access "datafile='$access_series'" \
-		"allocators='$access_allocators'" "patterns='$patterns'"
+	render tradeoff-access tradeoff-access "datafile='$tlb_series'" \
+		"allocators='$access_allocators'" "patterns='$patterns'" \
+		"model='$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+			{ print $(h["model"]); exit }' "$tlb_series")'"
 	measured=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
 		("access_dTLB-load-misses" in h) && $(h["status"]) == "ok" &&
 		$(h["access_dTLB-load-misses"]) != "" { found = 1 } END { print found + 0 }' "$access")
 	# Hardware counts stay the primary figure; the simulated MMU's stand in
 	# where there are none, and get a plot of their own beside them.
-	tlb_models=
-	if [ -s "$run_dir/tlb.csv" ]; then
-		sort_by_columns "$run_dir/tlb.csv" model allocator pattern frag_level size_bytes:n > "$tlb_series"
-		tlb_models=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-			!seen[$(h["model"])]++ { print $(h["model"]) }' "$tlb_series" | xargs)
-	fi
+	sort_by_columns "$run_dir/tradeoff.csv" model allocator pattern frag_level frag_kind size_bytes:n > "$tlb_series"
+	tlb_models=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+		$(h["sim_walks"]) != "" && !seen[$(h["model"])]++ { print $(h["model"]) }' "$tlb_series" | xargs)
 	sim_args=("datafile='$tlb_series'" "allocators='$access_allocators'" "patterns='$patterns'"
 		"models='$tlb_models'" "level='none'")
 	if [ "$measured" = 1 ]; then
