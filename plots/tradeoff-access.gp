@@ -12,9 +12,13 @@ set logscale x 2
 set logscale y 10
 set xtics ("4K" 4096, "16K" 16384, "64K" 65536, "256K" 262144, "1M" 1048576, \
 	"4M" 4194304, "16M" 16777216, "64M" 67108864) font ",8"
-set ytics auto
-set format y "%g"
-set mytics default
+# 1-2-5 steps: the lines are often flat, and a decade per tick would
+# leave a panel with one label.
+set ytics ("0.1" 0.1, "0.2" 0.2, "0.5" 0.5, "1" 1, "2" 2, "5" 5, "10" 10, \
+	"20" 20, "50" 50, "100" 100, "200" 200, "500" 500, "1000" 1000, \
+	"2000" 2000, "5000" 5000, "1e4" 1e4, "2e4" 2e4, "5e4" 5e4, "1e5" 1e5, \
+	"2e5" 2e5, "5e5" 5e5, "1e6" 1e6)
+set mytics 1
 set xlabel "buffer size (bytes)"
 set ylabel "cost of one more page access (ns; icount: instructions)"
 set key inside top right font ",8"

@@ -52,6 +52,8 @@ do for [row=1:2] {
 		p = word(patterns, k)
 		set title p . (row == 1 ? ": page walks (missed L1 dTLB and L2 TLB)" : ": L1 dTLB load misses")
 		set ylabel (row == 1 ? "sim walks per page" : "sim L1 dTLB misses per page")
+		# one key, in the first panel: the lines are the same in every panel
+		if (row == 1 && k == 1) { set key inside top left font ",7" } else { unset key }
 		plot for [j=1:nm] for [i=1:n] datafile using \
 			(sim(word(allocators, i), p, word(models, j)) ? column("size_bytes") : NaN):(column(row == 1 ? "walks_per_page" : "dtlb_load_misses_per_page")) \
 			with linespoints lw 2 dt j pt i ps 0.7 lc i \

@@ -14,15 +14,16 @@ touch "$csv" "$access"
 mkdir -p "$run_dir/plots"
 
 # sort_by_columns FILE COLUMN[:n]...: FILE's header, then its rows sorted by
-# the named columns (":n" numerically), so that each line's rows are
-# adjacent: gnuplot breaks a line at every row it leaves out.
+# the named columns (":n" numerically; one an older run lacks is left out),
+# so that each line's rows are adjacent: gnuplot breaks a line at every row
+# it leaves out.
 sort_by_columns() {
 	local file=$1 keys=() spec name column
 	shift
 	for spec in "$@"; do
 		name=${spec%:n}
-		column=$(head -n 1 "$file" | tr ',' '\n' | grep -nx "$name" | cut -d: -f1)
-		[ -n "$column" ] || kab_die "$file has no column $name"
+		column=$(head -n 1 "$file" | tr ',' '\n' | grep -nx "$name" | cut -d: -f1 || true)
+		[ -n "$column" ] || continue
 		keys+=(-k"$column,$column${spec#"$name"}")
 	done
 	keys=("${keys[@]/:n/n}")
@@ -190,7 +191,7 @@ if [ -s "$run_dir/frag.csv" ]; then
 				$(h["allocator"]), $(h["gfp"]), $(h["size_bytes"]), $(h["order"]),
 				100 * ($(h["ops_done"]) - $(h["failures"])) / $(h["ops_done"]),
 				$(h["alloc_ns_mean"]), $(h["alloc_ns_p50"]), $(h["alloc_ns_p99"]) }' \
-		"$csv" "$csv" | { IFS= read -r header; echo "$header"
+		"$csv" "$csv" | { IFS= read -r header || true; echo "$header"
 			LC_ALL=C sort -t, -s -k1,1n -k3,3 -k4,4 -k5,5n -k6,6n; } > "$frag_cases"
 	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
 		{ state = $(h["level"]) ($(h["kind"]) != "" ? "/" $(h["kind"]) : "")
@@ -236,6 +237,7 @@ if [ -n "$access_allocators" ]; then
 	access_series=$sorted/access.csv breakeven_series=$sorted/breakeven.csv
 	tlb_series=$sorted/tradeoff.csv
 	sort_by_columns "$access" allocator pattern frag_level frag_kind size_bytes:n > "$access_series"
+	sort_by_columns "$run_dir/tradeoff.csv" model allocator pattern frag_level frag_kind size_bytes:n > "$tlb_series"
 	# by model, pair, pattern, level, size
 	sort_by_columns "$run_dir/breakeven.csv" model a b pattern frag_level frag_kind size_bytes:n > "$breakeven_series"
 	render tradeoff-cost tradeoff-cost "datafile='$access_series'" "allocators='$access_allocators'"
@@ -248,7 +250,6 @@ if [ -n "$access_allocators" ]; then
 		$(h["access_dTLB-load-misses"]) != "" { found = 1 } END { print found + 0 }' "$access")
 	# Hardware counts stay the primary figure; the simulated MMU's stand in
 	# where there are none, and get a plot of their own beside them.
-	sort_by_columns "$run_dir/tradeoff.csv" model allocator pattern frag_level frag_kind size_bytes:n > "$tlb_series"
 	tlb_models=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
 		$(h["sim_walks"]) != "" && !seen[$(h["model"])]++ { print $(h["model"]) }' "$tlb_series" | xargs)
 	sim_args=("datafile='$tlb_series'" "allocators='$access_allocators'" "patterns='$patterns'"
