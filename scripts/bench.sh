@@ -12,6 +12,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+kab_check_make_line
 kernel=${KERNEL:-debian-6.1}
 sweep=${SWEEP:-default}
 [ -f "$sweep" ] || sweep=$KAB_ROOT/configs/sweeps/$sweep.conf
