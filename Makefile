@@ -99,6 +99,10 @@ rt-test: runner
 i386-test: runner
 	@tests/i386.sh
 
+# Ctrl-C mid-sweep: the guest shut down, every finished case collected.
+interrupt-test: runner
+	@tests/interrupt.sh
+
 check-sweeps: runner
 	@for f in configs/sweeps/*.conf; do $(RUNNER) check $$f || exit 2; done
 
