@@ -35,6 +35,27 @@ int device_access_fn(void *device, struct kab_access *request)
 	return device_access(*(int *)device, request);
 }
 
+int device_frag_apply(int fd, struct kab_frag *plan)
+{
+	plan->size = sizeof(*plan);
+	plan->abi_version = KAB_ABI_VERSION;
+	return ioctl(fd, KAB_IOC_FRAG_APPLY, plan) < 0 ? -errno : 0;
+}
+
+int device_frag_release(int fd, struct kab_frag *release)
+{
+	release->size = sizeof(*release);
+	release->abi_version = KAB_ABI_VERSION;
+	return ioctl(fd, KAB_IOC_FRAG_RELEASE, release) < 0 ? -errno : 0;
+}
+
+int device_probe(int fd, struct kab_probe *probe)
+{
+	probe->size = sizeof(*probe);
+	probe->abi_version = KAB_ABI_VERSION;
+	return ioctl(fd, KAB_IOC_PROBE, probe) < 0 ? -errno : 0;
+}
+
 int device_open_info(const char *path, struct kab_info *info)
 {
 	int fd = open(path, O_RDWR | O_CLOEXEC);

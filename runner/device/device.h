@@ -1,4 +1,5 @@
-/* The thin layer over /dev/kallocbench's ioctls. */
+/* The thin layer over /dev/kallocbench's ioctls: every ioctl the runner
+ * makes is here. */
 #ifndef KAB_DEVICE_H
 #define KAB_DEVICE_H
 
@@ -36,5 +37,11 @@ int device_run_case(int fd, struct kab_case *request);
 int device_access(int fd, struct kab_access *request);
 /* device_access() as an access_fn: @device points to the fd. */
 int device_access_fn(void *device, struct kab_access *request);
+/* KAB_IOC_FRAG_APPLY, likewise; 0 or -errno (errno kept for %m). */
+int device_frag_apply(int fd, struct kab_frag *plan);
+/* KAB_IOC_FRAG_RELEASE, likewise; 0 or -errno (errno kept for %m). */
+int device_frag_release(int fd, struct kab_frag *release);
+/* KAB_IOC_PROBE, likewise; 0 or -errno (errno kept). */
+int device_probe(int fd, struct kab_probe *probe);
 
 #endif

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -72,7 +71,7 @@ static int probe(int fd, enum kab_probe_id id, struct probe_result *r)
 			 "is not open");
 		return -1;
 	}
-	if (ioctl(fd, KAB_IOC_PROBE, &r->p) < 0) {
+	if (device_probe(fd, &r->p) < 0) {
 		r->error = errno;
 		return -1;
 	}

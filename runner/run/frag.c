@@ -5,10 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "device/device.h"
 #include "output/csv.h"
 #include "util/names.h"
 #include "run/run.h"
@@ -323,7 +323,7 @@ static int frag_apply(void *data, const struct sweep_case *spec,
 	};
 	write_headers(r);
 	take_snapshot(r, "before", &r->before);
-	r->error = ioctl(r->fd, KAB_IOC_FRAG_APPLY, &r->plan) < 0 ? -errno : 0;
+	r->error = device_frag_apply(r->fd, &r->plan);
 	snprintf(r->reason, sizeof(r->reason), "%.*s", KAB_REASON_LEN - 1,
 		 r->plan.reason);
 	if (!r->error && r->plan.kind == KAB_FRAG_movable) {
@@ -413,7 +413,7 @@ static void frag_release(void *data)
 	};
 	struct frag_snapshot released = { 0 };
 
-	if (ioctl(r->fd, KAB_IOC_FRAG_RELEASE, &release) < 0)
+	if (device_frag_release(r->fd, &release) < 0)
 		fprintf(stderr, "kallocbench: releasing fragmentation level %s "
 			"failed: %m (closing the device releases it)\n",
 			r->spec->frag.label);
