@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "run/access.h"
+#include "run/spread.h"
 
 static const char collect_usage[] =
 	"usage: kallocbench collect --serial FILE --out DIR\n"
@@ -318,6 +320,17 @@ static json_t *build_meta(const struct collect_output *out,
 		return NULL;
 	}
 	return meta;
+}
+
+const char *results_empty_header(enum results_file file)
+{
+	switch (file) {
+	case RESULTS_CASES_CSV: return results_cases_header();
+	case RESULTS_HISTOGRAMS_CSV: return HISTOGRAMS_COLUMNS;
+	case RESULTS_ACCESS_CSV: return access_empty_header();
+	case RESULTS_HYPERFINE_CSV: return spread_header();
+	default: return NULL;
+	}
 }
 
 static int write_outputs(const struct collect_output *out, const json_t *meta,

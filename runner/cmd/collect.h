@@ -43,6 +43,10 @@ void collect_drop_orphans(struct collect_output *out);
 void collect_output_free(struct collect_output *out);
 /* The stream came from `facts`, not from `run`. */
 bool collect_is_facts(const struct collect_output *out);
+/* The header line of @file when a run wrote no line into it (a CSV then
+ * holds its header only; counters, unknown after the fact, are left out);
+ * NULL for a file that is then empty. */
+const char *results_empty_header(enum results_file file);
 
 /*
  * Sets @value at the dotted @key of @meta ("kernel.release" ->

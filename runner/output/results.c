@@ -12,8 +12,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "run/access.h"
-#include "run/spread.h"
 #include "output/csv.h"
 #include "device/device.h"
 #include "stats/hist.h"
@@ -57,17 +55,6 @@ char *results_cases_header_events(const char *const *events, size_t count)
 		sb_printf(&header, ",%s", events[i]);
 	sb_printf(&header, "%s", cases_tail);
 	return sb_steal(&header);
-}
-
-const char *results_empty_header(enum results_file file)
-{
-	switch (file) {
-	case RESULTS_CASES_CSV: return results_cases_header();
-	case RESULTS_HISTOGRAMS_CSV: return HISTOGRAMS_COLUMNS;
-	case RESULTS_ACCESS_CSV: return access_empty_header();
-	case RESULTS_HYPERFINE_CSV: return spread_header();
-	default: return NULL;
-	}
 }
 
 int results_file_index(const char *name)

@@ -62,10 +62,6 @@ int results_file_index(const char *name);
 
 #define HISTOGRAMS_COLUMNS "case,repetition,op,bucket_low_ns,bucket_width_ns,count"
 
-/* The header line of @file when a run wrote no line into it (a CSV then
- * holds its header only; counters, unknown after the fact, are left out);
- * NULL for a file that is then empty. */
-const char *results_empty_header(enum results_file file);
 /* The header line of cases.csv for a sweep without counters. */
 const char *results_cases_header(void);
 /* The header line with one column per counter, named as the counter is,
