@@ -1,15 +1,15 @@
 /* The access benchmark's runner side: its phases, access.csv rows and the
  * break-even math. */
-#include "testutil.h"
+#include "tests/testutil.h"
 
 #include <errno.h>
 #include <sys/stat.h>
 
-#include "access.h"
-#include "breakeven.h"
-#include "util.h"
-#include "csv.h"
-#include "spread.h"
+#include "run/access.h"
+#include "analysis/breakeven.h"
+#include "util/util.h"
+#include "output/csv.h"
+#include "run/spread.h"
 
 static void assert_solved(double af, double ap, double bf, double bp,
 			  enum breakeven_verdict verdict, uint64_t pages)

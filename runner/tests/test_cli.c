@@ -1,7 +1,7 @@
 /* `check` and the shared command-line behaviour. */
-#include "testutil.h"
+#include "tests/testutil.h"
 
-#include "cli.h"
+#include "cli/cli.h"
 
 static int check_text(const char *dir, const char *sweep_text, char **out,
 		      char **err)

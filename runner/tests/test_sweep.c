@@ -1,7 +1,7 @@
 /* Sweep parsing, validation and expansion. */
-#include "testutil.h"
+#include "tests/testutil.h"
 
-#include "names.h"
+#include "util/names.h"
 
 static const char example[] =
 	"# comment\n"
