@@ -1,9 +1,11 @@
 #include "sweep/sweep.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <ini.h>
 #include <kallocbench_sim.h>
@@ -99,6 +101,7 @@ struct parser {
 	struct sweep_section *current;
 	unsigned line;
 	unsigned lines_done;
+	long bytes_read;
 	/* libinih hands an indented line after a key to that key again. */
 	bool continuation;
 	bool have_prev_key;
@@ -198,7 +201,7 @@ static bool number_failed(struct parser *p, enum number_status status,
 	case NUMBER_BAD_SUFFIX:
 		return fail(p, "bad size suffix in '%s' (K, M or G)", text);
 	case NUMBER_OVERFLOW:
-		return fail(p, "'%s' overflows", text);
+		return fail(p, "'%s' does not fit in 64 bits", text);
 	default:
 		return fail(p, "bad number '%s'", text);
 	}
@@ -214,10 +217,12 @@ static bool parse_number_key(struct parser *p, enum sweep_key key,
 	if (continuation)
 		return fail(p, "'%s' takes a single number", key_names[key]);
 	status = parse_number(value, false, &number);
-	if (status == NUMBER_OK && number > limits->max)
-		status = NUMBER_OVERFLOW;
 	if (status != NUMBER_OK)
 		return number_failed(p, status, value);
+	if (number > limits->max)
+		return fail(p, "%s = %llu is above the largest allowed, %llu",
+			    key_names[key], (unsigned long long)number,
+			    (unsigned long long)limits->max);
 	if (number < limits->min)
 		return fail(p, "%s must be at least %llu", key_names[key],
 			    (unsigned long long)limits->min);
@@ -825,20 +830,40 @@ static void classify_line(struct parser *p, const char *line)
 		start_section(p, text + 1, (size_t)(end - text - 1));
 }
 
+/*
+ * One line for libinih, read byte by byte: a NUL byte (a binary file) and
+ * an endless input (/dev/zero, say) are errors of their own, not a line too
+ * long or a parser that never returns.
+ */
 static char *read_line(char *line, int size, void *user)
 {
 	struct parser *p = user;
-	size_t len;
-	int next;
+	int len = 0, c = EOF;
 
-	if (!fgets(line, size, p->file))
-		return NULL;
+	if (p->error.line)
+		return NULL;	/* the first error is the one reported */
 	p->line = p->lines_done + 1;
-	len = strlen(line);
-	if (len && line[len - 1] == '\n') {
+	while (len < size - 1 && (c = getc(p->file)) != EOF) {
+		if (c == '\0') {
+			fail(p, "holds a NUL byte: not a text file");
+			return NULL;
+		}
+		if (++p->bytes_read > SWEEP_MAX_FILE_BYTES) {
+			fail(p, "more than %d bytes: not a sweep file",
+			     SWEEP_MAX_FILE_BYTES);
+			return NULL;
+		}
+		line[len++] = (char)c;
+		if (c == '\n')
+			break;
+	}
+	if (len == 0)
+		return NULL;
+	line[len] = '\0';
+	if (c == '\n') {
 		p->lines_done++;
-	} else if ((next = getc(p->file)) != EOF) {
-		ungetc(next, p->file);
+	} else if (c != EOF && (c = getc(p->file)) != EOF) {
+		ungetc(c, p->file);
 		fail(p, "line longer than %d characters", size - 2);
 	}
 	classify_line(p, line);
@@ -1066,12 +1091,24 @@ int sweep_parse_file(const char *path, struct sweep *sweep,
 		     struct sweep_error *err)
 {
 	FILE *file = fopen(path, "r");
+	struct stat st;
+	const char *problem = NULL;
 	int result;
 
-	if (!file) {
+	if (!file)
+		problem = strerror(errno);
+	else if (fstat(fileno(file), &st) == 0 && S_ISDIR(st.st_mode))
+		problem = "is a directory, not a sweep file";
+	else if (fstat(fileno(file), &st) == 0 &&
+		 (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)))
+		problem = "is a device, not a sweep file";
+	if (problem) {
 		*sweep = (struct sweep){ .path = xstrdup(path) };
 		*err = (struct sweep_error){ 0 };
-		snprintf(err->message, sizeof(err->message), "cannot open: %m");
+		snprintf(err->message, sizeof(err->message), "%s%s",
+			 file ? "" : "cannot open: ", problem);
+		if (file)
+			fclose(file);
 		return -1;
 	}
 	result = sweep_parse_stream(file, path, sweep, err);

@@ -65,6 +65,9 @@ enum sweep_key {
 /* Contexts of a group without a contexts key. */
 #define SWEEP_DEFAULT_CONTEXT		KAB_CONTEXT_process
 
+/* The largest sweep file read: far more than any sweep needs. */
+#define SWEEP_MAX_FILE_BYTES (1 << 20)
+
 /* tlb_model's word for running without the simulated MMU. */
 #define SWEEP_NO_TLB_MODEL "none"
 
