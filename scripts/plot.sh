@@ -313,6 +313,8 @@ if [ -n "$access_allocators" ]; then
 		[ "$level" = none ] || out=$out-${level//[^A-Za-z0-9]/_}${kind:+-$kind}
 		render tradeoff-breakeven "$out" "datafile='$breakeven_series'" \
 			"pattern='$pattern'" "level='$level'" "kind='$kind'" "models='$breakeven_models'" \
+			"pairs='$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+				!seen[$(h["a"]) ":" $(h["b"])]++ { print $(h["a"]) ":" $(h["b"]) }' "$run_dir/breakeven.csv" | xargs)'" \
 			"crossings=$crossings" "verdicts=\"$verdicts\"" "penalty='$penalty'"
 	done < "$sorted/states"
 fi

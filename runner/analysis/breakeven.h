@@ -39,6 +39,9 @@ struct breakeven {
 struct breakeven breakeven_solve(double a_fixed, double a_per_page,
 				 double b_fixed, double b_per_page);
 
+/* Differences of fixed or per-page costs below this share count as none. */
+#define BREAKEVEN_MARGIN 0.01
+
 /* The header line of breakeven.csv, with its newline. */
 #define BREAKEVEN_HEADER "size_bytes,frag_level,frag_kind,pattern,a,b,model," \
 	"walk_penalty,a_fixed_ns,b_fixed_ns,a_ns_per_page,b_ns_per_page," \
