@@ -27,9 +27,10 @@ set ytics auto
 set format y "%g"
 set key outside bottom center horizontal
 set xtics ("4K" 4096, "16K" 16384, "64K" 65536, "256K" 262144, "1M" 1048576, \
-	"4M" 4194304, "16M" 16777216, "64M" 67108864)
+	"4M" 4194304, "8M" 8388608, "16M" 16777216, "32M" 33554432, "64M" 67108864)
 set xlabel "buffer size (bytes)"
 set ylabel "page accesses to break even"
+set offsets graph 0.05, graph 0.05, 0, 0
 pair(a, b, m) = strcol("pattern") eq pattern && strcol("frag_level") eq level && \
 	strcol("frag_kind") eq kind && \
 	strcol("a") eq a && strcol("b") eq b && strcol("model") eq m && \
