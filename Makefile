@@ -9,7 +9,8 @@
 #                        access benchmark under TCG, the simulated MMU in
 #                        QEMU (icount, skylake-sp and zen4), the PREEMPT_RT
 #                        boot, the 32-bit 686-pae (HighMem) boot, a
-#                        three-target comparison and the facts
+#                        three-target comparison, the facts and a Ctrl-C
+#                        of a real run
 #   make compare TARGETS="debian-6.1 debian-6.12"   (or debian-6.1+init_on_alloc=0)
 #   make compare RUNS="results/A results/B"
 #   make facts [TARGETS="debian-6.1 debian-6.12 debian-6.1+memory=8192"]
@@ -28,7 +29,8 @@ export KERNEL SWEEP MODE BOOT_WORDS CONFIG RUN_ID TIMEOUT TARGETS RUNS JOBS \
 
 .PHONY: bench test setup runner module unit-test module-test config-test \
 	integration-test frag-test access-test tlbsim-test rt-test i386-test \
-	compare-test test-setup check-sweeps compare plots reference clean facts facts-test
+	compare-test test-setup check-sweeps compare plots reference clean facts facts-test \
+	interrupt-test
 
 bench:
 	@scripts/bench.sh
@@ -44,7 +46,8 @@ module: setup
 	@scripts/build-module.sh $(KERNEL)
 
 test: test-setup unit-test module-test config-test integration-test frag-test \
-	access-test tlbsim-test rt-test i386-test compare-test facts-test
+	access-test tlbsim-test rt-test i386-test compare-test facts-test \
+	interrupt-test
 
 test-setup:
 	@scripts/setup.sh --tests
