@@ -67,6 +67,7 @@ module-test: setup
 
 config-test: runner
 	@tests/config-errors.sh
+	@tests/console-check.sh
 
 integration-test: runner
 	@tests/integration.sh

@@ -30,10 +30,17 @@ kab_build_abi_test() {
 		kab_die "cannot build the guest ABI test"
 }
 
-# kab_console_clean LOG: true when a guest's console shows no WARN, BUG,
-# Oops, atomic-sleep splat, lockup, RCU stall, allocation failure or OOM.
+# The kernel's reports that fail a test wherever they appear on a guest's
+# console: warnings and BUGs, oopses and their traces, KASAN and UBSAN,
+# lockdep, sleeping in atomic context, lockups, RCU stalls, hung tasks,
+# allocation failures and the OOM killer. One extended regular expression;
+# tests/console-check.sh shows each part fires on the kernel's own wording.
+KAB_CONSOLE_REPORTS='WARNING:|BUG:|Oops|general protection fault|Call Trace|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|sleeping function called|scheduling while atomic|soft lockup|hard LOCKUP|rcu_sched detected stall|rcu_preempt detected stall|blocked for more than|page allocation failure|Out of memory|oom-kill|invoked oom-killer'
+
+# kab_console_clean LOG: true when LOG holds none of KAB_CONSOLE_REPORTS
+# (the lines that do are printed).
 kab_console_clean() {
-	! grep -E 'WARNING:|BUG:|Oops|sleeping function called|scheduling while atomic|Call Trace|soft lockup|rcu_sched detected stall|rcu_preempt detected stall|page allocation failure|Out of memory|oom-kill' "$1"
+	! grep -E "$KAB_CONSOLE_REPORTS" "$1"
 }
 
 # kab_test_boot RESULTS RUN_ID MODE KERNEL SWEEP TIMEOUT [GUEST_TESTS]: one
