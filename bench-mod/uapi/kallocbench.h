@@ -71,14 +71,18 @@
 /*
  * Contexts the measured operations run in; see bench-mod/contexts.c. Only
  * process may sleep: the others refuse allocators and GFP masks that may.
+ * X(name, outside_task): outside_task is 1 where the operations run outside
+ * the task that made the ioctl (handed to a tasklet or a hard irq_work and
+ * waited for), so that per-task counters miss them and a caller counts
+ * CPU-wide instead.
  */
 #define KAB_CONTEXT_LIST(X)	\
-	X(process)		\
-	X(preempt_off)		\
-	X(spinlock)		\
-	X(irq_off)		\
-	X(softirq)		\
-	X(hardirq)
+	X(process, 0)		\
+	X(preempt_off, 0)	\
+	X(spinlock, 0)		\
+	X(irq_off, 0)		\
+	X(softirq, 1)		\
+	X(hardirq, 1)
 
 /*
  * Memory pressure a case runs under; see bench-mod/pressure.c. none: as the
@@ -139,7 +143,7 @@
 #define KAB_ALLOCATOR_ENUM(name, ...)	KAB_ALLOC_##name,
 #define KAB_GFP_ENUM(name, ...)		KAB_GFP_BIT_##name,
 #define KAB_PATTERN_ENUM(name)		KAB_PATTERN_##name,
-#define KAB_CONTEXT_ENUM(name)		KAB_CONTEXT_##name,
+#define KAB_CONTEXT_ENUM(name, ...)	KAB_CONTEXT_##name,
 #define KAB_PRESSURE_ENUM(name)		KAB_PRESSURE_##name,
 #define KAB_ACCESS_PATTERN_ENUM(name)	KAB_ACCESS_##name,
 #define KAB_ACCESS_PHASE_ENUM(name)	KAB_PHASE_##name,
