@@ -363,10 +363,9 @@ long kab_access_ioctl(struct kab_file *kf, void __user *uarg)
 	struct kab_access req;
 	int err;
 
-	err = kab_copy_request(&req, uarg, sizeof(req));
+	err = kab_copy_request(&req, uarg, sizeof(req), req.reason);
 	if (err)
 		return err;
-	memset(req.reason, 0, sizeof(req.reason));
 	err = kab_access_phase(&kf->held, &req);
 	if (copy_to_user(uarg, &req, sizeof(req)))
 		return -EFAULT;

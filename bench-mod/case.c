@@ -206,10 +206,9 @@ long kab_case_ioctl(struct kab_file *kf, void __user *uarg)
 	struct kab_case c;
 	int err;
 
-	err = kab_copy_request(&c, uarg, sizeof(c));
+	err = kab_copy_request(&c, uarg, sizeof(c), c.reason);
 	if (err)
 		return err;
-	memset(c.reason, 0, sizeof(c.reason));
 	err = kab_validate(&c);
 	if (err) {
 		if (copy_to_user(ucase->reason, c.reason, sizeof(c.reason)))

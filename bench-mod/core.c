@@ -11,6 +11,7 @@
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/sort.h>
+#include <linux/string.h>
 #include <linux/stdarg.h>
 #include <linux/uaccess.h>
 
@@ -82,6 +83,7 @@ static bool kab_header_ok(const struct kab_header *h, size_t size)
  * @dst: where to copy it
  * @src: the request
  * @size: the size of the request's struct
+ * @reason: optional, the copy's reason field, cleared for the answer
  *
  * Anything but this module's size and version, including a header that
  * changes while it is copied, is refused, and the caller learns this
@@ -89,7 +91,8 @@ static bool kab_header_ok(const struct kab_header *h, size_t size)
  *
  * Return: 0, -EINVAL or -EFAULT.
  */
-int kab_copy_request(void *dst, void __user *src, size_t size)
+int kab_copy_request(void *dst, void __user *src, size_t size,
+		     char reason[KAB_REASON_LEN])
 {
 	struct kab_header __user *user_header = src;
 	struct kab_header h;
@@ -104,7 +107,11 @@ int kab_copy_request(void *dst, void __user *src, size_t size)
 	}
 	if (copy_from_user(dst, src, size))
 		return -EFAULT;
-	return kab_header_ok(dst, size) ? 0 : -EINVAL;
+	if (!kab_header_ok(dst, size))
+		return -EINVAL;
+	if (reason)
+		memset(reason, 0, KAB_REASON_LEN);
+	return 0;
 }
 
 /**

@@ -55,7 +55,8 @@ static inline u64 kab_interval(u64 overhead_ns, u64 t0, u64 t1)
 
 u64 kab_median(u64 *samples, unsigned int count);
 
-int kab_copy_request(void *dst, void __user *src, size_t size);
+int kab_copy_request(void *dst, void __user *src, size_t size,
+		     char reason[KAB_REASON_LEN]);
 __printf(3, 4) int kab_refuse(char reason[KAB_REASON_LEN], int err,
 			      const char *fmt, ...);
 u64 kab_memory_limit(void);

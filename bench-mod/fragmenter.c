@@ -57,30 +57,31 @@ static int kab_frag_validate(const struct kab_frag_state *state,
 				       KAB_FRAG_KEEP_EVERY_MAX);
 
 	if (f->kind >= KAB_NR_FRAG_KINDS)
-		return kab_refuse(f->reason, -EINVAL, "fragmentation kind %u is unknown",
-				       f->kind);
+		return kab_refuse(f->reason, -EINVAL,
+				  "fragmentation kind %u is unknown",
+				  f->kind);
 	if (f->reserved[0] || f->reserved[1])
 		return kab_refuse(f->reason, -EINVAL, "reserved must be 0");
 	if (f->touch_permille > 1000)
 		return kab_refuse(f->reason, -EINVAL,
-				       "touch_permille %u exceeds 1000",
-				       f->touch_permille);
+				  "touch_permille %u exceeds 1000",
+				  f->touch_permille);
 	if (!f->touch_permille && f->keep_every)
 		return kab_refuse(f->reason, -EINVAL,
-				       "keep_every must be 0 when nothing is touched");
+				  "keep_every must be 0 when nothing is touched");
 	if (f->touch_permille &&
 	    (f->keep_every < 2 || !is_power_of_2(f->keep_every) ||
 	     f->keep_every > max_keep))
 		return kab_refuse(f->reason, -EINVAL,
-				       "keep_every %u is not a power of two from 2 to %lu",
-				       f->keep_every, max_keep);
+				  "keep_every %u is not a power of two from 2 to %lu",
+				  f->keep_every, max_keep);
 	if (f->cap_permille > KAB_FRAG_CAP_MAX_PERMILLE)
 		return kab_refuse(f->reason, -EINVAL,
-				       "cap_permille %u exceeds the hard maximum %u",
-				       f->cap_permille, KAB_FRAG_CAP_MAX_PERMILLE);
+				  "cap_permille %u exceeds the hard maximum %u",
+				  f->cap_permille, KAB_FRAG_CAP_MAX_PERMILLE);
 	if (state->nr_pinned)
 		return kab_refuse(f->reason, -EBUSY,
-				       "this file holds a level already: release it first");
+				  "this file holds a level already: release it first");
 	return 0;
 }
 
@@ -173,9 +174,9 @@ static int kab_frag_apply(struct kab_frag_state *state, struct kab_frag *f)
 	f->pages_touched = f->pages_pinned * f->keep_every;
 	if (f->pages_pinned > f->cap_pages)
 		return kab_refuse(f->reason, -E2BIG,
-				       "would pin %llu pages, above the cap of %u/1000 of MemTotal, %llu pages",
-				       f->pages_pinned, cap_permille,
-				       f->cap_pages);
+				  "would pin %llu pages, above the cap of %u/1000 of MemTotal, %llu pages",
+				  f->pages_pinned, cap_permille,
+				  f->cap_pages);
 	if (f->kind == KAB_FRAG_unmovable && f->pages_touched) {
 		err = kab_frag_take(state, f);
 		f->pages_pinned = state->nr_pinned;
@@ -213,10 +214,9 @@ static long kab_frag_ioctl(struct kab_frag_state *state,
 	struct kab_frag f;
 	int err;
 
-	err = kab_copy_request(&f, uarg, sizeof(f));
+	err = kab_copy_request(&f, uarg, sizeof(f), f.reason);
 	if (err)
 		return err;
-	memset(f.reason, 0, sizeof(f.reason));
 	if (apply)
 		err = kab_frag_apply(state, &f);
 	else

@@ -18,7 +18,7 @@ long kab_info_ioctl(struct kab_file *kf, void __user *uarg)
 	unsigned int i;
 	int err;
 
-	err = kab_copy_request(&info, uarg, sizeof(info));
+	err = kab_copy_request(&info, uarg, sizeof(info), NULL);
 	if (err)
 		return err;
 	memset(&info, 0, sizeof(info));

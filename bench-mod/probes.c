@@ -58,17 +58,17 @@ static int kab_validate_unused(struct kab_probe *p)
 
 	if (!(in & KAB_IN_BUFFER) && (p->allocator || p->gfp || p->order))
 		return kab_refuse(p->reason, -EINVAL,
-					"%s takes no allocator, gfp or order",
-					name);
+				  "%s takes no allocator, gfp or order",
+				  name);
 	if (!(in & (KAB_IN_BUFFER | KAB_IN_SIZE)) && p->size_bytes)
 		return kab_refuse(p->reason, -EINVAL, "%s takes no size_bytes",
-					name);
+				  name);
 	if (!(in & KAB_IN_NEW_SIZE) && p->new_size_bytes)
 		return kab_refuse(p->reason, -EINVAL,
-					"%s takes no new_size_bytes", name);
+				  "%s takes no new_size_bytes", name);
 	if (!(in & KAB_IN_CLASSES) && (p->classes || p->max_classes))
 		return kab_refuse(p->reason, -EINVAL,
-					"%s takes no classes buffer", name);
+				  "%s takes no classes buffer", name);
 	return 0;
 }
 
@@ -79,8 +79,8 @@ static int kab_validate_kmalloc_size(struct kab_probe *p, const char *what,
 		return kab_refuse(p->reason, -EINVAL, "%s must not be 0", what);
 	if (bytes > KMALLOC_MAX_SIZE)
 		return kab_refuse(p->reason, -E2BIG,
-					"%s %llu exceeds KMALLOC_MAX_SIZE %lu",
-					what, bytes, (unsigned long)KMALLOC_MAX_SIZE);
+				  "%s %llu exceeds KMALLOC_MAX_SIZE %lu",
+				  what, bytes, (unsigned long)KMALLOC_MAX_SIZE);
 	return kab_check_memory(p->reason, what, bytes);
 }
 
@@ -91,55 +91,55 @@ static int kab_validate_buffer(struct kab_probe *p)
 
 	if (p->allocator >= KAB_NR_ALLOCATORS)
 		return kab_refuse(p->reason, -EINVAL, "allocator %u is unknown",
-					p->allocator);
+				  p->allocator);
 	if (p->gfp & ~(dma | dma32))
 		return kab_refuse(p->reason, -EINVAL,
-					"gfp may only add GFP_DMA or GFP_DMA32 to GFP_KERNEL");
+				  "gfp may only add GFP_DMA or GFP_DMA32 to GFP_KERNEL");
 	if ((p->gfp & dma) && !IS_ENABLED(CONFIG_ZONE_DMA))
 		return kab_refuse(p->reason, -EOPNOTSUPP,
-					"this kernel has no ZONE_DMA");
+				  "this kernel has no ZONE_DMA");
 	switch (p->allocator) {
 	case KAB_ALLOC_kmalloc:
 		if (p->gfp & dma32)
 			return kab_refuse(p->reason, -EINVAL,
-						"kmalloc has no GFP_DMA32 caches (SLUB would warn); use alloc_pages");
+					  "kmalloc has no GFP_DMA32 caches (SLUB would warn); use alloc_pages");
 		if (p->order)
 			return kab_refuse(p->reason, -EINVAL,
-						"kmalloc takes size_bytes, not an order");
+					  "kmalloc takes size_bytes, not an order");
 		return kab_validate_kmalloc_size(p, "size_bytes",
 						 p->size_bytes);
 	case KAB_ALLOC_vmalloc:
 		if (p->gfp & dma)
 			return kab_refuse(p->reason, -EINVAL,
-						"vmalloc takes GFP_DMA32 (vmalloc_32), not GFP_DMA");
+					  "vmalloc takes GFP_DMA32 (vmalloc_32), not GFP_DMA");
 		if (p->order)
 			return kab_refuse(p->reason, -EINVAL,
-						"vmalloc takes size_bytes, not an order");
+					  "vmalloc takes size_bytes, not an order");
 		if (!p->size_bytes)
 			return kab_refuse(p->reason, -EINVAL,
-						"size_bytes must not be 0");
+					  "size_bytes must not be 0");
 		return kab_check_memory(p->reason, "size_bytes",
 					p->size_bytes);
 	case KAB_ALLOC_alloc_pages:
 		if ((p->gfp & dma) && (p->gfp & dma32))
 			return kab_refuse(p->reason, -EINVAL,
-						"GFP_DMA and GFP_DMA32 name different zones");
+					  "GFP_DMA and GFP_DMA32 name different zones");
 		if (p->size_bytes)
 			return kab_refuse(p->reason, -EINVAL,
-						"alloc_pages takes an order, not size_bytes");
+					  "alloc_pages takes an order, not size_bytes");
 		if (p->order >= KAB_NR_PAGE_ORDERS)
 			return kab_refuse(p->reason, -EINVAL,
-						"order %u exceeds the kernel's maximum order %u",
-						p->order, KAB_NR_PAGE_ORDERS - 1);
+					  "order %u exceeds the kernel's maximum order %u",
+					  p->order, KAB_NR_PAGE_ORDERS - 1);
 		if (((u64)PAGE_SIZE << p->order) > kab_memory_limit())
 			return kab_refuse(p->reason, -E2BIG,
-						"order %u exceeds half the available memory",
-						p->order);
+					  "order %u exceeds half the available memory",
+					  p->order);
 		return 0;
 	default:
 		return kab_refuse(p->reason, -EINVAL,
-					"%s: only kmalloc, vmalloc and alloc_pages buffers are probed",
-					kab_allocators[p->allocator].name);
+				  "%s: only kmalloc, vmalloc and alloc_pages buffers are probed",
+				  kab_allocators[p->allocator].name);
 	}
 }
 
@@ -150,7 +150,7 @@ static int kab_probe_validate(struct kab_probe *p)
 
 	if (p->probe >= KAB_NR_PROBES)
 		return kab_refuse(p->reason, -EINVAL, "probe %u is unknown",
-					p->probe);
+				  p->probe);
 	err = kab_validate_unused(p);
 	if (err)
 		return err;
@@ -159,18 +159,18 @@ static int kab_probe_validate(struct kab_probe *p)
 	case KAB_PROBE_ksize_classes:
 		if (span > kab_memory_limit())
 			return kab_refuse(p->reason, -E2BIG,
-						"%s needs %llu bytes, more than half the available memory",
-						kab_probe_names[p->probe], span);
+					  "%s needs %llu bytes, more than half the available memory",
+					  kab_probe_names[p->probe], span);
 		if (p->probe == KAB_PROBE_kmalloc_max)
 			return 0;
 		if (!p->max_classes || p->max_classes > KAB_MAX_KSIZE_CLASSES)
 			return kab_refuse(p->reason, -EINVAL,
-						"max_classes must be 1 to %u",
-						KAB_MAX_KSIZE_CLASSES);
+					  "max_classes must be 1 to %u",
+					  KAB_MAX_KSIZE_CLASSES);
 		if (!access_ok(u64_to_user_ptr(p->classes),
 			       (size_t)p->max_classes * sizeof(struct kab_ksize_class)))
 			return kab_refuse(p->reason, -EFAULT,
-						"classes is not a user buffer");
+					  "classes is not a user buffer");
 		return 0;
 	case KAB_PROBE_krealloc:
 		err = kab_validate_kmalloc_size(p, "size_bytes", p->size_bytes);
@@ -186,7 +186,7 @@ static int kab_probe_validate(struct kab_probe *p)
 	case KAB_PROBE_layout:
 		if (!capable(CAP_SYSLOG))
 			return kab_refuse(p->reason, -EPERM,
-						"kernel addresses need CAP_SYSLOG");
+					  "kernel addresses need CAP_SYSLOG");
 		return 0;
 	default:
 		return 0;
@@ -264,15 +264,15 @@ static int kab_probe_ksize_classes(struct kab_probe *p)
 
 		if (!got)
 			return kab_refuse(p->reason, -ENOMEM,
-						"kmalloc(%llu) failed", request);
+					  "kmalloc(%llu) failed", request);
 		if (got < request)
 			return kab_refuse(p->reason, -EPROTO,
-						"ksize(kmalloc(%llu)) is %zu, less than asked",
-						request, got);
+					  "ksize(kmalloc(%llu)) is %zu, less than asked",
+					  request, got);
 		if (p->nr_classes == p->max_classes)
 			return kab_refuse(p->reason, -E2BIG,
-						"more than %u size classes",
-						p->max_classes);
+					  "more than %u size classes",
+					  p->max_classes);
 		class.class_size = got;
 		class.verified = kab_ksize_of(got) == got;
 		if (copy_to_user(&out[p->nr_classes], &class, sizeof(class)))
@@ -314,14 +314,14 @@ static int kab_probe_init_on_alloc(struct kab_probe *p)
 	obj = kmalloc(KAB_INIT_PROBE_SIZE, KAB_PROBE_GFP);
 	if (!obj)
 		return kab_refuse(p->reason, -ENOMEM, "kmalloc(%u) failed",
-					KAB_INIT_PROBE_SIZE);
+				  KAB_INIT_PROBE_SIZE);
 	memset(obj, 0xa5, KAB_INIT_PROBE_SIZE);
 	first = (unsigned long)obj;
 	kfree(obj);
 	obj = kmalloc(KAB_INIT_PROBE_SIZE, KAB_PROBE_GFP);
 	if (!obj)
 		return kab_refuse(p->reason, -ENOMEM, "kmalloc(%u) failed",
-					KAB_INIT_PROBE_SIZE);
+				  KAB_INIT_PROBE_SIZE);
 	p->same_object = (unsigned long)obj == first;
 	p->arrived_zeroed = !memchr_inv(obj, 0, KAB_INIT_PROBE_SIZE);
 	kfree(obj);
@@ -342,7 +342,7 @@ static int kab_probe_krealloc(struct kab_probe *p)
 
 		if (!obj)
 			return kab_refuse(p->reason, -ENOMEM, "kmalloc(%llu) failed",
-						p->size_bytes);
+					  p->size_bytes);
 		p->old_ksize = ksize(obj);
 		before = (unsigned long)obj;
 		start = kab_clock();
@@ -351,8 +351,8 @@ static int kab_probe_krealloc(struct kab_probe *p)
 		if (!grown) {
 			kfree(obj);
 			return kab_refuse(p->reason, -ENOMEM,
-						"krealloc to %llu failed",
-						p->new_size_bytes);
+					  "krealloc to %llu failed",
+					  p->new_size_bytes);
 		}
 		p->moved += (unsigned long)grown != before;
 		p->new_ksize = ksize(grown);
@@ -394,7 +394,7 @@ static int kab_probe_buffer(struct kab_probe *p)
 	kab_probe_buffer_args(p, &b);
 	if (!kab_buffer_alloc(&b, 0, &ns))
 		return kab_refuse(p->reason, -ENOMEM, "the %s buffer failed",
-					kab_allocators[p->allocator].name);
+				  kab_allocators[p->allocator].name);
 	p->ok = 1;
 	p->pages = kab_buffer_pages(&b);
 	p->nr_zones = MAX_NR_ZONES;
@@ -405,8 +405,8 @@ static int kab_probe_buffer(struct kab_probe *p)
 
 		if (!page) {
 			err = kab_refuse(p->reason, -EPROTO,
-					       "page %lu of the buffer has no struct page",
-					       i);
+					 "page %lu of the buffer has no struct page",
+					 i);
 			break;
 		}
 		pfn = page_to_pfn(page);
@@ -532,7 +532,7 @@ long kab_probe_ioctl(struct kab_file *kf, void __user *uarg)
 
 	if (!p)
 		return -ENOMEM;
-	err = kab_copy_request(p, uarg, sizeof(*p));
+	err = kab_copy_request(p, uarg, sizeof(*p), p->reason);
 	if (err)
 		goto out;
 	err = kab_probe_run(p);

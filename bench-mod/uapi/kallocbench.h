@@ -26,7 +26,7 @@
  * Allocators. X(name, sized_by): name is how sweeps and results spell it;
  * sized_by is KAB_BY_SIZE (the request gives size_bytes) or KAB_BY_ORDER (the
  * request gives a buddy order). The module has one row per entry in
- * bench-mod/allocators.c.
+ * bench-mod/allocators.c and its two calls in bench-mod/allocators.h.
  */
 #define KAB_BY_SIZE		0
 #define KAB_BY_ORDER		1
@@ -112,6 +112,8 @@
  * Allocators the access benchmark measures, entries of KAB_ALLOCATOR_LIST:
  * those that hand out one buffer of any size they serve, from the direct
  * map (kmalloc, alloc_pages as one block) or through vmalloc's mappings.
+ * The module's rows say so with KAB_CAP_BUFFER; the build fails when the
+ * two disagree.
  */
 #define KAB_ACCESS_ALLOCATOR_LIST(X)	\
 	X(kmalloc)			\
