@@ -76,7 +76,7 @@ static int kab_validate_context(struct kab_case *c,
 		return kab_refuse(c->reason, -EINVAL,
 				  "PREEMPT_RT forbids allocating in %s context",
 				  ctx->name);
-	if ((a->caps & KAB_CAP_SLEEPS))
+	if (a->caps & KAB_CAP_SLEEPS)
 		return kab_refuse(c->reason, -EINVAL,
 				  "%s may sleep: not allowed in %s context",
 				  a->name, ctx->name);

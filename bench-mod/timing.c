@@ -70,17 +70,15 @@ static void kab_record(struct kab_lat *lat, u64 ns)
 	lat->hist[kab_hist_bucket(ns)]++;
 }
 
-typedef void *(kab_alloc_fn)(const struct kab_alloc_args *args);
-typedef void (kab_free_fn)(const struct kab_alloc_args *args, void *obj);
-
 /*
  * The amortized loops, written once and generated for each allocator below
  * with its calls as constants, so that the calls in the timed loop are
  * direct. Every chunk does at least one operation, whatever its deadline.
  */
-static __always_inline void kab_pair_amortized(struct kab_run *run,
-					       kab_alloc_fn *alloc,
-					       kab_free_fn *free)
+static __always_inline void
+kab_pair_amortized(struct kab_run *run,
+		   void *(*alloc_fn)(const struct kab_alloc_args *args),
+		   void (*free_fn)(const struct kab_alloc_args *args, void *obj))
 {
 	u64 t0 = kab_clock();
 	u32 i, reads = 1;
@@ -89,9 +87,9 @@ static __always_inline void kab_pair_amortized(struct kab_run *run,
 	for (i = 0; i < run->chunk_ops; i++) {
 		if (i && kab_check_deadline(run, &reads))
 			break;
-		obj = alloc(&run->args);
+		obj = alloc_fn(&run->args);
 		if (likely(obj))
-			free(&run->args, obj);
+			free_fn(&run->args, obj);
 		else
 			run->amortized_failures++;
 	}
@@ -103,9 +101,10 @@ static __always_inline void kab_pair_amortized(struct kab_run *run,
  * A chunk of the batch pattern is whole batches, the last maybe partial: a
  * deadline cuts the allocations of a batch short, then frees what it got.
  */
-static __always_inline void kab_batch_amortized(struct kab_run *run,
-						kab_alloc_fn *alloc,
-						kab_free_fn *free)
+static __always_inline void
+kab_batch_amortized(struct kab_run *run,
+		    void *(*alloc_fn)(const struct kab_alloc_args *args),
+		    void (*free_fn)(const struct kab_alloc_args *args, void *obj))
 {
 	u64 t0, t1, t2 = 0;
 	u32 done, n, i, reads;
@@ -119,13 +118,13 @@ static __always_inline void kab_batch_amortized(struct kab_run *run,
 		for (i = 0; i < n; i++) {
 			if (i && kab_check_deadline(run, &reads))
 				break;
-			run->objs[i] = alloc(&run->args);
+			run->objs[i] = alloc_fn(&run->args);
 		}
 		n = i;
 		t1 = kab_clock();
 		for (i = 0; i < n; i++)
 			if (likely(run->objs[i]))
-				free(&run->args, run->objs[i]);
+				free_fn(&run->args, run->objs[i]);
 		t2 = kab_clock();
 		run->alloc_ns += kab_run_elapsed(run, t0, t1, reads);
 		run->free_ns += kab_run_interval(run, t1, t2);

@@ -690,7 +690,8 @@ struct kab_ksize_class {
  * @moved: out: krealloc: rounds in which krealloc returned a new address
  * @old_ksize: out: krealloc: ksize() of the original object
  * @new_ksize: out: krealloc: ksize() of the reallocated object
- * @krealloc_ns: out: krealloc: mean time of one krealloc call
+ * @krealloc_ns: out: krealloc: mean time of one krealloc call, the cost of
+ *	one clock read taken out of each
  * @pages: out: contiguity, zones: pages the buffer spans
  * @discontinuities: out: contiguity, zones: pages whose frame does not
  *	follow the previous page's
