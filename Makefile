@@ -22,7 +22,7 @@ KERNEL ?= debian-6.1
 BUILD := $(CURDIR)/build
 RUNNER := $(BUILD)/runner/kallocbench
 export KERNEL SWEEP MODE BOOT_WORDS CONFIG RUN_ID TIMEOUT TARGETS RUNS JOBS \
-	COMPARE_ID MEMORY_MB CPUS FACTS_ID
+	COMPARE_ID MEMORY_MB CPUS FACTS_ID TLB_MODEL
 
 .PHONY: bench test setup runner module unit-test module-test config-test \
 	integration-test frag-test access-test rt-test i386-test compare-test \

@@ -27,6 +27,7 @@
 
 #include "allocators.h"
 #include "kallocbench.h"
+#include "kallocbench_sim.h"
 
 /* Bytes of buffer walked between two looks at signals and the scheduler. */
 #define KAB_ACCESS_CHUNK	(2UL << 20)
@@ -366,7 +367,11 @@ long kab_access_ioctl(struct kab_file *kf, void __user *uarg)
 	err = kab_copy_request(&req, uarg, sizeof(req), req.reason);
 	if (err)
 		return err;
+	/* The same numbers: a simulated MMU counts each phase apart. */
+	BUILD_BUG_ON((int)KAB_SIM_PHASE_free != (int)KAB_PHASE_free);
+	kab_sim_mark(KAB_SIM_EVENT_phase_begin, req.phase, 0);
 	err = kab_access_phase(&kf->held, &req);
+	kab_sim_mark(KAB_SIM_EVENT_phase_end, req.phase, 0);
 	if (copy_to_user(uarg, &req, sizeof(req)))
 		return -EFAULT;
 	return err;

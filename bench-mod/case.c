@@ -14,6 +14,7 @@
 #include "case.h"
 #include "compat.h"
 #include "kallocbench.h"
+#include "kallocbench_sim.h"
 
 static int kab_validate_gfp(struct kab_case *c,
 			    const struct kab_allocator_desc *a)
@@ -215,7 +216,9 @@ long kab_case_ioctl(struct kab_file *kf, void __user *uarg)
 			return -EFAULT;
 		return err;
 	}
+	kab_sim_mark(KAB_SIM_EVENT_phase_begin, KAB_SIM_PHASE_case, 0);
 	err = kab_run_case(&c);
+	kab_sim_mark(KAB_SIM_EVENT_phase_end, KAB_SIM_PHASE_case, 0);
 	if (err)
 		return err;
 	return copy_to_user(uarg, &c, sizeof(c)) ? -EFAULT : 0;

@@ -11,11 +11,14 @@
 #include <linux/fs.h>
 #include <linux/kernel.h>
 #include <linux/miscdevice.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
+#include <linux/smp.h>
 
 #include "kallocbench.h"
+#include "kallocbench_sim.h"
 
 /* One case at a time: two would measure each other. */
 static DEFINE_MUTEX(kab_lock);
@@ -105,9 +108,16 @@ static struct miscdevice kab_dev = {
 	.mode = 0600,
 };
 
+/* Tells a simulated MMU, on this CPU, where the direct map starts. */
+static void kab_sim_hello(void *unused)
+{
+	kab_sim_mark(KAB_SIM_EVENT_hello, PAGE_OFFSET, KAB_SIM_VERSION);
+}
+
 static int __init kab_init(void)
 {
 	kab_boot_clock_overhead_ns = kab_clock_calibrate();
+	on_each_cpu(kab_sim_hello, NULL, 1);
 	return misc_register(&kab_dev);
 }
 

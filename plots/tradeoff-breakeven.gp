@@ -1,13 +1,17 @@
 # The tradeoff's answer, from breakeven.csv (`kallocbench breakeven`): for
 # each size, the page accesses after which the buffer cheaper to get costs
 # more in total (alloc + free + accesses) than the one cheaper to use, for
-# one access pattern, one line per pair. Where one buffer is cheaper at any
-# number of accesses there is no crossing; the panel then lists who wins.
-# Extra input: pattern, crossings (1 when some pair crosses), verdicts (the
-# summary drawn when none does, one line per pair). The rows of each pair
-# must be adjacent and by size.
+# one access pattern and fragmentation level, one line per pair and TLB
+# model. A page access costs what the walk measured per page plus, with the
+# simulated MMU, its page walks times a stated penalty. Where one buffer is
+# cheaper at any number of accesses there is no crossing; the panel then
+# lists who wins. Extra input: pattern, level and kind (the fragmented
+# state: frag_level and frag_kind of breakeven.csv), models, crossings (1 when
+# some pair crosses), verdicts (the summary drawn when none does, one line
+# per pair), penalty (how a walk was charged). The rows of each line must
+# be adjacent and by size.
 load "plots/common.gp"
-set title sprintf("break-even: page accesses (%s pattern) after which the buffer cheaper to allocate costs more in total\n%s", pattern, heading)
+set title sprintf("break-even: page accesses (%s pattern, fragmentation %s%s) after which the buffer cheaper to allocate costs more in total\n%s\n%s", pattern, level, (kind eq "" ? "" : " " . kind), penalty, heading)
 if (!crossings) {
 	unset border; unset tics; unset key; unset grid
 	set xrange [0:1]; set yrange [0:1]
@@ -26,7 +30,10 @@ set xtics ("4K" 4096, "16K" 16384, "64K" 65536, "256K" 262144, "1M" 1048576, \
 	"4M" 4194304, "16M" 16777216, "64M" 67108864)
 set xlabel "buffer size (bytes)"
 set ylabel "page accesses to break even"
-pair(a, b) = strcol("pattern") eq pattern && strcol("a") eq a && strcol("b") eq b && strcol("breakeven_pages") ne ""
-plot for [b in "kmalloc alloc_pages"] for [a in "vmalloc vmalloc_huge"] datafile using \
-	(pair(a, b) ? column("size_bytes") : NaN):(column("breakeven_pages")) \
-	with linespoints lw 2 pt 7 ps 0.7 title a . " vs " . b
+pair(a, b, m) = strcol("pattern") eq pattern && strcol("frag_level") eq level && \
+	strcol("frag_kind") eq kind && \
+	strcol("a") eq a && strcol("b") eq b && strcol("model") eq m && \
+	strcol("breakeven_pages") ne ""
+plot for [m in models] for [b in "kmalloc alloc_pages"] for [a in "vmalloc vmalloc_huge"] datafile using \
+	(pair(a, b, m) ? column("size_bytes") : NaN):(column("breakeven_pages")) \
+	with linespoints lw 2 pt 7 ps 0.7 title a . " vs " . b . (m eq "none" ? "" : " · " . m)

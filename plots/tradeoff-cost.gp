@@ -10,7 +10,7 @@ set xtics ("4K" 4096, "16K" 16384, "64K" 65536, "256K" 262144, "1M" 1048576, \
 set xlabel "buffer size (bytes)"
 set ylabel "alloc + free (ns)"
 set title sprintf("cost of a buffer: one allocation and its free vs size\n%s", heading)
-ran(a) = strcol("status") eq "ok" && strcol("allocator") eq a
+ran(a) = strcol("status") eq "ok" && strcol("allocator") eq a && strcol("frag_level") eq "none"
 n = words(allocators)
 plot for [i=1:n] datafile using \
 	(ran(word(allocators, i)) ? column("size_bytes") : NaN):(column("alloc_ns") + column("free_ns")) \

@@ -183,6 +183,8 @@ char *access_row(const struct run_labels *labels, size_t case_number,
 	csv_add(&row, labels->config);
 	csv_add(&row, labels->mode);
 	csv_add(&row, spec->frag.label);
+	csv_add(&row, spec->frag_kind == SWEEP_NO_FRAG_KIND ? "" :
+		      kab_frag_kind_names[spec->frag_kind]);
 	csv_add(&row, kab_allocator_names[spec->allocator]);
 	csv_add_u64(&row, spec->size_bytes);
 	csv_add(&row, kab_access_pattern_names[spec->walk]);

@@ -23,6 +23,7 @@ extern const bool access_phase_counted[KAB_NR_ACCESS_PHASES];
 
 #define ACCESS_COLUMN_LIST(X)						\
 	X(case) X(repetition) X(kernel) X(config) X(mode) X(frag_level)	\
+	X(frag_kind)							\
 	X(allocator) X(size_bytes) X(pattern) X(passes) X(pages) X(touches) \
 	X(alloc_ns) X(free_ns) X(access_ns) X(access_ns_per_touch)	\
 	X(access_ns_per_page) X(clock_overhead_ns) X(map_order_min)	\

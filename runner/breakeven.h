@@ -3,7 +3,9 @@
  * access pattern, after how many page accesses a buffer that is cheaper to
  * allocate and free (say vmalloc's) costs more in total than one that is
  * cheaper to access (kmalloc's or alloc_pages'), or the reverse. Total cost
- * of n page accesses: alloc_ns + free_ns + n * access_ns_per_page.
+ * of n page accesses: alloc_ns + free_ns + n * (the walk's cost per page,
+ * its fixed overhead out, + the simulated MMU's walks per page * the walk
+ * penalty).
  */
 #ifndef KAB_BREAKEVEN_H
 #define KAB_BREAKEVEN_H
@@ -36,6 +38,12 @@ struct breakeven {
 /* Fixed (alloc + free) and per-page costs of a and b, in ns. */
 struct breakeven breakeven_solve(double a_fixed, double a_per_page,
 				 double b_fixed, double b_per_page);
+
+/* The header line of breakeven.csv, with its newline. */
+#define BREAKEVEN_HEADER "size_bytes,frag_level,frag_kind,pattern,a,b,model," \
+	"walk_penalty,a_fixed_ns,b_fixed_ns,a_ns_per_page,b_ns_per_page," \
+	"a_walks_per_page,b_walks_per_page,a_cost_per_page,b_cost_per_page," \
+	"cheaper_first,breakeven_pages,cheaper_after,basis\n"
 
 int cmd_breakeven(int argc, char **argv);
 

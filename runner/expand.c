@@ -125,6 +125,46 @@ static void push_case(struct sweep_cases *cases, const struct sweep_case *one)
 	cases->item[cases->count++] = *one;
 }
 
+/* The fragmented states a group runs at: its levels, each with its kinds. */
+struct frag_states {
+	const struct sweep_frag *levels;
+	size_t nr_levels;
+	const uint32_t *kinds;
+	size_t nr_kinds;
+	bool recorded;
+};
+
+static struct frag_states frag_states_of(const struct sweep_section *group)
+{
+	static const struct sweep_frag no_frag = { .label = "none" };
+	static const uint32_t default_kind = SWEEP_DEFAULT_FRAG_KIND;
+
+	return (struct frag_states){
+		.levels = group->frag_levels.count ? group->frag_levels.item :
+						     &no_frag,
+		.nr_levels = group->frag_levels.count ? group->frag_levels.count : 1,
+		.kinds = group->frag_kinds.count ? group->frag_kinds.value :
+						   &default_kind,
+		.nr_kinds = group->frag_kinds.count ? group->frag_kinds.count : 1,
+		.recorded = group->frag_levels.count > 0,
+	};
+}
+
+/* A level that touches nothing has no kind: it runs once, not per kind. */
+static size_t frag_kinds_at(const struct frag_states *frag, size_t level)
+{
+	return frag->levels[level].touch_permille ? frag->nr_kinds : 1;
+}
+
+static void frag_state_set(const struct frag_states *frag, size_t level,
+			   size_t kind, struct sweep_case *one)
+{
+	one->frag = frag->levels[level];
+	one->frag_kind = frag->levels[level].touch_permille ?
+			 (int)frag->kinds[kind] : SWEEP_NO_FRAG_KIND;
+	one->frag_recorded = frag->recorded;
+}
+
 /* Cross product of the group's lists, allocators outermost. */
 static void expand_cross(const struct sweep *sweep, size_t index,
 			 const struct values *values, struct sweep_cases *cases)
@@ -138,14 +178,7 @@ static void expand_cross(const struct sweep *sweep, size_t index,
 	const uint32_t *pressures = group->pressure.count ?
 				    group->pressure.value : &default_pressure;
 	size_t nr_pressures = group->pressure.count ? group->pressure.count : 1;
-	static const struct sweep_frag no_frag = { .label = "none" };
-	const struct sweep_frag *levels = group->frag_levels.count ?
-					  group->frag_levels.item : &no_frag;
-	size_t nr_levels = group->frag_levels.count ? group->frag_levels.count : 1;
-	static const uint32_t default_kind = SWEEP_DEFAULT_FRAG_KIND;
-	const uint32_t *kinds = group->frag_kinds.count ?
-				group->frag_kinds.value : &default_kind;
-	size_t nr_kinds = group->frag_kinds.count ? group->frag_kinds.count : 1;
+	struct frag_states frag = frag_states_of(group);
 	struct sweep_case one = {
 		.group = index,
 		.iterations = sweep_setting(sweep, group, SWEEP_KEY_iterations,
@@ -159,26 +192,20 @@ static void expand_cross(const struct sweep *sweep, size_t index,
 						 NULL) * 1000,
 		.repetitions = sweep_setting(sweep, group,
 					     SWEEP_KEY_repetitions, NULL),
-		.frag_recorded = group->frag_levels.count > 0,
 	};
 	uint32_t batch = (uint32_t)sweep_setting(sweep, group, SWEEP_KEY_batch,
 						 NULL);
 
-	/*
-	 * One loop level per list, unindented to keep the body readable. A
-	 * level that touches nothing has no kind: it runs once, not per kind.
-	 */
-	for (size_t l = 0; l < nr_levels; l++)
-	for (size_t k = 0; k < (levels[l].touch_permille ? nr_kinds : 1); k++)
+	/* One loop level per list, unindented to keep the body readable. */
+	for (size_t l = 0; l < frag.nr_levels; l++)
+	for (size_t k = 0; k < frag_kinds_at(&frag, l); k++)
 	for (size_t a = 0; a < group->allocators.count; a++)
 	for (size_t v = 0; v < values->count; v++)
 	for (size_t g = 0; g < group->gfp.count; g++)
 	for (size_t c = 0; c < nr_contexts; c++)
 	for (size_t p = 0; p < group->patterns.count; p++)
 	for (size_t m = 0; m < nr_pressures; m++) {
-		one.frag = levels[l];
-		one.frag_kind = levels[l].touch_permille ? (int)kinds[k] :
-							   SWEEP_NO_FRAG_KIND;
+		frag_state_set(&frag, l, k, &one);
 		one.pressure = pressures[m];
 		one.allocator = group->allocators.value[a];
 		one.gfp = group->gfp.value[g];
@@ -230,17 +257,18 @@ static void order_by_frag(struct sweep_cases *cases)
 	cases->capacity = cases->count + 1;
 }
 
-/* The access benchmark: allocators x sizes x access patterns. */
+/*
+ * The access benchmark: fragmented states x allocators x sizes x access
+ * patterns; how a buffer's cost survives fragmentation is the tradeoff.
+ */
 static void expand_access(const struct sweep *sweep, size_t index,
 			  const struct values *values, struct sweep_cases *cases)
 {
 	const struct sweep_section *group = &sweep->group[index];
+	struct frag_states frag = frag_states_of(group);
 	struct sweep_case one = {
 		.group = index,
 		.kind = SWEEP_KIND_access,
-		/* the runner releases any level before an access case */
-		.frag = { .label = "none" },
-		.frag_kind = SWEEP_NO_FRAG_KIND,
 		.passes = sweep_setting(sweep, group, SWEEP_KEY_passes, NULL),
 		.hyperfine_runs = sweep_setting(sweep, group,
 						SWEEP_KEY_hyperfine, NULL),
@@ -248,9 +276,12 @@ static void expand_access(const struct sweep *sweep, size_t index,
 					     SWEEP_KEY_repetitions, NULL),
 	};
 
+	for (size_t l = 0; l < frag.nr_levels; l++)
+	for (size_t k = 0; k < frag_kinds_at(&frag, l); k++)
 	for (size_t a = 0; a < group->allocators.count; a++)
 	for (size_t v = 0; v < values->count; v++)
 	for (size_t w = 0; w < group->walks.count; w++) {
+		frag_state_set(&frag, l, k, &one);
 		one.allocator = group->allocators.value[a];
 		one.size_bytes = values->value[v];
 		one.walk = group->walks.value[w];

@@ -7,6 +7,7 @@
 #include "compare.h"
 #include "events.h"
 #include "facts.h"
+#include "tlbsim.h"
 #include "util.h"
 
 #include <kallocbench.h>
@@ -31,6 +32,8 @@ static const struct command commands[] = {
 	{ "breakeven", cmd_breakeven,
 	  "when vmalloc's total cost overtakes kmalloc's, from access.csv" },
 	{ "facts", cmd_facts, "measure textbook claims about kernel memory" },
+	{ "tlbsim", cmd_tlbsim,
+	  "the simulated MMU's CPU models; join its counts to a run" },
 };
 
 static void print_usage(FILE *out)

@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <kallocbench_sim.h>
+
 #include "cli.h"
 #include "device.h"
 #include "names.h"
@@ -303,6 +305,7 @@ static void snapshot_zoneinfo(const struct run_context *context,
 static enum case_status run_access_case(const struct run_context *context,
 					size_t number, uint64_t repetition,
 					const struct sweep_case *spec,
+					int frag_result, const char *frag_reason,
 					struct access_outcome *outcome,
 					bool *write_failed, struct strbuf *what)
 {
@@ -310,9 +313,18 @@ static enum case_status run_access_case(const struct run_context *context,
 	char *row;
 
 	outcome->counter_count = counters ? counters->count : 0;
-	access_run(context->run_access, context->device, spec,
-		   counters ? run_counters_group(counters, spec->context) : NULL,
-		   outcome);
+	if (frag_result) {
+		/* The level never came about: nor does the case at it. */
+		memset(outcome->counted, 0, sizeof(outcome->counted));
+		outcome->error = -frag_result;
+		outcome->failed_phase = KAB_PHASE_alloc;
+		memcpy(outcome->result.reason, frag_reason,
+		       sizeof(outcome->result.reason));
+	} else {
+		access_run(context->run_access, context->device, spec,
+			   counters ? run_counters_group(counters, spec->context) : NULL,
+			   outcome);
+	}
 	outcome->status = run_status_of(-outcome->error);
 	row = access_row(context->labels, number, repetition, spec, outcome);
 	if (results_write_line(context->sink, RESULTS_ACCESS_CSV, row) < 0 ||
@@ -390,10 +402,13 @@ void run_cases(const struct run_context *context,
 			frag_result = switch_frag(context, spec, &applied,
 						  frag_result, frag_reason);
 			if (spec->kind == SWEEP_KIND_access) {
+				kab_sim_mark(KAB_SIM_EVENT_case_begin, i + 1, rep);
 				tally(totals, run_access_case(context, i + 1,
-							      rep, spec, &access,
+							      rep, spec, frag_result,
+							      frag_reason, &access,
 							      &totals->write_failed,
 							      &what));
+				kab_sim_mark(KAB_SIM_EVENT_case_end, 0, 0);
 				if (rep == 1 && spec->hyperfine_runs &&
 				    context->spread)
 					run_spread(context, i + 1, spec,
@@ -414,8 +429,10 @@ void run_cases(const struct run_context *context,
 			} else {
 				snapshot_zoneinfo(context, spec, i + 1, rep,
 						  "before");
+				kab_sim_mark(KAB_SIM_EVENT_case_begin, i + 1, rep);
 				result = run_one(context, spec, alloc_hist,
 						 free_hist, &request, &outcome);
+				kab_sim_mark(KAB_SIM_EVENT_case_end, 0, 0);
 				snapshot_zoneinfo(context, spec, i + 1, rep,
 						  "after");
 			}

@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include <ini.h>
+#include <kallocbench_sim.h>
 
+#include "cpus.h"
 #include "csv.h"
 #include "names.h"
 #include "perf.h"
@@ -566,6 +568,45 @@ static bool parse_event_token(struct parser *p, enum sweep_key key,
 	return true;
 }
 
+static void tlb_model_names(char *text, size_t size)
+{
+	const char *names[16];
+	size_t count = 0;
+
+	for (size_t i = 0; i < sim_nr_cpu_models && count < ARRAY_SIZE(names); i++)
+		names[count++] = sim_cpu_models[i].name;
+	kab_names_join(names, count, text, size);
+}
+
+/* A CPU model of the simulated MMU, or none (which stands alone). */
+static bool parse_tlb_model_token(struct parser *p, enum sweep_key key,
+				  char *token)
+{
+	struct sweep_names *models = &p->current->tlb_models;
+	bool none = strcmp(token, SWEEP_NO_TLB_MODEL) == 0;
+	char known[256];
+
+	(void)key;
+	if (!none && !sim_cpu_model_find(token)) {
+		tlb_model_names(known, sizeof(known));
+		return fail(p, "unknown TLB model '%s' (known: %s, or %s)", token,
+			    known, SWEEP_NO_TLB_MODEL);
+	}
+	for (size_t i = 0; i < models->count; i++)
+		if (strcmp(models->name[i], token) == 0)
+			return fail(p, "TLB model '%s' listed twice", token);
+	if (models->count && (none || strcmp(models->name[0],
+					     SWEEP_NO_TLB_MODEL) == 0))
+		return fail(p, "'%s' cannot be combined with other TLB models",
+			    SWEEP_NO_TLB_MODEL);
+	if (models->count == KAB_SIM_MAX_MODELS)
+		return fail(p, "more than %d TLB models", KAB_SIM_MAX_MODELS);
+	xgrow((void **)&models->name, &models->capacity, models->count + 1,
+	      sizeof(*models->name));
+	models->name[models->count++] = xstrdup(token);
+	return true;
+}
+
 typedef bool (*token_parser)(struct parser *p, enum sweep_key key,
 			     char *token);
 
@@ -581,6 +622,7 @@ static const token_parser token_parsers[SWEEP_NR_KEYS] = {
 	[SWEEP_KEY_sizes] = parse_item_token,
 	[SWEEP_KEY_orders] = parse_item_token,
 	[SWEEP_KEY_events] = parse_event_token,
+	[SWEEP_KEY_tlb_model] = parse_tlb_model_token,
 };
 
 /*
@@ -647,6 +689,7 @@ static const key_parser key_parsers[SWEEP_NR_KEYS] = {
 	[SWEEP_KEY_kind] = parse_list_key,
 	[SWEEP_KEY_passes] = parse_number_key,
 	[SWEEP_KEY_hyperfine] = parse_number_key,
+	[SWEEP_KEY_tlb_model] = parse_list_key,
 };
 
 static bool unknown_key(struct parser *p, const char *key)
@@ -710,6 +753,7 @@ static size_t list_length(const struct sweep_section *section,
 	case SWEEP_KEY_frag_levels: return section->frag_levels.count;
 	case SWEEP_KEY_frag_kinds: return section->frag_kinds.count;
 	case SWEEP_KEY_events: return section->events.count;
+	case SWEEP_KEY_tlb_model: return section->tlb_models.count;
 	default: return section->gfp.count;
 	}
 }
@@ -908,7 +952,6 @@ static const enum sweep_key alloc_only_keys[] = {
 	SWEEP_KEY_orders, SWEEP_KEY_gfp, SWEEP_KEY_contexts, SWEEP_KEY_pressure,
 	SWEEP_KEY_batch, SWEEP_KEY_iterations, SWEEP_KEY_warmup,
 	SWEEP_KEY_time_limit_ms, SWEEP_KEY_atomic_limit_us,
-	SWEEP_KEY_frag_levels, SWEEP_KEY_frag_kinds,
 };
 
 static bool check_access_group(const struct sweep_section *group,
@@ -1053,6 +1096,9 @@ static void section_free(struct sweep_section *section)
 	for (size_t i = 0; i < section->events.count; i++)
 		free(section->events.name[i]);
 	free(section->events.name);
+	for (size_t i = 0; i < section->tlb_models.count; i++)
+		free(section->tlb_models.name[i]);
+	free(section->tlb_models.name);
 }
 
 void sweep_free(struct sweep *sweep)

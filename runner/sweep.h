@@ -46,7 +46,8 @@
 	X(memory_mb, SWEEP_IN_HEADER)		\
 	X(kind, SWEEP_IN_GROUP)			\
 	X(passes, SWEEP_IN_BOTH)		\
-	X(hyperfine, SWEEP_IN_GROUP)
+	X(hyperfine, SWEEP_IN_GROUP)		\
+	X(tlb_model, SWEEP_IN_HEADER)
 
 #define SWEEP_KEY_ENUM(key, ...) SWEEP_KEY_##key,
 enum sweep_key {
@@ -63,6 +64,9 @@ enum sweep_key {
 #define SWEEP_DEFAULT_PASSES		4
 /* Contexts of a group without a contexts key. */
 #define SWEEP_DEFAULT_CONTEXT		KAB_CONTEXT_process
+
+/* tlb_model's word for running without the simulated MMU. */
+#define SWEEP_NO_TLB_MODEL "none"
 
 /* Guest memory a sweep may ask for (memory_mb). */
 #define SWEEP_MIN_MEMORY_MB 256
@@ -178,6 +182,8 @@ struct sweep_section {
 	struct sweep_items orders;
 	/* perf events and tracepoints to count; only [sweep] has them */
 	struct sweep_names events;
+	/* the simulated MMU's CPU models (tlbsim), or "none"; [sweep] only */
+	struct sweep_names tlb_models;
 };
 
 struct sweep {

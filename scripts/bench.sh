@@ -7,8 +7,8 @@
 # SWEEP.conf or a path), MODE (auto|kvm|tcg|icount), RUN_ID, TIMEOUT (s),
 # BOOT_WORDS (extra kernel command-line words, e.g. seed=2), MEMORY_MB
 # (guest memory; else the sweep's memory_mb, else the kernel file's), CPUS
-# (guest CPUs, default 1),
-# RESULTS (default results/).
+# (guest CPUs, default 1), TLB_MODEL (the simulated MMU's CPU models, or
+# none; else the sweep's tlb_model), RESULTS (default results/).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -38,12 +38,33 @@ make -s -C "$KAB_ROOT/runner" BUILD="$KAB_BUILD/runner" >&2
 export KAB_GUEST_ARCH=${KAB_KERNEL_ARCH:-amd64}
 "$KAB_ROOT/scripts/build-guest-runner.sh" "$KAB_GUEST_ARCH"
 "$runner" check "$sweep" >&2 || exit 2
-# memory_mb of [sweep], checked by the runner above to be a plain number.
-sweep_memory=$(awk '/^[[:space:]]*\[/ { in_sweep = /^[[:space:]]*\[sweep\]/ }
-	in_sweep && /^[[:space:]]*memory_mb[[:space:]]*=/ { sub(/^[^=]*=/, ""); print $1 + 0 }' "$sweep")
-export KAB_MEMORY_MB=${MEMORY_MB:-${sweep_memory:-}}
+export KAB_MEMORY_MB=${MEMORY_MB:-$("$runner" check --get memory_mb "$sweep")}
+# The simulated MMU's CPU models: TLB_MODEL (blanks or commas between
+# them), else the sweep's tlb_model, else none.
+tlb_models=${TLB_MODEL:-$("$runner" check --get tlb_model "$sweep")}
+tlb_models=${tlb_models//,/ }
+export KAB_TLB_MODELS=${tlb_models:-none}
+"$runner" tlbsim models $KAB_TLB_MODELS || exit 2
 module=$("$KAB_ROOT/scripts/build-module.sh" "$kernel")
 time_mode=$("$KAB_ROOT/scripts/accel.sh" "$mode" "$kernel")
+# The plugin watches TCG's translation and models x86-64 paging: asked for
+# on the make line elsewhere, it is an error; asked for by the sweep, it is
+# left out with a word why.
+if [ "$KAB_TLB_MODELS" != none ]; then
+	no_model=
+	[ "$time_mode" != qemu-kvm ] ||
+		no_model="the simulated MMU needs QEMU's TCG (MODE=tcg or icount); under KVM the hardware's own TLB counters count"
+	[ "$KAB_GUEST_ARCH" = amd64 ] ||
+		no_model="the simulated MMU models x86-64 paging; kernel $kernel is $KAB_GUEST_ARCH"
+	if [ -n "$no_model" ] && [ -n "${TLB_MODEL:-}" ]; then
+		kab_die "TLB_MODEL=$TLB_MODEL: $no_model (TLB_MODEL=none runs without it)"
+	elif [ -n "$no_model" ]; then
+		kab_say "$no_model: running without the sweep's tlb_model"
+		KAB_TLB_MODELS=none
+	else
+		"$KAB_ROOT/scripts/build-tlbsim.sh"
+	fi
+fi
 flock -u 9
 
 sweep_name=$(basename "$sweep" .conf)
@@ -86,7 +107,8 @@ accel=tcg
 	--fact "sweep.name=$sweep_name" \
 	--fact-file "sweep.text=$sweep" \
 	--fact-file "qemu.command=$run_dir/qemu-command" \
-	--fact "qemu.version=$("$KAB_KERNEL_QEMU" --version | head -n 1)" \
+	--fact "qemu.version=$(KAB_SIM_OUTDIR=$run_dir kab_guest_qemu "$KAB_KERNEL_QEMU" && "$KAB_QEMU" --version | head -n 1)" \
+	--fact "tlbsim.models=$KAB_TLB_MODELS" \
 	--fact "qemu.cpus=${CPUS:-1}" \
 	--fact "host.kernel=$(uname -r)" \
 	--fact "host.cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)" \
@@ -110,6 +132,11 @@ print_brief_summary() {
 	echo "(landmark cases only; every case: $run_dir/summary.txt)"
 	rm -rf "$brief"
 }
+
+# The simulated MMU's counts beside every row, and its model in meta.json.
+if [ -f "$run_dir/sim.csv" ]; then
+	"$runner" tlbsim join "$run_dir" >&2 || guest_ok=0
+fi
 
 ln -sfn "$run_id" "$results/latest"
 rows() { [ -f "$1" ] && [ "$(wc -l < "$1")" -gt 1 ]; }

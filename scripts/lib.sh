@@ -45,3 +45,56 @@ kab_guest_paths() {
 	*) kab_die "unknown guest architecture '$1' (known: amd64 i386)" ;;
 	esac
 }
+
+# kab_debian_mirror: the Debian archive this machine's apt already reads
+# (the one serving its own release's main), so that other suites come from
+# the same place.
+kab_debian_mirror() {
+	local codename
+	codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
+	apt-cache policy 2>/dev/null |
+		awk -v want="$codename/main" '$3 == want && $2 ~ /^(https?|file):/ { print $2; exit }'
+}
+
+# kab_apt_suite SUITE: a private apt configuration under build/apt/SUITE
+# that reads Debian's SUITE (binary and source) from the machine's own
+# mirror without touching the system's sources; its lists are updated
+# once a day. Sets KAB_APT, the apt-get options that select it.
+kab_apt_suite() {
+	local suite=$1 dir=$KAB_BUILD/apt/$1 mirror keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
+	if [ ! -s "$dir/sources.list" ]; then
+		mirror=$(kab_debian_mirror)
+		[ -n "$mirror" ] ||
+			kab_die "cannot tell which Debian mirror apt uses (no '$(. /etc/os-release && echo "$VERSION_CODENAME")/main' in apt-cache policy); as root run 'apt-get update'"
+		printf 'deb [signed-by=%s] %s %s main\ndeb-src [signed-by=%s] %s %s main\n' \
+			"$keyring" "$mirror" "$suite" "$keyring" "$mirror" "$suite" > "$dir/sources.list"
+	fi
+	KAB_APT=(-o "Dir::Etc::sourcelist=$dir/sources.list" -o Dir::Etc::sourceparts=-
+		-o "Dir::State::Lists=$dir/lists" -o "Dir::Cache=$dir/cache")
+	# apt's download sandbox user cannot write into build/.
+	[ "$(id -u)" -ne 0 ] || KAB_APT+=(-o APT::Sandbox::User=root)
+	if [ -z "$(find "$dir/lists" -maxdepth 1 -name '*Packages*' -mtime -1 2>/dev/null)" ]; then
+		kab_say "reading Debian's $suite (private apt lists in $dir)"
+		apt-get "${KAB_APT[@]}" update -q >&2 ||
+			kab_die "apt-get update of $suite failed (configuration in $dir)"
+	fi
+}
+
+# kab_guest_qemu DEFAULT_QEMU: the QEMU a guest boots with, in KAB_QEMU,
+# and the arguments and environment the simulated MMU adds, in
+# KAB_QEMU_SIM_ARGS (an array) and KAB_QEMU_ENV (VAR=VALUE words for env).
+# With KAB_TLB_MODELS (CPU models, blank-separated; empty or none: off)
+# that is bookworm-backports' QEMU with the tlbsim plugin writing OUTDIR/
+# sim.csv and OUTDIR/sim.json (KAB_SIM_OUTDIR); otherwise DEFAULT_QEMU.
+kab_guest_qemu() {
+	KAB_QEMU=$1 KAB_QEMU_SIM_ARGS=() KAB_QEMU_ENV=()
+	local models=${KAB_TLB_MODELS:-none}
+	[ "$models" != none ] || return 0
+	. "$KAB_BUILD/qemu/tlbsim.env"
+	KAB_QEMU=$KAB_SIM_QEMU
+	# Its own firmware and modules, not the system QEMU's.
+	KAB_QEMU_ENV=("QEMU_MODULE_DIR=$KAB_SIM_QEMU_MODULES")
+	KAB_QEMU_SIM_ARGS=(-L "$KAB_SIM_QEMU_DATA" -plugin
+		"$KAB_BUILD/tlbsim/libkabtlb.so,model=${models// /:},out=${KAB_SIM_OUTDIR:?}/sim.csv,info=$KAB_SIM_OUTDIR/sim.json")
+}

@@ -13,6 +13,24 @@ access=$run_dir/access.csv
 touch "$csv" "$access"
 mkdir -p "$run_dir/plots"
 
+# sort_by_columns FILE COLUMN[:n]...: FILE's header, then its rows sorted by
+# the named columns (":n" numerically; one an older run lacks is left out),
+# so that each line's rows are adjacent: gnuplot breaks a line at every row
+# it leaves out.
+sort_by_columns() {
+	local file=$1 keys=() spec name column
+	shift
+	for spec in "$@"; do
+		name=${spec%:n}
+		column=$(head -n 1 "$file" | tr ',' '\n' | grep -nx "$name" | cut -d: -f1 || true)
+		[ -n "$column" ] || continue
+		keys+=(-k"$column,$column${spec#"$name"}")
+	done
+	keys=("${keys[@]/:n/n}")
+	head -n 1 "$file"
+	tail -n +2 "$file" | LC_ALL=C sort -t, -s "${keys[@]}"
+}
+
 # ok_values FILE COLUMN: the values of COLUMN in FILE's rows that ran,
 # deduplicated in order of appearance.
 ok_values() {
@@ -41,6 +59,10 @@ qemu-kvm) accel="KVM" ;;
 *) accel="bare metal" ;;
 esac
 heading="kernel $kernel · mode $mode · $accel"
+# The simulated MMU's CPU models, named on every plot of a run that had it.
+if [ -s "$run_dir/sim.csv" ]; then
+	heading="$heading · TLB model (simulated): $(awk -F, 'NR > 1 && !seen[$4]++ { print $4 }' "$run_dir/sim.csv" | xargs | sed 's/ /, /g')"
+fi
 # The counter columns (between counter_scaling and status) empty in every
 # row that ran: events this machine could not count. access.csv names them
 # per phase (alloc_cycles): an event is unsupported when no phase counted it.
@@ -169,7 +191,7 @@ if [ -s "$run_dir/frag.csv" ]; then
 				$(h["allocator"]), $(h["gfp"]), $(h["size_bytes"]), $(h["order"]),
 				100 * ($(h["ops_done"]) - $(h["failures"])) / $(h["ops_done"]),
 				$(h["alloc_ns_mean"]), $(h["alloc_ns_p50"]), $(h["alloc_ns_p99"]) }' \
-		"$csv" "$csv" | { IFS= read -r header; echo "$header"
+		"$csv" "$csv" | { IFS= read -r header || true; echo "$header"
 			LC_ALL=C sort -t, -s -k1,1n -k3,3 -k4,4 -k5,5n -k6,6n; } > "$frag_cases"
 	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
 		{ state = $(h["level"]) ($(h["kind"]) != "" ? "/" $(h["kind"]) : "")
@@ -213,42 +235,85 @@ if [ -n "$access_allocators" ]; then
 	sorted=$(mktemp -d)
 	trap 'rm -rf "${by_series:-}" "${pressure_csv:-}" "${frag_cases:-}" "${frag_blocks:-}" "$sorted"' EXIT
 	access_series=$sorted/access.csv breakeven_series=$sorted/breakeven.csv
-	{ head -n 1 "$access"; tail -n +2 "$access" | LC_ALL=C sort -t, -k7,7 -k9,9 -k8,8n; } > "$access_series"
-	{ head -n 1 "$run_dir/breakeven.csv"
-	  tail -n +2 "$run_dir/breakeven.csv" | LC_ALL=C sort -t, -k2,2 -k3,3 -k4,4 -k1,1n; } > "$breakeven_series"
+	tlb_series=$sorted/tradeoff.csv
+	sort_by_columns "$access" allocator pattern frag_level frag_kind size_bytes:n > "$access_series"
+	sort_by_columns "$run_dir/tradeoff.csv" model allocator pattern frag_level frag_kind size_bytes:n > "$tlb_series"
+	# by model, pair, pattern, level, size
+	sort_by_columns "$run_dir/breakeven.csv" model a b pattern frag_level frag_kind size_bytes:n > "$breakeven_series"
 	render tradeoff-cost tradeoff-cost "datafile='$access_series'" "allocators='$access_allocators'"
-	render tradeoff-access tradeoff-access "datafile='$access_series'" \
-		"allocators='$access_allocators'" "patterns='$patterns'"
+	render tradeoff-access tradeoff-access "datafile='$tlb_series'" \
+		"allocators='$access_allocators'" "patterns='$patterns'" \
+		"model='$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+			{ print $(h["model"]); exit }' "$tlb_series")'"
 	measured=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
 		("access_dTLB-load-misses" in h) && $(h["status"]) == "ok" &&
 		$(h["access_dTLB-load-misses"]) != "" { found = 1 } END { print found + 0 }' "$access")
-	render tradeoff-tlb tradeoff-tlb "datafile='$access_series'" "allocators='$access_allocators'" \
-		"patterns='$patterns'" "measured=$measured"
+	# Hardware counts stay the primary figure; the simulated MMU's stand in
+	# where there are none, and get a plot of their own beside them.
+	tlb_models=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+		$(h["sim_walks"]) != "" && !seen[$(h["model"])]++ { print $(h["model"]) }' "$tlb_series" | xargs)
+	sim_args=("datafile='$tlb_series'" "allocators='$access_allocators'" "patterns='$patterns'"
+		"models='$tlb_models'" "level='none'")
+	if [ "$measured" = 1 ]; then
+		render tradeoff-tlb tradeoff-tlb "datafile='$access_series'" \
+			"allocators='$access_allocators'" "patterns='$patterns'" "source='hardware'"
+		[ -z "$tlb_models" ] || render tradeoff-tlb-sim tradeoff-tlb "${sim_args[@]}" "source='simulated'"
+	elif [ -n "$tlb_models" ]; then
+		render tradeoff-tlb tradeoff-tlb "${sim_args[@]}" "source='simulated'"
+	else
+		render tradeoff-tlb tradeoff-tlb "source='none'"
+	fi
 	if [[ " $access_allocators " == *" vmalloc "* || " $access_allocators " == *" vmalloc_huge "* ]]; then
 		flushes=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-			("free_tlb:tlb_flush" in h) && $(h["status"]) == "ok" &&
-			$(h["free_tlb:tlb_flush"]) != "" { found = 1 } END { print found + 0 }' "$access")
-		render tradeoff-pagetables tradeoff-pagetables "datafile='$access_series'" "flushes=$flushes"
+			$(h["status"]) != "ok" { next }
+			("free_sim_invlpg" in h) && $(h["free_sim_invlpg"]) != "" { sim = 1 }
+			("free_tlb:tlb_flush" in h) && $(h["free_tlb:tlb_flush"]) != "" { tp = 1 }
+			END { print sim ? "sim" : tp ? "tracepoint" : "" }' "$access")
+		render tradeoff-pagetables tradeoff-pagetables "datafile='$access_series'" "flushes='$flushes'"
 	fi
-	# Break-even for the pattern that misses the TLB most: random if run.
+	# Break-even for the pattern that misses the TLB most: random if run;
+	# each model of the simulated MMU (none without); one plot per state
+	# of memory: tradeoff-breakeven unfragmented, tradeoff-breakeven-LEVEL-
+	# KIND at each fragmentation level the sweep had.
 	pattern=random
 	[[ " $patterns " == *" random "* ]] || pattern=${patterns##* }
-	crossings=$(awk -F, -v p="$pattern" 'NR > 1 && $2 == p && $10 != "" { found = 1 } END { print found + 0 }' \
-		"$run_dir/breakeven.csv")
-	# One line per pair: each outcome and at how many sizes it holds.
-	verdicts=$(awk -F, -v p="$pattern" 'NR > 1 && $2 == p {
-			pair = $3 " vs " $4
-			v = $9 == "" ? "the same cost" : $10 == "" ? $9 " always cheaper" : $9 " cheaper first, then " $11
-			if (!(pair in n)) order[++k] = pair
-			n[pair]++
-			if (!((pair, v) in c)) { m[pair]++; outcome[pair, m[pair]] = v }
-			c[pair, v]++ }
-		END { for (i = 1; i <= k; i++) {
-			pair = order[i]; line = pair ":"
-			for (j = 1; j <= m[pair]; j++)
-				line = line (j > 1 ? ";" : "") " " outcome[pair, j] " at " c[pair, outcome[pair, j]] " of " n[pair] " sizes"
-			printf "%s%s", (i > 1 ? "\\n" : ""), line } }' "$run_dir/breakeven.csv")
-	render tradeoff-breakeven tradeoff-breakeven "datafile='$breakeven_series'" \
-		"pattern='$pattern'" "crossings=$crossings" "verdicts=\"$verdicts\""
+	breakeven_models=${tlb_models:-none}
+	penalty="a page access costs its measured cost per page less the fixed overhead of a walk"
+	if [ "$breakeven_models" != none ]; then
+		penalty="$penalty, plus the simulated walks per page x $(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+			!seen[$(h["model"]) "=" $(h["walk_penalty"])]++ { printf "%s%s per walk (%s)", sep, $(h["walk_penalty"]), $(h["model"]); sep = ", " }' "$run_dir/breakeven.csv")"
+		penalty="$penalty, the estimate of one walk in cycles of each model, charged one unit per cycle (meta.json tlbsim)"
+	fi
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+		!seen[$(h["frag_level"]) "," $(h["frag_kind"])]++ { print $(h["frag_level"]) "," $(h["frag_kind"]) }' \
+		"$run_dir/breakeven.csv" > "$sorted/states"
+	while IFS=, read -r level kind; do
+		# Who wins at each size, one line per pair and model.
+		select_state=(-v p="$pattern" -v level="$level" -v kind="$kind")
+		crossings=$(awk -F, "${select_state[@]}" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+			$(h["pattern"]) == p && $(h["frag_level"]) == level && $(h["frag_kind"]) == kind &&
+			$(h["breakeven_pages"]) != "" { found = 1 }
+			END { print found + 0 }' "$run_dir/breakeven.csv")
+		verdicts=$(awk -F, "${select_state[@]}" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+			$(h["pattern"]) == p && $(h["frag_level"]) == level && $(h["frag_kind"]) == kind {
+				pair = $(h["a"]) " vs " $(h["b"]) ($(h["model"]) == "none" ? "" : " (" $(h["model"]) ")")
+				first = $(h["cheaper_first"]); after = $(h["cheaper_after"])
+				v = $(h["basis"]) == "not significant" ? "not significant" : first == "" ? "the same cost" : \
+					$(h["breakeven_pages"]) == "" ? first " always cheaper" : first " cheaper first, then " after
+				if (!(pair in n)) order[++k] = pair
+				n[pair]++
+				if (!((pair, v) in c)) { m[pair]++; outcome[pair, m[pair]] = v }
+				c[pair, v]++ }
+			END { for (i = 1; i <= k; i++) {
+				pair = order[i]; line = pair ":"
+				for (j = 1; j <= m[pair]; j++)
+					line = line (j > 1 ? ";" : "") " " outcome[pair, j] " at " c[pair, outcome[pair, j]] " of " n[pair] " sizes"
+				printf "%s%s", (i > 1 ? "\\n" : ""), line } }' "$run_dir/breakeven.csv")
+		out=tradeoff-breakeven
+		[ "$level" = none ] || out=$out-${level//[^A-Za-z0-9]/_}${kind:+-$kind}
+		render tradeoff-breakeven "$out" "datafile='$breakeven_series'" \
+			"pattern='$pattern'" "level='$level'" "kind='$kind'" "models='$breakeven_models'" \
+			"crossings=$crossings" "verdicts=\"$verdicts\"" "penalty='$penalty'"
+	done < "$sorted/states"
 fi
 kab_say "plots: $run_dir/plots/"

@@ -4,8 +4,10 @@
 # qemu-icount), with WORDs added to the kernel command line. The console goes
 # to OUTDIR/console.log, the results stream (second serial port) to
 # OUTDIR/stream.raw; the runner's progress lines are shown on stderr as they
-# come. KAB_MEMORY_MB, when set, overrides the kernel's memory_mb. Exits 0
-# only when the guest finished its work and powered off.
+# come. KAB_MEMORY_MB, when set, overrides the kernel's memory_mb;
+# KAB_TLB_MODELS, when set (and not none), boots the simulated MMU's QEMU
+# with its plugin (OUTDIR/sim.csv, OUTDIR/sim.json). Exits 0 only when the
+# guest finished its work and powered off.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -31,12 +33,15 @@ mkdir -p "$outdir"
 console=$outdir/console.log stream=$outdir/stream.raw
 : > "$console"
 : > "$stream"
-printf '%q ' "$KAB_KERNEL_QEMU" "${qemu_args[@]}" -kernel "$KAB_KERNEL_IMAGE" \
+# KAB_TLB_MODELS: the simulated MMU watches the guest (tlbsim/).
+KAB_SIM_OUTDIR=$outdir kab_guest_qemu "$KAB_KERNEL_QEMU"
+qemu_args+=("${KAB_QEMU_SIM_ARGS[@]}")
+printf '%q ' env "${KAB_QEMU_ENV[@]}" "$KAB_QEMU" "${qemu_args[@]}" -kernel "$KAB_KERNEL_IMAGE" \
 	-initrd "$initramfs" -append "$cmdline" > "$outdir/qemu-command"
 echo >> "$outdir/qemu-command"
 
 started=$(date +%s)
-timeout -s KILL "$timeout_s" "$KAB_KERNEL_QEMU" "${qemu_args[@]}" \
+timeout -s KILL "$timeout_s" env "${KAB_QEMU_ENV[@]}" "$KAB_QEMU" "${qemu_args[@]}" \
 	-kernel "$KAB_KERNEL_IMAGE" -initrd "$initramfs" -append "$cmdline" \
 	-serial "file:$console" -serial "file:$stream" >"$outdir/qemu.log" 2>&1 &
 qemu=$!

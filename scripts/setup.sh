@@ -14,6 +14,8 @@ packages=(
 	qemu-system-x86 busybox-static cpio
 	gnuplot-nox hyperfine
 	libinih-dev libjansson-dev libcmocka-dev libpfm4-dev
+	# the simulated MMU's QEMU plugin (tlbsim/)
+	libglib2.0-dev pkg-config
 )
 add_arch=
 while [ $# -gt 0 ]; do

@@ -7,6 +7,7 @@
 
 #include "access.h"
 #include "breakeven.h"
+#include "util.h"
 #include "csv.h"
 #include "spread.h"
 
@@ -44,7 +45,7 @@ static void test_header_has_a_column_per_phase_and_event(void **state)
 
 	(void)state;
 	assert_non_null(strstr(header, "case,repetition,kernel,config,mode,"
-			       "frag_level,allocator,size_bytes,pattern,"));
+			       "frag_level,frag_kind,allocator,size_bytes,pattern,"));
 	assert_non_null(strstr(header, ",counter_scaling,alloc_page-faults,"
 			       "alloc_tlb:tlb_flush,access_page-faults,"
 			       "access_tlb:tlb_flush,free_page-faults,"
@@ -182,43 +183,111 @@ static void test_a_refused_phase_stops_the_case(void **state)
 	csv_fields_free(&row);
 }
 
-/* access.csv in, breakeven.csv out; repetitions averaged, refused rows and
- * sizes only one side of a pair measured left out. */
-static void test_breakeven_command(void **state)
+static char *read_in(const char *dir, const char *name)
 {
-	static const char access_csv[] =
-		"status,allocator,size_bytes,pattern,alloc_ns,free_ns,access_ns_per_page,error\n"
-		"ok,vmalloc,65536,random,900,100,6.000,\n"
-		"ok,vmalloc,65536,random,1100,100,4.000,\n"
-		"ok,kmalloc,65536,random,400,100,2.000,\n"
-		"ok,alloc_pages,65536,random,300,100,5.000,\n"
-		"refused,kmalloc,8388608,random,,,,\"E2BIG in alloc: too big\"\n"
-		"ok,vmalloc,8388608,random,9000,1000,4.000,\n"
-		"ok,vmalloc,131072,random,150,50,4.000,\n"
-		"ok,kmalloc,131072,random,900,100,2.000,\n";
-	char *dir = make_temp_dir(), *text;
-	char *argv[] = { "breakeven", dir, NULL };
+	struct strbuf path = { 0 };
+	char *text;
+
+	sb_printf(&path, "%s/%s", dir, name);
+	text = read_file(path.text, NULL);
+	sb_free(&path);
+	return text;
+}
+
+static void write_in(const char *dir, const char *name, const char *text)
+{
 	struct strbuf path = { 0 };
 
-	(void)state;
-	sb_printf(&path, "%s/access.csv", dir);
-	assert_int_equal(write_file(path.text, access_csv, strlen(access_csv)), 0);
-	assert_int_equal(cmd_breakeven(2, argv), 0);
-	sb_reset(&path);
-	sb_printf(&path, "%s/breakeven.csv", dir);
-	text = read_file(path.text, NULL);
-	assert_non_null(text);
-	/* vmalloc 1100 + 5/page vs kmalloc 500 + 2/page: kmalloc always;
-	 * vs alloc_pages 400 + 5/page: alloc_pages always; at 128K vmalloc
-	 * 200 + 4/page vs kmalloc 1000 + 2/page: equal after 400 accesses */
-	assert_string_equal(text,
-		"size_bytes,pattern,a,b,a_fixed_ns,b_fixed_ns,a_ns_per_page,"
-		"b_ns_per_page,cheaper_first,breakeven_pages,cheaper_after\n"
-		"65536,random,vmalloc,kmalloc,1100.0,500.0,5.000,2.000,kmalloc,,kmalloc\n"
-		"65536,random,vmalloc,alloc_pages,1100.0,400.0,5.000,5.000,alloc_pages,,alloc_pages\n"
-		"131072,random,vmalloc,kmalloc,200.0,1000.0,4.000,2.000,vmalloc,401,kmalloc\n");
-	free(text);
+	sb_printf(&path, "%s/%s", dir, name);
+	assert_int_equal(write_file(path.text, text, strlen(text)), 0);
 	sb_free(&path);
+}
+
+#define ACCESS_HEAD "case,repetition,mode,status,allocator,size_bytes,pattern," \
+	"frag_level,frag_kind,passes,pages,alloc_ns,free_ns,access_ns,map_order_min," \
+	"direct_map_order_min,error\n"
+
+/*
+ * access.csv and sim.csv in, breakeven.csv and tlb.csv out: repetitions
+ * pooled, refused rows and sizes only one side of a pair measured left
+ * out, the walks of the simulated MMU charged at the model's penalty.
+ */
+static void test_breakeven_command(void **state)
+{
+	static const char access_csv[] = ACCESS_HEAD
+		"1,1,qemu-icount,ok,vmalloc,65536,random,none,,1,16,900,100,64,0,9,\n"
+		"1,2,qemu-icount,ok,vmalloc,65536,random,none,,1,16,1100,100,64,0,9,\n"
+		"2,1,qemu-icount,ok,kmalloc,65536,random,none,,1,16,400,100,32,9,9,\n"
+		"3,1,qemu-icount,ok,alloc_pages,65536,random,none,,1,16,300,100,80,9,9,\n"
+		"4,1,qemu-icount,refused,kmalloc,8388608,random,none,,1,,,,,,,\"E2BIG in alloc: too big\"\n"
+		"5,1,qemu-icount,ok,vmalloc,8388608,random,none,,1,2048,9000,1000,8192,0,9,\n"
+		"6,1,qemu-icount,ok,vmalloc,131072,random,none,,1,32,150,50,128,0,9,\n"
+		"7,1,qemu-icount,ok,kmalloc,131072,random,none,,1,32,900,100,64,9,9,\n"
+		"8,1,qemu-icount,ok,vmalloc,262144,random,heavy,unmovable,1,64,300,100,256,0,9,\n"
+		"9,1,qemu-icount,failed,kmalloc,262144,random,heavy,unmovable,1,,,,,,,ENOMEM in alloc\n";
+	/* one walk per page for vmalloc at 128K, none for the others */
+	static const char sim_csv[] =
+		"case,repetition,phase,model,sim_loads,sim_walks,sim_dtlb_load_misses,"
+		"sim_walk_refs,sim_walks_4k,sim_walks_2m,sim_walks_1g\n"
+		"6,1,alloc,skylake-sp,1,99,99,99,99,0,0\n"
+		"6,1,access,skylake-sp,32,32,32,160,32,0,0\n"
+		"7,1,access,skylake-sp,32,0,0,0,0,0,0\n";
+	char *dir = make_temp_dir(), *text;
+	char *argv[] = { "breakeven", dir, NULL };
+
+	(void)state;
+	write_in(dir, "access.csv", access_csv);
+	assert_int_equal(cmd_breakeven(2, argv), 0);
+	text = read_in(dir, "breakeven.csv");
+	assert_non_null(text);
+	/* vmalloc 1100 + 4/page vs kmalloc 500 + 2/page: kmalloc always; vs
+	 * alloc_pages 400 + 5/page (its one size: no intercept): vmalloc
+	 * cheaper to access; at 128K vmalloc 200 + 4/page vs kmalloc 1000 +
+	 * 2/page: equal after 400 accesses */
+	assert_string_equal(text, BREAKEVEN_HEADER
+		"65536,none,,random,vmalloc,kmalloc,none,0,1100.0,500.0,4.000,2.000,,,4.000,2.000,kmalloc,,kmalloc,exact (icount)\n"
+		"65536,none,,random,vmalloc,alloc_pages,none,0,1100.0,400.0,4.000,5.000,,,4.000,5.000,alloc_pages,701,vmalloc,exact (icount)\n"
+		"131072,none,,random,vmalloc,kmalloc,none,0,200.0,1000.0,4.000,2.000,,,4.000,2.000,vmalloc,401,kmalloc,exact (icount)\n"
+		/* where kmalloc cannot get its buffer, vmalloc wins outright */
+		"262144,heavy,unmovable,random,vmalloc,kmalloc,none,,,,,,,,,,vmalloc,,vmalloc,kmalloc failed\n");
+	free(text);
+
+	/* with the model: 30 per walk makes vmalloc's page 34 at 128K */
+	write_in(dir, "sim.csv", sim_csv);
+	assert_int_equal(cmd_breakeven(2, argv), 0);
+	text = read_in(dir, "breakeven.csv");
+	assert_non_null(strstr(text,
+		"131072,none,,random,vmalloc,kmalloc,skylake-sp,30,200.0,1000.0,4.000,2.000,"
+		"1.0000,0.0000,34.000,2.000,vmalloc,26,kmalloc,exact (icount)\n"));
+	assert_null(strstr(text, "65536,none,,random,vmalloc,kmalloc,skylake-sp"));
+	free(text);
+	text = read_in(dir, "tradeoff.csv");
+	assert_non_null(strstr(text,
+		"6,1,vmalloc,131072,random,none,,skylake-sp,32,4.0000,4.0000,32,1.0000,32,1.0000,5.0000,32,0,0,0,9\n"));
+	free(text);
+
+	/* a walk's fixed cost (TCG translating the loop on its first run)
+	 * stays out of the cost per page: the slope to the next size */
+	write_in(dir, "access.csv", ACCESS_HEAD
+		 "1,1,qemu-icount,ok,kmalloc,4096,random,none,,1,1,10,10,1000,9,9,\n"
+		 "2,1,qemu-icount,ok,kmalloc,16384,random,none,,1,4,10,10,1024,9,9,\n");
+	assert_int_equal(cmd_breakeven(2, argv), 0);
+	text = read_in(dir, "tradeoff.csv");
+	assert_non_null(strstr(text, "1,1,kmalloc,4096,random,none,,skylake-sp,1,1000.0000,8.0000,"));
+	assert_non_null(strstr(text, "2,1,kmalloc,16384,random,none,,skylake-sp,4,256.0000,8.0000,"));
+	free(text);
+
+	/* one run under plain TCG, no model: no verdict from noise */
+	write_in(dir, "sim.csv", "case,repetition,phase,model,sim_walks,"
+		 "sim_dtlb_load_misses,sim_walk_refs,sim_walks_4k,sim_walks_2m,"
+		 "sim_walks_1g\n");
+	write_in(dir, "access.csv", ACCESS_HEAD
+		 "1,1,qemu-tcg,ok,vmalloc,65536,random,none,,1,16,900,100,64,0,9,\n"
+		 "2,1,qemu-tcg,ok,kmalloc,65536,random,none,,1,16,400,100,32,9,9,\n");
+	assert_int_equal(cmd_breakeven(2, argv), 0);
+	text = read_in(dir, "breakeven.csv");
+	assert_non_null(strstr(text, ",,,,not significant\n"));
+	free(text);
 	remove_tree(dir);
 }
 

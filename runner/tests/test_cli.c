@@ -98,9 +98,50 @@ static void test_usage_errors(void **state)
 				 CLI_USAGE);
 	assert_int_equal(no_device, 1);
 	assert_int_equal(no_results, 1);
-	assert_non_null(strstr(err, "usage: kallocbench check SWEEP"));
+	assert_non_null(strstr(err, "usage: kallocbench check [--get KEY] SWEEP"));
 	assert_non_null(strstr(err, "cannot open /nonexistent/kallocbench"));
 	free(err);
+	remove_tree(dir);
+}
+
+/* The access benchmark at fragmentation levels: none once, heavy per kind. */
+static void test_check_access_at_levels(void **state)
+{
+	(void)state;
+	assert_check_prints("[b]\nkind = access\nallocators = kmalloc vmalloc\n"
+			    "sizes = 1M\npatterns = random\nfrag_levels = none heavy\n"
+			    "frag_kinds = unmovable movable\n", 0,
+			    ": 6 cases in 1 groups\n");
+}
+
+/* The simulated MMU's models: known ones read back, others refused. */
+static void test_check_tlb_model(void **state)
+{
+	char *dir = make_temp_dir(), *out, *err;
+	struct captured out_capture;
+	struct strbuf path = { 0 };
+
+	(void)state;
+	assert_check_prints("[sweep]\ntlb_model = zen5\n", CLI_USAGE,
+			    ":2: unknown TLB model 'zen5' (known: skylake-sp zen4, or none)\n");
+	assert_check_prints("[sweep]\ntlb_model = none zen4\n", CLI_USAGE,
+			    ":2: 'none' cannot be combined with other TLB models\n");
+	assert_int_equal(check_text(dir, "[sweep]\ntlb_model = zen4 skylake-sp\n"
+				    "memory_mb = 512\n[g]\nallocators = kmalloc\n"
+				    "sizes = 64\ngfp = GFP_KERNEL\npatterns = pair\n",
+				    &out, &err), 0);
+	free(out);
+	free(err);
+	sb_printf(&path, "%s/s.conf", dir);
+	out_capture = capture_fd(STDOUT_FILENO, dir);
+	assert_int_equal(run_command(cmd_check, ARGV("check", "--get", "tlb_model",
+						     path.text)), 0);
+	assert_int_equal(run_command(cmd_check, ARGV("check", "--get", "memory_mb",
+						     path.text)), 0);
+	out = release_fd(STDOUT_FILENO, &out_capture);
+	assert_string_equal(out, "zen4 skylake-sp\n512\n");
+	free(out);
+	sb_free(&path);
 	remove_tree(dir);
 }
 
@@ -111,6 +152,8 @@ int main(void)
 		cmocka_unit_test(test_check_reports_file_and_line),
 		cmocka_unit_test(test_check_refuses_doubling_from_zero),
 		cmocka_unit_test(test_usage_errors),
+		cmocka_unit_test(test_check_tlb_model),
+		cmocka_unit_test(test_check_access_at_levels),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
