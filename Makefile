@@ -2,12 +2,14 @@
 #
 #   make bench [KERNEL=debian-6.1] [SWEEP=default] [MODE=auto|kvm|tcg|icount]
 #              [BOOT_WORDS="seed=2 init_on_alloc=0"] [CONFIG=label]
-#   make test            unit tests (also under ASan/UBSan), module W=1 and
+#   make test            unit tests of the runner and of the simulated MMU's
+#                        model (also under ASan/UBSan), module W=1 and
 #                        sparse builds on 6.1, 6.1-rt and 6.12, the QEMU
 #                        integration test, the fragmentation test, the
-#                        access benchmark under TCG, the PREEMPT_RT boot,
-#                        the 32-bit 686-pae (HighMem) boot, a three-target
-#                        comparison and the facts
+#                        access benchmark under TCG, the simulated MMU in
+#                        QEMU (icount, skylake-sp and zen4), the PREEMPT_RT
+#                        boot, the 32-bit 686-pae (HighMem) boot, a
+#                        three-target comparison and the facts
 #   make compare TARGETS="debian-6.1 debian-6.12"   (or debian-6.1+init_on_alloc=0)
 #   make compare RUNS="results/A results/B"
 #   make facts [TARGETS="debian-6.1 debian-6.12 debian-6.1+memory=8192"]
@@ -25,8 +27,8 @@ export KERNEL SWEEP MODE BOOT_WORDS CONFIG RUN_ID TIMEOUT TARGETS RUNS JOBS \
 	COMPARE_ID MEMORY_MB CPUS FACTS_ID TLB_MODEL
 
 .PHONY: bench test setup runner module unit-test module-test config-test \
-	integration-test frag-test access-test rt-test i386-test compare-test \
-	test-setup check-sweeps compare plots reference clean facts facts-test
+	integration-test frag-test access-test tlbsim-test rt-test i386-test \
+	compare-test test-setup check-sweeps compare plots reference clean facts facts-test
 
 bench:
 	@scripts/bench.sh
@@ -42,13 +44,16 @@ module: setup
 	@scripts/build-module.sh $(KERNEL)
 
 test: test-setup unit-test module-test config-test integration-test frag-test \
-	access-test rt-test i386-test compare-test facts-test
+	access-test tlbsim-test rt-test i386-test compare-test facts-test
 
 test-setup:
 	@scripts/setup.sh --tests
 
+# The runner's unit tests, then the simulated MMU's model (tlbsim/) on
+# synthetic address streams, without QEMU or glib; plain and under ASan/UBSan.
 unit-test: setup
 	@$(MAKE) -s -C runner BUILD=$(BUILD)/runner test
+	@$(MAKE) -s -C tlbsim BUILD=$(BUILD)/tlbsim test
 
 # The module must build cleanly on the kernels Debian 12 ships.
 module-test: setup
@@ -75,6 +80,12 @@ compare-test: test-setup runner
 access-test: runner
 	@tests/access.sh
 
+# The simulated MMU in QEMU (icount, both CPU models): walks per page of
+# 4 KiB, 2 MiB and direct-map buffers, vfree's flushes, rep-string work,
+# two identical boots, and the model's QEMU with and without the plugin.
+tlbsim-test: runner
+	@tests/tlbsim.sh
+
 # `kallocbench facts` on the default kernel: each claim's measurement, the
 # guest probe ABI test, a clean console.
 facts-test: runner
@@ -87,6 +98,10 @@ rt-test: runner
 # The 32-bit 686-pae kernel with HighMem: kmalloc pages low, vmalloc high.
 i386-test: runner
 	@tests/i386.sh
+
+# Ctrl-C mid-sweep: the guest shut down, every finished case collected.
+interrupt-test: runner
+	@tests/interrupt.sh
 
 check-sweeps: runner
 	@for f in configs/sweeps/*.conf; do $(RUNNER) check $$f || exit 2; done

@@ -5,7 +5,7 @@
 # model. A page access costs what the walk measured per page plus, with the
 # simulated MMU, its page walks times a stated penalty. Where one buffer is
 # cheaper at any number of accesses there is no crossing; the panel then
-# lists who wins. Extra input: pattern, level and kind (the fragmented
+# lists who wins. Extra input: pairs ("a:b" words), pattern, level and kind (the fragmented
 # state: frag_level and frag_kind of breakeven.csv), models, crossings (1 when
 # some pair crosses), verdicts (the summary drawn when none does, one line
 # per pair), penalty (how a walk was charged). The rows of each line must
@@ -27,13 +27,17 @@ set ytics auto
 set format y "%g"
 set key outside bottom center horizontal
 set xtics ("4K" 4096, "16K" 16384, "64K" 65536, "256K" 262144, "1M" 1048576, \
-	"4M" 4194304, "16M" 16777216, "64M" 67108864)
+	"4M" 4194304, "8M" 8388608, "16M" 16777216, "32M" 33554432, "64M" 67108864)
 set xlabel "buffer size (bytes)"
 set ylabel "page accesses to break even"
+set offsets graph 0.05, graph 0.05, 0, 0
 pair(a, b, m) = strcol("pattern") eq pattern && strcol("frag_level") eq level && \
 	strcol("frag_kind") eq kind && \
 	strcol("a") eq a && strcol("b") eq b && strcol("model") eq m && \
 	strcol("breakeven_pages") ne ""
-plot for [m in models] for [b in "kmalloc alloc_pages"] for [a in "vmalloc vmalloc_huge"] datafile using \
-	(pair(a, b, m) ? column("size_bytes") : NaN):(column("breakeven_pages")) \
-	with linespoints lw 2 pt 7 ps 0.7 title a . " vs " . b . (m eq "none" ? "" : " · " . m)
+# pairs: "a:b" words, the pairs breakeven.csv compares
+first(pr) = pr[1:strstrt(pr, ":") - 1]
+second(pr) = pr[strstrt(pr, ":") + 1:]
+plot for [m in models] for [pr in pairs] datafile using \
+	(pair(first(pr), second(pr), m) ? column("size_bytes") : NaN):(column("breakeven_pages")) \
+	with linespoints lw 2 pt 7 ps 0.7 title first(pr) . " vs " . second(pr) . (m eq "none" ? "" : " · " . m)

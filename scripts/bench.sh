@@ -12,6 +12,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+kab_check_make_line
 kernel=${KERNEL:-debian-6.1}
 sweep=${SWEEP:-default}
 [ -f "$sweep" ] || sweep=$KAB_ROOT/configs/sweeps/$sweep.conf
@@ -79,6 +80,10 @@ trap 'rm -f "$initramfs"' EXIT
 
 kab_say "run $run_id: kernel $KAB_KERNEL_RELEASE, sweep $sweep_name, mode $time_mode"
 guest_ok=1
+# Ctrl-C (or a TERM) stops the guest (run-guest.sh shuts it down), and this
+# script goes on to collect every case that finished before it exits 130.
+interrupted=
+trap 'interrupted=1' INT TERM
 "$KAB_ROOT/scripts/run-guest.sh" "$kernel" "$time_mode" "$initramfs" "$run_dir" \
 	"${TIMEOUT:-1200}" "KAB_CONFIG=$config" ${BOOT_WORDS:-} || guest_ok=0
 
@@ -140,6 +145,14 @@ fi
 
 ln -sfn "$run_id" "$results/latest"
 rows() { [ -f "$1" ] && [ "$(wc -l < "$1")" -gt 1 ]; }
+if [ -n "$interrupted" ]; then
+	finished=0
+	for file in cases.csv access.csv; do
+		rows "$run_dir/$file" && finished=$((finished + $(wc -l < "$run_dir/$file") - 1))
+	done
+	kab_say "interrupted: the $finished cases that finished are in $run_dir (cases.csv, access.csv); make plots RUN=$run_dir draws them"
+	exit 130
+fi
 if rows "$run_dir/cases.csv" || rows "$run_dir/access.csv"; then
 	"$KAB_ROOT/scripts/plot.sh" "$run_dir" || kab_say "plotting failed"
 fi

@@ -98,3 +98,30 @@ kab_guest_qemu() {
 	KAB_QEMU_SIM_ARGS=(-L "$KAB_SIM_QEMU_DATA" -plugin
 		"$KAB_BUILD/tlbsim/libkabtlb.so,model=${models// /:},out=${KAB_SIM_OUTDIR:?}/sim.csv,info=$KAB_SIM_OUTDIR/sim.json")
 }
+
+# kab_check_make_line: the make-line values that shape a run (MODE,
+# MEMORY_MB, CPUS, TIMEOUT), checked before anything is fetched or booted.
+kab_check_make_line() {
+	case ${MODE:-auto} in
+	auto | kvm | tcg | icount) ;;
+	*) kab_die "MODE=$MODE: MODE must be auto, kvm, tcg or icount" ;;
+	esac
+	kab_check_number MEMORY_MB 256 1048576 "MiB of guest memory"
+	kab_check_number CPUS 1 256 "guest CPUs"
+	kab_check_number TIMEOUT 1 604800 "seconds the guest may run"
+	# Under icount a second vCPU hangs the boot at "Bringing up secondary
+	# CPUs" (QEMU's multi-threaded TCG cannot count instructions).
+	if [ "${MODE:-auto}" = icount ] && [ "${CPUS:-1}" -gt 1 ]; then
+		kab_die "CPUS=$CPUS with MODE=icount: icount runs one CPU (more hang at boot); use MODE=tcg for several"
+	fi
+}
+
+# kab_check_number VAR MIN MAX WHAT: VAR, when set, is a whole number in
+# [MIN, MAX].
+kab_check_number() {
+	local name=$1 min=$2 max=$3 what=$4 value
+	value=${!name:-}
+	[ -n "$value" ] || return 0
+	[[ $value =~ ^[0-9]+$ ]] && [ ${#value} -le 9 ] && [ "$value" -ge "$min" ] && [ "$value" -le "$max" ] ||
+		kab_die "$name=$value: expected a whole number of $what from $min to $max"
+}

@@ -278,12 +278,13 @@ if [ -n "$access_allocators" ]; then
 	pattern=random
 	[[ " $patterns " == *" random "* ]] || pattern=${patterns##* }
 	breakeven_models=${tlb_models:-none}
-	penalty="a page access costs its measured cost per page less the fixed overhead of a walk"
+	penalty="cost of a page access: the slope of the walk time per page"
 	if [ "$breakeven_models" != none ]; then
-		penalty="$penalty, plus the simulated walks per page x $(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-			!seen[$(h["model"]) "=" $(h["walk_penalty"])]++ { printf "%s%s per walk (%s)", sep, $(h["walk_penalty"]), $(h["model"]); sep = ", " }' "$run_dir/breakeven.csv")"
-		penalty="$penalty, the estimate of one walk in cycles of each model, charged one unit per cycle (meta.json tlbsim)"
+		penalty="$penalty + simulated walks per page x $(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+			!seen[$(h["model"]) "=" $(h["walk_penalty"])]++ { printf "%s%s (%s)", sep, $(h["walk_penalty"]), $(h["model"]); sep = ", " }' "$run_dir/breakeven.csv")"
+		penalty="$penalty (a walk in cycles, one unit a cycle)"
 	fi
+	penalty=${penalty//\'/}
 	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
 		!seen[$(h["frag_level"]) "," $(h["frag_kind"])]++ { print $(h["frag_level"]) "," $(h["frag_kind"]) }' \
 		"$run_dir/breakeven.csv" > "$sorted/states"
@@ -313,6 +314,10 @@ if [ -n "$access_allocators" ]; then
 		[ "$level" = none ] || out=$out-${level//[^A-Za-z0-9]/_}${kind:+-$kind}
 		render tradeoff-breakeven "$out" "datafile='$breakeven_series'" \
 			"pattern='$pattern'" "level='$level'" "kind='$kind'" "models='$breakeven_models'" \
+			"pairs='$(awk -F, "${select_state[@]}" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+				$(h["pattern"]) == p && $(h["frag_level"]) == level && $(h["frag_kind"]) == kind &&
+				$(h["breakeven_pages"]) != "" && !seen[$(h["a"]) ":" $(h["b"])]++ { print $(h["a"]) ":" $(h["b"]) }' \
+				"$run_dir/breakeven.csv" | xargs)'" \
 			"crossings=$crossings" "verdicts=\"$verdicts\"" "penalty='$penalty'"
 	done < "$sorted/states"
 fi

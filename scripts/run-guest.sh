@@ -7,7 +7,8 @@
 # come. KAB_MEMORY_MB, when set, overrides the kernel's memory_mb;
 # KAB_TLB_MODELS, when set (and not none), boots the simulated MMU's QEMU
 # with its plugin (OUTDIR/sim.csv, OUTDIR/sim.json). Exits 0 only when the
-# guest finished its work and powered off.
+# guest finished its work and powered off; 130 when SIGINT or SIGTERM
+# stopped it (the guest is shut down first).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -68,10 +69,31 @@ show_progress() {
 	done
 }
 tail -n +1 -s 0.5 -f --pid="$qemu" "$console" 2>/dev/null | show_progress &
-wait "$qemu" && qemu_rc=0 || qemu_rc=$?
+# timeout runs QEMU in a process group of its own, which a Ctrl-C of make
+# does not reach: stop the guest here, then wait for it to be gone, so that
+# the caller collects what it streamed and no QEMU outlives the run.
+interrupted=
+stop_guest() {
+	interrupted=$1
+	kill -TERM "$qemu" 2>/dev/null || true
+}
+trap 'stop_guest INT' INT
+trap 'stop_guest TERM' TERM
+qemu_rc=
+while [ -z "$qemu_rc" ]; do
+	# wait returns early (above 128) when a trapped signal arrives.
+	wait "$qemu" && qemu_rc=0 || qemu_rc=$?
+	if [ -n "$interrupted" ] && kill -0 "$qemu" 2>/dev/null; then
+		qemu_rc=
+	fi
+done
+trap - INT TERM
 
 problem=
-if [ "$qemu_rc" -eq 137 ] && [ $(($(date +%s) - started)) -ge "$timeout_s" ]; then
+if [ -n "$interrupted" ]; then
+	kab_say "stopped by SIG$interrupted: the guest was shut down; console log: $console"
+	exit 130
+elif [ "$qemu_rc" -eq 137 ] && [ $(($(date +%s) - started)) -ge "$timeout_s" ]; then
 	problem="the guest did not finish within ${timeout_s} s and was killed"
 elif [ "$qemu_rc" -gt 128 ]; then
 	problem="QEMU was killed by signal $((qemu_rc - 128))"

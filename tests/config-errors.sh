@@ -40,4 +40,18 @@ expect_error "an unknown MODE is refused" \
 printf '[sweep]\niterations = 10\n\n[g]\nallocators = kmalloc\nsizes = 64\ngfp = GFP_KERNEL|GFP_ATOMIC\npatterns = pair\n' > "$scratch/bad.conf"
 expect_error "a bad sweep stops make bench before anything boots, with file:line" \
 	"bad.conf:7:" env SWEEP="$scratch/bad.conf" MODE=icount "$KAB_ROOT/scripts/bench.sh"
+# Make-line values are refused before anything is fetched or booted, each
+# in a second or two.
+for bad in MEMORY_MB=abc MEMORY_MB=100 CPUS=abc CPUS=0 TIMEOUT=abc TIMEOUT=-5 MODE=bogus; do
+	started=$(date +%s)
+	expect_error "make bench $bad is refused with the value named" \
+		"${bad%%=*}=" env "$bad" "$KAB_ROOT/scripts/bench.sh"
+	kab_check "make bench $bad is refused at once" \
+		test $(($(date +%s) - started)) -le 5
+done
+expect_error "CPUS=2 with MODE=icount is refused (icount hangs with more than one CPU)" \
+	"icount runs one CPU" env CPUS=2 MODE=icount "$KAB_ROOT/scripts/bench.sh"
+expect_error "an unknown TLB_MODEL is refused before the guest boots, listing the known ones" \
+	"unknown TLB model 'zen5' (known: skylake-sp zen4, or none)" \
+	env TLB_MODEL=zen5 MODE=icount "$KAB_ROOT/scripts/bench.sh"
 kab_test_summary config-errors

@@ -1,15 +1,15 @@
 /* The access benchmark's runner side: its phases, access.csv rows and the
  * break-even math. */
-#include "testutil.h"
+#include "tests/testutil.h"
 
 #include <errno.h>
 #include <sys/stat.h>
 
-#include "access.h"
-#include "breakeven.h"
-#include "util.h"
-#include "csv.h"
-#include "spread.h"
+#include "run/access.h"
+#include "analysis/breakeven.h"
+#include "util/util.h"
+#include "output/csv.h"
+#include "run/spread.h"
 
 static void assert_solved(double af, double ap, double bf, double bp,
 			  enum breakeven_verdict verdict, uint64_t pages)
@@ -291,6 +291,30 @@ static void test_breakeven_command(void **state)
 	remove_tree(dir);
 }
 
+/* vmalloc against vmalloc_huge, and differences within the 1% margin. */
+static void test_breakeven_margin(void **state)
+{
+	char *dir = make_temp_dir(), *text;
+	char *argv[] = { "breakeven", dir, NULL };
+
+	(void)state;
+	/* 1005 against 1000 is within 1%: the same cost; at 2M vmalloc is
+	 * 100 cheaper to get and 3 per page dearer: dearer from the 34th */
+	write_in(dir, "access.csv", ACCESS_HEAD
+		 "1,1,qemu-icount,ok,vmalloc,1048576,per_page,none,,1,256,905,100,1024,0,0,\n"
+		 "2,1,qemu-icount,ok,vmalloc_huge,1048576,per_page,none,,1,256,900,100,1024,0,0,\n"
+		 "3,1,qemu-icount,ok,vmalloc,2097152,random,none,,1,512,900,100,3584,0,0,\n"
+		 "4,1,qemu-icount,ok,vmalloc_huge,2097152,random,none,,1,512,1000,100,2048,9,0,\n");
+	assert_int_equal(cmd_breakeven(2, argv), 0);
+	text = read_in(dir, "breakeven.csv");
+	assert_non_null(strstr(text, "1048576,none,,per_page,vmalloc,vmalloc_huge,none,0,1005.0,1000.0,"
+			       "4.000,4.000,,,4.000,4.000,,,,exact (icount)\n"));
+	assert_non_null(strstr(text, "2097152,none,,random,vmalloc,vmalloc_huge,none,0,1000.0,1100.0,"
+			       "7.000,4.000,,,7.000,4.000,vmalloc,34,vmalloc_huge,exact (icount)\n"));
+	free(text);
+	remove_tree(dir);
+}
+
 /* A stand-in for hyperfine: writes the export hyperfine would, for the
  * command it was given, after checking the options the runner passes. */
 static const char fake_hyperfine[] =
@@ -356,6 +380,7 @@ int main(void)
 		cmocka_unit_test(test_phases_run_in_order_and_fill_one_row),
 		cmocka_unit_test(test_a_refused_phase_stops_the_case),
 		cmocka_unit_test(test_breakeven_command),
+		cmocka_unit_test(test_breakeven_margin),
 		cmocka_unit_test(test_spread_from_hyperfine_export),
 	};
 

@@ -1,7 +1,7 @@
 /* `check` and the shared command-line behaviour. */
-#include "testutil.h"
+#include "tests/testutil.h"
 
-#include "cli.h"
+#include "cli/cli.h"
 
 static int check_text(const char *dir, const char *sweep_text, char **out,
 		      char **err)
@@ -104,6 +104,44 @@ static void test_usage_errors(void **state)
 	remove_tree(dir);
 }
 
+/* What is not a sweep file is refused at once, not read forever. */
+static void test_check_refuses_what_is_no_sweep(void **state)
+{
+	char *dir = make_temp_dir(), *err;
+	struct captured err_capture;
+	struct strbuf path = { 0 };
+	static const char nul_line[] = "[sweep]\nname = a\0b\n";
+	FILE *big;
+
+	(void)state;
+	sb_printf(&path, "%s/nul.conf", dir);
+	assert_int_equal(write_file(path.text, nul_line, sizeof(nul_line) - 1), 0);
+	sb_reset(&path);
+	sb_printf(&path, "%s/big.conf", dir);
+	big = fopen(path.text, "w");
+	assert_non_null(big);
+	for (int i = 0; i < 20000; i++)
+		fprintf(big, "# %070d\n", i);
+	fclose(big);
+	err_capture = capture_fd(STDERR_FILENO, dir);
+	assert_int_equal(run_command(cmd_check, ARGV("check", "/dev/zero")), CLI_USAGE);
+	assert_int_equal(run_command(cmd_check, ARGV("check", dir)), CLI_USAGE);
+	sb_reset(&path);
+	sb_printf(&path, "%s/nul.conf", dir);
+	assert_int_equal(run_command(cmd_check, ARGV("check", path.text)), CLI_USAGE);
+	sb_reset(&path);
+	sb_printf(&path, "%s/big.conf", dir);
+	assert_int_equal(run_command(cmd_check, ARGV("check", path.text)), CLI_USAGE);
+	err = release_fd(STDERR_FILENO, &err_capture);
+	assert_non_null(strstr(err, "/dev/zero: is a device, not a sweep file"));
+	assert_non_null(strstr(err, ": is a directory, not a sweep file"));
+	assert_non_null(strstr(err, "nul.conf:2: holds a NUL byte: not a text file"));
+	assert_non_null(strstr(err, "big.conf:14365: more than 1048576 bytes: not a sweep file"));
+	free(err);
+	sb_free(&path);
+	remove_tree(dir);
+}
+
 /* The access benchmark at fragmentation levels: none once, heavy per kind. */
 static void test_check_access_at_levels(void **state)
 {
@@ -154,6 +192,7 @@ int main(void)
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_check_tlb_model),
 		cmocka_unit_test(test_check_access_at_levels),
+		cmocka_unit_test(test_check_refuses_what_is_no_sweep),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);

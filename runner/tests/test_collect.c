@@ -1,8 +1,8 @@
 /* The host side: demultiplexing a stream and building meta.json. */
-#include "testutil.h"
+#include "tests/testutil.h"
 
-#include "cli.h"
-#include "collect.h"
+#include "cli/cli.h"
+#include "cmd/collect.h"
 
 static const char stream[] =
 	"SeaBIOS noise without a tab\n"

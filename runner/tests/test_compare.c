@@ -1,12 +1,12 @@
 /* `compare` and `report`: the statistics, the verdicts and the files. */
-#include "testutil.h"
+#include "tests/testutil.h"
 
 #include <math.h>
 
-#include "cli.h"
-#include "compare.h"
-#include "stats.h"
-#include "table.h"
+#include "cli/cli.h"
+#include "analysis/compare.h"
+#include "stats/stats.h"
+#include "output/table.h"
 
 static void test_mean_and_equal(void **state)
 {

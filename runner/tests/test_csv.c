@@ -1,7 +1,7 @@
 /* CSV fields: quoting on the way out, splitting on the way back. */
-#include "testutil.h"
+#include "tests/testutil.h"
 
-#include "csv.h"
+#include "output/csv.h"
 
 static void test_plain_and_quoted_fields(void **state)
 {

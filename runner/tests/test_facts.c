@@ -1,10 +1,10 @@
 /* `facts`: the parsers of /proc files, config and checkstack output, the
  * verdicts, and a facts stream collected back into files. */
-#include "testutil.h"
+#include "tests/testutil.h"
 
-#include "collect.h"
-#include "facts.h"
-#include "facts_parse.h"
+#include "cmd/collect.h"
+#include "facts/facts.h"
+#include "facts/facts_parse.h"
 
 /* /proc/zoneinfo of a 64-bit guest with 2 GiB, shortened. */
 static const char zoneinfo_64[] =

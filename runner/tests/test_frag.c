@@ -1,9 +1,9 @@
 /* The fragmentation records: buddyinfo and the indexes as frag.csv rows,
  * vmstat deltas, MemFree, and the names of the extra files. */
-#include "testutil.h"
+#include "tests/testutil.h"
 
-#include "frag.h"
-#include "results.h"
+#include "run/frag.h"
+#include "output/results.h"
 
 static const char buddyinfo[] =
 	"Node 0, zone      DMA      1      0      2 \n"

@@ -1,9 +1,9 @@
 /* Percentiles read off the log-linear histogram, against the exact ones. */
-#include "testutil.h"
+#include "tests/testutil.h"
 
 #include <math.h>
 
-#include "hist.h"
+#include "stats/hist.h"
 
 #define SAMPLES 100000
 

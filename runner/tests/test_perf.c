@@ -1,13 +1,13 @@
 /* The perf layer on real software events and tracepoints; hardware events
  * only where this machine has a PMU (the test machines have none). */
-#include "testutil.h"
+#include "tests/testutil.h"
 
 #include <errno.h>
 #include <sched.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 
-#include "perf.h"
+#include "perf/perf.h"
 
 #define PAGES 512
 

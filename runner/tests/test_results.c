@@ -1,12 +1,12 @@
 /* cases.csv rows, histograms.csv, guest.json and the output sink. */
-#include "testutil.h"
+#include "tests/testutil.h"
 
 #include <errno.h>
 
-#include "csv.h"
-#include "hist.h"
-#include "names.h"
-#include "results.h"
+#include "output/csv.h"
+#include "stats/hist.h"
+#include "util/names.h"
+#include "output/results.h"
 
 static const struct run_labels labels = {
 	.kernel = "6.1.0-test", .config = "default", .mode = "qemu-icount",

@@ -1,13 +1,13 @@
 /* The run loop against a fake device: rows, refusals and interruption. */
-#include "testutil.h"
+#include "tests/testutil.h"
 
 #include <errno.h>
 #include <signal.h>
 #include <sys/mman.h>
 
-#include "cli.h"
-#include "csv.h"
-#include "run.h"
+#include "cli/cli.h"
+#include "output/csv.h"
+#include "run/run.h"
 
 struct fake_device {
 	unsigned calls;

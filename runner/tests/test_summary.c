@@ -1,10 +1,10 @@
 /* `summary`: reading cases.csv back and printing the table. */
-#include "testutil.h"
+#include "tests/testutil.h"
 
 #include <errno.h>
 
-#include "results.h"
-#include "summary.h"
+#include "output/results.h"
+#include "analysis/summary.h"
 
 static void test_format_size(void **state)
 {

@@ -1,7 +1,7 @@
 /* Sweep parsing, validation and expansion. */
-#include "testutil.h"
+#include "tests/testutil.h"
 
-#include "names.h"
+#include "util/names.h"
 
 static const char example[] =
 	"# comment\n"
@@ -530,9 +530,9 @@ static const struct parse_error_case parse_errors[] = {
 	  "bad number '12abc'" },
 	{ "negative number", "[sweep]\nwarmup = -1\n", 2, "bad number '-1'" },
 	{ "size overflow", "[g]\nsizes = 18446744073709551616\n", 2,
-	  "'18446744073709551616' overflows" },
+	  "'18446744073709551616' does not fit in 64 bits" },
 	{ "suffix overflow", "[g]\nsizes = 17179869184G\n", 2,
-	  "'17179869184G' overflows" },
+	  "'17179869184G' does not fit in 64 bits" },
 	{ "order above 63", "[g]\norders = 64\n", 2,
 	  "'64' is above 63, the largest order" },
 	{ "order range typo", "[g]\n\norders = 0..4000000000\n", 3,
@@ -540,13 +540,15 @@ static const struct parse_error_case parse_errors[] = {
 	{ "symbolic order above 63", "[g]\norders = max+64\n", 2,
 	  "'max+64' is above 63" },
 	{ "order overflow", "[g]\norders = 18446744073709551616\n", 2,
-	  "'18446744073709551616' overflows" },
+	  "'18446744073709551616' does not fit in 64 bits" },
 	{ "iterations overflow", "[g]\niterations = 99999999999999999999\n", 2,
-	  "overflows" },
-	{ "time limit overflow", "[sweep]\ntime_limit_ms = 18446744073710\n", 2,
-	  "'18446744073710' overflows" },
-	{ "batch overflow", "[g]\nbatch = 4294967296\n", 2,
-	  "'4294967296' overflows" },
+	  "'99999999999999999999' does not fit in 64 bits" },
+	{ "time limit above its largest", "[sweep]\ntime_limit_ms = 18446744073710\n", 2,
+	  "time_limit_ms = 18446744073710 is above the largest allowed, 18446744073709" },
+	{ "batch above its largest", "[g]\nbatch = 4294967296\n", 2,
+	  "batch = 4294967296 is above the largest allowed, 4294967295" },
+	{ "atomic limit above its largest", "[sweep]\natomic_limit_us = 10001\n", 2,
+	  "atomic_limit_us = 10001 is above the largest allowed, 10000" },
 	{ "empty list", "[g]\nallocators = kmalloc\nsizes =\n", 3,
 	  "empty list for 'sizes'" },
 	{ "list of separators", "[g]\npatterns = , ,\n", 2,
@@ -669,7 +671,7 @@ static const struct parse_error_case parse_errors[] = {
 	{ "frag_levels in [sweep]", "[sweep]\nfrag_levels = heavy\n",
 	  2, "unknown key 'frag_levels' in [sweep]" },
 	{ "cap above the hard maximum", "[sweep]\nfrag_cap_permille = 501\n",
-	  2, "'501' overflows" },
+	  2, "frag_cap_permille = 501 is above the largest allowed, 500" },
 	{ "cap of 0", "[sweep]\nfrag_cap_permille = 0\n",
 	  2, "frag_cap_permille must be at least 1" },
 	{ "memory_mb too small", "[sweep]\nmemory_mb = 128\n",

@@ -15,8 +15,8 @@
 
 #include <cmocka.h>
 
-#include "sweep.h"
-#include "util.h"
+#include "sweep/sweep.h"
+#include "util/util.h"
 
 static inline int parse_sweep_text(const char *text, struct sweep *sweep,
 				   struct sweep_error *err)

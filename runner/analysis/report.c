@@ -1,0 +1,509 @@
+/*
+ * `kallocbench report DIR`: a comparison as report.md and a self-contained
+ * index.html (tables and the SVG plots inline, nothing fetched), both built
+ * from the same calls so that they always say the same thing.
+ */
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "analysis/compare.h"
+#include "output/table.h"
+#include "util/util.h"
+
+static const char report_usage[] =
+	"usage: kallocbench report DIR\n"
+	"\n"
+	"Writes DIR/report.md and DIR/index.html from what `kallocbench compare`\n"
+	"left in DIR (compare.csv, targets.csv, command.txt) and the SVG plots\n"
+	"in DIR/plots, which the HTML carries inline.\n";
+
+/* Rows of the table of changes, the largest first. */
+#define REPORT_MAX_CHANGES 40
+
+struct doc {
+	struct strbuf md;
+	struct strbuf html;
+};
+
+static void html_escaped(struct strbuf *out, const char *text)
+{
+	for (; *text; text++) {
+		switch (*text) {
+		case '&': sb_append(out, "&amp;"); break;
+		case '<': sb_append(out, "&lt;"); break;
+		case '>': sb_append(out, "&gt;"); break;
+		case '"': sb_append(out, "&quot;"); break;
+		default: sb_append_len(out, text, 1);
+		}
+	}
+}
+
+static void md_escaped(struct strbuf *out, const char *text)
+{
+	for (; *text; text++) {
+		if (*text == '|' || *text == '*' || *text == '_')
+			sb_append(out, "\\");
+		sb_append_len(out, text, 1);
+	}
+}
+
+static void doc_heading(struct doc *doc, int level, const char *text)
+{
+	sb_printf(&doc->md, "%.*s ", level, "####");
+	md_escaped(&doc->md, text);
+	sb_append(&doc->md, "\n\n");
+	sb_printf(&doc->html, "<h%d>", level);
+	html_escaped(&doc->html, text);
+	sb_printf(&doc->html, "</h%d>\n", level);
+}
+
+static void doc_para(struct doc *doc, const char *text)
+{
+	md_escaped(&doc->md, text);
+	sb_append(&doc->md, "\n\n");
+	sb_append(&doc->html, "<p>");
+	html_escaped(&doc->html, text);
+	sb_append(&doc->html, "</p>\n");
+}
+
+static void doc_code(struct doc *doc, const char *text)
+{
+	sb_printf(&doc->md, "    %s\n", text);
+	sb_append(&doc->html, "<pre>");
+	html_escaped(&doc->html, text);
+	sb_append(&doc->html, "</pre>\n");
+}
+
+/* @cells holds @rows rows of @columns cells, the titles first. */
+static void doc_table(struct doc *doc, char **cells, size_t rows,
+		      size_t columns)
+{
+	sb_append(&doc->html, "<table>\n");
+	for (size_t r = 0; r <= rows; r++) {
+		const char *tag = r ? "td" : "th";
+
+		sb_append(&doc->md, "|");
+		sb_append(&doc->html, "<tr>");
+		for (size_t c = 0; c < columns; c++) {
+			sb_append(&doc->md, " ");
+			md_escaped(&doc->md, cells[r * columns + c]);
+			sb_append(&doc->md, " |");
+			sb_printf(&doc->html, "<%s>", tag);
+			html_escaped(&doc->html, cells[r * columns + c]);
+			sb_printf(&doc->html, "</%s>", tag);
+		}
+		sb_append(&doc->md, "\n");
+		sb_append(&doc->html, "</tr>\n");
+		if (r == 0) {
+			sb_append(&doc->md, "|");
+			for (size_t c = 0; c < columns; c++)
+				sb_append(&doc->md, " --- |");
+			sb_append(&doc->md, "\n");
+		}
+	}
+	sb_append(&doc->md, "\n");
+	sb_append(&doc->html, "</table>\n");
+}
+
+/* The SVG inline in the HTML, a link to the file in the Markdown. */
+static void doc_svg(struct doc *doc, const char *dir, const char *name)
+{
+	struct strbuf path = { 0 };
+	char *svg, *start;
+
+	sb_printf(&path, "%s/plots/%s", dir, name);
+	svg = read_file(path.text, NULL);
+	start = svg ? strstr(svg, "<svg") : NULL;
+	if (start) {
+		sb_printf(&doc->md, "![%s](plots/%s)\n\n", name, name);
+		sb_printf(&doc->html, "<figure>%s<figcaption>", start);
+		html_escaped(&doc->html, name);
+		sb_append(&doc->html, "</figcaption></figure>\n");
+	}
+	free(svg);
+	sb_free(&path);
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void doc_plots(struct doc *doc, const char *dir)
+{
+	struct strbuf path = { 0 };
+	char **names = NULL;
+	size_t count = 0, capacity = 0;
+	struct dirent *entry;
+	DIR *plots;
+
+	sb_printf(&path, "%s/plots", dir);
+	plots = opendir(path.text);
+	sb_free(&path);
+	if (!plots) {
+		doc_para(doc, "No plots: run scripts/compare.sh (or make "
+			 "compare) to draw them, then kallocbench report.");
+		return;
+	}
+	while ((entry = readdir(plots))) {
+		size_t len = strlen(entry->d_name);
+
+		if (len < 5 || strcmp(entry->d_name + len - 4, ".svg") != 0)
+			continue;
+		xgrow((void **)&names, &capacity, count + 1, sizeof(*names));
+		names[count++] = xstrdup(entry->d_name);
+	}
+	closedir(plots);
+	qsort(names, count, sizeof(*names), compare_names);
+	for (size_t i = 0; i < count; i++) {
+		doc_svg(doc, dir, names[i]);
+		free(names[i]);
+	}
+	free(names);
+}
+
+/* Column indexes of compare.csv the report reads. */
+struct compare_columns {
+	int key[COMPARE_NR_KEYS];
+	int baseline, candidate, metric, baseline_value, candidate_value;
+	int ratio, ci_low, ci_high, method, verdict, baseline_n, candidate_n;
+};
+
+static int map_compare_columns(const struct csv_table *table,
+			       struct compare_columns *col)
+{
+	int *all[] = { &col->baseline, &col->candidate, &col->metric,
+		       &col->baseline_value, &col->candidate_value,
+		       &col->ratio, &col->ci_low, &col->ci_high, &col->method,
+		       &col->verdict, &col->baseline_n, &col->candidate_n };
+	static const char *const names[] = {
+		"baseline", "candidate", "metric", "baseline_value",
+		"candidate_value", "ratio", "ci_low", "ci_high", "method",
+		"verdict", "baseline_n", "candidate_n",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if ((*all[i] = csv_table_column(table, names[i])) < 0)
+			return -1;
+	for (int k = 0; k < COMPARE_NR_KEYS; k++)
+		if ((col->key[k] = csv_table_column(
+			     table, compare_key_names[k])) < 0)
+			return -1;
+	return 0;
+}
+
+/* "kmalloc 4K GFP_KERNEL process pair", the parts that are set. */
+static char *case_name(const struct csv_fields *row,
+		       const struct compare_columns *col)
+{
+	struct strbuf name = { 0 };
+
+	for (int k = 0; k < COMPARE_NR_KEYS; k++) {
+		const char *value = row->field[col->key[k]];
+		char size[24];
+
+		if (!*value || (k == COMPARE_KEY_frag_level &&
+				strcmp(value, "none") == 0) ||
+		    (k == COMPARE_KEY_pressure && strcmp(value, "none") == 0))
+			continue;
+		if (k == COMPARE_KEY_size_bytes) {
+			format_size(strtoull(value, NULL, 10), size);
+			value = size;
+		}
+		sb_printf(&name, "%s%s%s", name.len ? " " : "",
+			  k == COMPARE_KEY_order ? "order " :
+			  k == COMPARE_KEY_batch ? "batch " :
+			  k == COMPARE_KEY_frag_level ? "frag " :
+			  k == COMPARE_KEY_pressure ? "pressure " : "",
+			  value);
+	}
+	return sb_steal(&name);
+}
+
+static const char *metric_title(const char *name)
+{
+	for (int m = 0; m < COMPARE_NR_METRICS; m++)
+		if (strcmp(name, compare_metric_names[m]) == 0)
+			return compare_metric_titles[m];
+	return name;
+}
+
+#define CHANGE_COLUMNS 7
+
+static char *interval_cell(const struct csv_fields *row,
+			   const struct compare_columns *col)
+{
+	struct strbuf text = { 0 };
+
+	if (!*row->field[col->ci_low])
+		sb_append(&text, "-");
+	else
+		sb_printf(&text, "%.3f .. %.3f",
+			  strtod(row->field[col->ci_low], NULL),
+			  strtod(row->field[col->ci_high], NULL));
+	return sb_steal(&text);
+}
+
+static void change_cells(char **cells, const struct csv_fields *row,
+			 const struct compare_columns *col)
+{
+	struct strbuf text = { 0 };
+
+	cells[0] = case_name(row, col);
+	cells[1] = xstrdup(metric_title(row->field[col->metric]));
+	sb_printf(&text, "%.1f", strtod(row->field[col->baseline_value], NULL));
+	cells[2] = sb_steal(&text);
+	sb_printf(&text, "%.1f", strtod(row->field[col->candidate_value], NULL));
+	cells[3] = sb_steal(&text);
+	sb_printf(&text, "%.3f", strtod(row->field[col->ratio], NULL));
+	cells[4] = sb_steal(&text);
+	cells[5] = interval_cell(row, col);
+	cells[6] = xstrdup(row->field[col->verdict]);
+}
+
+static double change_size(const struct csv_fields *row,
+			  const struct compare_columns *col)
+{
+	return fabs(log(strtod(row->field[col->ratio], NULL)));
+}
+
+static const struct compare_columns *sort_columns;
+
+static int compare_changes(const void *a, const void *b)
+{
+	double x = change_size(*(struct csv_fields *const *)a, sort_columns);
+	double y = change_size(*(struct csv_fields *const *)b, sort_columns);
+
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static void table_of_rows(struct doc *doc, struct csv_fields **rows,
+			  size_t count, const struct compare_columns *col)
+{
+	static const char *const titles[CHANGE_COLUMNS] = {
+		"case", "figure (ns)", "baseline", "candidate", "ratio",
+		"95% interval", "verdict",
+	};
+	char **cells = xcalloc((count + 1) * CHANGE_COLUMNS, sizeof(*cells));
+
+	for (size_t c = 0; c < CHANGE_COLUMNS; c++)
+		cells[c] = xstrdup(titles[c]);
+	for (size_t r = 0; r < count; r++)
+		change_cells(&cells[(r + 1) * CHANGE_COLUMNS], rows[r], col);
+	doc_table(doc, cells, count, CHANGE_COLUMNS);
+	for (size_t i = 0; i < (count + 1) * CHANGE_COLUMNS; i++)
+		free(cells[i]);
+	free(cells);
+}
+
+static bool is_change(const struct csv_fields *row,
+		      const struct compare_columns *col)
+{
+	const char *verdict = row->field[col->verdict];
+
+	return strcmp(verdict, "slower") == 0 || strcmp(verdict, "faster") == 0;
+}
+
+static bool is_headline(const struct csv_fields *row,
+			const struct compare_columns *col)
+{
+	const char *metric = row->field[col->metric];
+
+	return strcmp(metric, "pair_ns_amortized") == 0 ||
+	       strcmp(metric, "alloc_ns_amortized") == 0;
+}
+
+/* One candidate against the baseline: counts, the changes, every case. */
+static void doc_pair(struct doc *doc, const struct csv_table *table,
+		     const struct compare_columns *col, const char *candidate)
+{
+	struct csv_fields **rows = xcalloc(table->rows + 1, sizeof(*rows));
+	size_t count = 0, verdicts[4] = { 0 };
+	static const char *const names[4] = {
+		"slower", "faster", "same", "unknown",
+	};
+	const char *baseline = "";
+	const char *method = "";
+	struct strbuf text = { 0 };
+
+	for (size_t r = 0; r < table->rows; r++) {
+		const struct csv_fields *row = &table->row[r];
+
+		if (strcmp(row->field[col->candidate], candidate) != 0)
+			continue;
+		baseline = row->field[col->baseline];
+		method = row->field[col->method];
+		for (int v = 0; v < 4; v++)
+			verdicts[v] += strcmp(row->field[col->verdict],
+					      names[v]) == 0;
+		if (is_change(row, col))
+			rows[count++] = (struct csv_fields *)row;
+	}
+	sb_printf(&text, "%s against %s", candidate, baseline);
+	doc_heading(doc, 2, text.text);
+	sb_reset(&text);
+	sb_printf(&text, "%zu figures compared, %s: %zu slower, %zu faster, "
+		  "%zu the same, %zu unknown. A ratio above 1 means the "
+		  "candidate takes longer.",
+		  verdicts[0] + verdicts[1] + verdicts[2] + verdicts[3],
+		  method, verdicts[0], verdicts[1], verdicts[2], verdicts[3]);
+	doc_para(doc, text.text);
+	sort_columns = col;
+	qsort(rows, count, sizeof(*rows), compare_changes);
+	if (count) {
+		sb_reset(&text);
+		sb_printf(&text, "Largest changes (%zu of %zu)",
+			  count < REPORT_MAX_CHANGES ? count :
+			  REPORT_MAX_CHANGES, count);
+		doc_heading(doc, 3, text.text);
+		table_of_rows(doc, rows,
+			      count < REPORT_MAX_CHANGES ? count :
+			      REPORT_MAX_CHANGES, col);
+	}
+	count = 0;
+	for (size_t r = 0; r < table->rows; r++)
+		if (strcmp(table->row[r].field[col->candidate], candidate) == 0 &&
+		    is_headline(&table->row[r], col))
+			rows[count++] = &table->row[r];
+	doc_heading(doc, 3, "Every case, amortized cost");
+	table_of_rows(doc, rows, count, col);
+	free(rows);
+	sb_free(&text);
+}
+
+static void doc_targets(struct doc *doc, const struct csv_table *targets)
+{
+	size_t columns = targets->header.count;
+	char **cells = xcalloc((targets->rows + 1) * columns, sizeof(*cells));
+
+	for (size_t c = 0; c < columns; c++)
+		cells[c] = targets->header.field[c];
+	for (size_t r = 0; r < targets->rows; r++)
+		for (size_t c = 0; c < columns; c++)
+			cells[(r + 1) * columns + c] = targets->row[r].field[c];
+	doc_table(doc, cells, targets->rows, columns);
+	free(cells);
+}
+
+static const char html_head[] =
+	"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	"<title>kallocbench comparison</title>\n<style>\n"
+	"body{font-family:sans-serif;margin:2em;max-width:80em}\n"
+	"table{border-collapse:collapse;margin:1em 0}\n"
+	"td,th{border:1px solid #bbb;padding:.2em .5em;text-align:left}\n"
+	"th{background:#eee}\npre{background:#f4f4f4;padding:.5em}\n"
+	"figure{margin:1em 0}\nfigure svg{max-width:100%;height:auto}\n"
+	"</style>\n</head>\n<body>\n";
+
+static void doc_body(struct doc *doc, const char *dir,
+		     const struct csv_table *table,
+		     const struct compare_columns *col,
+		     const struct csv_table *targets, const char *command)
+{
+	struct strbuf text = { 0 };
+	int label = csv_table_column(targets, "label");
+
+	sb_append(&text, "kallocbench comparison:");
+	for (size_t r = 0; r < targets->rows && label >= 0; r++)
+		sb_printf(&text, "%s %s", r ? " vs" : "",
+			  targets->row[r].field[label]);
+	doc_heading(doc, 1, text.text);
+	doc_para(doc, "Each row of a table is one case measured on every "
+		 "target; a figure is the mean over the case's repetitions, "
+		 "in nanoseconds of the target's mode of time (icount: "
+		 "instructions, one per ns). Ratio is candidate / baseline. "
+		 "Exact (icount): reruns repeat to the instruction, so the "
+		 "ratio is exact and a change of 1% or more is marked. "
+		 "Bootstrap: 95% percentile interval of the ratio of means "
+		 "from 2000 resamples of the repetitions; marked when it "
+		 "excludes 1. Single run: one repetition on a side gives no "
+		 "interval and no verdict (use repetitions >= 2).");
+	doc_heading(doc, 2, "Targets");
+	doc_targets(doc, targets);
+	for (size_t r = 1; r < targets->rows && label >= 0; r++)
+		doc_pair(doc, table, col, targets->row[r].field[label]);
+	doc_heading(doc, 2, "Plots");
+	doc_plots(doc, dir);
+	doc_heading(doc, 2, "Reproduce");
+	doc_para(doc, "Every figure is in compare.csv; each target's "
+		 "meta.json (kernel, config, mode of time, accel, counters "
+		 "unsupported) and sweep are under targets/. The command:");
+	doc_code(doc, command);
+	sb_free(&text);
+}
+
+static int write_doc(const char *dir, const struct doc *doc)
+{
+	struct strbuf path = { 0 }, html = { 0 };
+	int result;
+
+	sb_printf(&path, "%s/report.md", dir);
+	result = write_file(path.text, doc->md.text, doc->md.len);
+	if (result == 0) {
+		sb_reset(&path);
+		sb_printf(&path, "%s/index.html", dir);
+		sb_printf(&html, "%s%s</body>\n</html>\n", html_head,
+			  doc->html.text);
+		result = write_file(path.text, html.text, html.len);
+	}
+	if (result < 0)
+		fprintf(stderr, "kallocbench: cannot write %s: %m\n", path.text);
+	sb_free(&path);
+	sb_free(&html);
+	return result;
+}
+
+int report_write(const char *dir)
+{
+	struct csv_table table = { 0 }, targets = { 0 };
+	struct compare_columns col;
+	struct strbuf path = { 0 };
+	struct doc doc = { 0 };
+	char why[512], *command = NULL;
+	int result = -1;
+
+	sb_printf(&path, "%s/compare.csv", dir);
+	if (csv_table_load(path.text, &table, why, sizeof(why)) < 0)
+		goto out;
+	if (map_compare_columns(&table, &col) < 0) {
+		snprintf(why, sizeof(why), "%s: not a compare.csv", path.text);
+		goto out;
+	}
+	sb_reset(&path);
+	sb_printf(&path, "%s/targets.csv", dir);
+	if (csv_table_load(path.text, &targets, why, sizeof(why)) < 0)
+		goto out;
+	sb_reset(&path);
+	sb_printf(&path, "%s/command.txt", dir);
+	command = read_file(path.text, NULL);
+	if (command)
+		command[strcspn(command, "\n")] = '\0';
+	doc_body(&doc, dir, &table, &col, &targets,
+		 command ? command : "(not recorded)");
+	result = write_doc(dir, &doc);
+	why[0] = '\0';
+out:
+	if (result < 0 && why[0])
+		fprintf(stderr, "kallocbench: %s\n", why);
+	csv_table_free(&table);
+	csv_table_free(&targets);
+	sb_free(&doc.md);
+	sb_free(&doc.html);
+	sb_free(&path);
+	free(command);
+	return result;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	const char *dir;
+	int status = cli_one_argument(argc, argv, report_usage, &dir);
+
+	if (status != CLI_CONTINUE)
+		return status;
+	return report_write(dir) == 0 ? 0 : 1;
+}

@@ -1,0 +1,59 @@
+/* `kallocbench run`: every case of a sweep through the module. */
+#ifndef KAB_RUN_H
+#define KAB_RUN_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "run/access.h"
+#include "run/counters.h"
+#include "run/frag.h"
+#include "run/spread.h"
+#include "output/results.h"
+#include "sweep/sweep.h"
+
+/* Set by SIGINT/SIGTERM: the run stops after writing the case in flight. */
+extern volatile sig_atomic_t run_stop_signal;
+
+/* Runs one request; 0 or -errno, like device_run_case(). */
+typedef int (*run_case_fn)(void *device, struct kab_case *request);
+
+struct run_context {
+	struct results_sink *sink;
+	const struct run_labels *labels;
+	run_case_fn run_case;
+	/* the phases of the access benchmark's cases */
+	access_fn run_access;
+	void *device;
+	/* where progress lines go; NULL for none */
+	FILE *progress;
+	/* names the group of each case in progress lines; may be NULL */
+	const struct sweep *sweep;
+	/* the sweep's counters around each case; NULL for none */
+	struct run_counters *counters;
+	/* applies and releases the fragmentation levels; NULL: cases run
+	 * as the machine is, whatever their level says */
+	const struct frag_ops *frag;
+	/* how hyperfine times access cases that ask for it; NULL: never */
+	const struct spread_plan *spread;
+};
+
+struct run_totals {
+	size_t ok;
+	size_t refused;
+	size_t failed;
+	bool interrupted;
+	bool write_failed;
+};
+
+/* The status of a case from its result: 0 or -errno. */
+enum case_status run_status_of(int result);
+
+/* Runs each repetition of each case, writing results as each finishes. */
+void run_cases(const struct run_context *context,
+	       const struct sweep_cases *cases, struct run_totals *totals);
+
+int cmd_run(int argc, char **argv);
+
+#endif

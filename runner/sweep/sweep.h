@@ -1,0 +1,309 @@
+/*
+ * Sweep files: what to measure. An INI file whose [sweep] section holds
+ * metadata and defaults and whose every other section is a group, the cross
+ * product allocators x sizes-or-orders x gfp masks x contexts x patterns;
+ * a group with `kind = access` is the access benchmark instead, allocators x
+ * sizes x access patterns, each walked `passes` times.
+ *
+ * Parsing checks everything that does not depend on the kernel; expansion
+ * resolves the symbols kmalloc_max and max against the module's INFO.
+ */
+#ifndef KAB_SWEEP_H
+#define KAB_SWEEP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <kallocbench.h>
+
+#define SWEEP_IN_HEADER 1U
+#define SWEEP_IN_GROUP 2U
+#define SWEEP_IN_BOTH (SWEEP_IN_HEADER | SWEEP_IN_GROUP)
+
+/* X(key, sections it may appear in) */
+#define SWEEP_KEY_LIST(X)			\
+	X(name, SWEEP_IN_HEADER)		\
+	X(description, SWEEP_IN_HEADER)		\
+	X(iterations, SWEEP_IN_BOTH)		\
+	X(warmup, SWEEP_IN_BOTH)		\
+	X(time_limit_ms, SWEEP_IN_BOTH)		\
+	X(atomic_limit_us, SWEEP_IN_BOTH)	\
+	X(repetitions, SWEEP_IN_BOTH)		\
+	X(batch, SWEEP_IN_BOTH)			\
+	X(events, SWEEP_IN_HEADER)		\
+	X(allocators, SWEEP_IN_GROUP)		\
+	X(sizes, SWEEP_IN_GROUP)		\
+	X(orders, SWEEP_IN_GROUP)		\
+	X(gfp, SWEEP_IN_GROUP)			\
+	X(contexts, SWEEP_IN_GROUP)		\
+	X(patterns, SWEEP_IN_GROUP)		\
+	X(pressure, SWEEP_IN_GROUP)		\
+	X(frag_levels, SWEEP_IN_GROUP)		\
+	X(frag_kinds, SWEEP_IN_GROUP)		\
+	X(frag_cap_permille, SWEEP_IN_HEADER)	\
+	X(memory_mb, SWEEP_IN_HEADER)		\
+	X(kind, SWEEP_IN_GROUP)			\
+	X(passes, SWEEP_IN_BOTH)		\
+	X(hyperfine, SWEEP_IN_GROUP)		\
+	X(tlb_model, SWEEP_IN_HEADER)
+
+#define SWEEP_KEY_ENUM(key, ...) SWEEP_KEY_##key,
+enum sweep_key {
+	SWEEP_KEY_LIST(SWEEP_KEY_ENUM)
+	SWEEP_NR_KEYS
+};
+
+/* Values a group gets when neither it nor [sweep] sets them. */
+#define SWEEP_DEFAULT_ITERATIONS	1000
+#define SWEEP_DEFAULT_WARMUP		100
+#define SWEEP_DEFAULT_TIME_LIMIT_MS	0
+#define SWEEP_DEFAULT_REPETITIONS	1
+#define SWEEP_DEFAULT_BATCH		0
+#define SWEEP_DEFAULT_PASSES		4
+/* Contexts of a group without a contexts key. */
+#define SWEEP_DEFAULT_CONTEXT		KAB_CONTEXT_process
+
+/* The largest sweep file read: far more than any sweep needs. */
+#define SWEEP_MAX_FILE_BYTES (1 << 20)
+
+/* tlb_model's word for running without the simulated MMU. */
+#define SWEEP_NO_TLB_MODEL "none"
+
+/* Guest memory a sweep may ask for (memory_mb). */
+#define SWEEP_MIN_MEMORY_MB 256
+#define SWEEP_MAX_MEMORY_MB (1024 * 1024)
+
+/* The largest buddy order a sweep may name: 2^63 pages is beyond any kernel. */
+#define SWEEP_MAX_ORDER 63
+/* The most values one range may expand to, whatever the axis. */
+#define SWEEP_MAX_RANGE_VALUES 4096
+
+/* How sizes and orders are written and expanded. */
+struct sweep_axis {
+	/* "size" or "order", for messages */
+	const char *what;
+	/* the kernel-dependent value a term may be relative to */
+	const char *symbol;
+	bool suffixes;
+	/* ranges double (sizes) or step by one (orders) */
+	bool doubling;
+	uint64_t max;
+};
+
+extern const struct sweep_axis sweep_size_axis;
+extern const struct sweep_axis sweep_order_axis;
+
+/* A size or order as written: a number, or the kernel's symbol +/- value. */
+struct sweep_term {
+	bool symbolic;
+	bool subtract;
+	uint64_t value;
+};
+
+/* One list entry: a term or a range of terms, and the line it came from. */
+struct sweep_item {
+	struct sweep_term from;
+	struct sweep_term to;
+	bool range;
+	unsigned line;
+};
+
+struct sweep_items {
+	struct sweep_item *item;
+	size_t count;
+	size_t capacity;
+};
+
+struct sweep_u32s {
+	uint32_t *value;
+	size_t count;
+	size_t capacity;
+};
+
+/* The most counters one sweep may name, and the longest name. */
+#define SWEEP_MAX_EVENTS 32
+#define SWEEP_MAX_EVENT_LEN 64
+
+/* What a group measures: allocation cost, or the access benchmark. */
+#define SWEEP_KIND_LIST(X) X(alloc) X(access)
+#define SWEEP_KIND_ENUM(name) SWEEP_KIND_##name,
+enum sweep_kind {
+	SWEEP_KIND_LIST(SWEEP_KIND_ENUM)
+	SWEEP_NR_KINDS
+};
+
+struct sweep_names {
+	char **name;
+	size_t count;
+	size_t capacity;
+};
+
+/*
+ * A fragmentation level: a row of KAB_FRAG_LEVEL_LIST by name, or the
+ * numeric form P:K (touch P% of the free memory, keep every K-th page),
+ * labelled as written.
+ */
+#define SWEEP_FRAG_LABEL_MAX 16
+struct sweep_frag {
+	char label[SWEEP_FRAG_LABEL_MAX];
+	uint32_t touch_permille;
+	uint32_t keep_every;
+};
+
+struct sweep_frags {
+	struct sweep_frag *item;
+	size_t count;
+	size_t capacity;
+};
+
+/* sweep_case.frag_kind of a level that touches nothing. */
+#define SWEEP_NO_FRAG_KIND (-1)
+/* The kinds of a group with frag_levels but no frag_kinds. */
+#define SWEEP_DEFAULT_FRAG_KIND KAB_FRAG_unmovable
+
+struct sweep_section {
+	char *name;
+	unsigned line;
+	/* Line each key was set on; 0 when the section does not set it. */
+	unsigned key_line[SWEEP_NR_KEYS];
+	/* Values of the numeric keys. */
+	uint64_t number[SWEEP_NR_KEYS];
+	struct sweep_u32s allocators;
+	struct sweep_u32s gfp;
+	struct sweep_u32s contexts;
+	struct sweep_u32s patterns;
+	struct sweep_u32s pressure;
+	struct sweep_frags frag_levels;
+	struct sweep_u32s frag_kinds;
+	/* one entry when the group sets kind, none for the default */
+	struct sweep_u32s kind;
+	/* the access patterns (enum kab_access_pattern) among patterns */
+	struct sweep_u32s walks;
+	struct sweep_items sizes;
+	struct sweep_items orders;
+	/* perf events and tracepoints to count; only [sweep] has them */
+	struct sweep_names events;
+	/* the simulated MMU's CPU models (tlbsim), or "none"; [sweep] only */
+	struct sweep_names tlb_models;
+};
+
+struct sweep {
+	char *path;
+	char *name;
+	char *description;
+	/* The [sweep] section; line 0 when the file has none. */
+	struct sweep_section header;
+	struct sweep_section *group;
+	size_t groups;
+	size_t capacity;
+};
+
+struct sweep_error {
+	unsigned line;
+	char message[512];
+};
+
+/* One case to run, everything resolved. */
+struct sweep_case {
+	/* index in sweep->group, named in progress lines */
+	size_t group;
+	enum sweep_kind kind;
+	/* kind access: the walk and how many passes over the buffer */
+	enum kab_access_pattern walk;
+	uint64_t passes;
+	/* kind access: hyperfine's timed runs of the case, 0 for none */
+	uint64_t hyperfine_runs;
+	enum kab_allocator allocator;
+	enum kab_context context;
+	enum kab_pattern pattern;
+	enum kab_pressure pressure;
+	/*
+	 * The fragmentation level and kind (SWEEP_NO_FRAG_KIND when the level
+	 * touches nothing). frag_recorded: the group names its levels, so the
+	 * level is applied, recorded and released around its cases; a group
+	 * without frag_levels runs at "none" with nothing recorded.
+	 */
+	struct sweep_frag frag;
+	int frag_kind;
+	bool frag_recorded;
+	uint32_t gfp;
+	uint64_t size_bytes;
+	uint32_t order;
+	uint32_t batch;
+	uint64_t iterations;
+	uint64_t warmup;
+	uint64_t time_limit_ns;
+	/* 0: the module's default */
+	uint64_t atomic_limit_ns;
+	uint64_t repetitions;
+};
+
+struct sweep_cases {
+	struct sweep_case *item;
+	size_t count;
+	size_t capacity;
+};
+
+/* 0, or -1 with @err set; @path names the file in @sweep and messages. */
+int sweep_parse_file(const char *path, struct sweep *sweep,
+		     struct sweep_error *err);
+int sweep_parse_stream(FILE *file, const char *path, struct sweep *sweep,
+		       struct sweep_error *err);
+void sweep_free(struct sweep *sweep);
+
+/*
+ * NULL when @name is a well-formed counter name: a perf-like token (a letter,
+ * then letters, digits and _ . : = -) where a name whose part before the
+ * first colon is lower case is a tracepoint, `subsystem:event`, all lower
+ * case. Otherwise what is wrong with it, for a message.
+ */
+const char *sweep_event_name_problem(const char *name);
+
+/* A number with an optional K, M or G suffix, as sizes are written. */
+bool sweep_parse_size(const char *text, uint64_t *value);
+
+/* SWEEP_KIND_alloc unless the group says kind = access. */
+enum sweep_kind sweep_group_kind(const struct sweep_section *group);
+
+/*
+ * The value of numeric @key for @group: its own, else [sweep]'s, else the
+ * built-in default. *@line (if given) is where it was set, or 0.
+ */
+uint64_t sweep_setting(const struct sweep *sweep,
+		       const struct sweep_section *group, enum sweep_key key,
+		       unsigned *line);
+/* Records the first error only; returns false for chaining. */
+bool sweep_set_error(struct sweep_error *err, unsigned line, const char *fmt,
+		     ...) __attribute__((format(printf, 3, 4)));
+
+/*
+ * Values the range @from..@to has on @axis (from <= to), saturating at
+ * SIZE_MAX; expansion refuses more than SWEEP_MAX_RANGE_VALUES.
+ */
+size_t sweep_range_values(const struct sweep_axis *axis, uint64_t from,
+			  uint64_t to);
+
+/* True when @a and @b run in the same fragmented state. */
+bool sweep_same_frag(const struct sweep_case *a, const struct sweep_case *b);
+
+/*
+ * Expands @sweep into @cases against @info. Returns 0, or -1 with @err set
+ * when a symbolic size or order resolves to nothing sensible, a range is too
+ * long, or iterations or warmup exceed @info's max_iterations. The cases
+ * of one fragmented state are adjacent, in the order the states first
+ * appear, the cases without a recorded level first, so that each state is
+ * applied once.
+ */
+int sweep_expand(const struct sweep *sweep, const struct kab_info *info,
+		 struct sweep_cases *cases, struct sweep_error *err);
+/*
+ * Number of cases without a kernel to resolve against: every size or order
+ * that depends on the kernel (a symbol, or a range ending at one) counts as
+ * one value; *@kernel_dependent says how many such list entries there are.
+ */
+size_t sweep_count_cases(const struct sweep *sweep, size_t *kernel_dependent);
+void sweep_cases_free(struct sweep_cases *cases);
+
+#endif
