@@ -25,7 +25,7 @@
 #include <linux/vmalloc.h>
 #include <asm/pgtable.h>
 
-#include "compat.h"
+#include "allocators.h"
 #include "kallocbench.h"
 #include "kallocbench_sim.h"
 
@@ -34,200 +34,75 @@
 /* Words of one page the per-page walks may touch: one per cache line. */
 #define KAB_LINES_PER_PAGE	(PAGE_SIZE / L1_CACHE_BYTES)
 
-/* Writes the reason of a refusal and evaluates to the errno. */
-#define kab_access_refuse(req, err, ...)				\
-	(snprintf((req)->reason, sizeof((req)->reason), __VA_ARGS__), (err))
-
 /**
- * struct kab_buffer - the buffer an open file holds between phases
- * @allocator: its row of kab_access_allocators
- * @addr: its first byte
- * @size: its size in bytes
- * @order: the buddy order of an alloc_pages block
+ * struct kab_access_held - what an open file holds between phases
+ * @buf: the buffer
  * @phase: the last phase done
  * @overhead_ns: clock cost subtracted from every timed interval
  */
-struct kab_buffer {
-	const struct kab_access_allocator *allocator;
-	void *addr;
-	size_t size;
-	unsigned int order;
+struct kab_access_held {
+	struct kab_buffer buf;
 	enum kab_access_phase phase;
 	u64 overhead_ns;
-};
-
-/**
- * struct kab_access_allocator - an allocator the access benchmark measures
- * @name: as in KAB_ALLOCATOR_LIST
- * @max_size: the largest buffer it can serve, 0 for no limit of its own
- * @power_of_two: serves only power-of-two numbers of pages
- * @alloc: allocates @buf->size bytes, NULL on failure
- * @free: frees @buf->addr
- */
-struct kab_access_allocator {
-	const char *name;
-	u64 max_size;
-	bool power_of_two;
-	void *(*alloc)(struct kab_buffer *buf);
-	void (*free)(struct kab_buffer *buf);
 };
 
 /* __GFP_NOWARN: a buffer the allocator cannot serve is a result, not a splat. */
 #define KAB_ACCESS_GFP	(GFP_KERNEL | __GFP_NOWARN)
 
-static void *kab_access_kmalloc(struct kab_buffer *buf)
-{
-	return kmalloc(buf->size, KAB_ACCESS_GFP);
-}
-
-static void kab_access_kfree(struct kab_buffer *buf)
-{
-	kfree(buf->addr);
-}
-
-/* One block, so that the buffer is physically contiguous like kmalloc's. */
-static void *kab_access_alloc_pages(struct kab_buffer *buf)
-{
-	struct page *page = alloc_pages(KAB_ACCESS_GFP, buf->order);
-
-	return page ? page_address(page) : NULL;
-}
-
-static void kab_access_free_pages(struct kab_buffer *buf)
-{
-	__free_pages(virt_to_page(buf->addr), buf->order);
-}
-
-static void *kab_access_vmalloc(struct kab_buffer *buf)
-{
-	return __vmalloc(buf->size, KAB_ACCESS_GFP);
-}
-
-static void *kab_access_vmalloc_huge(struct kab_buffer *buf)
-{
-	return vmalloc_huge(buf->size, KAB_ACCESS_GFP);
-}
-
-static void kab_access_vfree(struct kab_buffer *buf)
-{
-	vfree(buf->addr);
-}
-
-static void *kab_access_kvmalloc(struct kab_buffer *buf)
-{
-	return kvmalloc(buf->size, KAB_ACCESS_GFP);
-}
-
-static void kab_access_kvfree(struct kab_buffer *buf)
-{
-	kvfree(buf->addr);
-}
-
-/* Rows for the allocators of KAB_ALLOCATOR_LIST that hand out a buffer. */
-static const struct kab_access_allocator kab_access_allocators[KAB_NR_ALLOCATORS] = {
-	[KAB_ALLOC_kmalloc] = {
-		.name = "kmalloc",
-		.max_size = KMALLOC_MAX_SIZE,
-		.alloc = kab_access_kmalloc,
-		.free = kab_access_kfree,
-	},
-	[KAB_ALLOC_alloc_pages] = {
-		.name = "alloc_pages",
-		.max_size = PAGE_SIZE << (KAB_NR_PAGE_ORDERS - 1),
-		.power_of_two = true,
-		.alloc = kab_access_alloc_pages,
-		.free = kab_access_free_pages,
-	},
-	[KAB_ALLOC_vmalloc] = {
-		.name = "vmalloc",
-		.alloc = kab_access_vmalloc,
-		.free = kab_access_vfree,
-	},
-	[KAB_ALLOC_vmalloc_huge] = {
-		.name = "vmalloc_huge",
-		.alloc = kab_access_vmalloc_huge,
-		.free = kab_access_vfree,
-	},
-	[KAB_ALLOC_kvmalloc] = {
-		.name = "kvmalloc",
-		.alloc = kab_access_kvmalloc,
-		.free = kab_access_kvfree,
-	},
-};
-
-/* Fails the build when an entry of the list has no row. */
-#define KAB_ACCESS_ROW_FILLED(id)					\
-	BUILD_BUG_ON(!kab_access_allocators[KAB_ALLOC_##id].alloc ||	\
-		     __builtin_strcmp(#id,				\
-				      kab_access_allocators[KAB_ALLOC_##id].name));
-
-static u64 kab_access_interval(const struct kab_buffer *buf, u64 t0, u64 t1)
-{
-	return t1 - t0 > buf->overhead_ns ? t1 - t0 - buf->overhead_ns : 0;
-}
-
 static int kab_access_validate_alloc(struct kab_access *req)
 {
-	const struct kab_access_allocator *a;
-	u64 limit = kab_memory_limit();
+	const struct kab_allocator_desc *a;
 
-	KAB_ACCESS_ALLOCATOR_LIST(KAB_ACCESS_ROW_FILLED)
 	if (req->allocator >= KAB_NR_ALLOCATORS ||
-	    !kab_access_allocators[req->allocator].alloc)
-		return kab_access_refuse(req, -EINVAL,
-					 "allocator %u has no access benchmark",
-					 req->allocator);
-	a = &kab_access_allocators[req->allocator];
+	    !(kab_allocators[req->allocator].caps & KAB_CAP_BUFFER))
+		return kab_refuse(req->reason, -EINVAL,
+				  "allocator %u has no access benchmark",
+				  req->allocator);
+	a = &kab_allocators[req->allocator];
 	if (!req->size_bytes || !PAGE_ALIGNED(req->size_bytes))
-		return kab_access_refuse(req, -EINVAL,
-					 "size_bytes %llu is not a whole number of pages",
-					 req->size_bytes);
-	if (a->power_of_two && !is_power_of_2(req->size_bytes))
-		return kab_access_refuse(req, -EINVAL,
-					 "%s serves power-of-two numbers of pages, not %llu bytes",
-					 a->name, req->size_bytes);
+		return kab_refuse(req->reason, -EINVAL,
+				  "size_bytes %llu is not a whole number of pages",
+				  req->size_bytes);
+	if ((a->caps & KAB_CAP_POW2) && !is_power_of_2(req->size_bytes))
+		return kab_refuse(req->reason, -EINVAL,
+				  "%s serves power-of-two numbers of pages, not %llu bytes",
+				  a->name, req->size_bytes);
 	if (a->max_size && req->size_bytes > a->max_size)
-		return kab_access_refuse(req, -E2BIG,
-					 "%s serves at most %llu bytes",
-					 a->name, a->max_size);
-	if (req->size_bytes > limit)
-		return kab_access_refuse(req, -E2BIG,
-					 "size_bytes %llu exceeds half the available memory, %llu",
-					 req->size_bytes, limit);
-	return 0;
+		return kab_refuse(req->reason, -E2BIG,
+				  "%s serves at most %llu bytes",
+				  a->name, a->max_size);
+	return kab_check_memory(req->reason, "size_bytes", req->size_bytes);
 }
 
-static int kab_access_alloc(struct kab_buffer **held, struct kab_access *req)
+static int kab_access_alloc(struct kab_access_held **held,
+			    struct kab_access *req)
 {
-	struct kab_buffer *buf;
-	u64 t0, t1;
+	struct kab_access_held *h;
 	int err;
 
 	if (*held)
-		return kab_access_refuse(req, -EINVAL,
-					 "this file already holds a buffer: free it first");
+		return kab_refuse(req->reason, -EINVAL,
+				  "this file already holds a buffer: free it first");
 	err = kab_access_validate_alloc(req);
 	if (err)
 		return err;
-	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
-	if (!buf)
+	h = kzalloc(sizeof(*h), GFP_KERNEL);
+	if (!h)
 		return -ENOMEM;
-	buf->allocator = &kab_access_allocators[req->allocator];
-	buf->size = req->size_bytes;
-	buf->order = get_order(buf->size);
-	buf->overhead_ns = kab_clock_overhead();
-	t0 = kab_clock();
-	buf->addr = buf->allocator->alloc(buf);
-	t1 = kab_clock();
-	if (!buf->addr) {
-		kfree(buf);
-		return kab_access_refuse(req, -ENOMEM, "%s of %llu bytes failed",
-					 kab_access_allocators[req->allocator].name,
-					 req->size_bytes);
+	h->buf.allocator = &kab_allocators[req->allocator];
+	h->buf.args.size = req->size_bytes;
+	h->buf.args.order = get_order(req->size_bytes);
+	h->buf.args.gfp = KAB_ACCESS_GFP;
+	h->overhead_ns = kab_clock_calibrate();
+	if (!kab_buffer_alloc(&h->buf, h->overhead_ns, &req->alloc_ns)) {
+		kfree(h);
+		return kab_refuse(req->reason, -ENOMEM,
+				  "%s of %llu bytes failed",
+				  kab_allocators[req->allocator].name,
+				  req->size_bytes);
 	}
-	req->alloc_ns = kab_access_interval(buf, t0, t1);
-	buf->phase = KAB_PHASE_alloc;
-	*held = buf;
+	h->phase = KAB_PHASE_alloc;
+	*held = h;
 	return 0;
 }
 
@@ -246,7 +121,7 @@ static inline u64 *kab_slot(const struct kab_buffer *buf, u64 i)
  */
 static void kab_build_chase(const struct kab_buffer *buf, u64 seed)
 {
-	u64 pages = buf->size >> PAGE_SHIFT, i, j;
+	u64 pages = buf->args.size >> PAGE_SHIFT, i, j;
 	struct rnd_state rnd;
 
 	prandom_seed_state(&rnd, seed);
@@ -282,7 +157,7 @@ static void kab_order_span(u32 order, u32 *min_order, u32 *max_order)
 static void kab_inspect_mappings(const struct kab_buffer *buf,
 				 struct kab_access *req)
 {
-	unsigned long region = ULONG_MAX;
+	unsigned long region = ULONG_MAX, pages = kab_buffer_pages(buf), i;
 	unsigned int level;
 	struct page *page;
 	void *addr;
@@ -292,7 +167,8 @@ static void kab_inspect_mappings(const struct kab_buffer *buf,
 	req->direct_map_order_min = KAB_ORDER_NONE;
 	req->direct_map_order_max = KAB_ORDER_NONE;
 	req->pte_tables = 0;
-	for (addr = buf->addr; addr < buf->addr + buf->size; addr += PAGE_SIZE) {
+	for (i = 0; i < pages; i++) {
+		addr = buf->addr + i * PAGE_SIZE;
 		if (lookup_address((unsigned long)addr, &level)) {
 			kab_order_span(kab_level_order(level),
 				       &req->map_order_min,
@@ -303,8 +179,7 @@ static void kab_inspect_mappings(const struct kab_buffer *buf,
 				req->pte_tables++;
 			}
 		}
-		page = is_vmalloc_addr(addr) ? vmalloc_to_page(addr) :
-					       virt_to_page(addr);
+		page = kab_buffer_page(buf, i);
 		if (page && lookup_address((unsigned long)page_address(page),
 					   &level))
 			kab_order_span(kab_level_order(level),
@@ -315,14 +190,15 @@ static void kab_inspect_mappings(const struct kab_buffer *buf,
 	}
 }
 
-static int kab_access_prepare(struct kab_buffer *buf, struct kab_access *req)
+static int kab_access_prepare(struct kab_access_held *h,
+			      struct kab_access *req)
 {
-	if (buf->phase != KAB_PHASE_alloc)
-		return kab_access_refuse(req, -EINVAL,
-					 "prepare comes once, right after alloc");
-	kab_build_chase(buf, req->seed);
-	kab_inspect_mappings(buf, req);
-	buf->phase = KAB_PHASE_prepare;
+	if (h->phase != KAB_PHASE_alloc)
+		return kab_refuse(req->reason, -EINVAL,
+				  "prepare comes once, right after alloc");
+	kab_build_chase(&h->buf, req->seed);
+	kab_inspect_mappings(&h->buf, req);
+	h->phase = KAB_PHASE_prepare;
 	return 0;
 }
 
@@ -379,24 +255,25 @@ static const struct kab_walk kab_walks[KAB_NR_ACCESS_PATTERNS] = {
 };
 
 /* Ends early with -EINTR on any signal, after the chunk in flight. */
-static int kab_access_walk(struct kab_buffer *buf, struct kab_access *req)
+static int kab_access_walk(struct kab_access_held *h, struct kab_access *req)
 {
+	const struct kab_buffer *buf = &h->buf;
 	const struct kab_walk *w;
 	u64 per_pass, per_chunk, pass, from, to, t0;
 	u64 *cursor = kab_slot(buf, 0);
 
-	if (buf->phase != KAB_PHASE_prepare && buf->phase != KAB_PHASE_access)
-		return kab_access_refuse(req, -EINVAL,
-					 "access needs a prepared buffer");
+	if (h->phase != KAB_PHASE_prepare && h->phase != KAB_PHASE_access)
+		return kab_refuse(req->reason, -EINVAL,
+				  "access needs a prepared buffer");
 	if (req->pattern >= KAB_NR_ACCESS_PATTERNS)
-		return kab_access_refuse(req, -EINVAL, "pattern %u is unknown",
-					 req->pattern);
+		return kab_refuse(req->reason, -EINVAL, "pattern %u is unknown",
+				  req->pattern);
 	if (!req->passes || req->passes > KAB_MAX_ITERATIONS)
-		return kab_access_refuse(req, -EINVAL,
-					 "passes %llu is not between 1 and %llu",
-					 req->passes, KAB_MAX_ITERATIONS);
+		return kab_refuse(req->reason, -EINVAL,
+				  "passes %llu is not between 1 and %llu",
+				  req->passes, KAB_MAX_ITERATIONS);
 	w = &kab_walks[req->pattern];
-	per_pass = buf->size / w->unit;
+	per_pass = buf->args.size / w->unit;
 	per_chunk = max_t(u64, KAB_ACCESS_CHUNK / w->unit, 1);
 	req->access_ns = 0;
 	req->touches = 0;
@@ -405,55 +282,49 @@ static int kab_access_walk(struct kab_buffer *buf, struct kab_access *req)
 			to = min(from + per_chunk, per_pass);
 			t0 = kab_clock();
 			w->walk(buf, from, to, &cursor);
-			req->access_ns += kab_access_interval(buf, t0,
-							      kab_clock());
+			req->access_ns += kab_interval(h->overhead_ns, t0,
+						       kab_clock());
 			req->touches += to - from;
 			if (signal_pending(current))
 				return -EINTR;
 			cond_resched();
 		}
 	}
-	buf->phase = KAB_PHASE_access;
+	h->phase = KAB_PHASE_access;
 	return 0;
 }
 
-static void kab_access_drop(struct kab_buffer **held)
+/* Gives the buffer back; the time of its free, for the free phase. */
+static u64 kab_access_drop(struct kab_access_held **held)
 {
-	(*held)->allocator->free(*held);
-	kfree(*held);
-	*held = NULL;
-}
+	struct kab_access_held *h = *held;
+	u64 ns = kab_buffer_free(&h->buf, h->overhead_ns);
 
-static void kab_access_free(struct kab_buffer **held, struct kab_access *req)
-{
-	struct kab_buffer *buf = *held;
-	u64 t0 = kab_clock();
-
-	buf->allocator->free(buf);
-	req->free_ns = kab_access_interval(buf, t0, kab_clock());
-	kfree(buf);
+	kfree(h);
 	*held = NULL;
+	return ns;
 }
 
 /* What every answer says about the buffer the phase acted on. */
-static void kab_access_describe(const struct kab_buffer *buf,
+static void kab_access_describe(const struct kab_access_held *h,
 				struct kab_access *req)
 {
-	req->allocator = buf->allocator - kab_access_allocators;
-	req->size_bytes = buf->size;
-	req->pages = buf->size >> PAGE_SHIFT;
-	req->clock_overhead_ns = buf->overhead_ns;
+	req->allocator = h->buf.allocator - kab_allocators;
+	req->size_bytes = h->buf.args.size;
+	req->pages = h->buf.args.size >> PAGE_SHIFT;
+	req->clock_overhead_ns = h->overhead_ns;
 }
 
-static int kab_access_phase(struct kab_buffer **held, struct kab_access *req)
+static int kab_access_phase(struct kab_access_held **held,
+			    struct kab_access *req)
 {
 	int err;
 
 	if (req->reserved)
-		return kab_access_refuse(req, -EINVAL, "reserved must be 0");
+		return kab_refuse(req->reason, -EINVAL, "reserved must be 0");
 	if (req->phase >= KAB_NR_ACCESS_PHASES)
-		return kab_access_refuse(req, -EINVAL, "phase %u is unknown",
-					 req->phase);
+		return kab_refuse(req->reason, -EINVAL, "phase %u is unknown",
+				  req->phase);
 	if (req->phase == KAB_PHASE_alloc) {
 		err = kab_access_alloc(held, req);
 		if (!err)
@@ -461,8 +332,8 @@ static int kab_access_phase(struct kab_buffer **held, struct kab_access *req)
 		return err;
 	}
 	if (!*held)
-		return kab_access_refuse(req, -EINVAL,
-					 "no buffer held: alloc comes first");
+		return kab_refuse(req->reason, -EINVAL,
+				  "no buffer held: alloc comes first");
 	kab_access_describe(*held, req);
 	switch (req->phase) {
 	case KAB_PHASE_prepare:
@@ -474,7 +345,7 @@ static int kab_access_phase(struct kab_buffer **held, struct kab_access *req)
 			kab_access_drop(held);
 		return err;
 	default:
-		kab_access_free(held, req);
+		req->free_ns = kab_access_drop(held);
 		return 0;
 	}
 }
@@ -488,20 +359,18 @@ static int kab_access_phase(struct kab_buffer **held, struct kab_access *req)
  * Return: 0, or a negative errno, with a reason in @uarg->reason once the
  * request's size and version are right.
  */
-long kab_access_ioctl(struct kab_file *kf, struct kab_access __user *uarg)
+long kab_access_ioctl(struct kab_file *kf, void __user *uarg)
 {
-	struct kab_buffer **held = &kf->buffer;
 	struct kab_access req;
 	int err;
 
-	err = kab_copy_request(&req, uarg, sizeof(req));
+	err = kab_copy_request(&req, uarg, sizeof(req), req.reason);
 	if (err)
 		return err;
-	memset(req.reason, 0, sizeof(req.reason));
 	/* The same numbers: a simulated MMU counts each phase apart. */
 	BUILD_BUG_ON((int)KAB_SIM_PHASE_free != (int)KAB_PHASE_free);
 	kab_sim_mark(KAB_SIM_EVENT_phase_begin, req.phase, 0);
-	err = kab_access_phase(held, &req);
+	err = kab_access_phase(&kf->held, &req);
 	kab_sim_mark(KAB_SIM_EVENT_phase_end, req.phase, 0);
 	if (copy_to_user(uarg, &req, sizeof(req)))
 		return -EFAULT;
@@ -515,8 +384,6 @@ long kab_access_ioctl(struct kab_file *kf, struct kab_access __user *uarg)
  */
 void kab_access_release(struct kab_file *kf)
 {
-	struct kab_buffer **held = &kf->buffer;
-
-	if (*held)
-		kab_access_drop(held);
+	if (kf->held)
+		kab_access_drop(&kf->held);
 }

@@ -1,22 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kallocbench - the allocators a case can measure, one row per entry of
- * KAB_ALLOCATOR_LIST.
- *
- * Each kernel allocator is wrapped in a function of its own rather than
- * pointed at: on newer kernels most of them are macros (kmalloc() wraps
- * kmalloc_noprof() for allocation profiling), and the wrapper's indirect
- * call costs the same for every row.
+ * kallocbench - the allocators, one row per entry of KAB_ALLOCATOR_LIST
+ * (their calls are in allocators.h), and the buffer the access benchmark
+ * and the probes hold from one of them.
  */
 #include <linux/build_bug.h>
-#include <linux/gfp.h>
 #include <linux/kernel.h>
-#include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
-#include "kallocbench.h"
+#include "allocators.h"
+#include "compat.h"
 
 /* Modifiers every allocator honours. */
 #define KAB_GFP_COMMON	(KAB_GFP(__GFP_ZERO) | KAB_GFP(__GFP_NORETRY) | \
@@ -30,238 +25,175 @@
 			 KAB_GFP(GFP_DMA32))
 #define KAB_GFP_PAGES	(KAB_GFP_VMALLOC | KAB_GFP(__GFP_COMP))
 
-static void *kab_kmalloc(struct kab_run *run)
-{
-	return kmalloc(run->size, run->gfp);
-}
-
-static void *kab_kzalloc(struct kab_run *run)
-{
-	return kzalloc(run->size, run->gfp);
-}
-
-/* kmalloc(0) gives ZERO_SIZE_PTR, which kfree() accepts. */
-static void kab_kfree(struct kab_run *run, void *obj)
-{
-	kfree(obj);
-}
+/* The largest block of the buddy allocator. */
+#define KAB_MAX_BLOCK	(PAGE_SIZE << (KAB_NR_PAGE_ORDERS - 1))
 
 /*
  * The cache may be merged with an existing one of the same geometry, as a
  * driver's cache would be. Setup runs in process context whatever the
  * case's context, so kmem_cache_create() may sleep here.
  */
-static int kab_cache_setup(struct kab_run *run)
+static int kab_cache_setup(struct kab_alloc_args *args)
 {
-	slab_flags_t flags = run->gfp & __GFP_DMA ? SLAB_CACHE_DMA : 0;
+	slab_flags_t flags = args->gfp & __GFP_DMA ? SLAB_CACHE_DMA : 0;
 	char name[32];
 
-	snprintf(name, sizeof(name), "kab-%zu", run->size);
-	run->cache = kmem_cache_create(name, run->size, 0, flags, NULL);
-	return run->cache ? 0 : -ENOMEM;
+	snprintf(name, sizeof(name), "kab-%zu", args->size);
+	args->cache = kmem_cache_create(name, args->size, 0, flags, NULL);
+	return args->cache ? 0 : -ENOMEM;
 }
 
-static void kab_cache_teardown(struct kab_run *run)
+static void kab_cache_teardown(struct kab_alloc_args *args)
 {
-	kmem_cache_destroy(run->cache);
+	kmem_cache_destroy(args->cache);
 }
 
-static void *kab_cache_alloc(struct kab_run *run)
-{
-	return kmem_cache_alloc(run->cache, run->gfp);
-}
-
-static void kab_cache_free(struct kab_run *run, void *obj)
-{
-	kmem_cache_free(run->cache, obj);
-}
-
-/* The cost of growing a buffer by doubling: half the size, then all of it. */
-static void *kab_krealloc(struct kab_run *run)
-{
-	void *half = kmalloc(max_t(size_t, run->size / 2, 1), run->gfp);
-	void *obj;
-
-	if (!half)
-		return NULL;
-	obj = krealloc(half, run->size, run->gfp);
-	if (!obj)
-		kfree(half);
-	return obj;
-}
-
-static void *kab_vmalloc(struct kab_run *run)
-{
-	return __vmalloc(run->size, run->gfp);
-}
-
-/*
- * vzalloc() is __vmalloc(size, GFP_KERNEL | __GFP_ZERO); calling that directly
- * keeps the request's modifiers, which vzalloc() would drop.
- */
-static void *kab_vzalloc(struct kab_run *run)
-{
-	return __vmalloc(run->size, run->gfp | __GFP_ZERO);
-}
-
-static void *kab_vmalloc_huge(struct kab_run *run)
-{
-	return vmalloc_huge(run->size, run->gfp);
-}
-
-static void kab_vfree(struct kab_run *run, void *obj)
-{
-	vfree(obj);
-}
-
-static void *kab_kvmalloc(struct kab_run *run)
-{
-	return kvmalloc(run->size, run->gfp);
-}
-
-static void kab_kvfree(struct kab_run *run, void *obj)
-{
-	kvfree(obj);
-}
-
-static void *kab_alloc_pages(struct kab_run *run)
-{
-	return alloc_pages(run->gfp, run->order);
-}
-
-static void kab_free_pages(struct kab_run *run, void *obj)
-{
-	__free_pages(obj, run->order);
-}
-
-static void *kab_get_free_pages(struct kab_run *run)
-{
-	return (void *)__get_free_pages(run->gfp, run->order);
-}
-
-static void kab_free_pages_addr(struct kab_run *run, void *obj)
-{
-	free_pages((unsigned long)obj, run->order);
-}
+/* A row: its name and its calls from the list entry, then what it can do. */
+#define KAB_ROW(id, ...)						\
+	[KAB_ALLOC_##id] = {						\
+		.name = #id,						\
+		.alloc = kab_##id##_alloc,				\
+		.free = kab_##id##_free,				\
+		__VA_ARGS__						\
+	}
 
 const struct kab_allocator_desc kab_allocators[KAB_NR_ALLOCATORS] = {
-	[KAB_ALLOC_kmalloc] = {
-		.name = "kmalloc",
-		.sized_by = KAB_BY_SIZE,
-		.allowed_gfp = KAB_GFP_SLAB,
-		.alloc = kab_kmalloc,
-		.free = kab_kfree,
-	},
-	[KAB_ALLOC_kzalloc] = {
-		.name = "kzalloc",
-		.sized_by = KAB_BY_SIZE,
-		.allowed_gfp = KAB_GFP_SLAB,
-		.alloc = kab_kzalloc,
-		.free = kab_kfree,
-	},
+	KAB_ROW(kmalloc, .caps = KAB_CAP_BUFFER | KAB_CAP_FAILS_ABOVE,
+		.allowed_gfp = KAB_GFP_SLAB, .max_size = KMALLOC_MAX_SIZE),
+	KAB_ROW(kzalloc, .caps = KAB_CAP_FAILS_ABOVE,
+		.allowed_gfp = KAB_GFP_SLAB, .max_size = KMALLOC_MAX_SIZE),
 	/*
 	 * Half the largest kmalloc: slub_debug's red zones and tracking grow
 	 * an object, and a slab above the maximum order makes
 	 * kmem_cache_create() fail with dump_stack().
 	 */
-	[KAB_ALLOC_kmem_cache_alloc] = {
-		.name = "kmem_cache_alloc",
-		.sized_by = KAB_BY_SIZE,
-		.allowed_gfp = KAB_GFP_SLAB,
-		.min_size = 1,
-		.max_size = KMALLOC_MAX_SIZE / 2,
-		.setup = kab_cache_setup,
-		.teardown = kab_cache_teardown,
-		.alloc = kab_cache_alloc,
-		.free = kab_cache_free,
-	},
+	KAB_ROW(kmem_cache_alloc, .allowed_gfp = KAB_GFP_SLAB, .min_size = 1,
+		.max_size = KMALLOC_MAX_SIZE / 2, .setup = kab_cache_setup,
+		.teardown = kab_cache_teardown),
 	/* krealloc() to 0 bytes is a free, not a growth. */
-	[KAB_ALLOC_krealloc] = {
-		.name = "krealloc",
-		.sized_by = KAB_BY_SIZE,
-		.allowed_gfp = KAB_GFP_SLAB,
-		.min_size = 1,
-		.alloc = kab_krealloc,
-		.free = kab_kfree,
-	},
+	KAB_ROW(krealloc, .caps = KAB_CAP_FAILS_ABOVE,
+		.allowed_gfp = KAB_GFP_SLAB, .min_size = 1,
+		.max_size = KMALLOC_MAX_SIZE),
 	/* vmalloc of 0 bytes is a WARN_ON_ONCE(). */
-	[KAB_ALLOC_vmalloc] = {
-		.name = "vmalloc",
-		.sized_by = KAB_BY_SIZE,
-		.allowed_gfp = KAB_GFP_VMALLOC,
-		.may_sleep = true,
-		.min_size = 1,
-		.alloc = kab_vmalloc,
-		.free = kab_vfree,
-	},
-	[KAB_ALLOC_vzalloc] = {
-		.name = "vzalloc",
-		.sized_by = KAB_BY_SIZE,
-		.allowed_gfp = KAB_GFP_VMALLOC,
-		.may_sleep = true,
-		.min_size = 1,
-		.alloc = kab_vzalloc,
-		.free = kab_vfree,
-	},
-	[KAB_ALLOC_vmalloc_huge] = {
-		.name = "vmalloc_huge",
-		.sized_by = KAB_BY_SIZE,
-		.allowed_gfp = KAB_GFP_VMALLOC,
-		.may_sleep = true,
-		.min_size = 1,
-		.alloc = kab_vmalloc_huge,
-		.free = kab_vfree,
-	},
+	KAB_ROW(vmalloc, .caps = KAB_CAP_SLEEPS | KAB_CAP_BUFFER,
+		.allowed_gfp = KAB_GFP_VMALLOC, .min_size = 1),
+	KAB_ROW(vzalloc, .caps = KAB_CAP_SLEEPS,
+		.allowed_gfp = KAB_GFP_VMALLOC, .min_size = 1),
+	KAB_ROW(vmalloc_huge, .caps = KAB_CAP_SLEEPS | KAB_CAP_BUFFER,
+		.allowed_gfp = KAB_GFP_VMALLOC, .min_size = 1),
 	/* kvmalloc tries kmalloc first, so slab's restrictions apply. */
-	[KAB_ALLOC_kvmalloc] = {
-		.name = "kvmalloc",
-		.sized_by = KAB_BY_SIZE,
-		.allowed_gfp = KAB_GFP_SLAB,
-		.alloc = kab_kvmalloc,
-		.free = kab_kvfree,
-	},
-	[KAB_ALLOC_alloc_pages] = {
-		.name = "alloc_pages",
-		.sized_by = KAB_BY_ORDER,
-		.allowed_gfp = KAB_GFP_PAGES,
-		.alloc = kab_alloc_pages,
-		.free = kab_free_pages,
-	},
-	[KAB_ALLOC___get_free_pages] = {
-		.name = "__get_free_pages",
-		.sized_by = KAB_BY_ORDER,
-		.allowed_gfp = KAB_GFP_PAGES,
-		.alloc = kab_get_free_pages,
-		.free = kab_free_pages_addr,
-	},
+	KAB_ROW(kvmalloc, .caps = KAB_CAP_BUFFER, .allowed_gfp = KAB_GFP_SLAB),
+	/* As a buffer, one block, physically contiguous like kmalloc's. */
+	KAB_ROW(alloc_pages, .caps = KAB_CAP_ORDER | KAB_CAP_BUFFER |
+				     KAB_CAP_POW2 | KAB_CAP_PAGE,
+		.allowed_gfp = KAB_GFP_PAGES, .max_size = KAB_MAX_BLOCK),
+	KAB_ROW(__get_free_pages, .caps = KAB_CAP_ORDER | KAB_CAP_POW2,
+		.allowed_gfp = KAB_GFP_PAGES, .max_size = KAB_MAX_BLOCK),
 };
 
-/* Fails the build when a list entry has no row or a row disagrees with it. */
-#define KAB_ALLOCATOR_FILLED(id, by)					\
-	BUILD_BUG_ON(!kab_allocators[KAB_ALLOC_##id].alloc ||		\
-		     !kab_allocators[KAB_ALLOC_##id].free ||		\
-		     kab_allocators[KAB_ALLOC_##id].sized_by != (by) ||	\
-		     __builtin_strcmp(#id,				\
-				      kab_allocators[KAB_ALLOC_##id].name));
+#define KAB_IS_BUFFER(id)	| BIT(KAB_ALLOC_##id)
+/* The allocators KAB_IOC_ACCESS serves, as the uapi lists them. */
+#define KAB_BUFFER_ALLOCATORS	(0 KAB_ACCESS_ALLOCATOR_LIST(KAB_IS_BUFFER))
+
+/* Fails the build when a row disagrees with the uapi lists. */
+#define KAB_ROW_AGREES(id, by)						\
+	BUILD_BUG_ON(!!(kab_allocators[KAB_ALLOC_##id].caps &		\
+			KAB_CAP_ORDER) != ((by) == KAB_BY_ORDER));	\
+	BUILD_BUG_ON(!!(kab_allocators[KAB_ALLOC_##id].caps &		\
+			KAB_CAP_BUFFER) !=				\
+		     !!(KAB_BUFFER_ALLOCATORS & BIT(KAB_ALLOC_##id)));
 
 /**
  * kab_allocator_setup() - prepare a validated case's allocator
- * @run: the case
+ * @a: its row
+ * @args: the case's arguments, which the row's setup may complete
  *
  * Return: 0, or a negative errno when the case cannot run.
  */
-int kab_allocator_setup(struct kab_run *run)
+int kab_allocator_setup(const struct kab_allocator_desc *a,
+			struct kab_alloc_args *args)
 {
-	KAB_ALLOCATOR_LIST(KAB_ALLOCATOR_FILLED)
-	return run->allocator->setup ? run->allocator->setup(run) : 0;
+	KAB_ALLOCATOR_LIST(KAB_ROW_AGREES)
+	return a->setup ? a->setup(args) : 0;
 }
 
 /**
  * kab_allocator_teardown() - undo kab_allocator_setup()
- * @run: the case, with nothing left allocated
+ * @a: its row
+ * @args: the case's arguments, with nothing left allocated
  */
-void kab_allocator_teardown(struct kab_run *run)
+void kab_allocator_teardown(const struct kab_allocator_desc *a,
+			    struct kab_alloc_args *args)
 {
-	if (run->allocator->teardown)
-		run->allocator->teardown(run);
+	if (a->teardown)
+		a->teardown(args);
+}
+
+static void *kab_buffer_addr(const struct kab_buffer *buf)
+{
+	if (buf->allocator->caps & KAB_CAP_PAGE)
+		return page_address(buf->obj);
+	return buf->obj;
+}
+
+/**
+ * kab_buffer_alloc() - allocate a buffer, timing the allocator's call
+ * @buf: the buffer: @buf->allocator and @buf->args set, the rest filled in
+ * @overhead_ns: the clock cost to take out of the time
+ * @ns: out: the time of the call
+ *
+ * Return: true when the allocator gave the buffer.
+ */
+bool kab_buffer_alloc(struct kab_buffer *buf, u64 overhead_ns, u64 *ns)
+{
+	u64 t0 = kab_clock();
+
+	buf->obj = buf->allocator->alloc(&buf->args);
+	*ns = kab_interval(overhead_ns, t0, kab_clock());
+	buf->addr = buf->obj ? kab_buffer_addr(buf) : NULL;
+	return buf->obj;
+}
+
+/**
+ * kab_buffer_free() - free a buffer kab_buffer_alloc() gave
+ * @buf: the buffer; holds nothing afterwards
+ * @overhead_ns: the clock cost to take out of the time
+ *
+ * Return: the time of the allocator's free.
+ */
+u64 kab_buffer_free(struct kab_buffer *buf, u64 overhead_ns)
+{
+	u64 t0 = kab_clock();
+
+	buf->allocator->free(&buf->args, buf->obj);
+	t0 = kab_interval(overhead_ns, t0, kab_clock());
+	buf->obj = NULL;
+	buf->addr = NULL;
+	return t0;
+}
+
+/* Pages the buffer spans, from the page of its first byte. */
+unsigned long kab_buffer_pages(const struct kab_buffer *buf)
+{
+	return DIV_ROUND_UP(offset_in_page(buf->addr) + buf->args.size,
+			    PAGE_SIZE);
+}
+
+/**
+ * kab_buffer_page() - the struct page behind a page of a buffer
+ * @buf: the buffer
+ * @i: the page, counted from the page of its first byte
+ *
+ * vmalloc_to_page() follows huge mappings too (vmalloc_huge, kvmalloc's
+ * fallback); the rest is in the direct map.
+ *
+ * Return: the page, NULL when a vmalloc address has none.
+ */
+struct page *kab_buffer_page(const struct kab_buffer *buf, unsigned long i)
+{
+	void *addr = (void *)(((unsigned long)buf->addr & PAGE_MASK) +
+			      i * PAGE_SIZE);
+
+	return is_vmalloc_addr(addr) ? vmalloc_to_page(addr) :
+				       virt_to_page(addr);
 }

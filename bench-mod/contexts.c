@@ -22,7 +22,7 @@
 #include <linux/smp.h>
 #include <linux/spinlock.h>
 
-#include "kallocbench.h"
+#include "case.h"
 
 /*
  * kab_chunk() - run the case's chunk, from inside its context
@@ -189,7 +189,7 @@ const struct kab_context_desc kab_contexts[KAB_NR_CONTEXTS] = {
 	},
 };
 
-#define KAB_CONTEXT_FILLED(id)					\
+#define KAB_CONTEXT_FILLED(id, ...)				\
 	BUILD_BUG_ON(!kab_contexts[KAB_CONTEXT_##id].run ||	\
 		     !kab_contexts[KAB_CONTEXT_##id].mechanism ||	\
 		     __builtin_strcmp(#id,			\

@@ -39,29 +39,14 @@
 #include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
-#include <linux/stdarg.h>
+#include <linux/uaccess.h>
 
 #include "compat.h"
 #include "kallocbench.h"
+#include "memory.h"
 
 /* Pages taken between two looks at signals, the floor and the scheduler. */
 #define KAB_FRAG_STEP	256
-
-/*
- * Says why in @f->reason and returns @err. A function, like kab_refuse() in
- * main.c, since vsnprintf() cuts a long reason short without the
- * -Wformat-truncation that snprintf() into the fixed array draws with W=1.
- */
-static __printf(3, 4) int kab_frag_refuse(struct kab_frag *f, int err,
-					  const char *fmt, ...)
-{
-	va_list args;
-
-	va_start(args, fmt);
-	vsnprintf(f->reason, sizeof(f->reason), fmt, args);
-	va_end(args);
-	return err;
-}
 
 static int kab_frag_validate(const struct kab_frag_state *state,
 			     struct kab_frag *f)
@@ -72,30 +57,31 @@ static int kab_frag_validate(const struct kab_frag_state *state,
 				       KAB_FRAG_KEEP_EVERY_MAX);
 
 	if (f->kind >= KAB_NR_FRAG_KINDS)
-		return kab_frag_refuse(f, -EINVAL, "fragmentation kind %u is unknown",
-				       f->kind);
+		return kab_refuse(f->reason, -EINVAL,
+				  "fragmentation kind %u is unknown",
+				  f->kind);
 	if (f->reserved[0] || f->reserved[1])
-		return kab_frag_refuse(f, -EINVAL, "reserved must be 0");
+		return kab_refuse(f->reason, -EINVAL, "reserved must be 0");
 	if (f->touch_permille > 1000)
-		return kab_frag_refuse(f, -EINVAL,
-				       "touch_permille %u exceeds 1000",
-				       f->touch_permille);
+		return kab_refuse(f->reason, -EINVAL,
+				  "touch_permille %u exceeds 1000",
+				  f->touch_permille);
 	if (!f->touch_permille && f->keep_every)
-		return kab_frag_refuse(f, -EINVAL,
-				       "keep_every must be 0 when nothing is touched");
+		return kab_refuse(f->reason, -EINVAL,
+				  "keep_every must be 0 when nothing is touched");
 	if (f->touch_permille &&
 	    (f->keep_every < 2 || !is_power_of_2(f->keep_every) ||
 	     f->keep_every > max_keep))
-		return kab_frag_refuse(f, -EINVAL,
-				       "keep_every %u is not a power of two from 2 to %lu",
-				       f->keep_every, max_keep);
+		return kab_refuse(f->reason, -EINVAL,
+				  "keep_every %u is not a power of two from 2 to %lu",
+				  f->keep_every, max_keep);
 	if (f->cap_permille > KAB_FRAG_CAP_MAX_PERMILLE)
-		return kab_frag_refuse(f, -EINVAL,
-				       "cap_permille %u exceeds the hard maximum %u",
-				       f->cap_permille, KAB_FRAG_CAP_MAX_PERMILLE);
+		return kab_refuse(f->reason, -EINVAL,
+				  "cap_permille %u exceeds the hard maximum %u",
+				  f->cap_permille, KAB_FRAG_CAP_MAX_PERMILLE);
 	if (state->nr_pinned)
-		return kab_frag_refuse(f, -EBUSY,
-				       "this file holds a level already: release it first");
+		return kab_refuse(f->reason, -EBUSY,
+				  "this file holds a level already: release it first");
 	return 0;
 }
 
@@ -159,7 +145,7 @@ void kab_frag_init(struct kab_frag_state *state)
  * Return: 0; -EINVAL, -E2BIG or -EBUSY with a reason; -EINTR on a fatal
  * signal, with nothing held.
  */
-int kab_frag_apply(struct kab_frag_state *state, struct kab_frag *f)
+static int kab_frag_apply(struct kab_frag_state *state, struct kab_frag *f)
 {
 	u32 cap_permille = f->cap_permille ? f->cap_permille :
 			   KAB_FRAG_CAP_DEFAULT_PERMILLE;
@@ -187,10 +173,10 @@ int kab_frag_apply(struct kab_frag_state *state, struct kab_frag *f)
 				  f->keep_every) : 0;
 	f->pages_touched = f->pages_pinned * f->keep_every;
 	if (f->pages_pinned > f->cap_pages)
-		return kab_frag_refuse(f, -E2BIG,
-				       "would pin %llu pages, above the cap of %u/1000 of MemTotal, %llu pages",
-				       f->pages_pinned, cap_permille,
-				       f->cap_pages);
+		return kab_refuse(f->reason, -E2BIG,
+				  "would pin %llu pages, above the cap of %u/1000 of MemTotal, %llu pages",
+				  f->pages_pinned, cap_permille,
+				  f->cap_pages);
 	if (f->kind == KAB_FRAG_unmovable && f->pages_touched) {
 		err = kab_frag_take(state, f);
 		f->pages_pinned = state->nr_pinned;
@@ -215,4 +201,37 @@ void kab_frag_release(struct kab_frag_state *state, struct kab_frag *f)
 	f->pages_touched = 0;
 	f->pages_pinned = released;
 	f->free_pages_after = kab_free_pages_now();
+}
+
+/*
+ * APPLY and RELEASE of a fragmentation level. The whole request goes back,
+ * refused or not, so that the caller sees the plan and the cap it was
+ * measured against.
+ */
+static long kab_frag_ioctl(struct kab_frag_state *state,
+			   struct kab_frag __user *uarg, bool apply)
+{
+	struct kab_frag f;
+	int err;
+
+	err = kab_copy_request(&f, uarg, sizeof(f), f.reason);
+	if (err)
+		return err;
+	if (apply)
+		err = kab_frag_apply(state, &f);
+	else
+		kab_frag_release(state, &f);
+	if (copy_to_user(uarg, &f, sizeof(f)))
+		return -EFAULT;
+	return err;
+}
+
+long kab_frag_apply_ioctl(struct kab_file *kf, void __user *uarg)
+{
+	return kab_frag_ioctl(&kf->frag, uarg, true);
+}
+
+long kab_frag_release_ioctl(struct kab_file *kf, void __user *uarg)
+{
+	return kab_frag_ioctl(&kf->frag, uarg, false);
 }

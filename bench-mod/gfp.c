@@ -5,7 +5,7 @@
  */
 #include <linux/bitops.h>
 
-#include "kallocbench.h"
+#include "allocators.h"
 
 #define KAB_GFP_ROW(name, is_base) \
 	[KAB_GFP_BIT_##name] = { #name, name },
@@ -32,4 +32,13 @@ gfp_t kab_gfp_mask(u32 bits)
 	for_each_set_bit(bit, &rest, KAB_NR_GFP_BITS)
 		gfp |= kab_gfps[bit].mask;
 	return gfp;
+}
+
+/**
+ * kab_gfp_name() - the name of the lowest of some request bits
+ * @bits: request bits, at least one set
+ */
+const char *kab_gfp_name(u32 bits)
+{
+	return kab_gfps[__ffs(bits)].name;
 }

@@ -25,7 +25,7 @@
 #include <linux/string.h>
 #include <linux/vmstat.h>
 
-#include "kallocbench.h"
+#include "memory.h"
 
 /* Pages taken between two looks at signals and the scheduler. */
 #define KAB_PRESSURE_STEP	256

@@ -6,8 +6,9 @@
  * Every probe validates its whole request first; whatever it allocates it
  * frees before it returns, with __GFP_NOWARN so that a probed failure is an
  * answer, not a splat. Nothing here may WARN: kmalloc is never asked for
- * GFP_DMA32 (SLUB has no such caches and warns "Unexpected gfp"), and
- * vmalloc_to_page() is never walked over a huge mapping.
+ * GFP_DMA32 (SLUB has no such caches and warns "Unexpected gfp"). The
+ * buffers of contiguity and zones are the allocator layer's struct
+ * kab_buffer, walked page by page with kab_buffer_page().
  */
 #include <linux/capability.h>
 #include <linux/kernel.h>
@@ -17,11 +18,11 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
-#include <linux/stdarg.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
+#include "allocators.h"
 #include "compat.h"
 #include "kallocbench.h"
 
@@ -50,35 +51,24 @@ static const char *const kab_probe_names[KAB_NR_PROBES] = {
 	KAB_PROBE_LIST(KAB_PROBE_NAME)
 };
 
-static __printf(3, 4) int kab_probe_refuse(struct kab_probe *p, int err,
-					   const char *fmt, ...)
-{
-	va_list args;
-
-	va_start(args, fmt);
-	vsnprintf(p->reason, sizeof(p->reason), fmt, args);
-	va_end(args);
-	return err;
-}
-
 static int kab_validate_unused(struct kab_probe *p)
 {
 	const char *name = kab_probe_names[p->probe];
 	u32 in = kab_probe_inputs[p->probe];
 
 	if (!(in & KAB_IN_BUFFER) && (p->allocator || p->gfp || p->order))
-		return kab_probe_refuse(p, -EINVAL,
-					"%s takes no allocator, gfp or order",
-					name);
+		return kab_refuse(p->reason, -EINVAL,
+				  "%s takes no allocator, gfp or order",
+				  name);
 	if (!(in & (KAB_IN_BUFFER | KAB_IN_SIZE)) && p->size_bytes)
-		return kab_probe_refuse(p, -EINVAL, "%s takes no size_bytes",
-					name);
+		return kab_refuse(p->reason, -EINVAL, "%s takes no size_bytes",
+				  name);
 	if (!(in & KAB_IN_NEW_SIZE) && p->new_size_bytes)
-		return kab_probe_refuse(p, -EINVAL,
-					"%s takes no new_size_bytes", name);
+		return kab_refuse(p->reason, -EINVAL,
+				  "%s takes no new_size_bytes", name);
 	if (!(in & KAB_IN_CLASSES) && (p->classes || p->max_classes))
-		return kab_probe_refuse(p, -EINVAL,
-					"%s takes no classes buffer", name);
+		return kab_refuse(p->reason, -EINVAL,
+				  "%s takes no classes buffer", name);
 	return 0;
 }
 
@@ -86,16 +76,12 @@ static int kab_validate_kmalloc_size(struct kab_probe *p, const char *what,
 				     u64 bytes)
 {
 	if (!bytes)
-		return kab_probe_refuse(p, -EINVAL, "%s must not be 0", what);
+		return kab_refuse(p->reason, -EINVAL, "%s must not be 0", what);
 	if (bytes > KMALLOC_MAX_SIZE)
-		return kab_probe_refuse(p, -E2BIG,
-					"%s %llu exceeds KMALLOC_MAX_SIZE %lu",
-					what, bytes, (unsigned long)KMALLOC_MAX_SIZE);
-	if (bytes > kab_memory_limit())
-		return kab_probe_refuse(p, -E2BIG,
-					"%s %llu exceeds half the available memory, %llu",
-					what, bytes, kab_memory_limit());
-	return 0;
+		return kab_refuse(p->reason, -E2BIG,
+				  "%s %llu exceeds KMALLOC_MAX_SIZE %lu",
+				  what, bytes, (unsigned long)KMALLOC_MAX_SIZE);
+	return kab_check_memory(p->reason, what, bytes);
 }
 
 /* The buffer of contiguity and zones: allocator, gfp modifiers, size. */
@@ -104,59 +90,56 @@ static int kab_validate_buffer(struct kab_probe *p)
 	u32 dma = KAB_GFP(GFP_DMA), dma32 = KAB_GFP(GFP_DMA32);
 
 	if (p->allocator >= KAB_NR_ALLOCATORS)
-		return kab_probe_refuse(p, -EINVAL, "allocator %u is unknown",
-					p->allocator);
+		return kab_refuse(p->reason, -EINVAL, "allocator %u is unknown",
+				  p->allocator);
 	if (p->gfp & ~(dma | dma32))
-		return kab_probe_refuse(p, -EINVAL,
-					"gfp may only add GFP_DMA or GFP_DMA32 to GFP_KERNEL");
+		return kab_refuse(p->reason, -EINVAL,
+				  "gfp may only add GFP_DMA or GFP_DMA32 to GFP_KERNEL");
 	if ((p->gfp & dma) && !IS_ENABLED(CONFIG_ZONE_DMA))
-		return kab_probe_refuse(p, -EOPNOTSUPP,
-					"this kernel has no ZONE_DMA");
+		return kab_refuse(p->reason, -EOPNOTSUPP,
+				  "this kernel has no ZONE_DMA");
 	switch (p->allocator) {
 	case KAB_ALLOC_kmalloc:
 		if (p->gfp & dma32)
-			return kab_probe_refuse(p, -EINVAL,
-						"kmalloc has no GFP_DMA32 caches (SLUB would warn); use alloc_pages");
+			return kab_refuse(p->reason, -EINVAL,
+					  "kmalloc has no GFP_DMA32 caches (SLUB would warn); use alloc_pages");
 		if (p->order)
-			return kab_probe_refuse(p, -EINVAL,
-						"kmalloc takes size_bytes, not an order");
+			return kab_refuse(p->reason, -EINVAL,
+					  "kmalloc takes size_bytes, not an order");
 		return kab_validate_kmalloc_size(p, "size_bytes",
 						 p->size_bytes);
 	case KAB_ALLOC_vmalloc:
 		if (p->gfp & dma)
-			return kab_probe_refuse(p, -EINVAL,
-						"vmalloc takes GFP_DMA32 (vmalloc_32), not GFP_DMA");
+			return kab_refuse(p->reason, -EINVAL,
+					  "vmalloc takes GFP_DMA32 (vmalloc_32), not GFP_DMA");
 		if (p->order)
-			return kab_probe_refuse(p, -EINVAL,
-						"vmalloc takes size_bytes, not an order");
+			return kab_refuse(p->reason, -EINVAL,
+					  "vmalloc takes size_bytes, not an order");
 		if (!p->size_bytes)
-			return kab_probe_refuse(p, -EINVAL,
-						"size_bytes must not be 0");
-		if (p->size_bytes > kab_memory_limit())
-			return kab_probe_refuse(p, -E2BIG,
-						"size_bytes %llu exceeds half the available memory, %llu",
-						p->size_bytes, kab_memory_limit());
-		return 0;
+			return kab_refuse(p->reason, -EINVAL,
+					  "size_bytes must not be 0");
+		return kab_check_memory(p->reason, "size_bytes",
+					p->size_bytes);
 	case KAB_ALLOC_alloc_pages:
 		if ((p->gfp & dma) && (p->gfp & dma32))
-			return kab_probe_refuse(p, -EINVAL,
-						"GFP_DMA and GFP_DMA32 name different zones");
+			return kab_refuse(p->reason, -EINVAL,
+					  "GFP_DMA and GFP_DMA32 name different zones");
 		if (p->size_bytes)
-			return kab_probe_refuse(p, -EINVAL,
-						"alloc_pages takes an order, not size_bytes");
+			return kab_refuse(p->reason, -EINVAL,
+					  "alloc_pages takes an order, not size_bytes");
 		if (p->order >= KAB_NR_PAGE_ORDERS)
-			return kab_probe_refuse(p, -EINVAL,
-						"order %u exceeds the kernel's maximum order %u",
-						p->order, KAB_NR_PAGE_ORDERS - 1);
+			return kab_refuse(p->reason, -EINVAL,
+					  "order %u exceeds the kernel's maximum order %u",
+					  p->order, KAB_NR_PAGE_ORDERS - 1);
 		if (((u64)PAGE_SIZE << p->order) > kab_memory_limit())
-			return kab_probe_refuse(p, -E2BIG,
-						"order %u exceeds half the available memory",
-						p->order);
+			return kab_refuse(p->reason, -E2BIG,
+					  "order %u exceeds half the available memory",
+					  p->order);
 		return 0;
 	default:
-		return kab_probe_refuse(p, -EINVAL,
-					"%s: only kmalloc, vmalloc and alloc_pages buffers are probed",
-					kab_allocators[p->allocator].name);
+		return kab_refuse(p->reason, -EINVAL,
+				  "%s: only kmalloc, vmalloc and alloc_pages buffers are probed",
+				  kab_allocators[p->allocator].name);
 	}
 }
 
@@ -166,8 +149,8 @@ static int kab_probe_validate(struct kab_probe *p)
 	int err;
 
 	if (p->probe >= KAB_NR_PROBES)
-		return kab_probe_refuse(p, -EINVAL, "probe %u is unknown",
-					p->probe);
+		return kab_refuse(p->reason, -EINVAL, "probe %u is unknown",
+				  p->probe);
 	err = kab_validate_unused(p);
 	if (err)
 		return err;
@@ -175,19 +158,19 @@ static int kab_probe_validate(struct kab_probe *p)
 	case KAB_PROBE_kmalloc_max:
 	case KAB_PROBE_ksize_classes:
 		if (span > kab_memory_limit())
-			return kab_probe_refuse(p, -E2BIG,
-						"%s needs %llu bytes, more than half the available memory",
-						kab_probe_names[p->probe], span);
+			return kab_refuse(p->reason, -E2BIG,
+					  "%s needs %llu bytes, more than half the available memory",
+					  kab_probe_names[p->probe], span);
 		if (p->probe == KAB_PROBE_kmalloc_max)
 			return 0;
 		if (!p->max_classes || p->max_classes > KAB_MAX_KSIZE_CLASSES)
-			return kab_probe_refuse(p, -EINVAL,
-						"max_classes must be 1 to %u",
-						KAB_MAX_KSIZE_CLASSES);
+			return kab_refuse(p->reason, -EINVAL,
+					  "max_classes must be 1 to %u",
+					  KAB_MAX_KSIZE_CLASSES);
 		if (!access_ok(u64_to_user_ptr(p->classes),
 			       (size_t)p->max_classes * sizeof(struct kab_ksize_class)))
-			return kab_probe_refuse(p, -EFAULT,
-						"classes is not a user buffer");
+			return kab_refuse(p->reason, -EFAULT,
+					  "classes is not a user buffer");
 		return 0;
 	case KAB_PROBE_krealloc:
 		err = kab_validate_kmalloc_size(p, "size_bytes", p->size_bytes);
@@ -199,15 +182,11 @@ static int kab_probe_validate(struct kab_probe *p)
 	case KAB_PROBE_zones:
 		return kab_validate_buffer(p);
 	case KAB_PROBE_vmalloc_max:
-		if (p->size_bytes > kab_memory_limit())
-			return kab_probe_refuse(p, -E2BIG,
-						"size_bytes %llu exceeds half the available memory, %llu",
-						p->size_bytes, kab_memory_limit());
-		return 0;
+		return kab_check_memory(p->reason, "size_bytes", p->size_bytes);
 	case KAB_PROBE_layout:
 		if (!capable(CAP_SYSLOG))
-			return kab_probe_refuse(p, -EPERM,
-						"kernel addresses need CAP_SYSLOG");
+			return kab_refuse(p->reason, -EPERM,
+					  "kernel addresses need CAP_SYSLOG");
 		return 0;
 	default:
 		return 0;
@@ -233,7 +212,7 @@ static int kab_probe_kmalloc_max(struct kab_probe *p)
 	p->kmalloc_max_size = KMALLOC_MAX_SIZE;
 	p->attempts = 2;
 	if (!kab_kmalloc_succeeds(lo))
-		return kab_probe_refuse(p, -ENOMEM, "kmalloc(1) failed");
+		return kab_refuse(p->reason, -ENOMEM, "kmalloc(1) failed");
 	if (kab_kmalloc_succeeds(hi)) {
 		p->ok = 1;
 		p->largest_bytes = hi;
@@ -284,16 +263,16 @@ static int kab_probe_ksize_classes(struct kab_probe *p)
 		size_t got = kab_ksize_of(request);
 
 		if (!got)
-			return kab_probe_refuse(p, -ENOMEM,
-						"kmalloc(%llu) failed", request);
+			return kab_refuse(p->reason, -ENOMEM,
+					  "kmalloc(%llu) failed", request);
 		if (got < request)
-			return kab_probe_refuse(p, -EPROTO,
-						"ksize(kmalloc(%llu)) is %zu, less than asked",
-						request, got);
+			return kab_refuse(p->reason, -EPROTO,
+					  "ksize(kmalloc(%llu)) is %zu, less than asked",
+					  request, got);
 		if (p->nr_classes == p->max_classes)
-			return kab_probe_refuse(p, -E2BIG,
-						"more than %u size classes",
-						p->max_classes);
+			return kab_refuse(p->reason, -E2BIG,
+					  "more than %u size classes",
+					  p->max_classes);
 		class.class_size = got;
 		class.verified = kab_ksize_of(got) == got;
 		if (copy_to_user(&out[p->nr_classes], &class, sizeof(class)))
@@ -334,15 +313,15 @@ static int kab_probe_init_on_alloc(struct kab_probe *p)
 	p->init_on_free = want_init_on_free();
 	obj = kmalloc(KAB_INIT_PROBE_SIZE, KAB_PROBE_GFP);
 	if (!obj)
-		return kab_probe_refuse(p, -ENOMEM, "kmalloc(%u) failed",
-					KAB_INIT_PROBE_SIZE);
+		return kab_refuse(p->reason, -ENOMEM, "kmalloc(%u) failed",
+				  KAB_INIT_PROBE_SIZE);
 	memset(obj, 0xa5, KAB_INIT_PROBE_SIZE);
 	first = (unsigned long)obj;
 	kfree(obj);
 	obj = kmalloc(KAB_INIT_PROBE_SIZE, KAB_PROBE_GFP);
 	if (!obj)
-		return kab_probe_refuse(p, -ENOMEM, "kmalloc(%u) failed",
-					KAB_INIT_PROBE_SIZE);
+		return kab_refuse(p->reason, -ENOMEM, "kmalloc(%u) failed",
+				  KAB_INIT_PROBE_SIZE);
 	p->same_object = (unsigned long)obj == first;
 	p->arrived_zeroed = !memchr_inv(obj, 0, KAB_INIT_PROBE_SIZE);
 	kfree(obj);
@@ -352,7 +331,7 @@ static int kab_probe_init_on_alloc(struct kab_probe *p)
 
 static int kab_probe_krealloc(struct kab_probe *p)
 {
-	u64 total_ns = 0;
+	u64 overhead_ns = kab_clock_calibrate(), total_ns = 0;
 	unsigned int i;
 
 	for (i = 0; i < KAB_KREALLOC_ROUNDS; i++) {
@@ -362,18 +341,18 @@ static int kab_probe_krealloc(struct kab_probe *p)
 		u64 start;
 
 		if (!obj)
-			return kab_probe_refuse(p, -ENOMEM, "kmalloc(%llu) failed",
-						p->size_bytes);
+			return kab_refuse(p->reason, -ENOMEM, "kmalloc(%llu) failed",
+					  p->size_bytes);
 		p->old_ksize = ksize(obj);
 		before = (unsigned long)obj;
 		start = kab_clock();
 		grown = krealloc(obj, p->new_size_bytes, KAB_PROBE_GFP);
-		total_ns += kab_clock() - start;
+		total_ns += kab_interval(overhead_ns, start, kab_clock());
 		if (!grown) {
 			kfree(obj);
-			return kab_probe_refuse(p, -ENOMEM,
-						"krealloc to %llu failed",
-						p->new_size_bytes);
+			return kab_refuse(p->reason, -ENOMEM,
+					  "krealloc to %llu failed",
+					  p->new_size_bytes);
 		}
 		p->moved += (unsigned long)grown != before;
 		p->new_ksize = ksize(grown);
@@ -385,61 +364,21 @@ static int kab_probe_krealloc(struct kab_probe *p)
 	return 0;
 }
 
-/* A buffer of contiguity and zones, and how to reach its pages. */
-struct kab_buffer {
-	void *addr;
-	struct page *page;
-	unsigned long nr_pages;
-};
-
-static void kab_buffer_free(struct kab_probe *p, struct kab_buffer *b)
+/* The buffer of contiguity and zones, with the probe's mask. */
+static void kab_probe_buffer_args(const struct kab_probe *p,
+				  struct kab_buffer *b)
 {
-	if (p->allocator == KAB_ALLOC_kmalloc)
-		kfree(b->addr);
-	else if (p->allocator == KAB_ALLOC_vmalloc)
-		vfree(b->addr);
-	else if (b->page)
-		__free_pages(b->page, p->order);
-}
-
-static bool kab_buffer_alloc(struct kab_probe *p, struct kab_buffer *b)
-{
-	gfp_t gfp = KAB_PROBE_GFP;
-
+	b->allocator = &kab_allocators[p->allocator];
+	b->args.gfp = KAB_PROBE_GFP;
 	if (p->gfp & KAB_GFP(GFP_DMA))
-		gfp |= GFP_DMA;
+		b->args.gfp |= GFP_DMA;
 	if (p->gfp & KAB_GFP(GFP_DMA32))
-		gfp |= GFP_DMA32;
-	switch (p->allocator) {
-	case KAB_ALLOC_kmalloc:
-		b->addr = kmalloc(p->size_bytes, gfp);
-		b->nr_pages = DIV_ROUND_UP(offset_in_page(b->addr) +
-					   p->size_bytes, PAGE_SIZE);
-		return b->addr;
-	case KAB_ALLOC_vmalloc:
-		/* What vmalloc() and vmalloc_32() do, with __GFP_NOWARN. */
-		b->addr = __vmalloc(p->size_bytes, gfp);
-		b->nr_pages = DIV_ROUND_UP(p->size_bytes, PAGE_SIZE);
-		return b->addr;
-	default:
-		b->page = alloc_pages(gfp, p->order);
-		b->nr_pages = 1UL << p->order;
-		return b->page;
-	}
-}
-
-static struct page *kab_buffer_page(struct kab_probe *p, struct kab_buffer *b,
-				    unsigned long i)
-{
-	switch (p->allocator) {
-	case KAB_ALLOC_kmalloc:
-		return virt_to_page((void *)(((unsigned long)b->addr &
-					      PAGE_MASK) + i * PAGE_SIZE));
-	case KAB_ALLOC_vmalloc:
-		/* __vmalloc() maps small pages only: no huge mapping here. */
-		return vmalloc_to_page(b->addr + i * PAGE_SIZE);
-	default:
-		return pfn_to_page(page_to_pfn(b->page) + i);
+		b->args.gfp |= GFP_DMA32;
+	if (b->allocator->caps & KAB_CAP_ORDER) {
+		b->args.order = p->order;
+		b->args.size = PAGE_SIZE << p->order;
+	} else {
+		b->args.size = p->size_bytes;
 	}
 }
 
@@ -449,23 +388,25 @@ static int kab_probe_buffer(struct kab_probe *p)
 	struct kab_buffer b = { };
 	unsigned long i, prev_pfn = 0;
 	int err = 0;
+	u64 ns;
 
 	BUILD_BUG_ON(MAX_NR_ZONES > KAB_MAX_ZONES);
-	if (!kab_buffer_alloc(p, &b))
-		return kab_probe_refuse(p, -ENOMEM, "the %s buffer failed",
-					kab_allocators[p->allocator].name);
+	kab_probe_buffer_args(p, &b);
+	if (!kab_buffer_alloc(&b, 0, &ns))
+		return kab_refuse(p->reason, -ENOMEM, "the %s buffer failed",
+				  kab_allocators[p->allocator].name);
 	p->ok = 1;
-	p->pages = b.nr_pages;
+	p->pages = kab_buffer_pages(&b);
 	p->nr_zones = MAX_NR_ZONES;
-	for (i = 0; i < b.nr_pages; i++) {
-		struct page *page = kab_buffer_page(p, &b, i);
+	for (i = 0; i < p->pages; i++) {
+		struct page *page = kab_buffer_page(&b, i);
 		unsigned long pfn;
 		struct zone *zone;
 
 		if (!page) {
-			err = kab_probe_refuse(p, -EPROTO,
-					       "page %lu of the buffer has no struct page",
-					       i);
+			err = kab_refuse(p->reason, -EPROTO,
+					 "page %lu of the buffer has no struct page",
+					 i);
 			break;
 		}
 		pfn = page_to_pfn(page);
@@ -490,7 +431,7 @@ static int kab_probe_buffer(struct kab_probe *p)
 			cond_resched();
 		}
 	}
-	kab_buffer_free(p, &b);
+	kab_buffer_free(&b, 0);
 	return err;
 }
 
@@ -516,7 +457,7 @@ static int kab_probe_vmalloc_max(struct kab_probe *p)
 		size = round_down(size / 2, PAGE_SIZE);
 		cond_resched();
 	}
-	return kab_probe_refuse(p, -ENOMEM, "no vmalloc of a page or more succeeded");
+	return kab_refuse(p->reason, -ENOMEM, "no vmalloc of a page or more succeeded");
 }
 
 static int kab_probe_layout(struct kab_probe *p)
@@ -541,7 +482,7 @@ static int kab_probe_layout(struct kab_probe *p)
 	return 0;
 }
 
-int kab_probe_run(struct kab_probe *p)
+static int kab_probe_run(struct kab_probe *p)
 {
 	int err;
 
@@ -571,4 +512,38 @@ int kab_probe_run(struct kab_probe *p)
 	default:
 		return -EINVAL;
 	}
+}
+
+/**
+ * kab_probe_ioctl() - KAB_IOC_PROBE: one probe
+ * @kf: the open file
+ * @uarg: the request; a probe refused or failed says why in its reason,
+ *	the only field written back then
+ *
+ * The request lives on the heap: it is too big for a stack frame.
+ *
+ * Return: 0, or a negative errno.
+ */
+long kab_probe_ioctl(struct kab_file *kf, void __user *uarg)
+{
+	struct kab_probe __user *uprobe = uarg;
+	struct kab_probe *p = kmalloc(sizeof(*p), GFP_KERNEL);
+	long err;
+
+	if (!p)
+		return -ENOMEM;
+	err = kab_copy_request(p, uarg, sizeof(*p), p->reason);
+	if (err)
+		goto out;
+	err = kab_probe_run(p);
+	if (err) {
+		if (copy_to_user(uprobe->reason, p->reason, sizeof(p->reason)))
+			err = -EFAULT;
+		goto out;
+	}
+	if (copy_to_user(uarg, p, sizeof(*p)))
+		err = -EFAULT;
+out:
+	kfree(p);
+	return err;
 }

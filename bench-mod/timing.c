@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kallocbench - the clock and the measured loops.
+ * kallocbench - the measured loops of a case, and the case run by them.
  *
  * A case runs its warmup, then the amortized loop, which reads the clock only
  * around chunks of operations, then the per-operation loop, which reads it
@@ -21,68 +21,26 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
-#include <linux/sort.h>
 #include <linux/string.h>
-#include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 
-#include "kallocbench.h"
+#include "case.h"
+#include "memory.h"
 
-#define KAB_CAL_SAMPLES	1001
 /* Operations between two looks at the time limit and at signals. */
 #define KAB_CHUNK_OPS	64U
 /* Empty chunks timed for a context's overhead; the median is reported. */
 #define KAB_CONTEXT_SAMPLES	15
 
-u64 kab_boot_clock_overhead_ns;
-
-/* Used at module load, before the device exists, and under the case lock. */
-static u64 kab_cal_deltas[KAB_CAL_SAMPLES];
-
-static int kab_cmp_u64(const void *a, const void *b)
+static inline u64 kab_run_elapsed(const struct kab_run *run, u64 t0, u64 t1,
+				  u32 reads)
 {
-	u64 x = *(const u64 *)a, y = *(const u64 *)b;
-
-	return x < y ? -1 : x > y;
+	return kab_elapsed(run->overhead_ns, t0, t1, reads);
 }
 
-/**
- * kab_clock_overhead() - calibrate the cost of one clock read
- *
- * The median of back-to-back read deltas: an interrupt or a preemption
- * lengthens a few deltas, which the median ignores.
- *
- * Return: the cost in ns.
- */
-u64 kab_clock_overhead(void)
+static inline u64 kab_run_interval(const struct kab_run *run, u64 t0, u64 t1)
 {
-	u64 prev = kab_clock(), now;
-	unsigned int i;
-
-	for (i = 0; i < KAB_CAL_SAMPLES; i++) {
-		now = kab_clock();
-		kab_cal_deltas[i] = now - prev;
-		prev = now;
-	}
-	sort(kab_cal_deltas, KAB_CAL_SAMPLES, sizeof(u64), kab_cmp_u64, NULL);
-	return kab_cal_deltas[KAB_CAL_SAMPLES / 2];
-}
-
-/*
- * An interval between two clock reads contains @reads reads, its end and
- * any deadline checks in between: take them out.
- */
-static inline u64 kab_elapsed(const struct kab_run *run, u64 t0, u64 t1,
-			      u32 reads)
-{
-	u64 ns = t1 - t0, cost = (u64)reads * run->overhead_ns;
-
-	return ns > cost ? ns - cost : 0;
-}
-
-static inline u64 kab_interval(const struct kab_run *run, u64 t0, u64 t1)
-{
-	return kab_elapsed(run, t0, t1, 1);
+	return kab_interval(run->overhead_ns, t0, t1);
 }
 
 /* Whether the chunk in flight has reached its deadline at clock time @now. */
@@ -112,10 +70,16 @@ static void kab_record(struct kab_lat *lat, u64 ns)
 	lat->hist[kab_hist_bucket(ns)]++;
 }
 
-/* Every chunk does at least one operation, whatever its deadline. */
-static void kab_pair_amortized(struct kab_run *run)
+/*
+ * The amortized loops, written once and generated for each allocator below
+ * with its calls as constants, so that the calls in the timed loop are
+ * direct. Every chunk does at least one operation, whatever its deadline.
+ */
+static __always_inline void
+kab_pair_amortized(struct kab_run *run,
+		   void *(*alloc_fn)(const struct kab_alloc_args *args),
+		   void (*free_fn)(const struct kab_alloc_args *args, void *obj))
 {
-	const struct kab_allocator_desc *a = run->allocator;
 	u64 t0 = kab_clock();
 	u32 i, reads = 1;
 	void *obj;
@@ -123,47 +87,25 @@ static void kab_pair_amortized(struct kab_run *run)
 	for (i = 0; i < run->chunk_ops; i++) {
 		if (i && kab_check_deadline(run, &reads))
 			break;
-		obj = a->alloc(run);
+		obj = alloc_fn(&run->args);
 		if (likely(obj))
-			a->free(run, obj);
+			free_fn(&run->args, obj);
 		else
 			run->amortized_failures++;
 	}
 	run->chunk_ops = i;
-	run->pair_ns += kab_elapsed(run, t0, kab_clock(), reads);
-}
-
-static void kab_pair_per_op(struct kab_run *run)
-{
-	const struct kab_allocator_desc *a = run->allocator;
-	u64 t0, t1 = 0;
-	void *obj;
-	u32 i;
-
-	for (i = 0; i < run->chunk_ops; i++) {
-		if (i && kab_over(run, t1))
-			break;
-		t0 = kab_clock();
-		obj = a->alloc(run);
-		t1 = kab_clock();
-		kab_record(&run->alloc_lat, kab_interval(run, t0, t1));
-		if (unlikely(!obj))
-			continue;
-		t0 = kab_clock();
-		a->free(run, obj);
-		t1 = kab_clock();
-		kab_record(&run->free_lat, kab_interval(run, t0, t1));
-	}
-	run->chunk_ops = i;
+	run->pair_ns += kab_run_elapsed(run, t0, kab_clock(), reads);
 }
 
 /*
  * A chunk of the batch pattern is whole batches, the last maybe partial: a
  * deadline cuts the allocations of a batch short, then frees what it got.
  */
-static void kab_batch_amortized(struct kab_run *run)
+static __always_inline void
+kab_batch_amortized(struct kab_run *run,
+		    void *(*alloc_fn)(const struct kab_alloc_args *args),
+		    void (*free_fn)(const struct kab_alloc_args *args, void *obj))
 {
-	const struct kab_allocator_desc *a = run->allocator;
 	u64 t0, t1, t2 = 0;
 	u32 done, n, i, reads;
 
@@ -176,21 +118,75 @@ static void kab_batch_amortized(struct kab_run *run)
 		for (i = 0; i < n; i++) {
 			if (i && kab_check_deadline(run, &reads))
 				break;
-			run->objs[i] = a->alloc(run);
+			run->objs[i] = alloc_fn(&run->args);
 		}
 		n = i;
 		t1 = kab_clock();
 		for (i = 0; i < n; i++)
 			if (likely(run->objs[i]))
-				a->free(run, run->objs[i]);
+				free_fn(&run->args, run->objs[i]);
 		t2 = kab_clock();
-		run->alloc_ns += kab_elapsed(run, t0, t1, reads);
-		run->free_ns += kab_interval(run, t1, t2);
+		run->alloc_ns += kab_run_elapsed(run, t0, t1, reads);
+		run->free_ns += kab_run_interval(run, t1, t2);
 		for (i = 0; i < n; i++)
 			if (!run->objs[i])
 				run->amortized_failures++;
 	}
 	run->chunk_ops = done;
+}
+
+/**
+ * struct kab_amortized - the amortized loops of one allocator
+ * @pair: the pair pattern's chunk
+ * @batch: the batch pattern's chunk
+ */
+struct kab_amortized {
+	void (*pair)(struct kab_run *run);
+	void (*batch)(struct kab_run *run);
+};
+
+#define KAB_AMORTIZED_LOOPS(id, ...)					\
+static void kab_pair_##id(struct kab_run *run)				\
+{									\
+	kab_pair_amortized(run, kab_##id##_alloc, kab_##id##_free);	\
+}									\
+static void kab_batch_##id(struct kab_run *run)				\
+{									\
+	kab_batch_amortized(run, kab_##id##_alloc, kab_##id##_free);	\
+}
+
+KAB_ALLOCATOR_LIST(KAB_AMORTIZED_LOOPS)
+
+#define KAB_AMORTIZED_ROW(id, ...)					\
+	[KAB_ALLOC_##id] = { kab_pair_##id, kab_batch_##id },
+
+static const struct kab_amortized kab_amortized[KAB_NR_ALLOCATORS] = {
+	KAB_ALLOCATOR_LIST(KAB_AMORTIZED_ROW)
+};
+
+/* The per-operation loops time each call, so they call through the row. */
+static void kab_pair_per_op(struct kab_run *run)
+{
+	const struct kab_allocator_desc *a = run->allocator;
+	u64 t0, t1 = 0;
+	void *obj;
+	u32 i;
+
+	for (i = 0; i < run->chunk_ops; i++) {
+		if (i && kab_over(run, t1))
+			break;
+		t0 = kab_clock();
+		obj = a->alloc(&run->args);
+		t1 = kab_clock();
+		kab_record(&run->alloc_lat, kab_run_interval(run, t0, t1));
+		if (unlikely(!obj))
+			continue;
+		t0 = kab_clock();
+		a->free(&run->args, obj);
+		t1 = kab_clock();
+		kab_record(&run->free_lat, kab_run_interval(run, t0, t1));
+	}
+	run->chunk_ops = i;
 }
 
 static void kab_batch_per_op(struct kab_run *run)
@@ -207,18 +203,18 @@ static void kab_batch_per_op(struct kab_run *run)
 			if (i && kab_over(run, t1))
 				break;
 			t0 = kab_clock();
-			run->objs[i] = a->alloc(run);
+			run->objs[i] = a->alloc(&run->args);
 			t1 = kab_clock();
-			kab_record(&run->alloc_lat, kab_interval(run, t0, t1));
+			kab_record(&run->alloc_lat, kab_run_interval(run, t0, t1));
 		}
 		n = i;
 		for (i = 0; i < n; i++) {
 			if (unlikely(!run->objs[i]))
 				continue;
 			t0 = kab_clock();
-			a->free(run, run->objs[i]);
+			a->free(&run->args, run->objs[i]);
 			t1 = kab_clock();
-			kab_record(&run->free_lat, kab_interval(run, t0, t1));
+			kab_record(&run->free_lat, kab_run_interval(run, t0, t1));
 		}
 	}
 	run->chunk_ops = done;
@@ -274,10 +270,9 @@ static u64 kab_context_overhead(struct kab_run *run)
 	for (i = 0; i < KAB_CONTEXT_SAMPLES; i++) {
 		t0 = kab_clock();
 		kab_context_run(run, kab_empty_chunk);
-		samples[i] = kab_interval(run, t0, kab_clock());
+		samples[i] = kab_run_interval(run, t0, kab_clock());
 	}
-	sort(samples, KAB_CONTEXT_SAMPLES, sizeof(u64), kab_cmp_u64, NULL);
-	return samples[KAB_CONTEXT_SAMPLES / 2];
+	return kab_median(samples, KAB_CONTEXT_SAMPLES);
 }
 
 static u64 kab_div(u64 ns, u64 ops)
@@ -343,21 +338,24 @@ int kab_run_case(struct kab_case *c)
 {
 	bool batch = c->pattern == KAB_PATTERN_batch;
 	const struct kab_context_desc *ctx = &kab_contexts[c->context];
+	const struct kab_amortized *loops = &kab_amortized[c->allocator];
 	struct kab_run run = {
+		.args = {
+			.size = c->size_bytes,
+			.order = c->order,
+			.gfp = kab_gfp_mask(c->gfp),
+		},
 		.allocator = &kab_allocators[c->allocator],
 		.context = ctx,
 		.atomic_limit_ns = !ctx->atomic ? 0 :
 				   c->atomic_limit_ns ?: KAB_ATOMIC_LIMIT_DEFAULT_NS,
 		.cpu = KAB_CPU_NONE,
-		.gfp = kab_gfp_mask(c->gfp),
-		.size = c->size_bytes,
-		.order = c->order,
 		.batch = batch ? c->batch : 0,
 		.alloc_lat.min = U64_MAX,
 		.free_lat.min = U64_MAX,
 	};
 	void (*amortized)(struct kab_run *run) =
-		batch ? kab_batch_amortized : kab_pair_amortized;
+		batch ? loops->batch : loops->pair;
 	struct kab_zone_state zones;
 	LIST_HEAD(held);
 	u64 warm;
@@ -372,11 +370,11 @@ int kab_run_case(struct kab_case *c)
 					  GFP_KERNEL);
 	if (!run.alloc_lat.hist || !run.free_lat.hist || (batch && !run.objs))
 		goto out_free;
-	err = kab_allocator_setup(&run);
+	err = kab_allocator_setup(run.allocator, &run.args);
 	if (err)
 		goto out_free;
 
-	run.overhead_ns = kab_clock_overhead();
+	run.overhead_ns = kab_clock_calibrate();
 	c->context_overhead_ns = kab_context_overhead(&run);
 	kab_pressure_snapshot(&zones);
 	c->free_pages_start = zones.free;
@@ -424,7 +422,7 @@ int kab_run_case(struct kab_case *c)
 out_release:
 	kab_pressure_release(&held);
 out_teardown:
-	kab_allocator_teardown(&run);
+	kab_allocator_teardown(run.allocator, &run.args);
 out_free:
 	kvfree(run.objs);
 	kvfree(run.free_lat.hist);

@@ -26,7 +26,7 @@
  * Allocators. X(name, sized_by): name is how sweeps and results spell it;
  * sized_by is KAB_BY_SIZE (the request gives size_bytes) or KAB_BY_ORDER (the
  * request gives a buddy order). The module has one row per entry in
- * bench-mod/allocators.c.
+ * bench-mod/allocators.c and its two calls in bench-mod/allocators.h.
  */
 #define KAB_BY_SIZE		0
 #define KAB_BY_ORDER		1
@@ -71,14 +71,18 @@
 /*
  * Contexts the measured operations run in; see bench-mod/contexts.c. Only
  * process may sleep: the others refuse allocators and GFP masks that may.
+ * X(name, outside_task): outside_task is 1 where the operations run outside
+ * the task that made the ioctl (handed to a tasklet or a hard irq_work and
+ * waited for), so that per-task counters miss them and a caller counts
+ * CPU-wide instead.
  */
 #define KAB_CONTEXT_LIST(X)	\
-	X(process)		\
-	X(preempt_off)		\
-	X(spinlock)		\
-	X(irq_off)		\
-	X(softirq)		\
-	X(hardirq)
+	X(process, 0)		\
+	X(preempt_off, 0)	\
+	X(spinlock, 0)		\
+	X(irq_off, 0)		\
+	X(softirq, 1)		\
+	X(hardirq, 1)
 
 /*
  * Memory pressure a case runs under; see bench-mod/pressure.c. none: as the
@@ -108,6 +112,8 @@
  * Allocators the access benchmark measures, entries of KAB_ALLOCATOR_LIST:
  * those that hand out one buffer of any size they serve, from the direct
  * map (kmalloc, alloc_pages as one block) or through vmalloc's mappings.
+ * The module's rows say so with KAB_CAP_BUFFER; the build fails when the
+ * two disagree.
  */
 #define KAB_ACCESS_ALLOCATOR_LIST(X)	\
 	X(kmalloc)			\
@@ -139,7 +145,7 @@
 #define KAB_ALLOCATOR_ENUM(name, ...)	KAB_ALLOC_##name,
 #define KAB_GFP_ENUM(name, ...)		KAB_GFP_BIT_##name,
 #define KAB_PATTERN_ENUM(name)		KAB_PATTERN_##name,
-#define KAB_CONTEXT_ENUM(name)		KAB_CONTEXT_##name,
+#define KAB_CONTEXT_ENUM(name, ...)	KAB_CONTEXT_##name,
 #define KAB_PRESSURE_ENUM(name)		KAB_PRESSURE_##name,
 #define KAB_ACCESS_PATTERN_ENUM(name)	KAB_ACCESS_##name,
 #define KAB_ACCESS_PHASE_ENUM(name)	KAB_PHASE_##name,
@@ -684,7 +690,8 @@ struct kab_ksize_class {
  * @moved: out: krealloc: rounds in which krealloc returned a new address
  * @old_ksize: out: krealloc: ksize() of the original object
  * @new_ksize: out: krealloc: ksize() of the reallocated object
- * @krealloc_ns: out: krealloc: mean time of one krealloc call
+ * @krealloc_ns: out: krealloc: mean time of one krealloc call, the cost of
+ *	one clock read taken out of each
  * @pages: out: contiguity, zones: pages the buffer spans
  * @discontinuities: out: contiguity, zones: pages whose frame does not
  *	follow the previous page's

@@ -4,12 +4,35 @@
 #include <string.h>
 
 #include "output/results.h"
+#include "util/names.h"
 #include "util/util.h"
+
+/* The uapi's outside_task column: such contexts are counted CPU-wide. */
+#define OUTSIDE_TASK_OF(name, outside_task) outside_task,
+static const bool context_outside_task[KAB_NR_CONTEXTS] = {
+	KAB_CONTEXT_LIST(OUTSIDE_TASK_OF)
+};
 
 enum counter_scope counter_scope_of(enum kab_context context)
 {
-	return context == KAB_CONTEXT_softirq || context == KAB_CONTEXT_hardirq ?
-		       COUNTER_SCOPE_cpu : COUNTER_SCOPE_task;
+	return context_outside_task[context] ? COUNTER_SCOPE_cpu
+					     : COUNTER_SCOPE_task;
+}
+
+/* "a, b and c": the contexts counted in @scope, in list order. */
+static void scope_contexts(struct strbuf *text, enum counter_scope scope)
+{
+	int count = 0, done = 0;
+
+	for (int i = 0; i < KAB_NR_CONTEXTS; i++)
+		count += counter_scope_of(i) == scope;
+	for (int i = 0; i < KAB_NR_CONTEXTS; i++) {
+		if (counter_scope_of(i) != scope)
+			continue;
+		done++;
+		sb_printf(text, "%s%s", done == 1 ? "" :
+			  done == count ? " and " : ", ", kab_context_names[i]);
+	}
 }
 
 void run_counters_open(struct run_counters *counters, const struct sweep *sweep,
@@ -64,16 +87,22 @@ static json_t *scope_json(const struct run_counters *counters)
 	if (!counters->count)
 		return json_string("none: the sweep names no events");
 	sb_printf(&text, "%s", scope_whole_ioctl);
-	if (counters->needed[COUNTER_SCOPE_task])
-		sb_printf(&text, "; per task (pid 0, cpu -1) for process, "
-			  "preempt_off, spinlock and irq_off cases");
-	if (counters->group[COUNTER_SCOPE_cpu])
+	if (counters->needed[COUNTER_SCOPE_task]) {
+		sb_printf(&text, "; per task (pid 0, cpu -1) for ");
+		scope_contexts(&text, COUNTER_SCOPE_task);
+		sb_printf(&text, " cases");
+	}
+	if (counters->group[COUNTER_SCOPE_cpu]) {
 		sb_printf(&text, "; CPU-wide on the pinned CPU %d (pid -1, "
-			  "cpu %d) for softirq and hardirq cases",
-			  counters->cpu, counters->cpu);
-	else if (counters->needed[COUNTER_SCOPE_cpu])
-		sb_printf(&text, "; softirq and hardirq cases not counted: "
+			  "cpu %d) for ", counters->cpu, counters->cpu);
+		scope_contexts(&text, COUNTER_SCOPE_cpu);
+		sb_printf(&text, " cases");
+	} else if (counters->needed[COUNTER_SCOPE_cpu]) {
+		sb_printf(&text, "; ");
+		scope_contexts(&text, COUNTER_SCOPE_cpu);
+		sb_printf(&text, " cases not counted: "
 			  "the runner could not pin itself to a CPU");
+	}
 	json = json_text(text.text);
 	sb_free(&text);
 	return json;

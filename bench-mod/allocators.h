@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kallocbench - the allocator layer: the GFP flags a request may combine,
+ * one descriptor per entry of KAB_ALLOCATOR_LIST with what the allocator
+ * can do, its two calls, and a buffer held from one of them. The cases
+ * (case.c, timing.c), the access benchmark (access.c) and the probes
+ * (probes.c) all go through it.
+ *
+ * Adding an allocator: its name in KAB_ALLOCATOR_LIST (uapi), its two
+ * calls below, its row in allocators.c. The amortized loops in timing.c
+ * are generated from the list and call the two directly.
+ */
+#ifndef KAB_ALLOCATORS_H
+#define KAB_ALLOCATORS_H
+
+#include <linux/bits.h>
+#include <linux/gfp.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/types.h>
+#include <linux/vmalloc.h>
+
+#include "core.h"
+
+/* The request bit of a GFP list entry, e.g. KAB_GFP(GFP_DMA32). */
+#define KAB_GFP(name)		BIT(KAB_GFP_BIT_##name)
+#define KAB_GFP_ALL		((u32)BIT(KAB_NR_GFP_BITS) - 1)
+#define KAB_GFP_BASE_BIT(name, is_base) | ((u32)(is_base) << KAB_GFP_BIT_##name)
+/* Request bits of the base masks, exactly one of which a request sets. */
+#define KAB_GFP_BASES		((u32)(0 KAB_GFP_LIST(KAB_GFP_BASE_BIT)))
+
+/**
+ * struct kab_gfp_desc - one entry of KAB_GFP_LIST
+ * @name: the kernel's name of the flag
+ * @mask: its value
+ */
+struct kab_gfp_desc {
+	const char *name;
+	gfp_t mask;
+};
+
+extern const struct kab_gfp_desc kab_gfps[KAB_NR_GFP_BITS];
+gfp_t kab_gfp_mask(u32 bits);
+const char *kab_gfp_name(u32 bits);
+
+/* What an allocator can do: flags of kab_allocator.caps. */
+/* Sized by a buddy order (KAB_BY_ORDER), not by bytes. */
+#define KAB_CAP_ORDER		BIT(0)
+/* Sleeps whatever the mask says: needs GFP_KERNEL and process context. */
+#define KAB_CAP_SLEEPS		BIT(1)
+/* Serves one buffer: the access benchmark and the probes may use it. */
+#define KAB_CAP_BUFFER		BIT(2)
+/* Serves power-of-two numbers of pages only. */
+#define KAB_CAP_POW2		BIT(3)
+/* Returns a struct page, not the address of the memory. */
+#define KAB_CAP_PAGE		BIT(4)
+/*
+ * Returns NULL, cleanly, for more than its max_size: a case may ask for
+ * more and measure the failure; a buffer may not.
+ */
+#define KAB_CAP_FAILS_ABOVE	BIT(5)
+
+/**
+ * struct kab_alloc_args - what one call of an allocator gets
+ * @size: bytes, for allocators sized by bytes
+ * @order: buddy order, for allocators sized by order
+ * @gfp: the mask, __GFP_NOWARN included
+ * @cache: kmem_cache_alloc's cache, made by the row's setup
+ */
+struct kab_alloc_args {
+	size_t size;
+	unsigned int order;
+	gfp_t gfp;
+	struct kmem_cache *cache;
+};
+
+/**
+ * struct kab_allocator_desc - one entry of KAB_ALLOCATOR_LIST
+ * @name: as in the list
+ * @caps: KAB_CAP_* flags
+ * @allowed_gfp: modifier bits (KAB_GFP()) a request may add to its base
+ * @min_size: smallest size_bytes (sized by bytes)
+ * @max_size: largest size it serves, 0 for no limit of its own; sized by
+ *	bytes, a case above it is refused unless KAB_CAP_FAILS_ABOVE
+ * @setup: optional, prepares @args before anything is timed, in process
+ *	context whatever the case's context
+ * @teardown: optional, undoes @setup after everything is freed
+ * @alloc: one allocation; NULL is a failure
+ * @free: frees what @alloc returned
+ */
+struct kab_allocator_desc {
+	const char *name;
+	u32 caps;
+	u32 allowed_gfp;
+	u64 min_size;
+	u64 max_size;
+	int (*setup)(struct kab_alloc_args *args);
+	void (*teardown)(struct kab_alloc_args *args);
+	void *(*alloc)(const struct kab_alloc_args *args);
+	void (*free)(const struct kab_alloc_args *args, void *obj);
+};
+
+extern const struct kab_allocator_desc kab_allocators[KAB_NR_ALLOCATORS];
+int kab_allocator_setup(const struct kab_allocator_desc *a,
+			struct kab_alloc_args *args);
+void kab_allocator_teardown(const struct kab_allocator_desc *a,
+			    struct kab_alloc_args *args);
+
+/*
+ * The calls, kab_<name>_alloc() and kab_<name>_free() for each entry of
+ * KAB_ALLOCATOR_LIST: the rows point at them and timing.c's amortized
+ * loops call them directly, since an indirect call in a timed loop costs
+ * a retpoline thunk. Each wraps the kernel's call rather than naming it:
+ * on newer kernels most allocators are macros (kmalloc() wraps
+ * kmalloc_noprof() for allocation profiling).
+ */
+static inline void *kab_kmalloc_alloc(const struct kab_alloc_args *a)
+{
+	return kmalloc(a->size, a->gfp);
+}
+
+/* kmalloc(0) gives ZERO_SIZE_PTR, which kfree() accepts. */
+static inline void kab_kmalloc_free(const struct kab_alloc_args *a, void *obj)
+{
+	kfree(obj);
+}
+
+static inline void *kab_kzalloc_alloc(const struct kab_alloc_args *a)
+{
+	return kzalloc(a->size, a->gfp);
+}
+
+#define kab_kzalloc_free	kab_kmalloc_free
+
+static inline void *kab_kmem_cache_alloc_alloc(const struct kab_alloc_args *a)
+{
+	return kmem_cache_alloc(a->cache, a->gfp);
+}
+
+static inline void kab_kmem_cache_alloc_free(const struct kab_alloc_args *a,
+					     void *obj)
+{
+	kmem_cache_free(a->cache, obj);
+}
+
+/* The cost of growing a buffer by doubling: half the size, then all of it. */
+static inline void *kab_krealloc_alloc(const struct kab_alloc_args *a)
+{
+	void *half = kmalloc(max_t(size_t, a->size / 2, 1), a->gfp);
+	void *obj;
+
+	if (!half)
+		return NULL;
+	obj = krealloc(half, a->size, a->gfp);
+	if (!obj)
+		kfree(half);
+	return obj;
+}
+
+#define kab_krealloc_free	kab_kmalloc_free
+
+static inline void *kab_vmalloc_alloc(const struct kab_alloc_args *a)
+{
+	return __vmalloc(a->size, a->gfp);
+}
+
+static inline void kab_vmalloc_free(const struct kab_alloc_args *a, void *obj)
+{
+	vfree(obj);
+}
+
+/*
+ * vzalloc() is __vmalloc(size, GFP_KERNEL | __GFP_ZERO); calling that directly
+ * keeps the request's modifiers, which vzalloc() would drop.
+ */
+static inline void *kab_vzalloc_alloc(const struct kab_alloc_args *a)
+{
+	return __vmalloc(a->size, a->gfp | __GFP_ZERO);
+}
+
+#define kab_vzalloc_free	kab_vmalloc_free
+
+static inline void *kab_vmalloc_huge_alloc(const struct kab_alloc_args *a)
+{
+	return vmalloc_huge(a->size, a->gfp);
+}
+
+#define kab_vmalloc_huge_free	kab_vmalloc_free
+
+static inline void *kab_kvmalloc_alloc(const struct kab_alloc_args *a)
+{
+	return kvmalloc(a->size, a->gfp);
+}
+
+static inline void kab_kvmalloc_free(const struct kab_alloc_args *a, void *obj)
+{
+	kvfree(obj);
+}
+
+static inline void *kab_alloc_pages_alloc(const struct kab_alloc_args *a)
+{
+	return alloc_pages(a->gfp, a->order);
+}
+
+static inline void kab_alloc_pages_free(const struct kab_alloc_args *a,
+					void *obj)
+{
+	__free_pages(obj, a->order);
+}
+
+static inline void *kab___get_free_pages_alloc(const struct kab_alloc_args *a)
+{
+	return (void *)__get_free_pages(a->gfp, a->order);
+}
+
+static inline void kab___get_free_pages_free(const struct kab_alloc_args *a,
+					     void *obj)
+{
+	free_pages((unsigned long)obj, a->order);
+}
+
+/**
+ * struct kab_buffer - one buffer held from an allocator with KAB_CAP_BUFFER
+ * @allocator: its row of kab_allocators
+ * @args: what it was allocated with; @args.size is its size in bytes
+ * @obj: what the allocator returned (a struct page for KAB_CAP_PAGE)
+ * @addr: its first byte
+ */
+struct kab_buffer {
+	const struct kab_allocator_desc *allocator;
+	struct kab_alloc_args args;
+	void *obj;
+	void *addr;
+};
+
+bool kab_buffer_alloc(struct kab_buffer *buf, u64 overhead_ns, u64 *ns);
+u64 kab_buffer_free(struct kab_buffer *buf, u64 overhead_ns);
+unsigned long kab_buffer_pages(const struct kab_buffer *buf);
+struct page *kab_buffer_page(const struct kab_buffer *buf, unsigned long i);
+
+#endif /* KAB_ALLOCATORS_H */

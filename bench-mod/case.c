@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kallocbench - KAB_IOC_RUN_CASE: the validation of a case before anything
+ * is allocated for it, and its answer; timing.c runs it.
+ */
+#include <linux/bitops.h>
+#include <linux/errno.h>
+#include <linux/gfp.h>
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "case.h"
+#include "compat.h"
+#include "kallocbench.h"
+#include "kallocbench_sim.h"
+
+static int kab_validate_gfp(struct kab_case *c,
+			    const struct kab_allocator_desc *a)
+{
+	u32 bases = c->gfp & KAB_GFP_BASES;
+	u32 refused;
+
+	if (c->gfp & ~KAB_GFP_ALL)
+		return kab_refuse(c->reason, -EINVAL, "gfp bit %lu is unknown",
+				  __ffs(c->gfp & ~KAB_GFP_ALL));
+	if (!bases)
+		return kab_refuse(c->reason, -EINVAL,
+				  "gfp has no base mask such as GFP_KERNEL");
+	if (bases & (bases - 1))
+		return kab_refuse(c->reason, -EINVAL,
+				  "gfp has two base masks, %s and %s",
+				  kab_gfp_name(bases),
+				  kab_gfp_name(bases & (bases - 1)));
+	/* gfp_zone() has no zone for both. */
+	if ((c->gfp & KAB_GFP(GFP_DMA)) && (c->gfp & KAB_GFP(GFP_DMA32)))
+		return kab_refuse(c->reason, -EINVAL,
+				  "GFP_DMA and GFP_DMA32 name different zones");
+	refused = c->gfp & ~bases & ~a->allowed_gfp;
+	if (refused)
+		return kab_refuse(c->reason, -EINVAL, "%s is not allowed for %s",
+				  kab_gfp_name(refused), a->name);
+	if ((a->caps & KAB_CAP_SLEEPS) && bases != KAB_GFP(GFP_KERNEL))
+		return kab_refuse(c->reason, -EINVAL,
+				  "%s may sleep and needs GFP_KERNEL, not %s",
+				  a->name, kab_gfp_name(bases));
+	return 0;
+}
+
+/*
+ * Outside process context nothing may sleep: a refused case is never run,
+ * so a bad combination costs an errno, not a "sleeping function called
+ * from invalid context" splat. kmem_cache_alloc's kmem_cache_create() is no
+ * exception to this: it runs in setup, in process context, whatever the
+ * context of the case.
+ */
+static int kab_validate_context(struct kab_case *c,
+				const struct kab_allocator_desc *a)
+{
+	const struct kab_context_desc *ctx = &kab_contexts[c->context];
+
+	if (c->reserved)
+		return kab_refuse(c->reason, -EINVAL, "reserved must be 0");
+	if (c->pressure >= KAB_NR_PRESSURES)
+		return kab_refuse(c->reason, -EINVAL, "pressure %u is unknown",
+				  c->pressure);
+	if (c->pressure_reserved)
+		return kab_refuse(c->reason, -EINVAL, "pressure_reserved must be 0");
+	if (c->atomic_limit_ns > KAB_ATOMIC_LIMIT_MAX_NS)
+		return kab_refuse(c->reason, -EINVAL,
+				  "atomic_limit_ns %llu exceeds %llu",
+				  c->atomic_limit_ns, KAB_ATOMIC_LIMIT_MAX_NS);
+	if (!ctx->atomic)
+		return 0;
+	if (IS_ENABLED(CONFIG_PREEMPT_RT) && ctx->not_on_rt)
+		return kab_refuse(c->reason, -EINVAL,
+				  "PREEMPT_RT forbids allocating in %s context",
+				  ctx->name);
+	if (a->caps & KAB_CAP_SLEEPS)
+		return kab_refuse(c->reason, -EINVAL,
+				  "%s may sleep: not allowed in %s context",
+				  a->name, ctx->name);
+	if (gfpflags_allow_blocking(kab_gfp_mask(c->gfp)))
+		return kab_refuse(c->reason, -EINVAL,
+				  "%s may sleep in direct reclaim: not allowed in %s context",
+				  kab_gfp_name(c->gfp & KAB_GFP_BASES), ctx->name);
+	return 0;
+}
+
+static int kab_validate_size(struct kab_case *c,
+			     const struct kab_allocator_desc *a, u64 *bytes)
+{
+	if (a->caps & KAB_CAP_ORDER) {
+		if (c->size_bytes)
+			return kab_refuse(c->reason, -EINVAL,
+					  "%s takes an order, not size_bytes",
+					  a->name);
+		if (c->order >= KAB_NR_PAGE_ORDERS)
+			return kab_refuse(c->reason, -EINVAL,
+					  "order %u exceeds the kernel's maximum order %u",
+					  c->order, KAB_NR_PAGE_ORDERS - 1);
+		*bytes = (u64)PAGE_SIZE << c->order;
+		return 0;
+	}
+	if (c->order)
+		return kab_refuse(c->reason, -EINVAL,
+				  "%s takes size_bytes, not an order",
+				  a->name);
+	if (c->size_bytes < a->min_size)
+		return kab_refuse(c->reason, -EINVAL,
+				  "%s needs size_bytes of at least %llu",
+				  a->name, a->min_size);
+	if (a->max_size && c->size_bytes > a->max_size &&
+	    !(a->caps & KAB_CAP_FAILS_ABOVE))
+		return kab_refuse(c->reason, -E2BIG,
+				  "%s takes size_bytes of at most %llu",
+				  a->name, a->max_size);
+	*bytes = c->size_bytes;
+	return kab_check_memory(c->reason, "size_bytes", c->size_bytes);
+}
+
+static int kab_validate_loops(struct kab_case *c, u64 bytes)
+{
+	if (!c->iterations)
+		return kab_refuse(c->reason, -EINVAL, "iterations must not be 0");
+	if (c->iterations > KAB_MAX_ITERATIONS)
+		return kab_refuse(c->reason, -E2BIG,
+				  "iterations %llu exceed %llu",
+				  c->iterations, KAB_MAX_ITERATIONS);
+	if (c->warmup > KAB_MAX_ITERATIONS)
+		return kab_refuse(c->reason, -E2BIG,
+				  "warmup %llu exceeds %llu",
+				  c->warmup, KAB_MAX_ITERATIONS);
+	if (c->time_limit_ns > KAB_MAX_TIME_LIMIT_NS)
+		return kab_refuse(c->reason, -EINVAL,
+				  "time_limit_ns %llu exceeds 600 s",
+				  c->time_limit_ns);
+	if (c->pattern == KAB_PATTERN_pair) {
+		if (c->batch)
+			return kab_refuse(c->reason, -EINVAL,
+					  "the pair pattern needs batch 0");
+		return 0;
+	}
+	if (!c->batch)
+		return kab_refuse(c->reason, -EINVAL,
+				  "the batch pattern needs batch >= 1");
+	if (c->batch > KAB_MAX_BATCH)
+		return kab_refuse(c->reason, -E2BIG, "batch %u exceeds the maximum %u",
+				  c->batch, KAB_MAX_BATCH);
+	/* Cannot overflow: bytes is at most half of RAM, batch 2^16. */
+	if (c->batch * bytes > kab_memory_limit())
+		return kab_refuse(c->reason, -E2BIG,
+				  "batch %u of %llu bytes exceeds half the available memory, %llu",
+				  c->batch, bytes, kab_memory_limit());
+	return 0;
+}
+
+static int kab_validate_hist(struct kab_case *c, u64 uptr, const char *what)
+{
+	if (uptr && !access_ok(u64_to_user_ptr(uptr), KAB_HIST_BYTES))
+		return kab_refuse(c->reason, -EFAULT, "%s.hist is not a user buffer",
+				  what);
+	return 0;
+}
+
+static int kab_validate(struct kab_case *c)
+{
+	const struct kab_allocator_desc *a;
+	u64 bytes;
+	int err;
+
+	if (c->allocator >= KAB_NR_ALLOCATORS)
+		return kab_refuse(c->reason, -EINVAL, "allocator %u is unknown",
+				  c->allocator);
+	if (c->context >= KAB_NR_CONTEXTS)
+		return kab_refuse(c->reason, -EINVAL, "context %u is unknown",
+				  c->context);
+	if (c->pattern >= KAB_NR_PATTERNS)
+		return kab_refuse(c->reason, -EINVAL, "pattern %u is unknown",
+				  c->pattern);
+	a = &kab_allocators[c->allocator];
+	err = kab_validate_gfp(c, a);
+	if (!err)
+		err = kab_validate_context(c, a);
+	if (!err)
+		err = kab_validate_size(c, a, &bytes);
+	if (!err)
+		err = kab_validate_loops(c, bytes);
+	if (!err)
+		err = kab_validate_hist(c, c->alloc.hist, "alloc");
+	if (!err)
+		err = kab_validate_hist(c, c->free.hist, "free");
+	return err;
+}
+
+/**
+ * kab_case_ioctl() - KAB_IOC_RUN_CASE: validate a case and run it
+ * @kf: the open file
+ * @uarg: the request; on refusal only its reason is written back
+ *
+ * Return: 0, or a negative errno.
+ */
+long kab_case_ioctl(struct kab_file *kf, void __user *uarg)
+{
+	struct kab_case __user *ucase = uarg;
+	struct kab_case c;
+	int err;
+
+	err = kab_copy_request(&c, uarg, sizeof(c), c.reason);
+	if (err)
+		return err;
+	err = kab_validate(&c);
+	if (err) {
+		if (copy_to_user(ucase->reason, c.reason, sizeof(c.reason)))
+			return -EFAULT;
+		return err;
+	}
+	kab_sim_mark(KAB_SIM_EVENT_phase_begin, KAB_SIM_PHASE_case, 0);
+	err = kab_run_case(&c);
+	kab_sim_mark(KAB_SIM_EVENT_phase_end, KAB_SIM_PHASE_case, 0);
+	if (err)
+		return err;
+	return copy_to_user(uarg, &c, sizeof(c)) ? -EFAULT : 0;
+}
+
