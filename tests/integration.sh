@@ -226,7 +226,7 @@ kab_check "access.csv: the dTLB-load-misses cells are empty under TCG (no PMU)" 
 kab_check "access.csv is identical on both icount boots" \
 	cmp -s "$first/access.csv" "$second/access.csv"
 kab_check "breakeven.csv compares vmalloc_huge with kmalloc at 4 MiB" \
-	grep -q "^$mib4,random,vmalloc_huge,kmalloc," "$first/breakeven.csv"
+	grep -q "^$mib4,none,,random,vmalloc_huge,kmalloc," "$first/breakeven.csv"
 for plot in tradeoff-cost tradeoff-access tradeoff-tlb tradeoff-breakeven tradeoff-pagetables; do
 	kab_check "plot $plot rendered as PNG and SVG" \
 		test -s "$first/plots/$plot.png" -a -s "$first/plots/$plot.svg"
