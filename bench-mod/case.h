@@ -50,6 +50,9 @@ struct kab_lat {
  * @atomic_limit_ns: how long one chunk may run, 0 for no bound
  * @deadline_ns: clock time at which the chunk in flight ends early, 0 for
  *	none
+ * @loop_end_ns: clock time at which the loop in flight reaches its time
+ *	limit, 0 for none; a batch checks it, and signals, every
+ *	KAB_CHUNK_OPS allocations, since one batch may take minutes
  * @cpu: the CPU the chunks ran on, KAB_CPU_NONE before the first,
  *	KAB_CPU_MIXED once two differed
  * @wrong_context: a chunk found itself outside the context of its row
@@ -71,6 +74,7 @@ struct kab_run {
 	u32 chunk_ops;
 	u64 atomic_limit_ns;
 	u64 deadline_ns;
+	u64 loop_end_ns;
 	u32 cpu;
 	bool wrong_context;
 	u64 pair_ns;

@@ -5,7 +5,8 @@
  * A case runs its warmup, then the amortized loop, which reads the clock only
  * around chunks of operations, then the per-operation loop, which reads it
  * around every allocation and every free. Each loop stops after the requested
- * operations or, checked between chunks, once its time limit has passed.
+ * operations or, checked between chunks and every KAB_CHUNK_OPS allocations
+ * of a batch, once its time limit has passed or a signal is pending.
  * Every chunk frees what it allocated, so nothing is outstanding between
  * chunks, where the loops check for a fatal signal and reschedule. In an
  * atomic context a chunk also ends early once it has run for the case's
@@ -61,6 +62,30 @@ static inline bool kab_check_deadline(const struct kab_run *run, u32 *reads)
 	return kab_clock() >= run->deadline_ns;
 }
 
+/*
+ * Inside a batch, every KAB_CHUNK_OPS allocations: whether the loop's time
+ * limit has passed at clock time @now or a signal is pending, so that the
+ * batch stops allocating, frees what it got and the loop ends.
+ */
+static inline bool kab_batch_stop(const struct kab_run *run, u64 now)
+{
+	return (run->loop_end_ns && now >= run->loop_end_ns) ||
+	       signal_pending(current);
+}
+
+/* The same for loops that read no clock per operation: reads it when there
+ * is a time limit, counting the read in @reads so that it can be taken out. */
+static inline bool kab_batch_stop_read(const struct kab_run *run, u32 *reads)
+{
+	u64 now = 0;
+
+	if (run->loop_end_ns) {
+		(*reads)++;
+		now = kab_clock();
+	}
+	return kab_batch_stop(run, now);
+}
+
 static void kab_record(struct kab_lat *lat, u64 ns)
 {
 	lat->count++;
@@ -110,13 +135,16 @@ kab_batch_amortized(struct kab_run *run,
 	u32 done, n, i, reads;
 
 	for (done = 0; done < run->chunk_ops; done += n) {
-		if (done && kab_over(run, t2))
+		if (done && (kab_over(run, t2) || kab_batch_stop(run, t2)))
 			break;
 		n = min(run->batch, run->chunk_ops - done);
 		reads = 1;
 		t0 = kab_clock();
 		for (i = 0; i < n; i++) {
 			if (i && kab_check_deadline(run, &reads))
+				break;
+			if (i && !(i % KAB_CHUNK_OPS) &&
+			    kab_batch_stop_read(run, &reads))
 				break;
 			run->objs[i] = alloc_fn(&run->args);
 		}
@@ -196,11 +224,12 @@ static void kab_batch_per_op(struct kab_run *run)
 	u64 t0, t1 = 0;
 
 	for (done = 0; done < run->chunk_ops; done += n) {
-		if (done && kab_over(run, t1))
+		if (done && (kab_over(run, t1) || kab_batch_stop(run, t1)))
 			break;
 		n = min(run->batch, run->chunk_ops - done);
 		for (i = 0; i < n; i++) {
-			if (i && kab_over(run, t1))
+			if (i && (kab_over(run, t1) ||
+				  (!(i % KAB_CHUNK_OPS) && kab_batch_stop(run, t1))))
 				break;
 			t0 = kab_clock();
 			run->objs[i] = a->alloc(&run->args);
@@ -232,6 +261,7 @@ static int kab_loop(struct kab_run *run, void (*chunk)(struct kab_run *run),
 	u32 chunk_ops = unit;
 	u64 start = kab_clock();
 
+	run->loop_end_ns = limit_ns ? start + limit_ns : 0;
 	/*
 	 * Chunks start at one operation (one batch) and double, so that a
 	 * case whose operations take milliseconds overshoots its time limit

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -220,6 +221,74 @@ static void test_a_signal_interrupts_a_long_case(void **state)
 	assert_int_equal(run_case(&c), EINTR);
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	assert_true(end.tv_sec - start.tv_sec < 5);
+}
+
+/* A batch that takes far longer than the case may run: about 0.3 s of
+ * vmalloc(256K) in icount, and minutes where allocations fail slowly. */
+static struct kab_case long_batch_case(void)
+{
+	struct kab_case c = valid_case();
+
+	c.allocator = KAB_ALLOC_vmalloc;
+	c.size_bytes = 256 << 10;
+	c.pattern = KAB_PATTERN_batch;
+	c.batch = 1024;
+	c.iterations = 1 << 20;
+	return c;
+}
+
+static double seconds_since(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - start->tv_sec) +
+	       (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+/* The time limit ends a batch part way, not only between batches. */
+static void test_time_limit_cuts_a_batch_short(void **state)
+{
+	struct kab_case c = long_batch_case();
+	struct timespec start;
+	double took;
+
+	(void)state;
+	c.time_limit_ns = 20 * 1000 * 1000;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	assert_int_equal(run_case(&c), 0);
+	took = seconds_since(&start);
+	print_message("batch of %u under a 20 ms limit: %llu operations, %.3f s\n",
+		      c.batch, (unsigned long long)c.ops_done, took);
+	assert_true(c.ops_done > 0);
+	assert_true(c.ops_done < c.batch);
+	assert_true(c.amortized_ops < c.batch);
+	assert_true(took < 0.25);
+}
+
+/* A signal ends a batch part way too, and nothing is left allocated. */
+static void test_a_signal_interrupts_a_batch(void **state)
+{
+	struct sigaction action = { .sa_handler = on_alarm };
+	struct itimerval timer = { .it_value = { .tv_usec = 50 * 1000 } };
+	struct kab_case c = long_batch_case();
+	struct timespec start;
+	double took;
+
+	(void)state;
+	assert_int_equal(sigaction(SIGALRM, &action, NULL), 0);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	assert_int_equal(setitimer(ITIMER_REAL, &timer, NULL), 0);
+	assert_int_equal(run_case(&c), EINTR);
+	took = seconds_since(&start);
+	print_message("batch of %u interrupted after %.3f s\n", c.batch, took);
+	assert_true(took < 0.25);
+	/* the module freed the batch: the same case runs again in full */
+	c = long_batch_case();
+	c.iterations = c.batch;
+	assert_int_equal(run_case(&c), 0);
+	assert_int_equal(c.ops_done, c.batch);
+	assert_int_equal(c.failures, 0);
 }
 
 static void test_unknown_ioctl_is_not_a_tty_ioctl(void **state)
@@ -729,6 +798,8 @@ int main(void)
 		cmocka_unit_test(test_absurd_sizes_are_refused),
 		cmocka_unit_test(test_bad_histogram_pointer_faults),
 		cmocka_unit_test(test_a_signal_interrupts_a_long_case),
+		cmocka_unit_test(test_time_limit_cuts_a_batch_short),
+		cmocka_unit_test(test_a_signal_interrupts_a_batch),
 		cmocka_unit_test(test_unknown_ioctl_is_not_a_tty_ioctl),
 		cmocka_unit_test(test_valid_case_accounts_for_every_operation),
 		cmocka_unit_test(test_sleeping_requests_are_refused_outside_process),
