@@ -21,6 +21,26 @@ bool stats_all_equal(const double *values, size_t count)
 	return true;
 }
 
+double stats_min(const double *values, size_t count)
+{
+	double least = values[0];
+
+	for (size_t i = 1; i < count; i++)
+		if (values[i] < least)
+			least = values[i];
+	return least;
+}
+
+double stats_max(const double *values, size_t count)
+{
+	double most = values[0];
+
+	for (size_t i = 1; i < count; i++)
+		if (values[i] > most)
+			most = values[i];
+	return most;
+}
+
 /* xorshift64*: small, fast, and the same sequence on every machine. */
 static uint64_t next_random(uint64_t *state)
 {

@@ -8,6 +8,9 @@
 
 double stats_mean(const double *values, size_t count);
 bool stats_all_equal(const double *values, size_t count);
+/* The smallest and largest of @count >= 1 values. */
+double stats_min(const double *values, size_t count);
+double stats_max(const double *values, size_t count);
 
 /*
  * The 95% percentile-bootstrap interval of mean(@candidate) / mean(@base):
