@@ -43,20 +43,22 @@ qemu=$!
 # For whoever must stop this guest: the pid of its timeout, QEMU's parent.
 echo "$qemu" > "$outdir/qemu.pid"
 show_progress() {
-	# The guest's own clock is virtual under icount: elapsed time and the
-	# estimate shown are the host's.
-	# The estimate extrapolates from the sweep alone, boot time excluded.
-	local line i n now sweep_started=$started
+	# The guest's own clock is virtual under icount: elapsed time is the
+	# host's, and the guest's estimate (each group's cost per case so far,
+	# see run_costs_remaining) is scaled by how much host time a second of
+	# guest time has taken since the sweep started.
+	local line now sweep_started=$started
 	while IFS= read -r line; do
 		line=${line%$'\r'}
 		now=$(date +%s)
 		if [[ $line == KAB-BOOTED* ]]; then
 			sweep_started=$now
-		elif [[ $line =~ ^\[([0-9]+)/([0-9]+)\] ]]; then
-			i=${BASH_REMATCH[1]} n=${BASH_REMATCH[2]}
+		elif [[ $line =~ ^\[[0-9]+/[0-9]+\].*,\ elapsed\ ([0-9.]+)s,\ eta\ ([0-9.]+)s$ ]]; then
 			printf '%s, elapsed %ds, eta %ds\n' "${line%, elapsed *}" \
 				$((now - started)) \
-				$(((now - sweep_started) * (n - i) / i)) >&2
+				"$(awk -v guest="${BASH_REMATCH[1]}" -v eta="${BASH_REMATCH[2]}" \
+					-v host=$((now - sweep_started)) \
+					'BEGIN { printf "%.0f", guest > 0 ? eta * host / guest : 0 }')" >&2
 		elif [[ $line == *KAB-FAIL* || $line == *"Kernel panic"* ]]; then
 			printf '%s\n' "$line" >&2
 		fi

@@ -49,8 +49,15 @@ static void test_check_counts(void **state)
 	assert_check_prints("[g]\nallocators = kmalloc vmalloc\n"
 		     "sizes = 8..64 kmalloc_max\n"
 		     "gfp = GFP_KERNEL\npatterns = pair\n", 0,
-		     ": 10 cases in 1 groups (1 kernel-dependent "
-		     "size or order entries counted as one value each)\n");
+		     ": 10 cases in 1 groups (10 allocation, 0 access); "
+		     "kmalloc_max and max as on x86-64 (4M, order 10)\n");
+	/* repetitions are runs, access groups their own kind */
+	assert_check_prints("[sweep]\nrepetitions = 3\n[g]\nallocators = kmalloc\n"
+		     "sizes = 64\ngfp = GFP_KERNEL\npatterns = pair\n"
+		     "[b]\nkind = access\nallocators = vmalloc\nsizes = 4K, 1M\n"
+		     "patterns = random\n", 0,
+		     ": 3 cases in 2 groups (1 allocation, 2 access), 9 runs "
+		     "with their repetitions\n");
 }
 
 static void test_check_reports_file_and_line(void **state)

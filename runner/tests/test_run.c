@@ -531,6 +531,33 @@ static void test_frag_states_applied_once(void **state)
 	sb_free(&frag.log);
 }
 
+/*
+ * The estimate of the time left: each group at its own cost per run, a
+ * group not started at the mean of all runs so far.
+ */
+static void test_costs_estimate_per_group(void **state)
+{
+	struct sweep_case item[3] = {
+		{ .group = 0, .repetitions = 2 },
+		{ .group = 1, .repetitions = 3 },
+		{ .group = 2, .repetitions = 1 },
+	};
+	const struct sweep_cases cases = { .item = item, .count = 3 };
+	struct run_costs costs;
+
+	(void)state;
+	run_costs_plan(&costs, &cases);
+	assert_true(run_costs_remaining(&costs) == 0);
+	run_costs_add(&costs, 0, 1);
+	run_costs_add(&costs, 0, 1);
+	/* group 0 done; 1 and 2 unknown: 4 runs at 1 s */
+	assert_true(run_costs_remaining(&costs) == 4);
+	run_costs_add(&costs, 1, 10);
+	/* 2 more of group 1 at 10 s, group 2 at the mean 12 / 3 = 4 s */
+	assert_true(run_costs_remaining(&costs) == 24);
+	run_costs_free(&costs);
+}
+
 #define RUN_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup_run, teardown_run)
 
 int main(void)
@@ -544,6 +571,7 @@ int main(void)
 		RUN_TEST(test_signal_between_cases_stops),
 		RUN_TEST(test_other_errors_are_failures),
 		RUN_TEST(test_frag_states_applied_once),
+		cmocka_unit_test(test_costs_estimate_per_group),
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_missing_device),
 		cmocka_unit_test(test_out_dir_with_a_run_is_refused),
