@@ -3,7 +3,7 @@
 # the buffer) per MiB, and tlb:tlb_flush events of the alloc and free phases
 # per MiB (the tracepoint misses the kernel-range flushes of vfree; see
 # README). Extra input: flushes (1 when the tlb:tlb_flush columns exist and
-# hold counts).
+# hold counts). A panel without data says why instead of plotting nothing.
 load "plots/common.gp"
 set logscale x 2
 set xtics ("4K" 4096, "64K" 65536, "1M" 1048576, "16M" 16777216) font ",8"
@@ -16,25 +16,41 @@ ran(a) = strcol("status") eq "ok" && strcol("allocator") eq a
 set multiplot layout 1, 2 title sprintf("page tables and TLB flushes per MiB: vmalloc vs vmalloc_huge\n%s", heading)
 set title "PTE pages mapping the buffer, per MiB"
 set ylabel "PTE pages per MiB"
-# none at all (every 2 MiB PMD-mapped) is drawn on the floor, labelled 0
+# A log scale has no 0: a buffer without PTE pages (every 2 MiB of it
+# PMD-mapped) is drawn on a floor below the scale, labelled "none".
 floor = 0.01
 set logscale y 10
 set yrange [floor / 2:*]
-set ytics ("0" floor, "0.1" 0.1, "1" 1, "10" 10, "100" 100, "1000" 1000)
+set ytics ("none" floor, "0.1" 0.1, "1" 1, "10" 10, "100" 100, "1000" 1000)
 plot for [a in "vmalloc vmalloc_huge"] datafile using \
 	(ran(a) ? column("size_bytes") : NaN):(column("pte_tables") > 0 ? column("pte_tables_per_mib") : floor) \
 	smooth unique with linespoints lw 2 pt 7 ps 0.6 title a
 unset logscale y
-set yrange [*:*]
 set ytics auto
 set title "tlb:tlb_flush in alloc + free, per MiB\n(the tracepoint sees mm flushes, not vfree's kernel-range flush)"
 set ylabel "tlb_flush events per MiB"
-if (!flushes) {
-	set label 1 "tlb:tlb_flush not counted in this run" at graph 0.5, graph 0.5 center
-	plot NaN notitle
+flushes_per_mib(dummy) = (column("alloc_tlb:tlb_flush") + column("free_tlb:tlb_flush")) / mib(0)
+if (flushes) {
+	stats datafile using (strcol("status") eq "ok" ? flushes_per_mib(0) : NaN) nooutput
+	most = STATS_max
+}
+if (!flushes || most == 0) {
+	# Nothing to scale an axis on: an empty panel that says why.
+	unset logscale x
+	set xrange [0:1]
+	set yrange [0:1]
+	unset xtics
+	unset ytics
+	unset xlabel
+	unset ylabel
+	set label 1 (flushes ? "tlb:tlb_flush was 0 in every case" : \
+		"tlb:tlb_flush not counted in this run\n(add it to events = ... to count it)") \
+		at graph 0.5, graph 0.5 center
+	plot 2 notitle
 } else {
+	set yrange [0:*]
 	plot for [a in "vmalloc vmalloc_huge"] datafile using \
-		(ran(a) ? column("size_bytes") : NaN):((column("alloc_tlb:tlb_flush") + column("free_tlb:tlb_flush")) / mib(0)) \
+		(ran(a) ? column("size_bytes") : NaN):(flushes_per_mib(0)) \
 		smooth unique with linespoints lw 2 pt 7 ps 0.6 title a
 }
 unset multiplot

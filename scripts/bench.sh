@@ -106,8 +106,10 @@ print_brief_summary() {
 
 ln -sfn "$run_id" "$results/latest"
 rows() { [ -f "$1" ] && [ "$(wc -l < "$1")" -gt 1 ]; }
+# A plot that cannot be drawn fails the run, after the summary.
+plots_ok=1
 if rows "$run_dir/cases.csv" || rows "$run_dir/access.csv"; then
-	"$KAB_ROOT/scripts/plot.sh" "$run_dir" || kab_say "plotting failed"
+	"$KAB_ROOT/scripts/plot.sh" "$run_dir" || plots_ok=0
 fi
 if rows "$run_dir/cases.csv" || rows "$run_dir/access.csv"; then
 	"$runner" summary "$run_dir" > "$run_dir/summary.txt"
@@ -120,3 +122,4 @@ if [ -s "$run_dir/breakeven.txt" ]; then
 fi
 kab_say "results: $run_dir ($(($(date +%s) - started)) s)"
 [ "$guest_ok" -eq 1 ] || kab_die "the run did not complete; the finished cases are in $run_dir"
+[ "$plots_ok" -eq 1 ] || kab_die "plotting failed (see above); the results are in $run_dir"
