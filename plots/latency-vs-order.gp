@@ -5,7 +5,7 @@ set logscale y 10
 set xrange [-0.5:*]
 set xtics 1
 set xlabel "order (block of 2^order pages)"
-set ylabel "latency (ns)"
+set ylabel cost_label("alloc and free")
 set title sprintf("page allocator latency vs order (%s, %s, %s)\n%s", \
 	pattern, gfp, context, heading)
 n = words(allocators)

@@ -13,8 +13,8 @@ if (any_failed) {
 	set bmargin 6
 }
 set xlabel "request size (bytes)"
-set ylabel sprintf("%s latency (ns)", op)
-set title sprintf("%s latency vs size (%s, %s, %s): mean (solid), p99 (dashed)\n%s", \
+set ylabel cost_label(op)
+set title sprintf("%s " . (icount ? "cost" : "latency") . " vs size (%s, %s, %s): mean (solid), p99 (dashed)\n%s", \
 	op, pattern, gfp, context, heading)
 mean = op . "_ns_mean"
 p99 = op . "_ns_p99"

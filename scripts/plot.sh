@@ -41,6 +41,8 @@ qemu-kvm) accel="KVM" ;;
 *) accel="bare metal" ;;
 esac
 heading="kernel $kernel · mode $mode · $accel"
+icount=0
+[ "$mode" != qemu-icount ] || icount=1
 # The counter columns (between counter_scaling and status) empty in every
 # row that ran: events this machine could not count. access.csv names them
 # per phase (alloc_cycles): an event is unsupported when no phase counted it.
@@ -70,7 +72,7 @@ selection() { # SIZED_BY: the gnuplot definitions of the rows to draw
 render() { # SCRIPT OUT [VAR=VALUE...]
 	local script=$1 out=$2 term
 	shift 2
-	local defs=(-e "datafile='$csv'" -e "heading=\"$heading\"")
+	local defs=(-e "datafile='$csv'" -e "heading=\"$heading\"" -e "icount=$icount")
 	local def
 	for def in "$@"; do defs+=(-e "$def"); done
 	for term in "pngcairo size 1100,700 font 'sans,10'" "svg size 1100,700 dynamic font 'sans,10'"; do
