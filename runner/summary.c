@@ -227,6 +227,11 @@ static void set_title(struct strbuf *title, const struct csv_fields *fields,
 		  f[index[COL_mode]], f[index[COL_config]]);
 }
 
+const char summary_percentile_note[] =
+	"\np99 is the nearest-rank percentile read off the latency histogram as\n"
+	"the midpoint of its bucket (buckets up to 0.8% wide); the mean is exact,\n"
+	"so where nearly every sample shares a bucket the p99 may sit below it.\n";
+
 /* How the cases of both files ended, by their status column. */
 struct status_counts {
 	size_t ran, refused, failed, interrupted;
@@ -378,8 +383,10 @@ int summary_print(FILE *out, const struct summary_input *in, char *why,
 	if (ok && rows.cases && in->landmarks)
 		fprintf(out, "landmark cases, %zu of %zu:\n", rows.table.rows,
 			rows.cases);
-	if (ok && rows.cases)
+	if (ok && rows.cases) {
 		print_table(out, &rows.table);
+		fputs(summary_percentile_note, out);
+	}
 	if (ok && !rows.cases && rows.access_cases)
 		fprintf(out, "no allocation cases: the access benchmark's are "
 			"in access.csv, breakeven.txt and the tradeoff-* "

@@ -14,6 +14,9 @@ struct summary_input {
 	bool landmarks;
 };
 
+/* The footnote under the table: how a percentile is read from a bucket. */
+extern const char summary_percentile_note[];
+
 /* Prints the counts and the table; 0, or -1 with @why. */
 int summary_print(FILE *out, const struct summary_input *in, char *why,
 		  size_t why_len);

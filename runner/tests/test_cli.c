@@ -91,6 +91,9 @@ static void test_usage_errors(void **state)
 		run_command(cmd_summary, ARGV("summary")),
 		run_command(cmd_info, ARGV("info", "--bogus")),
 		run_command(cmd_info, ARGV("info", "extra")),
+		run_command(cmd_access, ARGV("access", "--allocator", "vmaloc",
+					     "--size", "4K", "--pattern",
+					     "random")),
 	};
 	int no_device = run_command(cmd_info, ARGV("info", "--device",
 						   "/nonexistent/kallocbench"));
@@ -107,6 +110,9 @@ static void test_usage_errors(void **state)
 	assert_int_equal(no_results, 1);
 	assert_non_null(strstr(err, "usage: kallocbench check SWEEP"));
 	assert_non_null(strstr(err, "cannot open /nonexistent/kallocbench"));
+	/* a misspelt allocator is answered with the ones there are */
+	assert_non_null(strstr(err, "unknown allocator 'vmaloc' (known: kmalloc "
+			       "kzalloc kmem_cache_alloc krealloc vmalloc "));
 	free(err);
 	remove_tree(dir);
 }

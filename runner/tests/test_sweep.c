@@ -642,6 +642,9 @@ static const struct parse_error_case parse_errors[] = {
 	  2, "bad counter 'page*faults': may hold only" },
 	{ "counter from a digit", "[sweep]\nevents = 1cycles\n",
 	  2, "bad counter '1cycles': must start with a letter" },
+	{ "misspelt perf event", "[sweep]\nevents = cycles\n  cycels\n",
+	  3, "counter 'cycels': unknown event (libpfm4: event not found); "
+	  "`kallocbench events` lists what this machine counts" },
 	{ "counter twice", "[sweep]\nevents = cycles, cycles\n",
 	  2, "counter 'cycles' listed twice" },
 	{ "counter named as a column", "[sweep]\nevents = status\n",
