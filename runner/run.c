@@ -165,7 +165,7 @@ void run_costs_free(struct run_costs *costs)
 
 /*
  * @what: the case and its figures, "kmalloc 64 GFP_KERNEL pair: ...";
- * @case_seconds what it took. Elapsed and eta keep a decimal, so that a
+ * @case_seconds what it took. Elapsed and eta keep milliseconds, so that a
  * host watching an icount guest can scale them to its own time.
  */
 static void print_progress(const struct run_context *context,
@@ -181,7 +181,7 @@ static void print_progress(const struct run_context *context,
 	fprintf(out, "[%zu/%zu] ", done, total);
 	if (context->sweep && spec->group < context->sweep->groups)
 		fprintf(out, "[%s] ", context->sweep->group[spec->group].name);
-	fprintf(out, "%s, elapsed %.1fs, eta %.1fs\n", what,
+	fprintf(out, "%s, elapsed %.3fs, eta %.3fs\n", what,
 		seconds_since(start), run_costs_remaining(costs));
 	fflush(out);
 }
