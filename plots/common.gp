@@ -22,11 +22,12 @@ tick_label(v) = icount ? \
 	 v < 1e9 ? sprintf("%gM", v / 1e6) : sprintf("%gG", v / 1e9)) : \
 	(v < 1e3 ? sprintf("%g ns", v) : v < 1e6 ? sprintf("%g µs", v / 1e3) : \
 	 v < 1e9 ? sprintf("%g ms", v / 1e6) : sprintf("%g s", v / 1e9))
-# "eval decade_ticks": a label every power of ten; "eval fine_ticks": at 1,
-# 2 and 5 of each, for a plot that may span less than one decade.
-decade_ticks = "set ytics (); do for [e=0:10] { set ytics add (tick_label(10**e) 10**e) }"
-fine_ticks = "set ytics (); do for [e=0:10] { do for [m in '1 2 5'] { set ytics add (tick_label(m * 10**e) m * 10**e) } }"
-eval decade_ticks
+# Labels at 1, 2 and 5 of every power of ten, so that a plot spanning less
+# than a decade still has some.
+set ytics ()
+do for [e=0:10] {
+	do for [m in "1 2 5"] { set ytics add (tick_label(m * 10**e) m * 10**e) }
+}
 set mytics 10
 set style line 1 lw 2 pt 7 ps 0.8
 ok(a) = strcol("status") eq "ok" && strcol("allocator") eq a && \

@@ -13,7 +13,6 @@ set xtics () rotate by -45 font ",8"
 set key inside top left vertical Left reverse font ",8" samplen 2
 do for [i=1:words(contexts)] { set xtics add (word(contexts, i) i) }
 set ylabel cost_label("alloc")
-eval fine_ticks
 n = words(allocators)
 set multiplot layout 1, n title sprintf("alloc " . (icount ? "cost" : "latency") . " by context (%s, %s): p50 solid, p99 dashed\n%s", \
 	pattern, gfp, heading)

@@ -8,8 +8,6 @@ set logscale y 10
 set xtics ("4K" 4096, "64K" 65536, "1M" 1048576, "16M" 16777216) font ",8"
 set xlabel "buffer size (bytes)"
 set ylabel per_label("access per page")
-# A pattern whose cost per page hardly moves spans less than a decade.
-eval fine_ticks
 set key inside top right font ",8"
 ran(a, p) = strcol("status") eq "ok" && strcol("allocator") eq a && strcol("pattern") eq p
 n = words(allocators)
