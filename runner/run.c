@@ -72,6 +72,15 @@ static void describe_case(const struct sweep_case *spec, struct strbuf *text)
 		snprintf(size, sizeof(size), "order %u", spec->order);
 	sb_printf(text, "%s %s %s %s", kab_allocator_names[spec->allocator],
 		  size, gfp, kab_pattern_names[spec->pattern]);
+	/* what tells apart cases of the same allocator, size and mask */
+	if (spec->context != KAB_CONTEXT_process)
+		sb_printf(text, " in %s", kab_context_names[spec->context]);
+	if (spec->pressure != KAB_PRESSURE_none)
+		sb_printf(text, " pressure %s",
+			  kab_pressure_names[spec->pressure]);
+	if (spec->frag_kind != SWEEP_NO_FRAG_KIND)
+		sb_printf(text, " frag %s %s", spec->frag.label,
+			  kab_frag_kind_names[spec->frag_kind]);
 }
 
 /* A percentile for the progress line: "-" when there were no samples. */

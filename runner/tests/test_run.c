@@ -230,10 +230,17 @@ static void test_counters_around_each_case(void **state)
 	json_t *json;
 	char *text;
 
+	struct sweep_names *events = &sweep.header.events;
+
 	assert_int_equal(parse_sweep_text(
-		"[sweep]\nevents = page-faults nosuch-event-x\n"
+		"[sweep]\nevents = page-faults\n"
 		"[g]\nallocators = kmalloc\nsizes = 64\n"
 		"gfp = GFP_KERNEL\npatterns = pair\n", &sweep, &err), 0);
+	/* check refuses what libpfm4 cannot encode; a sweep checked on
+	 * another machine may still name one */
+	xgrow((void **)&events->name, &events->capacity, events->count + 1,
+	      sizeof(*events->name));
+	events->name[events->count++] = xstrdup("nosuch-event-x");
 	run_counters_open(&counters, &sweep, &f->cases, -1);
 	assert_non_null(counters.group[COUNTER_SCOPE_task]);
 	assert_null(counters.group[COUNTER_SCOPE_cpu]);
