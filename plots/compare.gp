@@ -54,6 +54,13 @@ if (kind eq "overlay") {
 		title word(allocators, i) . " " . word(candidates, j)
 } else {
 	set logscale y 2
+	# at least 0.9 .. 1.1 around the ratios, so that an A/A comparison
+	# (every ratio 1) still has a y range
+	stats datafile using (strcol("metric") eq metric ? column("ratio") : NaN) nooutput
+	set yrange [(STATS_min < 0.9 ? STATS_min : 0.9) / 1.05 : \
+		    (STATS_max > 1.1 ? STATS_max : 1.1) * 1.05]
+	set ytics ("0.125" 0.125, "0.25" 0.25, "0.5" 0.5, "0.8" 0.8, "0.9" 0.9, \
+		"1" 1, "1.1" 1.1, "1.25" 1.25, "2" 2, "4" 4, "8" 8)
 	set ylabel sprintf("%s: candidate / baseline", title)
 	set title sprintf("%s ratio against %s, bars: %s (%s, %s, %s)\n%s", \
 		title, baseline, unit eq "instructions" ? "range of the boots" : \

@@ -23,19 +23,26 @@ kab_check "make compare of $base against $same completes" \
 kab_say "make compare took $(($(date +%s) - started)) s"
 
 csv=$out/compare.csv
-# column NAME: the values of compare.csv's column NAME, one a line.
-column() {
-	awk -F, -v name="$1" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-		{ print $(h[name]) }' "$csv"
+# values NAME...: the named columns of compare.csv's rows, comma-joined.
+values() {
+	awk -F, -v names="$*" 'NR == 1 { n = split(names, want, " ")
+			for (i = 1; i <= NF; i++) h[$i] = i; next }
+		{ line = ""; for (i = 1; i <= n; i++) line = line (i > 1 ? "," : "") $(h[want[i]]); print line }' "$csv"
 }
-kab_check "both cases.csv and access.csv were compared" sh -c "
-	[ \$(awk -F, 'NR > 1 && /,cases,/' '$csv' | wc -l) -gt 30 ] &&
-	[ \$(awk -F, 'NR > 1 && /,access,/' '$csv' | wc -l) -ge 12 ]"
-kab_check "every figure was judged on three boots a side" sh -c "
-	[ -z \"\$(paste -d, <(column baseline_n) <(column candidate_n) <(column method) |
-		grep -v '^3,3,boot spread (icount)\$')\" ]"
-kab_check "the A/A comparison marks no change" sh -c "
-	[ -z \"\$(column verdict | grep -v '^same\$')\" ]"
+# rows_of SOURCE: how many figures of cases.csv or access.csv were compared.
+rows_of() { values source | grep -cx "$1"; }
+# all_rows_are TEXT NAME...: every row's named columns read TEXT, and there
+# are rows.
+all_rows_are() {
+	local expected=$1
+	shift
+	[ "$(values "$@" | wc -l)" -gt 0 ] && [ -z "$(values "$@" | grep -vxF "$expected")" ]
+}
+kab_check "both cases.csv and access.csv were compared" \
+	test "$(rows_of cases)" -gt 30 -a "$(rows_of access)" -ge 12
+kab_check "every figure was judged on three boots a side" \
+	all_rows_are "3,3,boot spread (icount)" baseline_n candidate_n method
+kab_check "the A/A comparison marks no change" all_rows_are same verdict
 kab_check "the report says no figure changed" \
 	grep -qE '^[0-9]+ distinct figures compared, in instructions .*: 0 slower, 0 faster, [0-9]+ the same, 0 unknown' "$out/report.md"
 kab_check "the report shows both targets' boot-layout spread" sh -c "
