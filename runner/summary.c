@@ -364,7 +364,9 @@ static void print_counts(FILE *out, const struct summary_rows *rows)
 		s->failed);
 	if (s->interrupted)
 		fprintf(out, ", %zu interrupted", s->interrupted);
-	fprintf(out, "\n\n");
+	fprintf(out, "\n%s\n\n", strstr(rows->title.text, "mode qemu-icount") ?
+		"figures in guest instructions (icount: one virtual ns each), "
+		"not time on any CPU" : "figures in ns");
 }
 
 int summary_print(FILE *out, const struct summary_input *in, char *why,

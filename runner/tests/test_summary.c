@@ -105,7 +105,8 @@ static void test_table(void **state)
 	sb_printf(&expected, "%s%s",
 		"kernel 6.1.0-test, mode qemu-icount, config default: "
 		"2 allocation cases; 1 ran, 1 refused, 0 failed\n"
-		"\n"
+		"figures in guest instructions (icount: one virtual ns each), "
+		"not time on any CPU\n\n"
 		"allocator    size/order  gfp         pattern  alloc mean  "
 		"alloc p99  free mean  failures/ops  status\n"
 		"kmalloc              4K  GFP_KERNEL  pair          125.0  "
@@ -145,7 +146,8 @@ static void test_varying_columns_and_landmarks(void **state)
 	in.cases_csv = more.text;
 	text = summary_of_input(&in, 0, why);
 	assert_non_null(strstr(text, ": 4 allocation cases; 3 ran, 1 refused, "
-			       "0 failed\n\nlandmark cases, 3 of 4:\n"));
+			       "0 failed\nfigures in guest instructions"));
+	assert_non_null(strstr(text, "CPU\n\nlandmark cases, 3 of 4:\n"));
 	assert_non_null(strstr(text, "pattern  context  alloc mean"));
 	assert_non_null(strstr(text, "pair     softirq       125.0"));
 	assert_null(strstr(text, " 1K "));
@@ -173,7 +175,9 @@ static void test_access_only(void **state)
 	text = summary_of_input(&with_cases, 0, why);
 	assert_string_equal(text, "kernel 6.1.0-test, mode qemu-icount, config "
 			    "default: 0 allocation cases, 2 access cases "
-			    "(access.csv); 1 ran, 1 refused, 0 failed\n\n"
+			    "(access.csv); 1 ran, 1 refused, 0 failed\n"
+			    "figures in guest instructions (icount: one virtual "
+			    "ns each), not time on any CPU\n\n"
 			    "no allocation cases: the access benchmark's are "
 			    "in access.csv, breakeven.txt and the tradeoff-* "
 			    "plots\n");
