@@ -33,6 +33,12 @@ static const char *human_size(uint64_t bytes, char buf[static 24])
 	return buf;
 }
 
+/* What a cost counts: in icount a virtual ns is one guest instruction. */
+static const char *cost_unit(const struct facts *f)
+{
+	return f->icount ? "instructions (icount)" : "ns";
+}
+
 int facts_zone_index(const struct facts *f, const char *name)
 {
 	for (size_t i = 0; i < f->nr_zones; i++)
@@ -304,9 +310,10 @@ static void row_init(const struct facts *f, struct fact_row *row)
 
 		if (c->measured)
 			sb_printf(&row->value, "; %s: kmalloc %" PRIu64
-				  " ns, kzalloc %" PRIu64 " ns",
+				  " %s, kzalloc %" PRIu64 " %s",
 				  size_text(c->size_bytes, size),
-				  c->kmalloc_ns, c->kzalloc_ns);
+				  c->kmalloc_ns, cost_unit(f), c->kzalloc_ns,
+				  cost_unit(f));
 	}
 	if (p->init_on_alloc) {
 		row->verdict = VERDICT_DOES_NOT_HOLD;
@@ -337,14 +344,14 @@ static void row_krealloc(const struct facts *f, struct fact_row *row)
 		return;
 	}
 	sb_printf(&row->value, "%" PRIu64 " -> %" PRIu64 " (class %" PRIu64
-		  "): moved %" PRIu64 "/%u, %" PRIu64 " ns; %" PRIu64 " -> %"
-		  PRIu64 ": moved %" PRIu64 "/%u, %" PRIu64 " ns",
+		  "): moved %" PRIu64 "/%u, %" PRIu64 " %s; %" PRIu64 " -> %"
+		  PRIu64 ": moved %" PRIu64 "/%u, %" PRIu64 " %s",
 		  (uint64_t)in->size_bytes, (uint64_t)in->new_size_bytes,
 		  (uint64_t)in->old_ksize, (uint64_t)in->moved,
-		  KAB_KREALLOC_ROUNDS, (uint64_t)in->krealloc_ns,
+		  KAB_KREALLOC_ROUNDS, (uint64_t)in->krealloc_ns, cost_unit(f),
 		  (uint64_t)across->size_bytes, (uint64_t)across->new_size_bytes,
 		  (uint64_t)across->moved, KAB_KREALLOC_ROUNDS,
-		  (uint64_t)across->krealloc_ns);
+		  (uint64_t)across->krealloc_ns, cost_unit(f));
 	if (in->moved == 0 && across->moved == KAB_KREALLOC_ROUNDS) {
 		row->verdict = VERDICT_HOLDS;
 		sb_append(&row->why, "within the class krealloc returns the "
