@@ -79,7 +79,7 @@ if [ ${#targets[@]} -gt 0 ]; then
 			run_label=$label/seed-$boot
 			while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
 			( KERNEL=$kernel SWEEP=$sweep MODE=$mode CONFIG=$config \
-				BOOT_WORDS="${boot_words[*]} seed=$boot" MEMORY_MB=$memory CPUS=$cpus \
+				BOOT_WORDS="${boot_words[*]}${boot_words[*]:+ }seed=$boot" MEMORY_MB=$memory CPUS=$cpus \
 				RUN_ID=$run_label RESULTS=$out/runs \
 				"$KAB_ROOT/scripts/bench.sh" > "$out/logs/$label-seed-$boot.log" 2>&1 ) &
 			pids+=($!) labels+=("$run_label")
