@@ -215,6 +215,28 @@ static void test_every_repetition_of_every_case(void **state)
 	assert_non_null(strstr(f->progress_text, "eta"));
 }
 
+/* The progress line tells apart cases that differ only in context,
+ * pressure or fragmentation. */
+static void test_progress_names_context_pressure_frag(void **state)
+{
+	struct run_fixture *f = *state;
+	struct sweep_error err;
+
+	sweep_cases_free(&f->cases);
+	sweep_free(&f->sweep);
+	assert_int_equal(parse_sweep_text(
+		"[g]\nallocators = kmalloc\nsizes = 64\ngfp = GFP_ATOMIC\n"
+		"patterns = pair\ncontexts = process softirq\n"
+		"pressure = none low\nfrag_levels = heavy\n"
+		"frag_kinds = unmovable\n", &f->sweep, &err), 0);
+	assert_int_equal(sweep_expand(&f->sweep, &info, &f->cases, &err), 0);
+	run(f);
+	assert_non_null(strstr(f->progress_text, "[1/4] [g] kmalloc 64 "
+			       "GFP_ATOMIC pair frag heavy unmovable: "));
+	assert_non_null(strstr(f->progress_text, "kmalloc 64 GFP_ATOMIC pair "
+			       "in softirq pressure low frag heavy unmovable: "));
+}
+
 /*
  * Counters around each case: page faults of the pages the fake touches
  * (each at least 32), an unknown event empty, counter_scaling 1.000; the
@@ -579,6 +601,7 @@ int main(void)
 		RUN_TEST(test_other_errors_are_failures),
 		RUN_TEST(test_frag_states_applied_once),
 		cmocka_unit_test(test_costs_estimate_per_group),
+		RUN_TEST(test_progress_names_context_pressure_frag),
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_missing_device),
 		cmocka_unit_test(test_out_dir_with_a_run_is_refused),
