@@ -95,7 +95,8 @@ if [ -n "$sized" ]; then
 	read -r pattern gfp context < <(selection size_bytes)
 	for op in alloc free; do
 		render latency-vs-size $op-latency-vs-size "op='$op'" "allocators='$sized'" \
-			"any_failed=$any_failed" "$pattern" "$gfp" "$context"
+			"any_failed=$any_failed" "sizes='$(ok_values "$csv" size_bytes)'" \
+			"$pattern" "$gfp" "$context"
 	done
 fi
 if [ -n "$ordered" ]; then
