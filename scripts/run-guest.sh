@@ -58,7 +58,7 @@ show_progress() {
 				$((now - started)) \
 				"$(awk -v guest="${BASH_REMATCH[1]}" -v eta="${BASH_REMATCH[2]}" \
 					-v host=$((now - sweep_started)) \
-					'BEGIN { printf "%.0f", guest > 0 ? eta * host / guest : 0 }')" >&2
+					'BEGIN { printf "%.0f", (guest > 0 ? eta * host / guest : 0) }')" >&2
 		elif [[ $line == *KAB-FAIL* || $line == *"Kernel panic"* ]]; then
 			printf '%s\n' "$line" >&2
 		fi
