@@ -13,14 +13,6 @@ double stats_mean(const double *values, size_t count)
 	return count ? sum / (double)count : 0;
 }
 
-bool stats_all_equal(const double *values, size_t count)
-{
-	for (size_t i = 1; i < count; i++)
-		if (values[i] != values[0])
-			return false;
-	return true;
-}
-
 double stats_min(const double *values, size_t count)
 {
 	double least = values[0];

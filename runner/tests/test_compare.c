@@ -8,14 +8,15 @@
 #include "stats.h"
 #include "table.h"
 
-static void test_mean_and_equal(void **state)
+static void test_mean_and_extremes(void **state)
 {
-	const double values[] = { 1, 2, 3, 6 };
+	const double values[] = { 2, 1, 6, 3 };
 
 	(void)state;
 	assert_true(stats_mean(values, 4) == 3.0);
-	assert_false(stats_all_equal(values, 4));
-	assert_true(stats_all_equal(values, 1));
+	assert_true(stats_min(values, 4) == 1.0);
+	assert_true(stats_max(values, 4) == 6.0);
+	assert_true(stats_min(values, 1) == 2.0 && stats_max(values, 1) == 2.0);
 }
 
 /* The same inputs give the same interval; it holds the observed ratio. */
@@ -426,7 +427,7 @@ static void test_compare_usage(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_mean_and_equal),
+		cmocka_unit_test(test_mean_and_extremes),
 		cmocka_unit_test(test_bootstrap_is_repeatable),
 		cmocka_unit_test(test_verdicts),
 		cmocka_unit_test(test_boot_spread_verdicts),
