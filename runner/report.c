@@ -393,29 +393,36 @@ static bool is_headline(const struct csv_fields *row,
 	       strcmp(metric, "alloc_ns") == 0;
 }
 
-/* How the verdicts of @method were reached, for the pair's paragraph. */
-static const char *method_rule(const char *method)
+/* How the verdicts of @method were reached, for the pair's paragraph;
+ * the thresholds are compare.h's. */
+static void method_rule(struct strbuf *text, const char *method)
 {
 	if (strcmp(method, compare_method_names[COMPARE_BOOT_SPREAD]) == 0)
-		return "Each boot of a target is one sample: icount repeats a "
-		       "boot to the instruction, but another command line or "
-		       "initramfs moves the layout and with it the figures. "
-		       "A change is marked when the two targets' boots do not "
-		       "overlap and the ratio is further from 1 than twice "
-		       "the larger spread ((max - min) / mean) of either "
-		       "target's boots, and at least 2% and 5 instructions "
-		       "(\"marked beyond\" gives each figure's threshold). "
-		       "The interval is the range between the boots' "
-		       "extremes, not a confidence interval.";
-	if (strcmp(method, compare_method_names[COMPARE_BOOTSTRAP]) == 0)
-		return "Each repetition is one sample. A change is marked when "
-		       "the 95% percentile bootstrap interval of the ratio of "
-		       "means (2000 resamples) excludes 1 and the change is at "
-		       "least 2% and 5 ns.";
-	return "A side has one sample (one boot in icount, one repetition "
-	       "otherwise): no spread was measured, so there is no interval "
-	       "and no verdict. Boot each target several times (make compare "
-	       "BOOTS=3) or set repetitions >= 2.";
+		sb_printf(text, "Each boot of a target is one sample: icount "
+			  "repeats a boot to the instruction, but another "
+			  "command line or initramfs moves the layout and with "
+			  "it the figures. A change is marked when the two "
+			  "targets' boots do not overlap and the ratio is "
+			  "further from 1 than %g times the larger spread "
+			  "((max - min) / mean) of either target's boots, and "
+			  "at least %g%% and %g instructions (\"marked beyond\" "
+			  "gives each figure's threshold). The interval is the "
+			  "range between the boots' extremes, not a confidence "
+			  "interval.", COMPARE_SPREAD_MARGIN,
+			  100 * COMPARE_MIN_CHANGE, COMPARE_MIN_DIFFERENCE_NS);
+	else if (strcmp(method, compare_method_names[COMPARE_BOOTSTRAP]) == 0)
+		sb_printf(text, "Each repetition is one sample. A change is "
+			  "marked when the 95%% percentile bootstrap interval "
+			  "of the ratio of means (%d resamples) excludes 1 and "
+			  "the change is at least %g%% and %g ns.",
+			  COMPARE_RESAMPLES, 100 * COMPARE_MIN_CHANGE,
+			  COMPARE_MIN_DIFFERENCE_NS);
+	else
+		sb_append(text, "A side has one sample (one boot in icount, one "
+			  "repetition otherwise): no spread was measured, so "
+			  "there is no interval and no verdict. Boot each target "
+			  "several times (make compare BOOTS=3) or set "
+			  "repetitions >= 2.");
 }
 
 static int compare_fractions(const void *a, const void *b)
@@ -554,7 +561,9 @@ static void doc_pair(struct doc *doc, const struct csv_table *table,
 		  unit, repeats, verdicts[0], verdicts[1], verdicts[2],
 		  verdicts[3], unit);
 	doc_para(doc, text.text);
-	doc_para(doc, method_rule(method));
+	sb_reset(&text);
+	method_rule(&text, method);
+	doc_para(doc, text.text);
 	sort_columns = col;
 	qsort(rows, count, sizeof(*rows), compare_changes);
 	if (count) {
@@ -627,14 +636,17 @@ static void doc_body(struct doc *doc, const char *dir,
 		sb_printf(&text, "%s %s", r ? " vs" : "",
 			  targets->row[r].field[label]);
 	doc_heading(doc, 1, text.text);
-	doc_para(doc, "Each row of a table is one figure of a case measured "
-		 "on every target: the mean over the target's boots and "
-		 "repetitions, in nanoseconds of the target's mode of time. "
-		 "In icount mode one ns is one guest instruction, so a change "
-		 "is a change in instructions executed, not in time on any "
-		 "real CPU. Ratio is candidate / baseline. How each pair was "
-		 "judged is said above its tables; no change smaller than 2% "
-		 "or 5 ns (instructions) is ever marked.");
+	sb_reset(&text);
+	sb_printf(&text, "Each row of a table is one figure of a case measured "
+		  "on every target: the mean over the target's boots and "
+		  "repetitions, in nanoseconds of the target's mode of time. "
+		  "In icount mode one ns is one guest instruction, so a change "
+		  "is a change in instructions executed, not in time on any "
+		  "real CPU. Ratio is candidate / baseline. How each pair was "
+		  "judged is said above its tables; no change smaller than %g%% "
+		  "or %g ns (instructions) is ever marked.",
+		  100 * COMPARE_MIN_CHANGE, COMPARE_MIN_DIFFERENCE_NS);
+	doc_para(doc, text.text);
 	doc_heading(doc, 2, "Targets");
 	doc_targets(doc, targets);
 	doc_spreads(doc, table, col, targets);
