@@ -20,9 +20,21 @@ do for [k=1:n] {
 	set logscale y 10
 	set ylabel cost_label("alloc")
 	set yrange [*:*]
+	# No size where every allocation succeeded: fixed ranges and a label,
+	# since gnuplot refuses to autoscale on no points.
+	undefine STATS_records
+	stats datafile using (strcol("allocator") eq a && column("success_pct") == 100 ? \
+		column("alloc_ns_mean") : NaN) nooutput
+	if (!exists("STATS_records")) {
+		set xrange [16384:4194304]
+		set yrange [1:10]
+		set label 2 "no size where every allocation succeeded" at graph 0.5, graph 0.5 center
+	}
 	plot for [s=1:words(states)] datafile \
 		using (at(a, s) && column("success_pct") == 100 ? column("size_bytes") : NaN):(column("alloc_ns_mean")) \
 		smooth unique with linespoints lw 2 pt 7 ps 0.5 lc s title word(states, s)
+	unset label 2
+	set xrange [*:*]
 }
 do for [k=1:n] {
 	a = word(allocators, k)
