@@ -6,7 +6,11 @@
 # hold counts). A panel without data says why instead of plotting nothing.
 load "plots/common.gp"
 set logscale x 2
-set xtics ("4K" 4096, "64K" 65536, "1M" 1048576, "16M" 16777216) font ",8"
+set xtics ("4K" 4096, "16K" 16384, "64K" 65536, "256K" 262144, "1M" 1048576, \
+	"4M" 4194304, "16M" 16777216, "64M" 67108864) font ",8"
+# a step beyond the sizes that ran, so that one size still has a range
+stats datafile using (strcol("status") eq "ok" ? column("size_bytes") : NaN) nooutput
+set xrange [STATS_min / 2:STATS_max * 2]
 set ytics auto
 set mytics default
 set xlabel "buffer size (bytes)"
@@ -30,9 +34,13 @@ set ytics auto
 set title "tlb:tlb_flush in alloc + free, per MiB\n(the tracepoint sees mm flushes, not vfree's kernel-range flush)"
 set ylabel "tlb_flush events per MiB"
 flushes_per_mib(dummy) = (column("alloc_tlb:tlb_flush") + column("free_tlb:tlb_flush")) / mib(0)
+# stats reads within the current ranges: the first panel's floor is not this one's
+set yrange [*:*]
+most = 0
 if (flushes) {
+	undefine STATS_max
 	stats datafile using (strcol("status") eq "ok" ? flushes_per_mib(0) : NaN) nooutput
-	most = STATS_max
+	if (exists("STATS_max")) { most = STATS_max }
 }
 if (!flushes || most == 0) {
 	# Nothing to scale an axis on: an empty panel that says why.
