@@ -30,8 +30,12 @@ do for [e=0:10] {
 }
 set mytics 10
 set style line 1 lw 2 pt 7 ps 0.8
+# frag_state: the fragmentation level drawn, where the script was given
+# one (a fragmented case's mean would otherwise average into the line).
+if (!exists("frag_state")) frag_state = ""
 ok(a) = strcol("status") eq "ok" && strcol("allocator") eq a && \
-	strcol("pattern") eq pattern && strcol("gfp") eq gfp
+	strcol("pattern") eq pattern && strcol("gfp") eq gfp && \
+	(frag_state eq "" || strcol("frag_level") eq frag_state)
 # A case whose every allocation failed is measured as a failure, not a cost.
 served(a) = ok(a) && strcol("context") eq context && \
 	column("failures") < column("ops_done")

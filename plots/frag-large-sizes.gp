@@ -12,6 +12,9 @@ set xlabel "size"
 set format x "%.0b%BB"
 n = words(allocators)
 at(a, s) = strcol("allocator") eq a && column("state_index") == s - 1
+# x a step beyond the sizes that ran, so that one size still has a range
+stats datafile using (column("size_bytes")) nooutput
+set xrange [STATS_min / 2:STATS_max * 2]
 set multiplot layout 2, n title sprintf("large allocations by fragmentation level: %s (alloc mean, cases where every allocation succeeded) and success\n%s", \
 	icount ? "cost" : "latency", heading)
 do for [k=1:n] {
@@ -26,15 +29,15 @@ do for [k=1:n] {
 	stats datafile using (strcol("allocator") eq a && column("success_pct") == 100 ? \
 		column("alloc_ns_mean") : NaN) nooutput
 	if (!exists("STATS_records")) {
-		set xrange [16384:4194304]
 		set yrange [1:10]
 		set label 2 "no size where every allocation succeeded" at graph 0.5, graph 0.5 center
+	} else {
+		set yrange [STATS_min / 3:STATS_max * 3]
 	}
 	plot for [s=1:words(states)] datafile \
 		using (at(a, s) && column("success_pct") == 100 ? column("size_bytes") : NaN):(column("alloc_ns_mean")) \
 		smooth unique with linespoints lw 2 pt 7 ps 0.5 lc s title word(states, s)
 	unset label 2
-	set xrange [*:*]
 }
 do for [k=1:n] {
 	a = word(allocators, k)

@@ -24,10 +24,25 @@ if (any_failed) {
 		at graph 0.01, graph -0.11 font ",9"
 	set bmargin 6
 }
+# Ranges a step beyond what ran, so that one size (or one cost) still has a
+# range on each axis.
+smallest = word(sizes, 1) + 0
+largest = smallest
+do for [i=2:words(sizes)] {
+	b = word(sizes, i) + 0
+	if (b < smallest) { smallest = b }
+	if (b > largest) { largest = b }
+}
+set xrange [smallest / 2:largest * 2]
+stats datafile using (strcol("status") eq "ok" ? column(op . "_ns_mean") : NaN) nooutput
+cheapest = STATS_min
+stats datafile using (strcol("status") eq "ok" ? column(op . "_ns_p99") : NaN) nooutput
+set yrange [cheapest / 3:STATS_max * 3]
 set xlabel "request size (bytes)"
 set ylabel cost_label(op)
-set title sprintf("%s " . (icount ? "cost" : "latency") . " vs size (%s, %s, %s): mean (solid), p99 (dashed)\n%s", \
-	op, pattern, gfp, context, heading)
+set title sprintf("%s " . (icount ? "cost" : "latency") . " vs size (%s, %s, %s%s): mean (solid), p99 (dashed)\n%s", \
+	op, pattern, gfp, context, \
+	frag_state eq "" || frag_state eq "none" ? "" : ", frag " . frag_state, heading)
 mean = op . "_ns_mean"
 p99 = op . "_ns_p99"
 n = words(allocators)

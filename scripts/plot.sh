@@ -66,7 +66,19 @@ most_common_among() {
 }
 selection() { # SIZED_BY: the gnuplot definitions of the rows to draw
 	echo "pattern='$(most_common_among "$1" pattern)'" "gfp='$(most_common_among "$1" gfp)'" \
-		"context='$(most_common_among "$1" context)'"
+		"context='$(most_common_among "$1" context)'" \
+		"frag_state='$(unfragmented_or_most_common "$1")'"
+}
+# unfragmented_or_most_common SIZED_BY: "none" where cases ran without
+# fragmentation (the frag plots show the levels), else the most common level.
+unfragmented_or_most_common() {
+	if awk -F, -v by="$1" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+		$(h["status"]) == "ok" && $(h[by]) != "" && $(h["frag_level"]) == "none" { found = 1; exit }
+		END { exit !found }' "$csv"; then
+		echo none
+	else
+		most_common_among "$1" frag_level
+	fi
 }
 
 render() { # SCRIPT OUT [VAR=VALUE...]
@@ -92,17 +104,17 @@ any_failed=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
 	END { print n ? 1 : 0 }' "$csv")
 ordered=$(allocators_sized_by order)
 if [ -n "$sized" ]; then
-	read -r pattern gfp context < <(selection size_bytes)
+	read -r pattern gfp context frag_state < <(selection size_bytes)
 	for op in alloc free; do
 		render latency-vs-size $op-latency-vs-size "op='$op'" "allocators='$sized'" \
 			"any_failed=$any_failed" "sizes='$(ok_values "$csv" size_bytes)'" \
-			"$pattern" "$gfp" "$context"
+			"$pattern" "$gfp" "$context" "$frag_state"
 	done
 fi
 if [ -n "$ordered" ]; then
-	read -r pattern gfp context < <(selection order)
+	read -r pattern gfp context frag_state < <(selection order)
 	render latency-vs-order pages-latency-vs-order "allocators='$ordered'" \
-		"$pattern" "$gfp" "$context"
+		"$pattern" "$gfp" "$context" "$frag_state"
 fi
 # values_of COLUMN [SIZED_BY]: distinct values of COLUMN among the rows that
 # ran (with SIZED_BY set), in order of appearance.
