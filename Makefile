@@ -9,8 +9,8 @@
 #                        access benchmark under TCG, the simulated MMU in
 #                        QEMU (icount, skylake-sp and zen4), the PREEMPT_RT
 #                        boot, the 32-bit 686-pae (HighMem) boot, a
-#                        three-target comparison, the facts and a Ctrl-C
-#                        of a real run
+#                        three-target comparison, an A/A comparison, the
+#                        facts and a Ctrl-C of a real run
 #   make compare TARGETS="debian-6.1 debian-6.12"   (or debian-6.1+init_on_alloc=0)
 #   make compare RUNS="results/A results/B"
 #   make facts [TARGETS="debian-6.1 debian-6.12 debian-6.1+memory=8192"]
@@ -24,13 +24,13 @@
 KERNEL ?= debian-6.1
 BUILD := $(CURDIR)/build
 RUNNER := $(BUILD)/runner/kallocbench
-export KERNEL SWEEP MODE BOOT_WORDS CONFIG RUN_ID TIMEOUT TARGETS RUNS JOBS \
+export KERNEL SWEEP MODE BOOT_WORDS CONFIG RUN_ID TIMEOUT TARGETS RUNS JOBS BOOTS \
 	COMPARE_ID MEMORY_MB CPUS FACTS_ID TLB_MODEL
 
 .PHONY: bench test setup runner module unit-test module-test config-test \
 	integration-test frag-test access-test tlbsim-test rt-test i386-test \
-	compare-test test-setup check-sweeps compare plots reference clean facts facts-test \
-	interrupt-test
+	compare-test aa-test test-setup check-sweeps compare plots reference clean \
+	facts facts-test interrupt-test
 
 bench:
 	@scripts/bench.sh
@@ -46,7 +46,7 @@ module: setup
 	@scripts/build-module.sh $(KERNEL)
 
 test: test-setup unit-test module-test config-test integration-test frag-test \
-	access-test tlbsim-test rt-test i386-test compare-test facts-test \
+	access-test tlbsim-test rt-test i386-test compare-test aa-test facts-test \
 	interrupt-test
 
 test-setup:
@@ -79,6 +79,11 @@ frag-test: runner
 # Three targets side by side: init_on_alloc=1 vs 0 on 6.1, and 6.12.
 compare-test: test-setup runner
 	@tests/compare.sh
+
+# A/A: 6.1 against 6.1 with a redundant boot word, three boots each: no
+# change may be marked.
+aa-test: test-setup runner
+	@tests/aa.sh
 
 # The access benchmark where time is the host's (TCG without icount).
 access-test: runner

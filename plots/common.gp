@@ -1,6 +1,7 @@
 # Shared settings of the kallocbench plots. Each script is run by
 # scripts/plot.sh with: datafile (a run's cases.csv), out (output path without
-# extension) and heading (kernel, mode of time, accel), and renders out.png
+# extension), heading (kernel, mode of time, accel) and icount (1 when the
+# run was measured in icount mode), and renders out.png
 # and out.svg. Only the rows of one pattern and one GFP mask (the variables
 # pattern and gfp), and in plots against size or order of one context, are
 # drawn, so that every line compares like with like.
@@ -10,13 +11,31 @@ set datafile missing ""
 set grid lc rgb "#dddddd"
 set key outside right top vertical Left reverse noenhanced
 set termoption noenhanced
-# Latencies span nanoseconds to seconds: label them in human units.
-set ytics ("10 ns" 10, "100 ns" 100, "1 µs" 1e3, "10 µs" 1e4, "100 µs" 1e5, \
-	"1 ms" 1e6, "10 ms" 1e7, "100 ms" 1e8, "1 s" 1e9, "10 s" 1e10)
+# In icount mode a figure counts guest instructions (one virtual ns each),
+# not time on any CPU: axes say "instructions (icount)", never "latency (ns)".
+if (!exists("icount")) icount = 0
+cost_label(what) = icount ? what . ": instructions (icount)" : what . " latency (ns)"
+per_label(what) = icount ? what . " (instructions, icount)" : what . " (ns)"
+# Costs span nanoseconds to seconds: label them in human units.
+tick_label(v) = icount ? \
+	(v < 1e3 ? sprintf("%g", v) : v < 1e6 ? sprintf("%gk", v / 1e3) : \
+	 v < 1e9 ? sprintf("%gM", v / 1e6) : sprintf("%gG", v / 1e9)) : \
+	(v < 1e3 ? sprintf("%g ns", v) : v < 1e6 ? sprintf("%g µs", v / 1e3) : \
+	 v < 1e9 ? sprintf("%g ms", v / 1e6) : sprintf("%g s", v / 1e9))
+# Labels at 1, 2 and 5 of every power of ten, so that a plot spanning less
+# than a decade still has some.
+set ytics ()
+do for [e=0:10] {
+	do for [m in "1 2 5"] { set ytics add (tick_label(m * 10**e) m * 10**e) }
+}
 set mytics 10
 set style line 1 lw 2 pt 7 ps 0.8
+# frag_state: the fragmentation level drawn, where the script was given
+# one (a fragmented case's mean would otherwise average into the line).
+if (!exists("frag_state")) frag_state = ""
 ok(a) = strcol("status") eq "ok" && strcol("allocator") eq a && \
-	strcol("pattern") eq pattern && strcol("gfp") eq gfp
+	strcol("pattern") eq pattern && strcol("gfp") eq gfp && \
+	(frag_state eq "" || strcol("frag_level") eq frag_state)
 # A case whose every allocation failed is measured as a failure, not a cost.
 served(a) = ok(a) && strcol("context") eq context && \
 	column("failures") < column("ops_done")

@@ -2,9 +2,11 @@
 # or buddy order, for the rows of one pattern, GFP mask and context:
 # kind = "overlay": the figure on each target, one colour per allocator, the
 #        baseline solid and each candidate in its own dash pattern;
-# kind = "ratio": candidate / baseline with its 95% interval as error bars
-#        (none for a single run), one colour per allocator.
+# kind = "ratio": candidate / baseline with its interval as error bars (the
+#        boots' range in icount, the 95% bootstrap interval otherwise, none
+#        where no spread was measured), one colour per allocator.
 # Extra input: datafile (compare.csv), out, heading, metric, title, kind,
+# unit ("instructions" in icount, else "ns"),
 # by ("size_bytes" or "order"), allocators, candidates, baseline, pattern,
 # gfp, context.
 set datafile separator comma
@@ -32,9 +34,15 @@ m = words(candidates)
 first_candidate = word(candidates, 1)
 if (kind eq "overlay") {
 	set logscale y 10
-	set ytics ("10 ns" 10, "100 ns" 100, "1 µs" 1e3, "10 µs" 1e4, \
-		"100 µs" 1e5, "1 ms" 1e6, "10 ms" 1e7, "100 ms" 1e8, "1 s" 1e9)
-	set ylabel sprintf("%s (ns)", title)
+	if (unit eq "instructions") {
+		set ytics ("10" 10, "100" 100, "1k" 1e3, "10k" 1e4, "100k" 1e5, \
+			"1M" 1e6, "10M" 1e7, "100M" 1e8, "1G" 1e9)
+		set ylabel sprintf("%s (instructions, icount)", title)
+	} else {
+		set ytics ("10 ns" 10, "100 ns" 100, "1 µs" 1e3, "10 µs" 1e4, \
+			"100 µs" 1e5, "1 ms" 1e6, "10 ms" 1e7, "100 ms" 1e8, "1 s" 1e9)
+		set ylabel sprintf("%s (ns)", title)
+	}
 	set title sprintf("%s: %s (solid) vs %s (dashed) (%s, %s, %s)\n%s", \
 		title, baseline, candidates, pattern, gfp, context, heading)
 	plot for [i=1:n] datafile using (x(word(allocators, i), first_candidate)):"baseline_value" \
@@ -46,9 +54,17 @@ if (kind eq "overlay") {
 		title word(allocators, i) . " " . word(candidates, j)
 } else {
 	set logscale y 2
+	# at least 0.9 .. 1.1 around the ratios, so that an A/A comparison
+	# (every ratio 1) still has a y range
+	stats datafile using (strcol("metric") eq metric ? column("ratio") : NaN) nooutput
+	set yrange [(STATS_min < 0.9 ? STATS_min : 0.9) / 1.05 : \
+		    (STATS_max > 1.1 ? STATS_max : 1.1) * 1.05]
+	set ytics ("0.125" 0.125, "0.25" 0.25, "0.5" 0.5, "0.8" 0.8, "0.9" 0.9, \
+		"1" 1, "1.1" 1.1, "1.25" 1.25, "2" 2, "4" 4, "8" 8)
 	set ylabel sprintf("%s: candidate / baseline", title)
-	set title sprintf("%s ratio against %s, 95%% interval as bars (%s, %s, %s)\n%s", \
-		title, baseline, pattern, gfp, context, heading)
+	set title sprintf("%s ratio against %s, bars: %s (%s, %s, %s)\n%s", \
+		title, baseline, unit eq "instructions" ? "range of the boots" : \
+		"95% bootstrap interval", pattern, gfp, context, heading)
 	set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead lc rgb "#888888" dt 2
 	plot for [j=1:m] for [i=1:n] datafile using \
 		(x(word(allocators, i), word(candidates, j))):"ratio":"ci_low":"ci_high" \

@@ -1,10 +1,11 @@
 # Free blocks per order (all zones, from /proc/buddyinfo) before a level is
 # applied, once it is, and after it is released: one panel per state. Input:
 # datafile (scripts/plot.sh's frag-blocks.csv: state_index, phase, order,
-# free_blocks) and states. A count of 0 is drawn at 0.5, on the "0" tic.
+# free_blocks) and states. A log scale has no 0: a count of 0 is drawn on a
+# floor below 1, labelled "none".
 load "plots/common.gp"
 set logscale y 10
-set ytics ("0" 0.5, "1" 1, "10" 10, "100" 100, "1k" 1e3, "10k" 1e4, "100k" 1e5, "1M" 1e6)
+set ytics ("none" 0.5, "1" 1, "10" 10, "100" 100, "1k" 1e3, "10k" 1e4, "100k" 1e5, "1M" 1e6)
 set yrange [0.4:*]
 set xlabel "order"
 set ylabel "free blocks"

@@ -1,7 +1,9 @@
 # kmalloc, vmalloc and kvmalloc at the sizes kmalloc serves from the buddy
-# allocator: mean alloc latency (top) and the share of allocations that
-# succeeded (bottom) against the size, one line per fragmentation state, one
-# column per allocator. Input: datafile (frag-cases.csv), states, allocators.
+# allocator: mean alloc latency where every allocation succeeded (top; a
+# case with failures averages their fast returns in, so it is left out) and
+# the share of allocations that succeeded (bottom) against the size, one
+# line per fragmentation state, one column per allocator. Input: datafile
+# (frag-cases.csv), states, allocators.
 load "plots/common.gp"
 set key inside top left font ",7" samplen 2
 set logscale x 2
@@ -10,16 +12,32 @@ set xlabel "size"
 set format x "%.0b%BB"
 n = words(allocators)
 at(a, s) = strcol("allocator") eq a && column("state_index") == s - 1
-set multiplot layout 2, n title sprintf("large allocations by fragmentation level: latency (alloc mean) and success\n%s", heading)
+# x a step beyond the sizes that ran, so that one size still has a range
+stats datafile using (column("size_bytes")) nooutput
+set xrange [STATS_min / 2:STATS_max * 2]
+set multiplot layout 2, n title sprintf("large allocations by fragmentation level: %s (alloc mean, cases where every allocation succeeded) and success\n%s", \
+	icount ? "cost" : "latency", heading)
 do for [k=1:n] {
 	a = word(allocators, k)
 	set title a
 	set logscale y 10
-	set ylabel "alloc latency (ns)"
+	set ylabel cost_label("alloc")
 	set yrange [*:*]
+	# No size where every allocation succeeded: fixed ranges and a label,
+	# since gnuplot refuses to autoscale on no points.
+	undefine STATS_records
+	stats datafile using (strcol("allocator") eq a && column("success_pct") == 100 ? \
+		column("alloc_ns_mean") : NaN) nooutput
+	if (!exists("STATS_records")) {
+		set yrange [1:10]
+		set label 2 "no size where every allocation succeeded" at graph 0.5, graph 0.5 center
+	} else {
+		set yrange [STATS_min / 3:STATS_max * 3]
+	}
 	plot for [s=1:words(states)] datafile \
-		using (at(a, s) && column("success_pct") > 0 ? column("size_bytes") : NaN):(column("alloc_ns_mean")) \
+		using (at(a, s) && column("success_pct") == 100 ? column("size_bytes") : NaN):(column("alloc_ns_mean")) \
 		smooth unique with linespoints lw 2 pt 7 ps 0.5 lc s title word(states, s)
+	unset label 2
 }
 do for [k=1:n] {
 	a = word(allocators, k)

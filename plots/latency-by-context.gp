@@ -12,9 +12,9 @@ set xrange [0.5:words(contexts) + 0.5]
 set xtics () rotate by -45 font ",8"
 set key inside top left vertical Left reverse font ",8" samplen 2
 do for [i=1:words(contexts)] { set xtics add (word(contexts, i) i) }
-set ylabel "alloc latency (ns)"
+set ylabel cost_label("alloc")
 n = words(allocators)
-set multiplot layout 1, n title sprintf("alloc latency by context (%s, %s): p50 solid, p99 dashed\n%s", \
+set multiplot layout 1, n title sprintf("alloc " . (icount ? "cost" : "latency") . " by context (%s, %s): p50 solid, p99 dashed\n%s", \
 	pattern, gfp, heading)
 do for [k=1:n] {
 	a = word(allocators, k)

@@ -5,8 +5,8 @@ set logscale y 10
 set xrange [-0.5:*]
 set xtics 1
 set xlabel "order (block of 2^order pages)"
-set ylabel "latency (ns)"
-set title sprintf("page allocator latency vs order (%s, %s, %s)\n%s", \
+set ylabel cost_label("alloc and free")
+set title sprintf("page allocator " . (icount ? "cost" : "latency") . " vs order (%s, %s, %s)\n%s", \
 	pattern, gfp, context, heading)
 n = words(allocators)
 plot for [i=1:n] datafile using \

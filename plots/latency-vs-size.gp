@@ -1,21 +1,48 @@
 # Mean and p99 latency of one operation (op = "alloc" or "free") against the
 # request size, log-log, one colour per allocator; crosses mark sizes where
 # every allocation failed. Extra input: op, allocators (space-separated),
-# any_failed (1 when some size failed every time).
+# any_failed (1 when some size failed every time), sizes (the sizes
+# measured, space-separated).
 load "plots/common.gp"
 set logscale x 2
 set logscale y 10
-set xtics ("1" 1, "8" 8, "64" 64, "512" 512, "4K" 4096, "32K" 32768, \
-	"256K" 262144, "2M" 2097152, "16M" 16777216, "128M" 134217728)
+size_label(b) = b >= 1048576 && b % 1048576 == 0 ? sprintf("%dM", b / 1048576) : \
+	b >= 1024 && b % 1024 == 0 ? sprintf("%dK", b / 1024) : sprintf("%d", b)
+# A sweep of a few sizes gets each labelled; a long one every eighth power.
+if (words(sizes) <= 12) {
+	set xtics ()
+	do for [i=1:words(sizes)] {
+		b = word(sizes, i) + 0
+		set xtics add (size_label(b) b)
+	}
+} else {
+	set xtics ("1" 1, "8" 8, "64" 64, "512" 512, "4K" 4096, "32K" 32768, \
+		"256K" 262144, "2M" 2097152, "16M" 16777216, "128M" 134217728)
+}
 if (any_failed) {
 	set label 1 "× : every allocation failed (the cost of failing)" \
 		at graph 0.01, graph -0.11 font ",9"
 	set bmargin 6
 }
+# Ranges a step beyond what ran, so that one size (or one cost) still has a
+# range on each axis.
+smallest = word(sizes, 1) + 0
+largest = smallest
+do for [i=2:words(sizes)] {
+	b = word(sizes, i) + 0
+	if (b < smallest) { smallest = b }
+	if (b > largest) { largest = b }
+}
+set xrange [smallest / 2:largest * 2]
+stats datafile using (strcol("status") eq "ok" ? column(op . "_ns_mean") : NaN) nooutput
+cheapest = STATS_min
+stats datafile using (strcol("status") eq "ok" ? column(op . "_ns_p99") : NaN) nooutput
+set yrange [cheapest / 3:STATS_max * 3]
 set xlabel "request size (bytes)"
-set ylabel sprintf("%s latency (ns)", op)
-set title sprintf("%s latency vs size (%s, %s, %s): mean (solid), p99 (dashed)\n%s", \
-	op, pattern, gfp, context, heading)
+set ylabel cost_label(op)
+set title sprintf("%s " . (icount ? "cost" : "latency") . " vs size (%s, %s, %s%s): mean (solid), p99 (dashed)\n%s", \
+	op, pattern, gfp, context, \
+	frag_state eq "" || frag_state eq "none" ? "" : ", frag " . frag_state, heading)
 mean = op . "_ns_mean"
 p99 = op . "_ns_p99"
 n = words(allocators)

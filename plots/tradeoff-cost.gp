@@ -8,7 +8,7 @@ set logscale y 10
 set xtics ("4K" 4096, "16K" 16384, "64K" 65536, "256K" 262144, "1M" 1048576, \
 	"4M" 4194304, "16M" 16777216, "64M" 67108864)
 set xlabel "buffer size (bytes)"
-set ylabel "alloc + free (ns)"
+set ylabel per_label("alloc + free")
 set title sprintf("cost of a buffer: one allocation and its free vs size\n%s", heading)
 ran(a) = strcol("status") eq "ok" && strcol("allocator") eq a && strcol("frag_level") eq "none"
 n = words(allocators)

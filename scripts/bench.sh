@@ -123,19 +123,12 @@ accel=tcg
 	--fact "tools.kallocbench=$(git -C "$KAB_ROOT" describe --always --dirty 2>/dev/null || echo unknown)" \
 	"${config_facts[@]}" >&2 || guest_ok=0
 
-# The terminal gets a few landmark sizes and orders, every refused case and
-# every case that failed every time; summary.txt has the whole table.
+# The terminal gets the counts (ran, refused, failed), a few landmark sizes
+# and orders, every refused case and every case that failed every time;
+# summary.txt has the whole table.
 print_brief_summary() {
-	local brief
-	brief=$(mktemp -d)
-	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; print; next }
-		$(h["size_bytes"]) ~ /^(64|4096|65536|4194304|67108864)$/ ||
-		$(h["order"]) ~ /^(0|3|9)$/ || $(h["status"]) != "ok" ||
-		($(h["failures"]) != "" && $(h["failures"]) == $(h["ops_done"]))' \
-		"$run_dir/cases.csv" > "$brief/cases.csv"
-	"$runner" summary "$brief"
-	echo "(landmark cases only; every case: $run_dir/summary.txt)"
-	rm -rf "$brief"
+	"$runner" summary --landmarks "$run_dir"
+	! rows "$run_dir/cases.csv" || echo "(every case: $run_dir/summary.txt)"
 }
 
 # The simulated MMU's counts beside every row, and its model in meta.json.
@@ -153,10 +146,12 @@ if [ -n "$interrupted" ]; then
 	kab_say "interrupted: the $finished cases that finished are in $run_dir (cases.csv, access.csv); make plots RUN=$run_dir draws them"
 	exit 130
 fi
+# A plot that cannot be drawn fails the run, after the summary.
+plots_ok=1
 if rows "$run_dir/cases.csv" || rows "$run_dir/access.csv"; then
-	"$KAB_ROOT/scripts/plot.sh" "$run_dir" || kab_say "plotting failed"
+	"$KAB_ROOT/scripts/plot.sh" "$run_dir" || plots_ok=0
 fi
-if rows "$run_dir/cases.csv"; then
+if rows "$run_dir/cases.csv" || rows "$run_dir/access.csv"; then
 	"$runner" summary "$run_dir" > "$run_dir/summary.txt"
 	print_brief_summary
 fi
@@ -167,3 +162,4 @@ if [ -s "$run_dir/breakeven.txt" ]; then
 fi
 kab_say "results: $run_dir ($(($(date +%s) - started)) s)"
 [ "$guest_ok" -eq 1 ] || kab_die "the run did not complete; the finished cases are in $run_dir"
+[ "$plots_ok" -eq 1 ] || kab_die "plotting failed (see above); the results are in $run_dir"

@@ -4,7 +4,11 @@
 # report.md and a self-contained index.html.
 #
 # Environment: TARGETS ("KERNEL[+WORD...] ...", the first is the baseline) or
-# RUNS (existing results folders, the first is the baseline); SWEEP (default
+# RUNS (existing results folders, the first is the baseline; a target booted
+# several times is its folders joined with commas); BOOTS (default 3: each
+# target boots that many times with a dummy seed=N word, because in icount
+# the figures are exact for one boot but move with the command line's
+# bytes, and the verdicts are calibrated against that spread); SWEEP (default
 # "compare"), MODE (default icount: reruns are exact and guests may share the
 # host's cores without disturbing each other's figures), JOBS (guests at
 # once; default: the host's cores under icount, 1 otherwise, because guests
@@ -28,6 +32,8 @@ started=$(date +%s)
 	kab_die 'give TARGETS="debian-6.1 debian-6.12" (or debian-6.1+init_on_alloc=0, ...) or RUNS="results/A results/B"'
 read -r -a targets <<< "${TARGETS:-}"
 read -r -a runs <<< "${RUNS:-}"
+boots=${BOOTS:-3}
+[[ $boots =~ ^[1-9][0-9]*$ ]] || kab_die "BOOTS='$boots': give a number of boots, 1 or more"
 [ ${#targets[@]} -eq 0 ] || [ ${#runs[@]} -eq 0 ] || kab_die "give TARGETS or RUNS, not both"
 [ $((${#targets[@]} + ${#runs[@]})) -ge 2 ] || kab_die "a comparison needs at least two targets or runs"
 
@@ -51,9 +57,9 @@ if [ ${#targets[@]} -gt 0 ]; then
 	done
 	jobs=${JOBS:-1}
 	[ -n "${JOBS:-}" ] || [ "$mode" != icount ] || jobs=$(nproc)
-	kab_say "comparing ${targets[*]}: sweep $sweep, mode $mode, $jobs guest(s) at once; logs in $out/logs"
+	kab_say "comparing ${targets[*]}: sweep $sweep, mode $mode, $boots boot(s) each, $jobs guest(s) at once; logs in $out/logs"
 
-	pids=() labels=()
+	pids=() labels=() sides=()
 	for target in "${targets[@]}"; do
 		kernel=${target%%+*} words=() memory= cpus= config=default
 		if [[ $target == *+* ]]; then
@@ -69,25 +75,31 @@ if [ ${#targets[@]} -gt 0 ]; then
 			esac
 		done
 		label=$(label_of "$target")
-		while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
-		( KERNEL=$kernel SWEEP=$sweep MODE=$mode CONFIG=$config \
-			BOOT_WORDS="${boot_words[*]}" MEMORY_MB=$memory CPUS=$cpus \
-			RUN_ID=$label RESULTS=$out/runs \
-			"$KAB_ROOT/scripts/bench.sh" > "$out/logs/$label.log" 2>&1 ) &
-		pids+=($!) labels+=("$label")
+		for boot in $(seq "$boots"); do
+			run_label=$label/seed-$boot
+			while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+			( KERNEL=$kernel SWEEP=$sweep MODE=$mode CONFIG=$config \
+				BOOT_WORDS="${boot_words[*]}${boot_words[*]:+ }seed=$boot" MEMORY_MB=$memory CPUS=$cpus \
+				RUN_ID=$run_label RESULTS=$out/runs \
+				"$KAB_ROOT/scripts/bench.sh" > "$out/logs/$label-seed-$boot.log" 2>&1 ) &
+			pids+=($!) labels+=("$run_label")
+		done
+		side=
+		for boot in $(seq "$boots"); do side+=${side:+,}$out/runs/$label/seed-$boot; done
+		sides+=("$side")
 	done
 	failed=0
 	for i in "${!pids[@]}"; do
 		if wait "${pids[$i]}"; then
 			kab_say "${labels[$i]}: done"
 		else
-			kab_say "${labels[$i]}: failed; see $out/logs/${labels[$i]}.log"
+			kab_say "${labels[$i]}: failed; see $out/logs/${labels[$i]/\//-}.log"
 			failed=1
 		fi
 	done
 	[ "$failed" -eq 0 ] || kab_die "not every target completed; nothing compared (runs kept in $out/runs)"
-	for label in "${labels[@]}"; do runs+=("$out/runs/$label"); done
-	command="make compare TARGETS=\"${targets[*]}\" SWEEP=$sweep MODE=$mode"
+	runs=("${sides[@]}")
+	command="make compare TARGETS=\"${targets[*]}\" SWEEP=$sweep MODE=$mode BOOTS=$boots"
 else
 	compare_id=${COMPARE_ID:-compare-$(date -u +%Y%m%d-%H%M%S)}
 	out=$results/$compare_id

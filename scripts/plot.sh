@@ -63,6 +63,8 @@ heading="kernel $kernel · mode $mode · $accel"
 if [ -s "$run_dir/sim.csv" ]; then
 	heading="$heading · TLB model (simulated): $(awk -F, 'NR > 1 && !seen[$4]++ { print $4 }' "$run_dir/sim.csv" | xargs | sed 's/ /, /g')"
 fi
+icount=0
+[ "$mode" != qemu-icount ] || icount=1
 # The counter columns (between counter_scaling and status) empty in every
 # row that ran: events this machine could not count. access.csv names them
 # per phase (alloc_cycles): an event is unsupported when no phase counted it.
@@ -86,13 +88,25 @@ most_common_among() {
 }
 selection() { # SIZED_BY: the gnuplot definitions of the rows to draw
 	echo "pattern='$(most_common_among "$1" pattern)'" "gfp='$(most_common_among "$1" gfp)'" \
-		"context='$(most_common_among "$1" context)'"
+		"context='$(most_common_among "$1" context)'" \
+		"frag_state='$(unfragmented_or_most_common "$1")'"
+}
+# unfragmented_or_most_common SIZED_BY: "none" where cases ran without
+# fragmentation (the frag plots show the levels), else the most common level.
+unfragmented_or_most_common() {
+	if awk -F, -v by="$1" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+		$(h["status"]) == "ok" && $(h[by]) != "" && $(h["frag_level"]) == "none" { found = 1; exit }
+		END { exit !found }' "$csv"; then
+		echo none
+	else
+		most_common_among "$1" frag_level
+	fi
 }
 
 render() { # SCRIPT OUT [VAR=VALUE...]
 	local script=$1 out=$2 term
 	shift 2
-	local defs=(-e "datafile='$csv'" -e "heading=\"$heading\"")
+	local defs=(-e "datafile='$csv'" -e "heading=\"$heading\"" -e "icount=$icount")
 	local def
 	for def in "$@"; do defs+=(-e "$def"); done
 	for term in "pngcairo size 1100,700 font 'sans,10'" "svg size 1100,700 dynamic font 'sans,10'"; do
@@ -112,16 +126,17 @@ any_failed=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
 	END { print n ? 1 : 0 }' "$csv")
 ordered=$(allocators_sized_by order)
 if [ -n "$sized" ]; then
-	read -r pattern gfp context < <(selection size_bytes)
+	read -r pattern gfp context frag_state < <(selection size_bytes)
 	for op in alloc free; do
 		render latency-vs-size $op-latency-vs-size "op='$op'" "allocators='$sized'" \
-			"any_failed=$any_failed" "$pattern" "$gfp" "$context"
+			"any_failed=$any_failed" "sizes='$(ok_values "$csv" size_bytes)'" \
+			"$pattern" "$gfp" "$context" "$frag_state"
 	done
 fi
 if [ -n "$ordered" ]; then
-	read -r pattern gfp context < <(selection order)
+	read -r pattern gfp context frag_state < <(selection order)
 	render latency-vs-order pages-latency-vs-order "allocators='$ordered'" \
-		"$pattern" "$gfp" "$context"
+		"$pattern" "$gfp" "$context" "$frag_state"
 fi
 # values_of COLUMN [SIZED_BY]: distinct values of COLUMN among the rows that
 # ran (with SIZED_BY set), in order of appearance.

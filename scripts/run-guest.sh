@@ -49,20 +49,24 @@ qemu=$!
 # For whoever must stop this guest: the pid of its timeout, QEMU's parent.
 echo "$qemu" > "$outdir/qemu.pid"
 show_progress() {
-	# The guest's own clock is virtual under icount: elapsed time and the
-	# estimate shown are the host's.
-	# The estimate extrapolates from the sweep alone, boot time excluded.
-	local line i n now sweep_started=$started
+	# The guest's own clock is virtual under icount: elapsed time is the
+	# host's, and the guest's estimate (each group's cost per case so far,
+	# see run_costs_remaining) is scaled by how much host time a second of
+	# guest time has taken since the first case finished. Lines arrive in
+	# bursts (tail polls), so until two seconds of host time have passed
+	# there is no estimate ("eta -").
+	local line now first_host= first_guest eta
 	while IFS= read -r line; do
 		line=${line%$'\r'}
-		now=$(date +%s)
-		if [[ $line == KAB-BOOTED* ]]; then
-			sweep_started=$now
-		elif [[ $line =~ ^\[([0-9]+)/([0-9]+)\] ]]; then
-			i=${BASH_REMATCH[1]} n=${BASH_REMATCH[2]}
-			printf '%s, elapsed %ds, eta %ds\n' "${line%, elapsed *}" \
-				$((now - started)) \
-				$(((now - sweep_started) * (n - i) / i)) >&2
+		now=$(date +%s.%N)
+		if [[ $line =~ ^\[[0-9]+/[0-9]+\].*,\ elapsed\ ([0-9.]+)s,\ eta\ ([0-9.]+)s$ ]]; then
+			[ -n "$first_host" ] || first_host=$now first_guest=${BASH_REMATCH[1]}
+			eta=$(awk -v guest="${BASH_REMATCH[1]}" -v guest0="$first_guest" \
+				-v eta="${BASH_REMATCH[2]}" -v host="$now" -v host0="$first_host" \
+				'BEGIN { if (host - host0 < 2 || guest <= guest0) print "-"
+					 else printf "%.0fs", eta * (host - host0) / (guest - guest0) }')
+			printf '%s, elapsed %ds, eta %s\n' "${line%, elapsed *}" \
+				$(( ${now%.*} - started )) "$eta" >&2
 		elif [[ $line == *KAB-FAIL* || $line == *"Kernel panic"* ]]; then
 			printf '%s\n' "$line" >&2
 		fi

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "output/csv.h"
@@ -17,66 +18,108 @@
 static const char compare_usage[] =
 	"usage: kallocbench compare [--out DIR] [--command TEXT] BASELINE CANDIDATE...\n"
 	"\n"
-	"Compares runs (results folders) case by case: for each figure, the\n"
-	"candidate's mean over repetitions divided by the baseline's, with a 95%\n"
-	"interval and a verdict. Writes DIR/compare.csv, DIR/targets.csv, each\n"
-	"run's meta.json and sweep under DIR/targets/, DIR/command.txt, and the\n"
-	"report (DIR/report.md, DIR/index.html; see `kallocbench report`).\n"
+	"Compares targets case by case, cases.csv and access.csv: for each\n"
+	"figure, the candidate's mean divided by the baseline's, an interval\n"
+	"where one was measured, and a verdict. A target is a results folder, or\n"
+	"several joined with commas: boots of the same kernel and config with\n"
+	"different dummy boot words (seed=N), whose spread is the boot layout's.\n"
+	"Writes DIR/compare.csv, DIR/targets.csv, each target's meta.json and\n"
+	"sweep under DIR/targets/, DIR/command.txt, and the report\n"
+	"(DIR/report.md, DIR/index.html; see `kallocbench report`).\n"
 	"\n"
-	"Intervals: icount runs repeat exactly, so their ratios are exact and a\n"
-	"change of 1% or more is marked; otherwise a percentile bootstrap over\n"
-	"the repetitions (" "2000 resamples, fixed seed) when each side has at\n"
-	"least two, and no verdict (\"unknown\") when one side has one.\n"
+	"Verdicts: in icount mode a figure is exact for one boot but moves with\n"
+	"the command line's and the initramfs's bytes, so each boot is one\n"
+	"sample; a change is marked when the two targets' boots do not overlap\n"
+	"and the ratio is further from 1 than twice the larger spread of the\n"
+	"boots of either target, 2% and 5 ns (instructions). Otherwise each\n"
+	"repetition is a sample and a change is marked when the 95% bootstrap\n"
+	"interval (2000 resamples, fixed seed) excludes 1 and the change is 2%\n"
+	"and 5 ns. With one sample on a side the verdict is \"unknown\".\n"
+	"Exits 1 when a candidate shares no figure with the baseline.\n"
 	"\n"
 	"  --out DIR      where to write (default: compare-<labels> in the\n"
 	"                 baseline's parent folder)\n"
 	"  --command TEXT the command to record as how to reproduce it\n"
 	"                 (default: this command line)\n";
 
+#define COMPARE_SOURCE_NAME(name, file) #name,
+#define COMPARE_SOURCE_FILE(name, file) file,
 #define COMPARE_NAME(name) #name,
-#define COMPARE_TITLE(name, title) title,
-#define COMPARE_METRIC_NAME(name, title) #name,
+#define COMPARE_METRIC_SOURCE(source, name, title) COMPARE_SOURCE_##source,
+#define COMPARE_METRIC_NAME(source, name, title) #name,
+#define COMPARE_METRIC_TITLE(source, name, title) title,
+const char *const compare_source_names[COMPARE_NR_SOURCES] = {
+	COMPARE_SOURCE_LIST(COMPARE_SOURCE_NAME)
+};
+static const char *const compare_source_files[COMPARE_NR_SOURCES] = {
+	COMPARE_SOURCE_LIST(COMPARE_SOURCE_FILE)
+};
 const char *const compare_key_names[COMPARE_NR_KEYS] = {
 	COMPARE_KEY_LIST(COMPARE_NAME)
+};
+static const enum compare_source compare_metric_sources[COMPARE_NR_METRICS] = {
+	COMPARE_METRIC_LIST(COMPARE_METRIC_SOURCE)
 };
 const char *const compare_metric_names[COMPARE_NR_METRICS] = {
 	COMPARE_METRIC_LIST(COMPARE_METRIC_NAME)
 };
 const char *const compare_metric_titles[COMPARE_NR_METRICS] = {
-	COMPARE_METRIC_LIST(COMPARE_TITLE)
+	COMPARE_METRIC_LIST(COMPARE_METRIC_TITLE)
 };
 const char *const compare_method_names[] = {
-	[COMPARE_EXACT] = "exact (icount)",
+	[COMPARE_BOOT_SPREAD] = "boot spread (icount)",
 	[COMPARE_BOOTSTRAP] = "bootstrap 95%",
-	[COMPARE_SINGLE] = "single run",
+	[COMPARE_SINGLE] = "no spread measured",
 };
+
+/* (max - min) / mean of @count samples; NAN with fewer than two. */
+static double relative_spread(const double *values, size_t count)
+{
+	double mean = stats_mean(values, count);
+
+	if (count < 2 || mean <= 0)
+		return NAN;
+	return (stats_max(values, count) - stats_min(values, count)) / mean;
+}
 
 void compare_figure(const double *base, size_t base_count,
 		    const double *candidate, size_t candidate_count,
-		    bool exact_mode, struct compare_verdict *out)
+		    bool boot_samples, struct compare_verdict *out)
 {
+	double base_mean = stats_mean(base, base_count);
+	double difference = stats_mean(candidate, candidate_count) - base_mean;
 	bool material;
 
-	out->ratio = stats_mean(candidate, candidate_count) /
-		     stats_mean(base, base_count);
-	if (exact_mode && stats_all_equal(base, base_count) &&
-	    stats_all_equal(candidate, candidate_count)) {
-		out->method = COMPARE_EXACT;
-		out->low = out->high = out->ratio;
-		material = fabs(out->ratio - 1) >= COMPARE_MATERIAL_CHANGE;
-	} else if (base_count >= 2 && candidate_count >= 2) {
+	out->ratio = stats_mean(candidate, candidate_count) / base_mean;
+	out->base_spread = relative_spread(base, base_count);
+	out->candidate_spread = relative_spread(candidate, candidate_count);
+	out->low = out->high = out->threshold = NAN;
+	if (base_count < 2 || candidate_count < 2) {
+		out->method = COMPARE_SINGLE;
+		out->verdict = "unknown";
+		return;
+	}
+	if (boot_samples) {
+		out->method = COMPARE_BOOT_SPREAD;
+		out->low = stats_min(candidate, candidate_count) /
+			   stats_max(base, base_count);
+		out->high = stats_max(candidate, candidate_count) /
+			    stats_min(base, base_count);
+		out->threshold = fmax(COMPARE_MIN_CHANGE,
+				      COMPARE_SPREAD_MARGIN *
+				      fmax(out->base_spread,
+					   out->candidate_spread));
+	} else {
 		out->method = COMPARE_BOOTSTRAP;
 		stats_bootstrap_ratio(base, base_count, candidate,
 				      candidate_count, COMPARE_RESAMPLES,
 				      base_count * 1000003 + candidate_count,
 				      &out->low, &out->high);
-		material = out->low > 1 || out->high < 1;
-	} else {
-		out->method = COMPARE_SINGLE;
-		out->low = out->high = NAN;
-		out->verdict = "unknown";
-		return;
+		out->threshold = COMPARE_MIN_CHANGE;
 	}
+	material = (out->low > 1 || out->high < 1) &&
+		   fabs(out->ratio - 1) > out->threshold &&
+		   fabs(difference) >= COMPARE_MIN_DIFFERENCE_NS;
 	out->verdict = !material ? "same" : out->ratio > 1 ? "slower" :
 		       "faster";
 }
@@ -101,15 +144,23 @@ enum target_fact { TARGET_FACT_LIST(FACT_ENUM) NR_TARGET_FACTS };
 static const char *const fact_columns[] = { TARGET_FACT_LIST(FACT_COLUMN) };
 static const char *const fact_paths[] = { TARGET_FACT_LIST(FACT_PATH) };
 
+/* One boot: a results folder. */
 struct run {
 	const char *dir;
-	char *label;
 	json_t *meta;
 	char *fact[NR_TARGET_FACTS];
-	struct csv_table cases;
-	int key_column[COMPARE_NR_KEYS];
+	/* each source's file; rows == 0 when the run has none */
+	struct csv_table table[COMPARE_NR_SOURCES];
+	int key_column[COMPARE_NR_SOURCES][COMPARE_NR_KEYS];
 	int metric_column[COMPARE_NR_METRICS];
-	int status_column;
+	int status_column[COMPARE_NR_SOURCES];
+};
+
+/* One target: the boots of one kernel and config. */
+struct side {
+	char *label;
+	struct run *boot;
+	size_t boots;
 };
 
 /* A dotted @path of string values in @meta, "" when absent. */
@@ -123,6 +174,42 @@ static char *meta_text(json_t *meta, const char *path)
 		node = json_object_get(node, part);
 	free(copy);
 	return xstrdup(json_is_string(node) ? json_string_value(node) : "");
+}
+
+/* @source's file of @run; a missing access.csv is an empty source. */
+static int load_source(struct run *run, enum compare_source source,
+		       char *why, size_t why_len)
+{
+	struct csv_table *table = &run->table[source];
+	struct strbuf path = { 0 };
+	int result = 0;
+
+	sb_printf(&path, "%s/%s", run->dir, compare_source_files[source]);
+	if (source != COMPARE_SOURCE_cases && access(path.text, F_OK) != 0) {
+		sb_free(&path);
+		return 0;
+	}
+	if (csv_table_load(path.text, table, why, why_len) < 0) {
+		sb_free(&path);
+		return -1;
+	}
+	for (int k = 0; k < COMPARE_NR_KEYS; k++)
+		run->key_column[source][k] = csv_table_column(
+			table, compare_key_names[k]);
+	for (int m = 0; m < COMPARE_NR_METRICS; m++)
+		if (compare_metric_sources[m] == source)
+			run->metric_column[m] = csv_table_column(
+				table, compare_metric_names[m]);
+	run->status_column[source] = csv_table_column(table, "status");
+	if (run->status_column[source] < 0 ||
+	    run->key_column[source][COMPARE_KEY_allocator] < 0) {
+		snprintf(why, why_len, "%s: no %s column", path.text,
+			 run->status_column[source] < 0 ? "status" :
+			 compare_key_names[COMPARE_KEY_allocator]);
+		result = -1;
+	}
+	sb_free(&path);
+	return result;
 }
 
 static int load_run(const char *dir, struct run *run, char *why,
@@ -139,29 +226,14 @@ static int load_run(const char *dir, struct run *run, char *why,
 		sb_free(&path);
 		return -1;
 	}
+	sb_free(&path);
 	for (int f = 0; f < NR_TARGET_FACTS; f++)
 		run->fact[f] = meta_text(run->meta, fact_paths[f]);
-	sb_reset(&path);
-	sb_printf(&path, "%s/cases.csv", dir);
-	if (csv_table_load(path.text, &run->cases, why, why_len) < 0) {
-		sb_free(&path);
-		return -1;
-	}
-	for (int k = 0; k < COMPARE_NR_KEYS; k++)
-		run->key_column[k] = csv_table_column(&run->cases,
-						      compare_key_names[k]);
 	for (int m = 0; m < COMPARE_NR_METRICS; m++)
-		run->metric_column[m] = csv_table_column(
-			&run->cases, compare_metric_names[m]);
-	run->status_column = csv_table_column(&run->cases, "status");
-	if (run->status_column < 0 || run->key_column[0] < 0) {
-		snprintf(why, why_len, "%s: no %s column", path.text,
-			 run->status_column < 0 ? "status" :
-			 compare_key_names[0]);
-		sb_free(&path);
-		return -1;
-	}
-	sb_free(&path);
+		run->metric_column[m] = -1;
+	for (int source = 0; source < COMPARE_NR_SOURCES; source++)
+		if (load_source(run, source, why, why_len) < 0)
+			return -1;
 	return 0;
 }
 
@@ -170,16 +242,75 @@ static void free_run(struct run *run)
 	json_decref(run->meta);
 	for (int f = 0; f < NR_TARGET_FACTS; f++)
 		free(run->fact[f]);
-	free(run->label);
-	csv_table_free(&run->cases);
+	for (int source = 0; source < COMPARE_NR_SOURCES; source++)
+		csv_table_free(&run->table[source]);
+}
+
+/*
+ * What the boots of one target must share: they differ only in the dummy
+ * words that move the boot layout.
+ */
+static const enum target_fact boot_invariants[] = {
+	FACT_kernel_release, FACT_kernel_package, FACT_config, FACT_mode,
+	FACT_accel,
+};
+
+/* @argument: RUN[,RUN...], the boots of one target. */
+static int load_side(const char *argument, struct side *side, char *why,
+		     size_t why_len)
+{
+	char *list = xstrdup(argument), *save, *dir;
+	size_t capacity = 0;
+	int result = 0;
+
+	for (dir = strtok_r(list, ",", &save); dir && result == 0;
+	     dir = strtok_r(NULL, ",", &save)) {
+		xgrow((void **)&side->boot, &capacity, side->boots + 1,
+		      sizeof(*side->boot));
+		memset(&side->boot[side->boots], 0, sizeof(*side->boot));
+		result = load_run(xstrdup(dir), &side->boot[side->boots++],
+				  why, why_len);
+	}
+	free(list);
+	if (result == 0 && !side->boots) {
+		snprintf(why, why_len, "'%s': no results folder", argument);
+		result = -1;
+	}
+	for (size_t b = 1; b < side->boots && result == 0; b++)
+		for (size_t i = 0; i < ARRAY_SIZE(boot_invariants); i++) {
+			enum target_fact f = boot_invariants[i];
+
+			if (strcmp(side->boot[0].fact[f],
+				   side->boot[b].fact[f]) == 0)
+				continue;
+			snprintf(why, why_len, "%s and %s are not boots of one "
+				 "target: %s '%s' against '%s'",
+				 side->boot[0].dir, side->boot[b].dir,
+				 fact_columns[f], side->boot[0].fact[f],
+				 side->boot[b].fact[f]);
+			result = -1;
+			break;
+		}
+	return result;
+}
+
+static void free_side(struct side *side)
+{
+	for (size_t b = 0; b < side->boots; b++) {
+		free((char *)side->boot[b].dir);
+		free_run(&side->boot[b]);
+	}
+	free(side->boot);
+	free(side->label);
 }
 
 /* The kernel's name, "+config" when not the default; "#N" if taken. */
-static void label_runs(struct run *runs, size_t count)
+static void label_sides(struct side *sides, size_t count)
 {
 	for (size_t i = 0; i < count; i++) {
-		char *kernel = meta_text(runs[i].meta, "kernel.name");
-		const char *config = runs[i].fact[FACT_config];
+		const struct run *first = &sides[i].boot[0];
+		char *kernel = meta_text(first->meta, "kernel.name");
+		const char *config = first->fact[FACT_config];
 		struct strbuf label = { 0 };
 		int copies = 1;
 
@@ -187,65 +318,136 @@ static void label_runs(struct run *runs, size_t count)
 		if (*config && strcmp(config, "default") != 0)
 			sb_printf(&label, "+%s", config);
 		for (size_t j = 0; j < i; j++)
-			if (strncmp(runs[j].label, label.text, label.len) == 0 &&
-			    (runs[j].label[label.len] == '\0' ||
-			     runs[j].label[label.len] == '#'))
+			if (strncmp(sides[j].label, label.text, label.len) == 0 &&
+			    (sides[j].label[label.len] == '\0' ||
+			     sides[j].label[label.len] == '#'))
 				copies++;
 		if (copies > 1)
 			sb_printf(&label, "#%d", copies);
-		runs[i].label = sb_steal(&label);
+		sides[i].label = sb_steal(&label);
 		free(kernel);
 	}
 }
 
-static bool is_icount(const struct run *run)
+/*
+ * Warns where a candidate is not what its label says against the
+ * baseline: the same kernel name on another release, another sweep or
+ * another mode of time.
+ */
+static void warn_mismatches(const struct side *base, const struct side *cand)
 {
-	return strcmp(run->fact[FACT_mode], "qemu-icount") == 0;
+	const struct run *b = &base->boot[0], *c = &cand->boot[0];
+	char *b_kernel = meta_text(b->meta, "kernel.name");
+	char *c_kernel = meta_text(c->meta, "kernel.name");
+	char *b_sweep = meta_text(b->meta, "sweep.text");
+	char *c_sweep = meta_text(c->meta, "sweep.text");
+
+	if (strcmp(b_kernel, c_kernel) == 0 &&
+	    strcmp(b->fact[FACT_kernel_release], c->fact[FACT_kernel_release]))
+		fprintf(stderr, "kallocbench: warning: %s and %s name the same "
+			"kernel but ran %s and %s\n", base->label, cand->label,
+			b->fact[FACT_kernel_release],
+			c->fact[FACT_kernel_release]);
+	if (strcmp(b->fact[FACT_sweep], c->fact[FACT_sweep]) ||
+	    strcmp(b_sweep, c_sweep))
+		fprintf(stderr, "kallocbench: warning: %s ran sweep '%s' and %s "
+			"sweep '%s'%s: only the cases both ran are compared\n",
+			base->label, b->fact[FACT_sweep], cand->label,
+			c->fact[FACT_sweep],
+			strcmp(b->fact[FACT_sweep], c->fact[FACT_sweep]) ? "" :
+			" with different text");
+	if (strcmp(b->fact[FACT_mode], c->fact[FACT_mode]))
+		fprintf(stderr, "kallocbench: warning: %s was measured in %s "
+			"and %s in %s: their figures are not in the same "
+			"unit\n", base->label, b->fact[FACT_mode], cand->label,
+			c->fact[FACT_mode]);
+	free(b_kernel);
+	free(c_kernel);
+	free(b_sweep);
+	free(c_sweep);
 }
 
-/* A case's value of key @k; runs older than a key's column have "". */
-static const char *key_value(const struct run *run,
+static bool side_is_icount(const struct side *side)
+{
+	return strcmp(side->boot[0].fact[FACT_mode], "qemu-icount") == 0;
+}
+
+/* A case's value of key @k; files without a key's column have "". */
+static const char *key_value(const struct run *run, enum compare_source source,
 			     const struct csv_fields *row, int k)
 {
-	return run->key_column[k] < 0 ? "" : row->field[run->key_column[k]];
+	int column = run->key_column[source][k];
+
+	return column < 0 ? "" : row->field[column];
 }
 
 static bool same_key(const struct run *a, const struct csv_fields *row_a,
-		     const struct run *b, const struct csv_fields *row_b)
+		     const struct run *b, const struct csv_fields *row_b,
+		     enum compare_source source)
 {
 	for (int k = 0; k < COMPARE_NR_KEYS; k++)
-		if (strcmp(key_value(a, row_a, k), key_value(b, row_b, k)) != 0)
+		if (strcmp(key_value(a, source, row_a, k),
+			   key_value(b, source, row_b, k)) != 0)
 			return false;
 	return true;
 }
 
-/* The non-empty @metric of every ok repetition of the case of @key. */
-static size_t gather(const struct run *run, const struct run *key_run,
-		     const struct csv_fields *key, int metric, double **values)
+/* The non-empty @metric of every ok repetition of @key's case in @run. */
+static size_t gather_run(const struct run *run, const struct run *key_run,
+			 const struct csv_fields *key, int metric,
+			 double **values, size_t *count, size_t *capacity)
+{
+	enum compare_source source = compare_metric_sources[metric];
+	size_t found = 0;
+
+	if (run->metric_column[metric] < 0)
+		return 0;
+	for (size_t r = 0; r < run->table[source].rows; r++) {
+		const struct csv_fields *row = &run->table[source].row[r];
+		const char *text = row->field[run->metric_column[metric]];
+
+		if (strcmp(row->field[run->status_column[source]], "ok") != 0 ||
+		    !*text || !same_key(key_run, key, run, row, source))
+			continue;
+		xgrow((void **)values, capacity, *count + 1, sizeof(**values));
+		(*values)[(*count)++] = strtod(text, NULL);
+		found++;
+	}
+	return found;
+}
+
+/*
+ * The samples of @metric for @key's case on @side: with @per_boot one per
+ * boot (the mean of its repetitions), else every repetition of every boot.
+ */
+static size_t gather(const struct side *side, const struct run *key_run,
+		     const struct csv_fields *key, int metric, bool per_boot,
+		     double **samples)
 {
 	size_t count = 0, capacity = 0;
 
-	*values = NULL;
-	if (run->metric_column[metric] < 0)
-		return 0;
-	for (size_t r = 0; r < run->cases.rows; r++) {
-		const struct csv_fields *row = &run->cases.row[r];
-		const char *text = row->field[run->metric_column[metric]];
+	*samples = NULL;
+	for (size_t b = 0; b < side->boots; b++) {
+		size_t before = count;
+		size_t found = gather_run(&side->boot[b], key_run, key, metric,
+					  samples, &count, &capacity);
 
-		if (strcmp(row->field[run->status_column], "ok") != 0 ||
-		    !*text || !same_key(key_run, key, run, row))
-			continue;
-		xgrow((void **)values, &capacity, count + 1, sizeof(**values));
-		(*values)[count++] = strtod(text, NULL);
+		if (per_boot && found) {
+			(*samples)[before] = stats_mean(*samples + before, found);
+			count = before + 1;
+		}
 	}
 	return count;
 }
 
-/* Whether an earlier row of @run names the same case as row @r. */
-static bool seen_before(const struct run *run, size_t r)
+/* Whether an earlier row of @run's @source names the same case as row @r. */
+static bool seen_before(const struct run *run, enum compare_source source,
+			size_t r)
 {
+	const struct csv_table *table = &run->table[source];
+
 	for (size_t i = 0; i < r; i++)
-		if (same_key(run, &run->cases.row[i], run, &run->cases.row[r]))
+		if (same_key(run, &table->row[i], run, &table->row[r], source))
 			return true;
 	return false;
 }
@@ -262,100 +464,146 @@ static void add_double(struct csv_row *row, double value)
 	csv_add(row, text);
 }
 
-#define COMPARE_COLUMNS_TAIL							\
+#define COMPARE_COLUMNS_TAIL						\
 	"metric,baseline_n,candidate_n,baseline_value,candidate_value,"	\
-	"ratio,ci_low,ci_high,method,verdict"
+	"baseline_spread,candidate_spread,ratio,ci_low,ci_high,"	\
+	"threshold,method,verdict"
 
 static void write_header(struct strbuf *out)
 {
-	sb_append(out, "baseline,candidate");
+	sb_append(out, "baseline,candidate,source");
 	for (int k = 0; k < COMPARE_NR_KEYS; k++)
 		sb_printf(out, ",%s", compare_key_names[k]);
 	sb_append(out, "," COMPARE_COLUMNS_TAIL "\n");
 }
 
-/* Rows of one candidate against the baseline; returns cases not in both. */
-static size_t compare_pair(const struct run *base, const struct run *cand,
+static void add_figure_row(const struct side *base, const struct side *cand,
+			   const struct csv_fields *key, int metric,
+			   const double *b, size_t nb, const double *c,
+			   size_t nc, const struct compare_verdict *v,
 			   struct strbuf *out)
 {
-	bool exact = is_icount(base) && is_icount(cand);
-	size_t unmatched = 0;
+	enum compare_source source = compare_metric_sources[metric];
+	struct csv_row row = { 0 };
+	char *line;
 
-	for (size_t r = 0; r < base->cases.rows; r++) {
-		const struct csv_fields *key = &base->cases.row[r];
-		bool matched = false;
-
-		if (seen_before(base, r))
-			continue;
-		for (int m = 0; m < COMPARE_NR_METRICS; m++) {
-			double *b, *c;
-			size_t nb = gather(base, base, key, m, &b);
-			size_t nc = gather(cand, base, key, m, &c);
-			struct compare_verdict v;
-			struct csv_row row = { 0 };
-			char *line;
-
-			if (nb && nc && stats_mean(b, nb) > 0) {
-				matched = true;
-				compare_figure(b, nb, c, nc, exact, &v);
-				csv_add(&row, base->label);
-				csv_add(&row, cand->label);
-				for (int k = 0; k < COMPARE_NR_KEYS; k++)
-					csv_add(&row, key_value(base, key, k));
-				csv_add(&row, compare_metric_names[m]);
-				csv_add_u64(&row, nb);
-				csv_add_u64(&row, nc);
-				add_double(&row, stats_mean(b, nb));
-				add_double(&row, stats_mean(c, nc));
-				add_double(&row, v.ratio);
-				add_double(&row, v.low);
-				add_double(&row, v.high);
-				csv_add(&row, compare_method_names[v.method]);
-				csv_add(&row, v.verdict);
-				line = csv_finish(&row);
-				sb_printf(out, "%s\n", line);
-				free(line);
-			}
-			free(b);
-			free(c);
-		}
-		unmatched += !matched;
-	}
-	return unmatched;
+	csv_add(&row, base->label);
+	csv_add(&row, cand->label);
+	csv_add(&row, compare_source_names[source]);
+	for (int k = 0; k < COMPARE_NR_KEYS; k++)
+		csv_add(&row, key_value(&base->boot[0], source, key, k));
+	csv_add(&row, compare_metric_names[metric]);
+	csv_add_u64(&row, nb);
+	csv_add_u64(&row, nc);
+	add_double(&row, stats_mean(b, nb));
+	add_double(&row, stats_mean(c, nc));
+	add_double(&row, v->base_spread);
+	add_double(&row, v->candidate_spread);
+	add_double(&row, v->ratio);
+	add_double(&row, v->low);
+	add_double(&row, v->high);
+	add_double(&row, v->threshold);
+	csv_add(&row, compare_method_names[v->method]);
+	csv_add(&row, v->verdict);
+	line = csv_finish(&row);
+	sb_printf(out, "%s\n", line);
+	free(line);
 }
 
-static int write_targets(const char *dir, struct run *runs, size_t count)
+struct pair_counts {
+	/* the baseline's cases without an ok counterpart */
+	size_t unmatched;
+	size_t figures;
+};
+
+/* Rows of one candidate against the baseline, case by case. */
+static void compare_pair(const struct side *base, const struct side *cand,
+			 struct strbuf *out, struct pair_counts *counts)
+{
+	bool per_boot = side_is_icount(base) && side_is_icount(cand);
+	const struct run *key_run = &base->boot[0];
+
+	*counts = (struct pair_counts){ 0 };
+	for (int source = 0; source < COMPARE_NR_SOURCES; source++)
+		for (size_t r = 0; r < key_run->table[source].rows; r++) {
+			const struct csv_fields *key =
+				&key_run->table[source].row[r];
+			bool matched = false;
+
+			if (seen_before(key_run, source, r))
+				continue;
+			for (int m = 0; m < COMPARE_NR_METRICS; m++) {
+				double *b, *c;
+				size_t nb, nc;
+				struct compare_verdict v;
+
+				if (compare_metric_sources[m] != (enum compare_source)source)
+					continue;
+				nb = gather(base, key_run, key, m, per_boot, &b);
+				nc = gather(cand, key_run, key, m, per_boot, &c);
+				if (nb && nc && stats_mean(b, nb) > 0) {
+					matched = true;
+					counts->figures++;
+					compare_figure(b, nb, c, nc, per_boot, &v);
+					add_figure_row(base, cand, key, m, b, nb,
+						       c, nc, &v, out);
+				}
+				free(b);
+				free(c);
+			}
+			counts->unmatched += !matched &&
+				strcmp(key->field[key_run->status_column[source]],
+				       "ok") == 0;
+		}
+}
+
+static int write_targets(const char *dir, struct side *sides, size_t count)
 {
 	struct strbuf text = { 0 }, path = { 0 };
 	int result = 0;
 
-	sb_append(&text, "label,dir");
+	sb_append(&text, "label,boots,dir");
 	for (int f = 0; f < NR_TARGET_FACTS; f++)
 		sb_printf(&text, ",%s", fact_columns[f]);
 	sb_append(&text, "\n");
 	for (size_t i = 0; i < count && result == 0; i++) {
+		const struct run *first = &sides[i].boot[0];
 		struct csv_row row = { 0 };
+		struct strbuf joined = { 0 };
 		char *line, *sweep;
 
-		csv_add(&row, runs[i].label);
-		csv_add(&row, runs[i].dir);
-		for (int f = 0; f < NR_TARGET_FACTS; f++)
-			csv_add(&row, runs[i].fact[f]);
+		csv_add(&row, sides[i].label);
+		csv_add_u64(&row, sides[i].boots);
+		for (size_t b = 0; b < sides[i].boots; b++)
+			sb_printf(&joined, "%s%s", b ? " " : "",
+				  sides[i].boot[b].dir);
+		csv_add(&row, joined.text);
+		sb_free(&joined);
+		for (int f = 0; f < NR_TARGET_FACTS; f++) {
+			/* the dummy words of every boot, one boot per "; " */
+			for (size_t b = 0; f == FACT_boot_words &&
+			     b < sides[i].boots; b++)
+				sb_printf(&joined, "%s%s", b ? "; " : "",
+					  sides[i].boot[b].fact[f]);
+			csv_add(&row, f == FACT_boot_words && joined.text ?
+				joined.text : first->fact[f]);
+			sb_free(&joined);
+		}
 		line = csv_finish(&row);
 		sb_printf(&text, "%s\n", line);
 		free(line);
 
 		sb_reset(&path);
-		sb_printf(&path, "%s/targets/%s", dir, runs[i].label);
+		sb_printf(&path, "%s/targets/%s", dir, sides[i].label);
 		result = make_dirs(path.text);
 		sb_append(&path, "/meta.json");
 		if (result == 0)
-			result = json_dump_file(runs[i].meta, path.text,
+			result = json_dump_file(first->meta, path.text,
 						JSON_INDENT(2) | JSON_SORT_KEYS);
-		sweep = meta_text(runs[i].meta, "sweep.text");
+		sweep = meta_text(first->meta, "sweep.text");
 		sb_reset(&path);
 		sb_printf(&path, "%s/targets/%s/sweep.conf", dir,
-			  runs[i].label);
+			  sides[i].label);
 		if (result == 0 && *sweep)
 			result = write_file(path.text, sweep, strlen(sweep));
 		free(sweep);
@@ -382,33 +630,47 @@ static char *command_line(int argc, char **argv)
 	return sb_steal(&text);
 }
 
-static char *default_out(const struct run *runs, size_t count)
+static char *default_out(const struct side *sides, size_t count)
 {
-	const char *slash = strrchr(runs[0].dir, '/');
+	const char *dir = sides[0].boot[0].dir, *slash = strrchr(dir, '/');
 	struct strbuf out = { 0 };
 
 	if (slash)
-		sb_append_len(&out, runs[0].dir, (size_t)(slash - runs[0].dir) + 1);
+		sb_append_len(&out, dir, (size_t)(slash - dir) + 1);
 	sb_append(&out, "compare");
 	for (size_t i = 0; i < count; i++)
-		sb_printf(&out, "-%s", runs[i].label);
+		sb_printf(&out, "-%s", sides[i].label);
 	return sb_steal(&out);
 }
 
-static int write_comparison(const char *out, struct run *runs, size_t count,
-			    const char *command)
+/*
+ * compare.csv, command.txt and the targets; @disjoint counts the candidates
+ * that share no figure with the baseline.
+ */
+static int write_comparison(const char *out, struct side *sides,
+			    size_t count, const char *command,
+			    size_t *disjoint)
 {
 	struct strbuf text = { 0 }, path = { 0 };
 	int result = make_dirs(out);
 
+	*disjoint = 0;
 	write_header(&text);
 	for (size_t i = 1; i < count; i++) {
-		size_t unmatched = compare_pair(&runs[0], &runs[i], &text);
+		struct pair_counts counts;
 
-		if (unmatched)
+		warn_mismatches(&sides[0], &sides[i]);
+		compare_pair(&sides[0], &sides[i], &text, &counts);
+		if (!counts.figures) {
+			fprintf(stderr, "kallocbench: %s and %s have no case "
+				"in common: nothing to compare\n",
+				sides[0].label, sides[i].label);
+			(*disjoint)++;
+		} else if (counts.unmatched) {
 			fprintf(stderr, "kallocbench: %zu cases of %s have no "
-				"ok counterpart in %s\n", unmatched,
-				runs[0].label, runs[i].label);
+				"ok counterpart in %s\n", counts.unmatched,
+				sides[0].label, sides[i].label);
+		}
 	}
 	sb_printf(&path, "%s/compare.csv", out);
 	if (result == 0)
@@ -423,7 +685,7 @@ static int write_comparison(const char *out, struct run *runs, size_t count,
 	if (result < 0)
 		fprintf(stderr, "kallocbench: cannot write %s: %m\n", path.text);
 	if (result == 0)
-		result = write_targets(out, runs, count);
+		result = write_targets(out, sides, count);
 	sb_free(&text);
 	sb_free(&path);
 	return result;
@@ -439,10 +701,10 @@ int cmd_compare(int argc, char **argv)
 	};
 	const char *out = NULL, *command = NULL;
 	char *default_command = command_line(argc, argv), *out_default = NULL;
-	struct run *runs;
-	size_t count;
+	struct side *sides;
+	size_t count, disjoint;
 	int option, status = 1;
-	char why[512];
+	char why[1024];
 
 	optind = 0;
 	while ((option = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
@@ -463,26 +725,27 @@ int cmd_compare(int argc, char **argv)
 				       "give a baseline and at least one candidate");
 	}
 	count = (size_t)(argc - optind);
-	runs = xcalloc(count, sizeof(*runs));
+	sides = xcalloc(count, sizeof(*sides));
 	for (size_t i = 0; i < count; i++)
-		if (load_run(argv[optind + (int)i], &runs[i], why,
-			     sizeof(why)) < 0) {
+		if (load_side(argv[optind + (int)i], &sides[i], why,
+			      sizeof(why)) < 0) {
 			fprintf(stderr, "kallocbench: %s\n", why);
 			goto out;
 		}
-	label_runs(runs, count);
+	label_sides(sides, count);
 	if (!out)
-		out = out_default = default_out(runs, count);
-	if (write_comparison(out, runs, count,
-			     command ? command : default_command) == 0 &&
+		out = out_default = default_out(sides, count);
+	if (write_comparison(out, sides, count,
+			     command ? command : default_command,
+			     &disjoint) == 0 &&
 	    report_write(out) == 0) {
 		fprintf(stderr, "kallocbench: comparison in %s\n", out);
-		status = 0;
+		status = disjoint ? 1 : 0;
 	}
 out:
 	for (size_t i = 0; i < count; i++)
-		free_run(&runs[i]);
-	free(runs);
+		free_side(&sides[i]);
+	free(sides);
 	free(out_default);
 	free(default_command);
 	return status;

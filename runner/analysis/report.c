@@ -5,6 +5,7 @@
  */
 #include <dirent.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,20 +170,25 @@ static void doc_plots(struct doc *doc, const char *dir)
 /* Column indexes of compare.csv the report reads. */
 struct compare_columns {
 	int key[COMPARE_NR_KEYS];
-	int baseline, candidate, metric, baseline_value, candidate_value;
-	int ratio, ci_low, ci_high, method, verdict, baseline_n, candidate_n;
+	int baseline, candidate, source, metric, baseline_value;
+	int candidate_value, baseline_spread, candidate_spread, ratio;
+	int ci_low, ci_high, threshold, method, verdict, baseline_n;
+	int candidate_n;
 };
 
 static int map_compare_columns(const struct csv_table *table,
 			       struct compare_columns *col)
 {
-	int *all[] = { &col->baseline, &col->candidate, &col->metric,
-		       &col->baseline_value, &col->candidate_value,
-		       &col->ratio, &col->ci_low, &col->ci_high, &col->method,
+	int *all[] = { &col->baseline, &col->candidate, &col->source,
+		       &col->metric, &col->baseline_value,
+		       &col->candidate_value, &col->baseline_spread,
+		       &col->candidate_spread, &col->ratio, &col->ci_low,
+		       &col->ci_high, &col->threshold, &col->method,
 		       &col->verdict, &col->baseline_n, &col->candidate_n };
 	static const char *const names[] = {
-		"baseline", "candidate", "metric", "baseline_value",
-		"candidate_value", "ratio", "ci_low", "ci_high", "method",
+		"baseline", "candidate", "source", "metric", "baseline_value",
+		"candidate_value", "baseline_spread", "candidate_spread",
+		"ratio", "ci_low", "ci_high", "threshold", "method",
 		"verdict", "baseline_n", "candidate_n",
 	};
 
@@ -196,6 +202,24 @@ static int map_compare_columns(const struct csv_table *table,
 	return 0;
 }
 
+/* How a key's value reads in a case's name: "frag " before frag_level. */
+static const char *const key_prefixes[COMPARE_NR_KEYS] = {
+	[COMPARE_KEY_order] = "order ",
+	[COMPARE_KEY_batch] = "batch ",
+	[COMPARE_KEY_frag_level] = "frag ",
+	[COMPARE_KEY_pressure] = "pressure ",
+};
+static const char *const key_suffixes[COMPARE_NR_KEYS] = {
+	[COMPARE_KEY_passes] = " passes",
+};
+
+/* A key whose value names no difference: frag and pressure "none". */
+static bool key_is_default(int k, const char *value)
+{
+	return (k == COMPARE_KEY_frag_level || k == COMPARE_KEY_frag_kind ||
+		k == COMPARE_KEY_pressure) && strcmp(value, "none") == 0;
+}
+
 /* "kmalloc 4K GFP_KERNEL process pair", the parts that are set. */
 static char *case_name(const struct csv_fields *row,
 		       const struct compare_columns *col)
@@ -206,22 +230,49 @@ static char *case_name(const struct csv_fields *row,
 		const char *value = row->field[col->key[k]];
 		char size[24];
 
-		if (!*value || (k == COMPARE_KEY_frag_level &&
-				strcmp(value, "none") == 0) ||
-		    (k == COMPARE_KEY_pressure && strcmp(value, "none") == 0))
+		if (!*value || key_is_default(k, value))
 			continue;
 		if (k == COMPARE_KEY_size_bytes) {
 			format_size(strtoull(value, NULL, 10), size);
 			value = size;
 		}
-		sb_printf(&name, "%s%s%s", name.len ? " " : "",
-			  k == COMPARE_KEY_order ? "order " :
-			  k == COMPARE_KEY_batch ? "batch " :
-			  k == COMPARE_KEY_frag_level ? "frag " :
-			  k == COMPARE_KEY_pressure ? "pressure " : "",
-			  value);
+		sb_printf(&name, "%s%s%s%s", name.len ? " " : "",
+			  key_prefixes[k] ? key_prefixes[k] : "", value,
+			  key_suffixes[k] ? key_suffixes[k] : "");
 	}
 	return sb_steal(&name);
+}
+
+/* Whether rows @a and @b are figures of the same case and candidate. */
+static bool same_case(const struct csv_fields *a, const struct csv_fields *b,
+		      const struct compare_columns *col)
+{
+	if (strcmp(a->field[col->candidate], b->field[col->candidate]) ||
+	    strcmp(a->field[col->source], b->field[col->source]))
+		return false;
+	for (int k = 0; k < COMPARE_NR_KEYS; k++)
+		if (strcmp(a->field[col->key[k]], b->field[col->key[k]]))
+			return false;
+	return true;
+}
+
+/*
+ * Whether row @r repeats an earlier figure of its case with the same
+ * values on both sides (in icount p50 often equals p99): such a figure is
+ * counted once. compare.csv writes a case's figures next to each other.
+ */
+static bool repeats_earlier_figure(const struct csv_table *table, size_t r,
+				   const struct compare_columns *col)
+{
+	const struct csv_fields *row = &table->row[r];
+
+	for (size_t i = r; i-- > 0 && same_case(&table->row[i], row, col);)
+		if (strcmp(table->row[i].field[col->baseline_value],
+			   row->field[col->baseline_value]) == 0 &&
+		    strcmp(table->row[i].field[col->candidate_value],
+			   row->field[col->candidate_value]) == 0)
+			return true;
+	return false;
 }
 
 static const char *metric_title(const char *name)
@@ -232,8 +283,21 @@ static const char *metric_title(const char *name)
 	return name;
 }
 
-#define CHANGE_COLUMNS 7
+#define CHANGE_COLUMNS 8
 
+/* "%": a fraction of compare.csv as a percentage, "-" when empty. */
+static char *percent_cell(const char *fraction)
+{
+	struct strbuf text = { 0 };
+
+	if (!*fraction)
+		sb_append(&text, "-");
+	else
+		sb_printf(&text, "%.1f%%", 100 * strtod(fraction, NULL));
+	return sb_steal(&text);
+}
+
+/* The interval where one was measured, "-" (none) otherwise. */
 static char *interval_cell(const struct csv_fields *row,
 			   const struct compare_columns *col)
 {
@@ -248,6 +312,11 @@ static char *interval_cell(const struct csv_fields *row,
 	return sb_steal(&text);
 }
 
+/*
+ * One row of a table of figures. A per-row explanation of a change (what
+ * dominates it, e.g. rep-string iterations counted by a simulated MMU)
+ * would be one more cell here, filled from compare.csv.
+ */
 static void change_cells(char **cells, const struct csv_fields *row,
 			 const struct compare_columns *col)
 {
@@ -262,7 +331,8 @@ static void change_cells(char **cells, const struct csv_fields *row,
 	sb_printf(&text, "%.3f", strtod(row->field[col->ratio], NULL));
 	cells[4] = sb_steal(&text);
 	cells[5] = interval_cell(row, col);
-	cells[6] = xstrdup(row->field[col->verdict]);
+	cells[6] = percent_cell(row->field[col->threshold]);
+	cells[7] = xstrdup(row->field[col->verdict]);
 }
 
 static double change_size(const struct csv_fields *row,
@@ -281,17 +351,23 @@ static int compare_changes(const void *a, const void *b)
 	return x < y ? 1 : x > y ? -1 : 0;
 }
 
+/* @unit: what the figures count, "instructions" in icount, else "ns". */
 static void table_of_rows(struct doc *doc, struct csv_fields **rows,
-			  size_t count, const struct compare_columns *col)
+			  size_t count, const struct compare_columns *col,
+			  const char *unit)
 {
 	static const char *const titles[CHANGE_COLUMNS] = {
-		"case", "figure (ns)", "baseline", "candidate", "ratio",
-		"95% interval", "verdict",
+		"case", "figure", "baseline", "candidate", "ratio",
+		"interval", "marked beyond", "verdict",
 	};
 	char **cells = xcalloc((count + 1) * CHANGE_COLUMNS, sizeof(*cells));
+	struct strbuf title = { 0 };
 
 	for (size_t c = 0; c < CHANGE_COLUMNS; c++)
 		cells[c] = xstrdup(titles[c]);
+	sb_printf(&title, "figure (%s)", unit);
+	free(cells[1]);
+	cells[1] = sb_steal(&title);
 	for (size_t r = 0; r < count; r++)
 		change_cells(&cells[(r + 1) * CHANGE_COLUMNS], rows[r], col);
 	doc_table(doc, cells, count, CHANGE_COLUMNS);
@@ -314,15 +390,141 @@ static bool is_headline(const struct csv_fields *row,
 	const char *metric = row->field[col->metric];
 
 	return strcmp(metric, "pair_ns_amortized") == 0 ||
-	       strcmp(metric, "alloc_ns_amortized") == 0;
+	       strcmp(metric, "alloc_ns") == 0;
+}
+
+/* How the verdicts of @method were reached, for the pair's paragraph;
+ * the thresholds are compare.h's. */
+static void method_rule(struct strbuf *text, const char *method)
+{
+	if (strcmp(method, compare_method_names[COMPARE_BOOT_SPREAD]) == 0)
+		sb_printf(text, "Each boot of a target is one sample: icount "
+			  "repeats a boot to the instruction, but another "
+			  "command line or initramfs moves the layout and with "
+			  "it the figures. A change is marked when the two "
+			  "targets' boots do not overlap and the ratio is "
+			  "further from 1 than %g times the larger spread "
+			  "((max - min) / mean) of either target's boots, and "
+			  "at least %g%% and %g instructions (\"marked beyond\" "
+			  "gives each figure's threshold). The interval is the "
+			  "range between the boots' extremes, not a confidence "
+			  "interval.", COMPARE_SPREAD_MARGIN,
+			  100 * COMPARE_MIN_CHANGE, COMPARE_MIN_DIFFERENCE_NS);
+	else if (strcmp(method, compare_method_names[COMPARE_BOOTSTRAP]) == 0)
+		sb_printf(text, "Each repetition is one sample. A change is "
+			  "marked when the 95%% percentile bootstrap interval "
+			  "of the ratio of means (%d resamples) excludes 1 and "
+			  "the change is at least %g%% and %g ns.",
+			  COMPARE_RESAMPLES, 100 * COMPARE_MIN_CHANGE,
+			  COMPARE_MIN_DIFFERENCE_NS);
+	else
+		sb_append(text, "A side has one sample (one boot in icount, one "
+			  "repetition otherwise): no spread was measured, so "
+			  "there is no interval and no verdict. Boot each target "
+			  "several times (make compare BOOTS=3) or set "
+			  "repetitions >= 2.");
+}
+
+static int compare_fractions(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The boot-layout spread of each target, the A/A noise the verdicts are
+ * calibrated against: the baseline's from its rows against the first
+ * candidate, each candidate's from its own.
+ */
+static void doc_spreads(struct doc *doc, const struct csv_table *table,
+			const struct compare_columns *col,
+			const struct csv_table *targets)
+{
+	int label = csv_table_column(targets, "label");
+	int boots = csv_table_column(targets, "boots");
+	const char *first = NULL;
+	char **cells = xcalloc((targets->rows + 1) * 6, sizeof(*cells));
+	static const char *const titles[6] = {
+		"target", "boots", "figures that moved", "median spread",
+		"largest spread", "largest in",
+	};
+
+	if (label < 0 || boots < 0 || !targets->rows) {
+		free(cells);
+		return;
+	}
+	for (size_t c = 0; c < 6; c++)
+		cells[c] = xstrdup(titles[c]);
+	if (table->rows)
+		first = table->row[0].field[col->candidate];
+	for (size_t t = 0; t < targets->rows; t++) {
+		const char *name = targets->row[t].field[label];
+		double *spread = xcalloc(table->rows + 1, sizeof(*spread));
+		size_t count = 0, moved = 0, widest = 0;
+		double widest_spread = -1;
+		struct strbuf text = { 0 };
+		char **row = &cells[(t + 1) * 6];
+		char *widest_name;
+
+		for (size_t r = 0; r < table->rows; r++) {
+			const struct csv_fields *f = &table->row[r];
+			const char *value = t == 0 ?
+				f->field[col->baseline_spread] :
+				f->field[col->candidate_spread];
+
+			if (strcmp(f->field[col->candidate],
+				   t == 0 ? (first ? first : "") : name) ||
+			    !*value || repeats_earlier_figure(table, r, col))
+				continue;
+			spread[count] = strtod(value, NULL);
+			moved += spread[count] > 0;
+			if (spread[count] > widest_spread) {
+				widest_spread = spread[count];
+				widest = r;
+			}
+			count++;
+		}
+		row[0] = xstrdup(name);
+		row[1] = xstrdup(targets->row[t].field[boots]);
+		qsort(spread, count, sizeof(*spread), compare_fractions);
+		if (count) {
+			sb_printf(&text, "%zu of %zu", moved, count);
+			row[2] = sb_steal(&text);
+			sb_printf(&text, "%.2f%%", 100 * spread[count / 2]);
+			row[3] = sb_steal(&text);
+			sb_printf(&text, "%.2f%%", 100 * spread[count - 1]);
+			row[4] = sb_steal(&text);
+			widest_name = case_name(&table->row[widest], col);
+			sb_printf(&text, "%s, %s", widest_name,
+				  metric_title(table->row[widest].field[col->metric]));
+			row[5] = sb_steal(&text);
+			free(widest_name);
+		} else {
+			for (int c = 2; c < 6; c++)
+				row[c] = xstrdup("-");
+		}
+		free(spread);
+	}
+	doc_heading(doc, 2, "Boot-layout spread (A/A)");
+	doc_para(doc, "How far each figure moved between boots of the same "
+		 "target that differ only in a dummy boot word (seed=N): "
+		 "(max - min) / mean over the boots, each distinct figure "
+		 "counted once. This is the noise the verdicts are calibrated "
+		 "against; \"-\" where a target was booted once.");
+	doc_table(doc, cells, targets->rows, 6);
+	for (size_t i = 0; i < (targets->rows + 1) * 6; i++)
+		free(cells[i]);
+	free(cells);
 }
 
 /* One candidate against the baseline: counts, the changes, every case. */
 static void doc_pair(struct doc *doc, const struct csv_table *table,
-		     const struct compare_columns *col, const char *candidate)
+		     const struct compare_columns *col, const char *candidate,
+		     const char *unit)
 {
 	struct csv_fields **rows = xcalloc(table->rows + 1, sizeof(*rows));
-	size_t count = 0, verdicts[4] = { 0 };
+	size_t count = 0, verdicts[4] = { 0 }, repeats = 0;
 	static const char *const names[4] = {
 		"slower", "faster", "same", "unknown",
 	};
@@ -337,6 +539,10 @@ static void doc_pair(struct doc *doc, const struct csv_table *table,
 			continue;
 		baseline = row->field[col->baseline];
 		method = row->field[col->method];
+		if (repeats_earlier_figure(table, r, col)) {
+			repeats++;
+			continue;
+		}
 		for (int v = 0; v < 4; v++)
 			verdicts[v] += strcmp(row->field[col->verdict],
 					      names[v]) == 0;
@@ -346,11 +552,17 @@ static void doc_pair(struct doc *doc, const struct csv_table *table,
 	sb_printf(&text, "%s against %s", candidate, baseline);
 	doc_heading(doc, 2, text.text);
 	sb_reset(&text);
-	sb_printf(&text, "%zu figures compared, %s: %zu slower, %zu faster, "
-		  "%zu the same, %zu unknown. A ratio above 1 means the "
-		  "candidate takes longer.",
+	sb_printf(&text, "%zu distinct figures compared, in %s (%zu more "
+		  "repeat another figure of their case on both sides, e.g. "
+		  "p99 equal to p50, and are not counted): %zu slower, %zu "
+		  "faster, %zu the same, %zu unknown. A ratio above 1 means "
+		  "the candidate takes more %s.",
 		  verdicts[0] + verdicts[1] + verdicts[2] + verdicts[3],
-		  method, verdicts[0], verdicts[1], verdicts[2], verdicts[3]);
+		  unit, repeats, verdicts[0], verdicts[1], verdicts[2],
+		  verdicts[3], unit);
+	doc_para(doc, text.text);
+	sb_reset(&text);
+	method_rule(&text, method);
 	doc_para(doc, text.text);
 	sort_columns = col;
 	qsort(rows, count, sizeof(*rows), compare_changes);
@@ -362,15 +574,15 @@ static void doc_pair(struct doc *doc, const struct csv_table *table,
 		doc_heading(doc, 3, text.text);
 		table_of_rows(doc, rows,
 			      count < REPORT_MAX_CHANGES ? count :
-			      REPORT_MAX_CHANGES, col);
+			      REPORT_MAX_CHANGES, col, unit);
 	}
 	count = 0;
 	for (size_t r = 0; r < table->rows; r++)
 		if (strcmp(table->row[r].field[col->candidate], candidate) == 0 &&
 		    is_headline(&table->row[r], col))
 			rows[count++] = &table->row[r];
-	doc_heading(doc, 3, "Every case, amortized cost");
-	table_of_rows(doc, rows, count, col);
+	doc_heading(doc, 3, "Every case, amortized alloc+free (buffers: alloc)");
+	table_of_rows(doc, rows, count, col, unit);
 	free(rows);
 	sb_free(&text);
 }
@@ -399,6 +611,18 @@ static const char html_head[] =
 	"figure{margin:1em 0}\nfigure svg{max-width:100%;height:auto}\n"
 	"</style>\n</head>\n<body>\n";
 
+/* Whether every target was measured in icount mode. */
+static bool all_icount(const struct csv_table *targets)
+{
+	int mode = csv_table_column(targets, "mode");
+
+	for (size_t r = 0; r < targets->rows; r++)
+		if (mode < 0 ||
+		    strcmp(targets->row[r].field[mode], "qemu-icount") != 0)
+			return false;
+	return targets->rows > 0;
+}
+
 static void doc_body(struct doc *doc, const char *dir,
 		     const struct csv_table *table,
 		     const struct compare_columns *col,
@@ -412,20 +636,23 @@ static void doc_body(struct doc *doc, const char *dir,
 		sb_printf(&text, "%s %s", r ? " vs" : "",
 			  targets->row[r].field[label]);
 	doc_heading(doc, 1, text.text);
-	doc_para(doc, "Each row of a table is one case measured on every "
-		 "target; a figure is the mean over the case's repetitions, "
-		 "in nanoseconds of the target's mode of time (icount: "
-		 "instructions, one per ns). Ratio is candidate / baseline. "
-		 "Exact (icount): reruns repeat to the instruction, so the "
-		 "ratio is exact and a change of 1% or more is marked. "
-		 "Bootstrap: 95% percentile interval of the ratio of means "
-		 "from 2000 resamples of the repetitions; marked when it "
-		 "excludes 1. Single run: one repetition on a side gives no "
-		 "interval and no verdict (use repetitions >= 2).");
+	sb_reset(&text);
+	sb_printf(&text, "Each row of a table is one figure of a case measured "
+		  "on every target: the mean over the target's boots and "
+		  "repetitions, in nanoseconds of the target's mode of time. "
+		  "In icount mode one ns is one guest instruction, so a change "
+		  "is a change in instructions executed, not in time on any "
+		  "real CPU. Ratio is candidate / baseline. How each pair was "
+		  "judged is said above its tables; no change smaller than %g%% "
+		  "or %g ns (instructions) is ever marked.",
+		  100 * COMPARE_MIN_CHANGE, COMPARE_MIN_DIFFERENCE_NS);
+	doc_para(doc, text.text);
 	doc_heading(doc, 2, "Targets");
 	doc_targets(doc, targets);
+	doc_spreads(doc, table, col, targets);
 	for (size_t r = 1; r < targets->rows && label >= 0; r++)
-		doc_pair(doc, table, col, targets->row[r].field[label]);
+		doc_pair(doc, table, col, targets->row[r].field[label],
+			 all_icount(targets) ? "instructions" : "ns");
 	doc_heading(doc, 2, "Plots");
 	doc_plots(doc, dir);
 	doc_heading(doc, 2, "Reproduce");

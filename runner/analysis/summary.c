@@ -1,25 +1,35 @@
 #include "analysis/summary.h"
 
+#include <errno.h>
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "output/csv.h"
+#include "output/table.h"
 #include "util/names.h"
 #include "util/util.h"
 
 static const char summary_usage[] =
-	"usage: kallocbench summary DIR\n"
+	"usage: kallocbench summary [--landmarks] DIR\n"
 	"\n"
-	"Prints DIR/cases.csv as a compact table: allocator, size or order, gfp,\n"
-	"pattern, alloc mean and p99, free mean (ns), failures/ops and status.\n";
+	"Prints how many cases DIR/cases.csv and DIR/access.csv hold and how\n"
+	"many ran, were refused or failed, then cases.csv as a compact table:\n"
+	"allocator, size or order, gfp, pattern (and context, pressure and\n"
+	"fragmentation where the run has more than one), alloc mean and p99,\n"
+	"free mean (ns), failures/ops and status.\n"
+	"\n"
+	"  --landmarks    only a few sizes and orders, every case that did not\n"
+	"                 run and every case whose operations all failed\n";
 
 /* The cases.csv columns the table reads. */
 #define USED_COLUMN_LIST(X)						\
 	X(kernel) X(mode) X(config) X(allocator) X(size_bytes) X(order)	\
-	X(gfp) X(pattern) X(alloc_ns_mean) X(alloc_ns_p99) X(free_ns_mean) \
-	X(failures) X(ops_done) X(status)
+	X(gfp) X(pattern) X(context) X(pressure) X(frag_level) X(frag_kind) \
+	X(alloc_ns_mean) X(alloc_ns_p99) X(free_ns_mean) X(failures)	\
+	X(ops_done) X(status)
 
 #define USED_ENUM(name) COL_##name,
 #define USED_NAME(name) #name,
@@ -28,16 +38,25 @@ static const char *const used_names[NR_USED_COLUMNS] = {
 	USED_COLUMN_LIST(USED_NAME)
 };
 
-/* X(title, right-aligned) */
+/*
+ * X(title, right-aligned, shown only when its cells differ): a column that
+ * is the same in every row (the context of a sweep without contexts)
+ * would only widen the table.
+ */
 #define TABLE_COLUMN_LIST(X)						\
-	X("allocator", false) X("size/order", true) X("gfp", false)		\
-	X("pattern", false) X("alloc mean", true) X("alloc p99", true)	\
-	X("free mean", true) X("failures/ops", true) X("status", false)
+	X("allocator", false, false) X("size/order", true, false)	\
+	X("gfp", false, false) X("pattern", false, false)		\
+	X("context", false, true) X("pressure", false, true)		\
+	X("frag", false, true) X("alloc mean", true, false)		\
+	X("alloc p99", true, false) X("free mean", true, false)		\
+	X("failures/ops", true, false) X("status", false, false)
 
-#define TABLE_TITLE(title, right) title,
-#define TABLE_RIGHT(title, right) right,
+#define TABLE_TITLE(title, right, optional) title,
+#define TABLE_RIGHT(title, right, optional) right,
+#define TABLE_OPTIONAL(title, right, optional) optional,
 static const char *const table_titles[] = { TABLE_COLUMN_LIST(TABLE_TITLE) };
 static const bool table_right[] = { TABLE_COLUMN_LIST(TABLE_RIGHT) };
+static const bool table_optional[] = { TABLE_COLUMN_LIST(TABLE_OPTIONAL) };
 #define TABLE_COLUMNS ARRAY_SIZE(table_titles)
 
 struct table_row {
@@ -94,6 +113,17 @@ static char *ratio_cell(const char *failures, const char *ops)
 	return sb_steal(&text);
 }
 
+/* "heavy unmovable", "none" without fragmentation. */
+static char *frag_cell(const char *level, const char *kind)
+{
+	struct strbuf text = { 0 };
+
+	sb_printf(&text, "%s", *level ? level : "none");
+	if (*kind && strcmp(kind, "none") != 0)
+		sb_printf(&text, " %s", kind);
+	return sb_steal(&text);
+}
+
 static void add_row(struct table *table, const struct csv_fields *fields,
 		    const int index[NR_USED_COLUMNS])
 {
@@ -108,6 +138,9 @@ static void add_row(struct table *table, const struct csv_fields *fields,
 		size_cell(f[index[COL_size_bytes]], f[index[COL_order]]),
 		xstrdup(f[index[COL_gfp]]),
 		xstrdup(f[index[COL_pattern]]),
+		xstrdup(f[index[COL_context]]),
+		xstrdup(f[index[COL_pressure]]),
+		frag_cell(f[index[COL_frag_level]], f[index[COL_frag_kind]]),
 		dash_if_empty(f[index[COL_alloc_ns_mean]]),
 		dash_if_empty(f[index[COL_alloc_ns_p99]]),
 		dash_if_empty(f[index[COL_free_ns_mean]]),
@@ -116,18 +149,34 @@ static void add_row(struct table *table, const struct csv_fields *fields,
 	} };
 }
 
-/* Pads every cell but the last, so that lines carry no trailing blanks. */
+/*
+ * Pads every cell but the last, so that lines carry no trailing blanks;
+ * a column of width 0 is not shown.
+ */
 static void print_cells(FILE *out, const char *const *cell,
 			const size_t width[TABLE_COLUMNS])
 {
+	bool first = true;
+
 	for (size_t c = 0; c < TABLE_COLUMNS; c++) {
 		bool last = c + 1 == TABLE_COLUMNS;
 		int pad = last && !table_right[c] ? 0 : (int)width[c];
 
-		fprintf(out, "%s%*s", c ? "  " : "",
+		if (!width[c])
+			continue;
+		fprintf(out, "%s%*s", first ? "" : "  ",
 			table_right[c] ? pad : -pad, cell[c]);
+		first = false;
 	}
 	fprintf(out, "\n");
+}
+
+static bool column_varies(const struct table *table, size_t c)
+{
+	for (size_t r = 1; r < table->rows; r++)
+		if (strcmp(table->row[r].cell[c], table->row[0].cell[c]) != 0)
+			return true;
+	return false;
 }
 
 static void print_table(FILE *out, const struct table *table)
@@ -139,6 +188,8 @@ static void print_table(FILE *out, const struct table *table)
 		for (size_t r = 0; r < table->rows; r++)
 			if (strlen(table->row[r].cell[c]) > width[c])
 				width[c] = strlen(table->row[r].cell[c]);
+		if (table_optional[c] && !column_varies(table, c))
+			width[c] = 0;
 	}
 	print_cells(out, table_titles, width);
 	for (size_t r = 0; r < table->rows; r++)
@@ -176,7 +227,67 @@ static void set_title(struct strbuf *title, const struct csv_fields *fields,
 		  f[index[COL_mode]], f[index[COL_config]]);
 }
 
-static bool read_rows(char *text, struct table *table, struct strbuf *title,
+const char summary_percentile_note[] =
+	"\np99 is the nearest-rank percentile read off the latency histogram as\n"
+	"the midpoint of its bucket (buckets up to 0.8% wide); the mean is exact,\n"
+	"so where nearly every sample shares a bucket the p99 may sit below it.\n";
+
+/* How the cases of both files ended, by their status column. */
+struct status_counts {
+	size_t ran, refused, failed, interrupted;
+};
+
+static void count_status(struct status_counts *counts, const char *status)
+{
+	if (strcmp(status, "ok") == 0)
+		counts->ran++;
+	else if (strcmp(status, "refused") == 0)
+		counts->refused++;
+	else if (strcmp(status, "interrupted") == 0)
+		counts->interrupted++;
+	else
+		counts->failed++;
+}
+
+/* The sizes and orders --landmarks shows, as cases.csv writes them. */
+static const char *const landmark_sizes[] = {
+	"64", "4096", "65536", "4194304", "67108864",
+};
+static const char *const landmark_orders[] = { "0", "3", "9" };
+
+static bool listed(const char *value, const char *const *list, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		if (strcmp(value, list[i]) == 0)
+			return true;
+	return false;
+}
+
+/* A landmark size or order, a case that did not run, or one that never
+ * got memory. */
+static bool is_landmark(const struct csv_fields *fields,
+			const int index[NR_USED_COLUMNS])
+{
+	char *const *f = fields->field;
+	const char *failures = f[index[COL_failures]];
+
+	return listed(f[index[COL_size_bytes]], landmark_sizes,
+		      ARRAY_SIZE(landmark_sizes)) ||
+	       listed(f[index[COL_order]], landmark_orders,
+		      ARRAY_SIZE(landmark_orders)) ||
+	       strcmp(f[index[COL_status]], "ok") != 0 ||
+	       (*failures && strcmp(failures, f[index[COL_ops_done]]) == 0);
+}
+
+struct summary_rows {
+	struct table table;
+	struct strbuf title;
+	struct status_counts status;
+	size_t cases;
+	size_t access_cases;
+};
+
+static bool read_rows(char *text, bool landmarks, struct summary_rows *rows,
 		      char *why, size_t why_len)
 {
 	struct csv_fields header = { 0 };
@@ -198,56 +309,148 @@ static bool read_rows(char *text, struct table *table, struct strbuf *title,
 		if (!ok)
 			snprintf(why, why_len, "cases.csv:%u: malformed row",
 				 number);
-		else if (table->rows == 0)
-			set_title(title, &fields, index);
+		else if (rows->cases++ == 0)
+			set_title(&rows->title, &fields, index);
 		if (ok)
-			add_row(table, &fields, index);
+			count_status(&rows->status, fields.field[index[COL_status]]);
+		if (ok && (!landmarks || is_landmark(&fields, index)))
+			add_row(&rows->table, &fields, index);
 		csv_fields_free(&fields);
 	}
 	csv_fields_free(&header);
 	return ok;
 }
 
-int summary_print(FILE *out, const char *cases_csv, char *why, size_t why_len)
+/* access.csv's cases into @rows: their status and, alone, the title. */
+static bool read_access(const char *text, struct summary_rows *rows,
+			char *why, size_t why_len)
 {
-	char *text = xstrdup(cases_csv);
-	struct strbuf title = { 0 };
-	struct table table = { 0 };
-	bool ok = read_rows(text, &table, &title, why, why_len);
+	struct csv_table table;
+	int status, kernel, mode, config;
 
-	if (ok && table.rows == 0)
-		fprintf(out, "no cases\n");
-	if (ok && table.rows) {
-		fprintf(out, "%s: %zu cases\n\n", title.text, table.rows);
-		print_table(out, &table);
+	if (csv_table_parse(text, "access.csv", &table, why, why_len) < 0)
+		return false;
+	status = csv_table_column(&table, "status");
+	kernel = csv_table_column(&table, "kernel");
+	mode = csv_table_column(&table, "mode");
+	config = csv_table_column(&table, "config");
+	if (status < 0 || kernel < 0 || mode < 0 || config < 0) {
+		snprintf(why, why_len, "access.csv has no %s column",
+			 status < 0 ? "status" : kernel < 0 ? "kernel" :
+			 mode < 0 ? "mode" : "config");
+		csv_table_free(&table);
+		return false;
 	}
-	table_free(&table);
-	sb_free(&title);
+	for (size_t r = 0; r < table.rows; r++)
+		count_status(&rows->status, table.row[r].field[status]);
+	if (table.rows && !rows->cases)
+		sb_printf(&rows->title, "kernel %s, mode %s, config %s",
+			  table.row[0].field[kernel], table.row[0].field[mode],
+			  table.row[0].field[config]);
+	rows->access_cases = table.rows;
+	csv_table_free(&table);
+	return true;
+}
+
+static void print_counts(FILE *out, const struct summary_rows *rows)
+{
+	const struct status_counts *s = &rows->status;
+
+	fprintf(out, "%s: %zu allocation cases", rows->title.text, rows->cases);
+	if (rows->access_cases)
+		fprintf(out, ", %zu access cases (access.csv)",
+			rows->access_cases);
+	fprintf(out, "; %zu ran, %zu refused, %zu failed", s->ran, s->refused,
+		s->failed);
+	if (s->interrupted)
+		fprintf(out, ", %zu interrupted", s->interrupted);
+	fprintf(out, "\n%s\n\n", strstr(rows->title.text, "mode qemu-icount") ?
+		"figures in guest instructions (icount: one virtual ns each), "
+		"not time on any CPU" : "figures in ns");
+}
+
+int summary_print(FILE *out, const struct summary_input *in, char *why,
+		  size_t why_len)
+{
+	char *text = xstrdup(in->cases_csv);
+	struct summary_rows rows = { 0 };
+	bool ok = read_rows(text, in->landmarks, &rows, why, why_len) &&
+		  (!in->access_csv ||
+		   read_access(in->access_csv, &rows, why, why_len));
+
+	if (ok && !rows.cases && !rows.access_cases)
+		fprintf(out, "no cases\n");
+	else if (ok)
+		print_counts(out, &rows);
+	if (ok && rows.cases && in->landmarks)
+		fprintf(out, "landmark cases, %zu of %zu:\n", rows.table.rows,
+			rows.cases);
+	if (ok && rows.cases) {
+		print_table(out, &rows.table);
+		fputs(summary_percentile_note, out);
+	}
+	if (ok && !rows.cases && rows.access_cases)
+		fprintf(out, "no allocation cases: the access benchmark's are "
+			"in access.csv, breakeven.txt and the tradeoff-* "
+			"plots\n");
+	table_free(&rows.table);
+	sb_free(&rows.title);
 	free(text);
 	return ok ? 0 : -1;
 }
 
-int cmd_summary(int argc, char **argv)
+/* DIR/NAME's text; NULL when @optional and it does not exist. */
+static char *read_result(const char *dir, const char *name, bool optional,
+			 bool *failed)
 {
 	struct strbuf path = { 0 };
-	const char *dir;
-	char why[256], *text;
-	int status = cli_one_argument(argc, argv, summary_usage, &dir);
+	char *text;
 
-	if (status != CLI_CONTINUE)
-		return status;
-	sb_printf(&path, "%s/cases.csv", dir);
+	sb_printf(&path, "%s/%s", dir, name);
 	text = read_file(path.text, NULL);
-	if (!text) {
+	if (!text && !(optional && errno == ENOENT)) {
 		fprintf(stderr, "kallocbench: cannot read %s: %m\n", path.text);
+		*failed = true;
+	}
+	sb_free(&path);
+	return text;
+}
+
+int cmd_summary(int argc, char **argv)
+{
+	static const struct option long_options[] = {
+		{ "landmarks", no_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct summary_input in = { 0 };
+	char why[256], *cases, *access;
+	bool failed = false;
+	int option, status;
+
+	optind = 0;
+	while ((option = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
+		switch (option) {
+		case 'l': in.landmarks = true; break;
+		case 'h': return cli_help(summary_usage);
+		default: return cli_usage_error(summary_usage, NULL);
+		}
+	}
+	if (argc - optind != 1)
+		return cli_usage_error(summary_usage, "give one results folder");
+	cases = read_result(argv[optind], "cases.csv", false, &failed);
+	access = read_result(argv[optind], "access.csv", true, &failed);
+	in.cases_csv = cases;
+	in.access_csv = access;
+	if (failed) {
 		status = 1;
-	} else if (summary_print(stdout, text, why, sizeof(why)) < 0) {
-		fprintf(stderr, "kallocbench: %s: %s\n", path.text, why);
+	} else if (summary_print(stdout, &in, why, sizeof(why)) < 0) {
+		fprintf(stderr, "kallocbench: %s: %s\n", argv[optind], why);
 		status = 1;
 	} else {
 		status = 0;
 	}
-	free(text);
-	sb_free(&path);
+	free(cases);
+	free(access);
 	return status;
 }

@@ -32,14 +32,20 @@ static int name_option(const char *const *names, size_t count,
 		       const char *what, const char *name, uint32_t *value)
 {
 	int index = kab_name_index(names, count, name);
-	char message[128];
+	struct strbuf message = { 0 };
+	int status;
 
 	if (index >= 0) {
 		*value = (uint32_t)index;
 		return CLI_CONTINUE;
 	}
-	snprintf(message, sizeof(message), "unknown %s '%s'", what, name);
-	return cli_usage_error(access_usage, message);
+	sb_printf(&message, "unknown %s '%s' (known:", what, name);
+	for (size_t i = 0; i < count; i++)
+		sb_printf(&message, " %s", names[i]);
+	sb_append(&message, ")");
+	status = cli_usage_error(access_usage, message.text);
+	sb_free(&message);
+	return status;
 }
 
 static int parse_one_options(int argc, char **argv, struct one_options *options)

@@ -10,10 +10,12 @@ static const char check_usage[] =
 	"usage: kallocbench check [--get KEY] SWEEP\n"
 	"\n"
 	"Parses and validates the sweep file without running it and prints how\n"
-	"many cases it has. Sizes and orders that depend on the kernel\n"
-	"(kmalloc_max, max, ranges ending there) count as one value each until\n"
-	"`run` resolves them. On an error prints FILE:LINE: what is wrong and\n"
-	"exits 2.\n"
+	"many cases it has, counted as `run` expands it: the rows of cases.csv\n"
+	"and access.csv and the n of the progress line's [i/n]. Sizes and\n"
+	"orders that depend on the kernel (kmalloc_max, max) are resolved as on\n"
+	"Debian's x86-64 kernels (KMALLOC_MAX_SIZE 4M, orders 0..10); another\n"
+	"kernel may give another count. On an error prints FILE:LINE: what is\n"
+	"wrong and exits 2.\n"
 	"\n"
 	"  --get KEY   print the value [sweep] gives KEY (memory_mb, tlb_model),\n"
 	"              nothing when it gives none, instead of the count\n";
@@ -48,8 +50,9 @@ int cmd_check(int argc, char **argv)
 	};
 	const char *path, *get = NULL;
 	struct sweep_error err;
+	struct sweep_cases cases = { 0 };
+	struct sweep_count count;
 	struct sweep sweep;
-	size_t cases, kernel_dependent;
 	int option, status;
 
 	optind = 0;
@@ -73,12 +76,22 @@ int cmd_check(int argc, char **argv)
 		sweep_free(&sweep);
 		return status;
 	}
-	cases = sweep_count_cases(&sweep, &kernel_dependent);
-	printf("%s: %zu cases in %zu groups", path, cases, sweep.groups);
-	if (kernel_dependent)
-		printf(" (%zu kernel-dependent size or order entries counted "
-		       "as one value each)", kernel_dependent);
+	if (sweep_expand(&sweep, &sweep_reference_kernel, &cases, &err) < 0) {
+		status = cli_sweep_error(&sweep, &err);
+		sweep_free(&sweep);
+		return status;
+	}
+	sweep_count(&cases, &count);
+	printf("%s: %zu cases in %zu groups (%zu allocation, %zu access)",
+	       path, count.cases[SWEEP_KIND_alloc] + count.cases[SWEEP_KIND_access],
+	       sweep.groups, count.cases[SWEEP_KIND_alloc],
+	       count.cases[SWEEP_KIND_access]);
+	if (count.runs != cases.count)
+		printf(", %zu runs with their repetitions", count.runs);
+	if (sweep_kernel_dependent_entries(&sweep))
+		printf("; kmalloc_max and max as on x86-64 (4M, order 10)");
 	printf("\n");
+	sweep_cases_free(&cases);
 	sweep_free(&sweep);
 	return 0;
 }

@@ -413,19 +413,19 @@ bool collect_is_facts(const struct collect_output *out)
 	return out->lines[RESULTS_FACTS_JSON] || out->lines[RESULTS_FACTS_MD];
 }
 
-static void print_recovered(const struct collect_output *out, const char *dir)
+static void print_collected(const struct collect_output *out, const char *dir)
 {
 	size_t cases = out->lines[RESULTS_CASES_CSV];
 	size_t buckets = out->lines[RESULTS_HISTOGRAMS_CSV];
 
 	if (collect_is_facts(out)) {
-		printf("recovered the facts (%zu facts.json lines, %zu ksize "
+		printf("collected the facts (%zu facts.json lines, %zu ksize "
 		       "classes) into %s\n", out->lines[RESULTS_FACTS_JSON],
 		       out->lines[RESULTS_KSIZE_CSV] ?
 		       out->lines[RESULTS_KSIZE_CSV] - 1 : 0, dir);
 		return;
 	}
-	printf("recovered %zu case rows and %zu histogram rows into %s",
+	printf("collected %zu case rows and %zu histogram rows into %s",
 	       cases ? cases - 1 : 0, buckets ? buckets - 1 : 0, dir);
 	if (out->noise)
 		printf("; skipped %zu noise lines", out->noise);
@@ -457,7 +457,7 @@ static int collect(const struct collect_options *options)
 	if (check_stream(&out, options->serial) == 0)
 		meta = build_meta(&out, options);
 	if (meta && write_outputs(&out, meta, options->out_dir) == 0) {
-		print_recovered(&out, options->out_dir);
+		print_collected(&out, options->out_dir);
 		status = 0;
 	}
 	json_decref(meta);

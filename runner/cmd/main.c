@@ -38,10 +38,16 @@ static const struct command commands[] = {
 
 static void print_usage(FILE *out)
 {
+	int width = 0;
+
+	/* as wide as the longest command, so every summary has its space */
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if ((int)strlen(commands[i].name) > width)
+			width = (int)strlen(commands[i].name);
 	fputs("usage: kallocbench COMMAND [OPTIONS]   (COMMAND --help for more)\n"
 	      "       kallocbench --version\n\ncommands:\n", out);
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(out, "  %-8s %s\n", commands[i].name,
+		fprintf(out, "  %-*s  %s\n", width, commands[i].name,
 			commands[i].summary);
 }
 

@@ -343,12 +343,16 @@ static uint64_t vmalloc_first_try(const struct facts_options *o)
 static void measure(struct facts *f, const struct facts_options *o, int fd)
 {
 	struct utsname uts;
+	char *cmdline;
 
 	if (uname(&uts) == 0) {
 		snprintf(f->release, sizeof(f->release), "%s", uts.release);
 		snprintf(f->machine, sizeof(f->machine), "%s", uts.machine);
 	}
 	f->bits64 = strstr(f->machine, "64") != NULL;
+	cmdline = read_file("/proc/cmdline", NULL);
+	f->icount = cmdline && strstr(cmdline, "KAB_MODE=qemu-icount");
+	free(cmdline);
 	read_proc(f);
 	probe(fd, KAB_PROBE_kmalloc_max, &f->kmalloc_max);
 	probe_ksize(fd, f);

@@ -79,6 +79,8 @@ struct facts_leak {
 
 struct facts {
 	bool bits64;
+	/* KAB_MODE=qemu-icount on /proc/cmdline: costs count instructions */
+	bool icount;
 	char release[65];
 	char machine[65];
 	bool info_read;

@@ -33,6 +33,12 @@ static const char *human_size(uint64_t bytes, char buf[static 24])
 	return buf;
 }
 
+/* What a cost counts: in icount a virtual ns is one guest instruction. */
+static const char *cost_unit(const struct facts *f)
+{
+	return f->icount ? "instructions (icount)" : "ns";
+}
+
 int facts_zone_index(const struct facts *f, const char *name)
 {
 	for (size_t i = 0; i < f->nr_zones; i++)
@@ -140,8 +146,9 @@ static void row_buddy(const struct facts *f, struct fact_row *row)
 	char size[24];
 
 	sb_append(&row->how, "columns of /proc/buddyinfo vs the module's "
-		  "number of orders (MAX_ORDER on 6.1, MAX_PAGE_ORDER + 1 on "
-		  "6.8+)");
+		  "number of orders (MAX_ORDER before 6.4, where it was "
+		  "exclusive; MAX_ORDER + 1 on 6.4-6.7, where it became "
+		  "inclusive; NR_PAGE_ORDERS = MAX_PAGE_ORDER + 1 from 6.8)");
 	if (f->buddy_columns < 0) {
 		not_measured(row, "/proc/buddyinfo was unreadable or its lines "
 			     "disagree");
@@ -246,8 +253,11 @@ static void row_ksize(const struct facts *f, struct fact_row *row)
 			  (double)worst_class);
 	if (odd) {
 		row->verdict = VERDICT_DOES_NOT_HOLD;
-		sb_printf(&row->why, "%zu classes are not powers of two (SLUB "
-			  "has 96 and 192 byte caches)", odd);
+		sb_printf(&row->why, "%zu classes are not powers of two "
+			  "(kmalloc's generic caches include kmalloc-96 and "
+			  "kmalloc-192; above the largest cache, 8 KiB with "
+			  "SLUB, a request is a page allocation and its class "
+			  "a page order)", odd);
 	} else {
 		row->verdict = VERDICT_HOLDS;
 		sb_append(&row->why, "every class is a power of two");
@@ -300,9 +310,10 @@ static void row_init(const struct facts *f, struct fact_row *row)
 
 		if (c->measured)
 			sb_printf(&row->value, "; %s: kmalloc %" PRIu64
-				  " ns, kzalloc %" PRIu64 " ns",
+				  " %s, kzalloc %" PRIu64 " %s",
 				  size_text(c->size_bytes, size),
-				  c->kmalloc_ns, c->kzalloc_ns);
+				  c->kmalloc_ns, cost_unit(f), c->kzalloc_ns,
+				  cost_unit(f));
 	}
 	if (p->init_on_alloc) {
 		row->verdict = VERDICT_DOES_NOT_HOLD;
@@ -333,14 +344,14 @@ static void row_krealloc(const struct facts *f, struct fact_row *row)
 		return;
 	}
 	sb_printf(&row->value, "%" PRIu64 " -> %" PRIu64 " (class %" PRIu64
-		  "): moved %" PRIu64 "/%u, %" PRIu64 " ns; %" PRIu64 " -> %"
-		  PRIu64 ": moved %" PRIu64 "/%u, %" PRIu64 " ns",
+		  "): moved %" PRIu64 "/%u, %" PRIu64 " %s; %" PRIu64 " -> %"
+		  PRIu64 ": moved %" PRIu64 "/%u, %" PRIu64 " %s",
 		  (uint64_t)in->size_bytes, (uint64_t)in->new_size_bytes,
 		  (uint64_t)in->old_ksize, (uint64_t)in->moved,
-		  KAB_KREALLOC_ROUNDS, (uint64_t)in->krealloc_ns,
+		  KAB_KREALLOC_ROUNDS, (uint64_t)in->krealloc_ns, cost_unit(f),
 		  (uint64_t)across->size_bytes, (uint64_t)across->new_size_bytes,
 		  (uint64_t)across->moved, KAB_KREALLOC_ROUNDS,
-		  (uint64_t)across->krealloc_ns);
+		  (uint64_t)across->krealloc_ns, cost_unit(f));
 	if (in->moved == 0 && across->moved == KAB_KREALLOC_ROUNDS) {
 		row->verdict = VERDICT_HOLDS;
 		sb_append(&row->why, "within the class krealloc returns the "
@@ -473,6 +484,18 @@ static void row_vmalloc_highmem(const struct facts *f, struct fact_row *row)
 	}
 }
 
+/* Whether ZONE_NORMAL ends below 4 GiB (a 32-bit kernel's lowmem). */
+static bool normal_below_4g(const struct facts *f)
+{
+	int i = facts_zone_index(f, "Normal");
+	uint64_t end_pfn;
+
+	if (i < 0 || !f->info_read || !f->info.page_size)
+		return false;
+	end_pfn = f->zones[i].start_pfn + f->zones[i].spanned_pages;
+	return end_pfn * f->info.page_size <= (1ULL << 32);
+}
+
 static void row_dma_zones(const struct facts *f, struct fact_row *row)
 {
 	bool any = false, ok = true;
@@ -503,10 +526,15 @@ static void row_dma_zones(const struct facts *f, struct fact_row *row)
 		row->verdict = VERDICT_HOLDS;
 		sb_append(&row->why, "every page came from the zone asked for "
 			  "or a lower one");
+	} else if (facts_zone_index(f, "DMA32") < 0 && normal_below_4g(f)) {
+		row->verdict = VERDICT_HOLDS;
+		sb_append(&row->why, "this kernel has no DMA32 zone: GFP_DMA32 "
+			  "falls back to Normal, which lies below 4 GiB here, so "
+			  "the pages are 32-bit addressable as asked");
 	} else if (facts_zone_index(f, "DMA32") < 0) {
 		row->verdict = VERDICT_DOES_NOT_HOLD;
 		sb_append(&row->why, "this kernel has no DMA32 zone: GFP_DMA32 "
-			  "falls back to Normal");
+			  "falls back to Normal, which reaches above 4 GiB");
 	} else {
 		row->verdict = VERDICT_DOES_NOT_HOLD;
 		sb_append(&row->why, "some pages came from a higher zone");
@@ -534,8 +562,10 @@ static void row_vmalloc_limit(const struct facts *f, struct fact_row *row)
 			  errno_name(f->vmalloc_max.error, name));
 	} else {
 		sb_printf(&row->value, "; largest vmalloc that succeeded %s "
-			  "(%" PRIu64 " tries)", human_size(p->largest_bytes, tried),
-			  (uint64_t)p->attempts);
+			  "(%" PRIu64 " %s%s)", human_size(p->largest_bytes, tried),
+			  (uint64_t)p->attempts, p->attempts == 1 ? "try" : "tries",
+			  p->attempts == 1 ? ": the first size tried, nothing "
+			  "larger was tried" : "");
 	}
 	if (f->vmalloc_total <= (1ULL << 30)) {
 		row->verdict = VERDICT_HOLDS;
@@ -543,11 +573,17 @@ static void row_vmalloc_limit(const struct facts *f, struct fact_row *row)
 			  "kernel shares 1 GiB of kernel addresses with the "
 			  "direct map");
 	} else {
+		char memory[24];
+
 		row->verdict = VERDICT_DOES_NOT_HOLD;
-		sb_append(&row->why, "the vmalloc area is huge on 64-bit: "
-			  "memory, not address space, limits vmalloc");
-		if (f->vmalloc_max.done && p->attempts == 1)
-			sb_append(&row->why, " (the first size tried succeeded)");
+		sb_printf(&row->why, "the vmalloc area is huge on 64-bit: %s "
+			  "of addresses against %s of memory, so address space "
+			  "does not limit vmalloc here; the probe halves down "
+			  "from its first size, so what succeeded is a lower "
+			  "bound on the largest vmalloc, not the limit memory "
+			  "sets",
+			  human_size(f->vmalloc_total, size),
+			  human_size(f->info.totalram_bytes, memory));
 	}
 }
 

@@ -201,6 +201,18 @@ static bool encode_pfm(struct perf_event *event, struct perf_event_attr *attr)
 	return true;
 }
 
+bool perf_event_encodable(const char *name, char *why, size_t why_len)
+{
+	struct perf_event event = { .name = (char *)name };
+	struct perf_event_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	if (perf_is_tracepoint(name) || encode_pfm(&event, &attr))
+		return true;
+	snprintf(why, why_len, "%s", event.reason);
+	return false;
+}
+
 static void set_open_error(struct perf_event *event, int err)
 {
 	bool hardware = event->type == PERF_TYPE_HARDWARE ||

@@ -66,6 +66,13 @@ struct perf_value perf_scale(uint64_t raw, uint64_t enabled, uint64_t running);
 
 /* True when @name has the form of a tracepoint, `subsystem:event`. */
 bool perf_is_tracepoint(const char *name);
+/*
+ * Whether libpfm4 can encode the perf event @name, without opening it (a
+ * machine without the PMU still encodes its generic events; whether they
+ * count is a run-time question). Tracepoints are resolved at run time and
+ * pass. When not, @why says what libpfm4 said.
+ */
+bool perf_event_encodable(const char *name, char *why, size_t why_len);
 /* The tracefs root holding events/, or NULL when tracefs is not mounted. */
 const char *perf_tracefs_root(void);
 /* /proc/sys/kernel/perf_event_paranoid; false when it cannot be read. */

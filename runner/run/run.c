@@ -74,6 +74,15 @@ static void describe_case(const struct sweep_case *spec, struct strbuf *text)
 		snprintf(size, sizeof(size), "order %u", spec->order);
 	sb_printf(text, "%s %s %s %s", kab_allocator_names[spec->allocator],
 		  size, gfp, kab_pattern_names[spec->pattern]);
+	/* what tells apart cases of the same allocator, size and mask */
+	if (spec->context != KAB_CONTEXT_process)
+		sb_printf(text, " in %s", kab_context_names[spec->context]);
+	if (spec->pressure != KAB_PRESSURE_none)
+		sb_printf(text, " pressure %s",
+			  kab_pressure_names[spec->pressure]);
+	if (spec->frag_kind != SWEEP_NO_FRAG_KIND)
+		sb_printf(text, " frag %s %s", spec->frag.label,
+			  kab_frag_kind_names[spec->frag_kind]);
 }
 
 /* A percentile for the progress line: "-" when there were no samples. */
@@ -110,21 +119,81 @@ static void print_outcome(const struct case_outcome *outcome,
 		  (unsigned long long)outcome->result->ops_done);
 }
 
-/* @what: the case and its figures, "kmalloc 64 GFP_KERNEL pair: ..." */
-static void print_progress(const struct run_context *context, size_t done,
-			   size_t total, const struct sweep_case *spec,
-			   const char *what, const struct timespec *start)
+void run_costs_plan(struct run_costs *costs, const struct sweep_cases *cases)
+{
+	size_t groups = 0;
+
+	for (size_t i = 0; i < cases->count; i++)
+		if (cases->item[i].group + 1 > groups)
+			groups = cases->item[i].group + 1;
+	costs->groups = groups;
+	costs->planned = xcalloc(groups + 1, sizeof(*costs->planned));
+	costs->done = xcalloc(groups + 1, sizeof(*costs->done));
+	costs->spent = xcalloc(groups + 1, sizeof(*costs->spent));
+	for (size_t i = 0; i < cases->count; i++)
+		costs->planned[cases->item[i].group] +=
+			cases->item[i].repetitions;
+}
+
+void run_costs_add(struct run_costs *costs, size_t group, double seconds)
+{
+	if (group >= costs->groups)
+		return;
+	costs->done[group]++;
+	costs->spent[group] += seconds;
+}
+
+double run_costs_remaining(const struct run_costs *costs)
+{
+	size_t done = 0;
+	double spent = 0, remaining = 0;
+
+	for (size_t g = 0; g < costs->groups; g++) {
+		done += costs->done[g];
+		spent += costs->spent[g];
+	}
+	if (!done)
+		return 0;
+	for (size_t g = 0; g < costs->groups; g++) {
+		double each = costs->done[g] ?
+			      costs->spent[g] / (double)costs->done[g] :
+			      spent / (double)done;
+
+		if (costs->planned[g] > costs->done[g])
+			remaining += each * (double)(costs->planned[g] -
+						     costs->done[g]);
+	}
+	return remaining;
+}
+
+void run_costs_free(struct run_costs *costs)
+{
+	free(costs->planned);
+	free(costs->done);
+	free(costs->spent);
+	*costs = (struct run_costs){ 0 };
+}
+
+/*
+ * @what: the case and its figures, "kmalloc 64 GFP_KERNEL pair: ...";
+ * @case_seconds what it took. Elapsed and eta keep milliseconds, so that a
+ * host watching an icount guest can scale them to its own time.
+ */
+static void print_progress(const struct run_context *context,
+			   struct run_costs *costs, size_t done, size_t total,
+			   const struct sweep_case *spec, const char *what,
+			   const struct timespec *start, double case_seconds)
 {
 	FILE *out = context->progress;
-	double elapsed = seconds_since(start);
-	double eta = elapsed / (double)done * (double)(total - done);
 
+	run_costs_add(costs, spec->group, case_seconds);
 	if (!out)
 		return;
 	fprintf(out, "[%zu/%zu] ", done, total);
 	if (context->sweep && spec->group < context->sweep->groups)
 		fprintf(out, "[%s] ", context->sweep->group[spec->group].name);
-	fprintf(out, "%s, elapsed %.0fs, eta %.0fs\n", what, elapsed, eta);
+	fprintf(out, "%s, elapsed %.3fs, eta %.3fs\n", what,
+		seconds_since(start), run_costs_remaining(costs));
 	fflush(out);
 }
 
@@ -193,15 +262,6 @@ static int write_outcome(const struct run_context *context, size_t number,
 	if (result == 0)
 		result = results_sync(context->sink);
 	return result;
-}
-
-static size_t count_runs(const struct sweep_cases *cases)
-{
-	size_t runs = 0;
-
-	for (size_t i = 0; i < cases->count; i++)
-		runs += cases->item[i].repetitions;
-	return runs;
 }
 
 static void tally(struct run_totals *totals, enum case_status status)
@@ -370,7 +430,9 @@ void run_cases(const struct run_context *context,
 {
 	uint32_t *alloc_hist = xcalloc(KAB_HIST_BUCKETS, sizeof(*alloc_hist));
 	uint32_t *free_hist = xcalloc(KAB_HIST_BUCKETS, sizeof(*free_hist));
-	size_t total = count_runs(cases), done = 0;
+	struct sweep_count count;
+	struct run_costs costs;
+	size_t total, done = 0;
 	size_t nr_counters = context->counters ? context->counters->count : 0;
 	struct kab_case request;
 	struct case_outcome outcome = {
@@ -379,7 +441,7 @@ void run_cases(const struct run_context *context,
 	};
 	struct access_outcome access = { 0 };
 	struct strbuf what = { 0 };
-	struct timespec start;
+	struct timespec start, case_start;
 	const struct sweep_case *applied = NULL;
 	char frag_reason[KAB_REASON_LEN];
 	int frag_result = 0;
@@ -388,6 +450,9 @@ void run_cases(const struct run_context *context,
 		access.counters[phase] = xcalloc(nr_counters ? nr_counters : 1,
 						 sizeof(struct perf_value));
 	*totals = (struct run_totals){ 0 };
+	sweep_count(cases, &count);
+	total = count.runs;
+	run_costs_plan(&costs, cases);
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (size_t i = 0; i < cases->count; i++) {
 		const struct sweep_case *spec = &cases->item[i];
@@ -399,6 +464,7 @@ void run_cases(const struct run_context *context,
 			    totals->write_failed)
 				goto out;
 			sb_reset(&what);
+			clock_gettime(CLOCK_MONOTONIC, &case_start);
 			frag_result = switch_frag(context, spec, &applied,
 						  frag_result, frag_reason);
 			if (spec->kind == SWEEP_KIND_access) {
@@ -413,8 +479,9 @@ void run_cases(const struct run_context *context,
 				    context->spread)
 					run_spread(context, i + 1, spec,
 						   &totals->write_failed, &what);
-				print_progress(context, ++done, total, spec,
-					       what.text, &start);
+				print_progress(context, &costs, ++done, total,
+					       spec, what.text, &start,
+					       seconds_since(&case_start));
 				continue;
 			}
 			if (frag_result) {
@@ -444,14 +511,16 @@ void run_cases(const struct run_context *context,
 			describe_case(spec, &what);
 			sb_append(&what, ": ");
 			print_outcome(&outcome, &what);
-			print_progress(context, ++done, total, spec, what.text,
-				       &start);
+			print_progress(context, &costs, ++done, total, spec,
+				       what.text, &start,
+				       seconds_since(&case_start));
 		}
 	}
 out:
 	if (applied)
 		context->frag->release(context->frag->data);
 	totals->interrupted |= run_stop_signal != 0;
+	run_costs_free(&costs);
 	for (int phase = 0; phase < KAB_NR_ACCESS_PHASES; phase++)
 		free(access.counters[phase]);
 	sb_free(&what);

@@ -47,6 +47,26 @@ struct run_totals {
 	bool write_failed;
 };
 
+/*
+ * What the cases of each group of a sweep have cost so far: the estimate
+ * of the time left takes each group's own mean cost per run, and for a
+ * group not started yet the mean of every run so far.
+ */
+struct run_costs {
+	size_t groups;
+	/* per group: runs in the sweep, runs done, seconds they took */
+	size_t *planned;
+	size_t *done;
+	double *spent;
+};
+
+/* @cases' runs counted by group; all of them still to do. */
+void run_costs_plan(struct run_costs *costs, const struct sweep_cases *cases);
+void run_costs_add(struct run_costs *costs, size_t group, double seconds);
+/* Seconds the runs not done yet will take; 0 before any is done. */
+double run_costs_remaining(const struct run_costs *costs);
+void run_costs_free(struct run_costs *costs);
+
 /* The status of a case from its result: 0 or -errno. */
 enum case_status run_status_of(int result);
 

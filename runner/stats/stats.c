@@ -13,12 +13,24 @@ double stats_mean(const double *values, size_t count)
 	return count ? sum / (double)count : 0;
 }
 
-bool stats_all_equal(const double *values, size_t count)
+double stats_min(const double *values, size_t count)
 {
+	double least = values[0];
+
 	for (size_t i = 1; i < count; i++)
-		if (values[i] != values[0])
-			return false;
-	return true;
+		if (values[i] < least)
+			least = values[i];
+	return least;
+}
+
+double stats_max(const double *values, size_t count)
+{
+	double most = values[0];
+
+	for (size_t i = 1; i < count; i++)
+		if (values[i] > most)
+			most = values[i];
+	return most;
 }
 
 /* xorshift64*: small, fast, and the same sequence on every machine. */

@@ -1,4 +1,5 @@
-/* The little statistics comparisons need: means and bootstrap intervals. */
+/* The little statistics comparisons need: means, extremes and bootstrap
+ * intervals. */
 #ifndef KAB_STATS_H
 #define KAB_STATS_H
 
@@ -7,7 +8,9 @@
 #include <stdint.h>
 
 double stats_mean(const double *values, size_t count);
-bool stats_all_equal(const double *values, size_t count);
+/* The smallest and largest of @count >= 1 values. */
+double stats_min(const double *values, size_t count);
+double stats_max(const double *values, size_t count);
 
 /*
  * The 95% percentile-bootstrap interval of mean(@candidate) / mean(@base):

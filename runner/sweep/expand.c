@@ -365,17 +365,36 @@ int sweep_expand(const struct sweep *sweep, const struct kab_info *info,
 	return expand(sweep, info, cases, &kernel_dependent, err);
 }
 
-size_t sweep_count_cases(const struct sweep *sweep, size_t *kernel_dependent)
+/*
+ * KMALLOC_MAX_SIZE and the buddy orders of Debian's x86-64 kernels, 6.1 and
+ * 6.12 alike. The loop limits are the module's to enforce at run time.
+ */
+const struct kab_info sweep_reference_kernel = {
+	.size = sizeof(struct kab_info),
+	.page_size = 4096,
+	.nr_page_orders = 11,
+	.kmalloc_max_size = 4 << 20,
+	.max_iterations = UINT64_MAX,
+};
+
+size_t sweep_kernel_dependent_entries(const struct sweep *sweep)
 {
 	struct sweep_cases cases;
 	struct sweep_error err;
-	size_t count;
+	size_t kernel_dependent = 0;
 
-	*kernel_dependent = 0;
-	expand(sweep, NULL, &cases, kernel_dependent, &err);
-	count = cases.count;
+	expand(sweep, NULL, &cases, &kernel_dependent, &err);
 	sweep_cases_free(&cases);
-	return count;
+	return kernel_dependent;
+}
+
+void sweep_count(const struct sweep_cases *cases, struct sweep_count *count)
+{
+	*count = (struct sweep_count){ 0 };
+	for (size_t i = 0; i < cases->count; i++) {
+		count->cases[cases->item[i].kind]++;
+		count->runs += cases->item[i].repetitions;
+	}
 }
 
 void sweep_cases_free(struct sweep_cases *cases)

@@ -555,6 +555,7 @@ static bool parse_event_token(struct parser *p, enum sweep_key key,
 {
 	struct sweep_names *events = &p->current->events;
 	const char *problem = sweep_event_name_problem(token);
+	char why[PERF_REASON_LEN];
 
 	(void)key;
 	if (problem)
@@ -565,6 +566,9 @@ static bool parse_event_token(struct parser *p, enum sweep_key key,
 	for (size_t i = 0; i < events->count; i++)
 		if (strcmp(events->name[i], token) == 0)
 			return fail(p, "counter '%s' listed twice", token);
+	if (!perf_event_encodable(token, why, sizeof(why)))
+		return fail(p, "counter '%s': %s; `kallocbench events` lists "
+			    "what this machine counts", token, why);
 	if (events->count == SWEEP_MAX_EVENTS)
 		return fail(p, "more than %d counters", SWEEP_MAX_EVENTS);
 	xgrow((void **)&events->name, &events->capacity, events->count + 1,

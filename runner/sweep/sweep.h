@@ -299,11 +299,24 @@ bool sweep_same_frag(const struct sweep_case *a, const struct sweep_case *b);
 int sweep_expand(const struct sweep *sweep, const struct kab_info *info,
 		 struct sweep_cases *cases, struct sweep_error *err);
 /*
- * Number of cases without a kernel to resolve against: every size or order
- * that depends on the kernel (a symbol, or a range ending at one) counts as
- * one value; *@kernel_dependent says how many such list entries there are.
+ * What a kernel-dependent size or order (kmalloc_max, max) resolves to
+ * where no kernel says: Debian's x86-64 kernels' values.
  */
-size_t sweep_count_cases(const struct sweep *sweep, size_t *kernel_dependent);
+extern const struct kab_info sweep_reference_kernel;
+/* How many list entries of @sweep depend on the kernel. */
+size_t sweep_kernel_dependent_entries(const struct sweep *sweep);
+
+/*
+ * The one count of a sweep, from its expansion: `check`, the progress
+ * line's [i/n], the summary and the README all use it.
+ */
+struct sweep_count {
+	/* cases of each kind: one row of cases.csv or access.csv each */
+	size_t cases[SWEEP_NR_KINDS];
+	/* the cases times their repetitions: the rows a run writes */
+	size_t runs;
+};
+void sweep_count(const struct sweep_cases *cases, struct sweep_count *count);
 void sweep_cases_free(struct sweep_cases *cases);
 
 #endif

@@ -32,7 +32,7 @@ patterns = pair
 SWEEP
 : >"$work/dev"
 
-"$bin" check "$work/sweep.conf" | grep -q ': 5 cases in 2 groups (2 kernel-dependent' ||
+"$bin" check "$work/sweep.conf" | grep -q ': 6 cases in 2 groups (6 allocation, 0 access); kmalloc_max and max as on x86-64' ||
 	fail "check count"
 
 LD_PRELOAD=$fake "$bin" run --sweep "$work/sweep.conf" --out "$work/out" \
@@ -80,10 +80,10 @@ for file in guest.json cases.csv histograms.csv; do
 	cmp -s "$work/out/$file" "$work/collected/$file" ||
 		fail "collected $file differs"
 done
-grep -q 'recovered 6 case rows' "$work/collect.out" || fail "collect count"
+grep -q 'collected 6 case rows' "$work/collect.out" || fail "collect count"
 grep -q '"accel": "tcg"' "$work/collected/meta.json" || fail "meta.json"
 
-"$bin" summary "$work/out" | grep -q 'mode qemu-icount, config e2e: 6 cases' ||
+"$bin" summary "$work/out" | grep -q 'mode qemu-icount, config e2e: 6 allocation cases' ||
 	fail "summary header"
 
 # A stop signal in flight: an interrupted row, flushed, exit 128+N.

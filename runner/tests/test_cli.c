@@ -49,8 +49,15 @@ static void test_check_counts(void **state)
 	assert_check_prints("[g]\nallocators = kmalloc vmalloc\n"
 		     "sizes = 8..64 kmalloc_max\n"
 		     "gfp = GFP_KERNEL\npatterns = pair\n", 0,
-		     ": 10 cases in 1 groups (1 kernel-dependent "
-		     "size or order entries counted as one value each)\n");
+		     ": 10 cases in 1 groups (10 allocation, 0 access); "
+		     "kmalloc_max and max as on x86-64 (4M, order 10)\n");
+	/* repetitions are runs, access groups their own kind */
+	assert_check_prints("[sweep]\nrepetitions = 3\n[g]\nallocators = kmalloc\n"
+		     "sizes = 64\ngfp = GFP_KERNEL\npatterns = pair\n"
+		     "[b]\nkind = access\nallocators = vmalloc\nsizes = 4K, 1M\n"
+		     "patterns = random\n", 0,
+		     ": 3 cases in 2 groups (1 allocation, 2 access), 9 runs "
+		     "with their repetitions\n");
 }
 
 static void test_check_reports_file_and_line(void **state)
@@ -84,6 +91,9 @@ static void test_usage_errors(void **state)
 		run_command(cmd_summary, ARGV("summary")),
 		run_command(cmd_info, ARGV("info", "--bogus")),
 		run_command(cmd_info, ARGV("info", "extra")),
+		run_command(cmd_access, ARGV("access", "--allocator", "vmaloc",
+					     "--size", "4K", "--pattern",
+					     "random")),
 	};
 	int no_device = run_command(cmd_info, ARGV("info", "--device",
 						   "/nonexistent/kallocbench"));
@@ -100,6 +110,9 @@ static void test_usage_errors(void **state)
 	assert_int_equal(no_results, 1);
 	assert_non_null(strstr(err, "usage: kallocbench check [--get KEY] SWEEP"));
 	assert_non_null(strstr(err, "cannot open /nonexistent/kallocbench"));
+	/* a misspelt allocator is answered with the ones there are */
+	assert_non_null(strstr(err, "unknown allocator 'vmaloc' (known: kmalloc "
+			       "kzalloc kmem_cache_alloc krealloc vmalloc "));
 	free(err);
 	remove_tree(dir);
 }
@@ -149,7 +162,7 @@ static void test_check_access_at_levels(void **state)
 	assert_check_prints("[b]\nkind = access\nallocators = kmalloc vmalloc\n"
 			    "sizes = 1M\npatterns = random\nfrag_levels = none heavy\n"
 			    "frag_kinds = unmovable movable\n", 0,
-			    ": 6 cases in 1 groups\n");
+			    ": 6 cases in 1 groups (0 allocation, 6 access)\n");
 }
 
 /* The simulated MMU's models: known ones read back, others refused. */

@@ -150,7 +150,7 @@ static void test_collect_command(void **state)
 		"--fact-file", fact_file));
 	text = release_fd(STDOUT_FILENO, &captured);
 	assert_int_equal(status, 0);
-	sb_printf(&arg, "recovered 2 case rows and 1 histogram rows into %s; "
+	sb_printf(&arg, "collected 2 case rows and 1 histogram rows into %s; "
 		  "skipped 3 noise lines; dropped a partial last line\n", out);
 	assert_string_equal(text, arg.text);
 	sb_free(&arg);

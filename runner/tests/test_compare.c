@@ -8,14 +8,15 @@
 #include "stats/stats.h"
 #include "output/table.h"
 
-static void test_mean_and_equal(void **state)
+static void test_mean_and_extremes(void **state)
 {
-	const double values[] = { 1, 2, 3, 6 };
+	const double values[] = { 2, 1, 6, 3 };
 
 	(void)state;
 	assert_true(stats_mean(values, 4) == 3.0);
-	assert_false(stats_all_equal(values, 4));
-	assert_true(stats_all_equal(values, 1));
+	assert_true(stats_min(values, 4) == 1.0);
+	assert_true(stats_max(values, 4) == 6.0);
+	assert_true(stats_min(values, 1) == 2.0 && stats_max(values, 1) == 2.0);
 }
 
 /* The same inputs give the same interval; it holds the observed ratio. */
@@ -34,36 +35,78 @@ static void test_bootstrap_is_repeatable(void **state)
 	assert_true(low1 > 1.1 && high1 < 1.3);
 }
 
+/* Outside icount: repetitions, the bootstrap, the 2% floor. */
 static void test_verdicts(void **state)
 {
-	const double base[] = { 100, 100 }, same[] = { 100.5, 100.5 };
-	const double slow[] = { 102, 102 }, fast[] = { 50, 50 };
+	const double base[] = { 100, 100 }, same[] = { 101, 101 };
+	const double slow[] = { 110, 110 }, fast[] = { 50, 50 };
 	const double noisy_base[] = { 90, 110, 100 };
 	const double noisy_cand[] = { 95, 112, 99 };
 	struct compare_verdict v;
 
 	(void)state;
-	compare_figure(base, 2, base, 2, true, &v);
-	assert_int_equal(v.method, COMPARE_EXACT);
-	assert_true(v.ratio == 1.0 && v.low == 1.0 && v.high == 1.0);
+	compare_figure(base, 2, base, 2, false, &v);
+	assert_int_equal(v.method, COMPARE_BOOTSTRAP);
+	assert_true(v.ratio == 1.0);
 	assert_string_equal(v.verdict, "same");
-	/* exact, but below the 1% that is marked */
-	compare_figure(base, 2, same, 2, true, &v);
+	/* the interval excludes 1, but 1% is below what is ever marked */
+	compare_figure(base, 2, same, 2, false, &v);
+	assert_true(v.low > 1);
 	assert_string_equal(v.verdict, "same");
-	compare_figure(base, 2, slow, 2, true, &v);
+	compare_figure(base, 2, slow, 2, false, &v);
 	assert_string_equal(v.verdict, "slower");
-	compare_figure(base, 1, fast, 1, true, &v);
+	compare_figure(base, 2, fast, 2, false, &v);
 	assert_string_equal(v.verdict, "faster");
 	assert_true(v.ratio == 0.5);
-	/* reruns that differ are not exact, even in icount mode */
-	compare_figure(noisy_base, 3, noisy_cand, 3, true, &v);
-	assert_int_equal(v.method, COMPARE_BOOTSTRAP);
+	compare_figure(noisy_base, 3, noisy_cand, 3, false, &v);
 	assert_string_equal(v.verdict, "same");
 	assert_true(v.low < 1 && v.high > 1);
 	compare_figure(base, 1, slow, 2, false, &v);
 	assert_int_equal(v.method, COMPARE_SINGLE);
 	assert_string_equal(v.verdict, "unknown");
-	assert_true(isnan(v.low) && isnan(v.high));
+	assert_true(isnan(v.low) && isnan(v.high) && isnan(v.threshold));
+}
+
+/*
+ * icount: one sample per boot. What the boot layout moves on each side is
+ * not a change; a shift beyond it is, and one boot a side is no verdict.
+ */
+static void test_boot_spread_verdicts(void **state)
+{
+	/* kmalloc 1K free p50 as three seed=N boots of 6.1 measured it */
+	const double layout_a[] = { 99, 101, 99 }, layout_b[] = { 101, 101, 99 };
+	/* ... and a stable side beside a side that moved by 2 */
+	const double stable[] = { 99, 99, 99 }, moved[] = { 101, 101, 101 };
+	/* a real change: kmalloc(4K) with and without init_on_alloc */
+	const double zeroing[] = { 4285, 4287, 4285 }, plain[] = { 252, 252, 253 };
+	/* a 10% change next to a side whose boots spread 8% */
+	const double wide[] = { 96, 104, 100 }, ten[] = { 110, 110, 110 };
+	struct compare_verdict v;
+
+	(void)state;
+	compare_figure(layout_a, 3, layout_b, 3, true, &v);
+	assert_int_equal(v.method, COMPARE_BOOT_SPREAD);
+	assert_string_equal(v.verdict, "same");
+	assert_true(fabs(v.base_spread - 2.0 / (299.0 / 3)) < 1e-9);
+	assert_true(v.low < 1 && v.high > 1);
+	/* 2 instructions are not 5, however exact each side is */
+	compare_figure(stable, 3, moved, 3, true, &v);
+	assert_true(v.base_spread == 0 && v.candidate_spread == 0);
+	assert_true(v.threshold == COMPARE_MIN_CHANGE);
+	assert_string_equal(v.verdict, "same");
+	compare_figure(zeroing, 3, plain, 3, true, &v);
+	assert_string_equal(v.verdict, "faster");
+	assert_true(v.low <= v.ratio && v.ratio <= v.high && v.high < 0.06);
+	compare_figure(plain, 3, zeroing, 3, true, &v);
+	assert_string_equal(v.verdict, "slower");
+	/* beyond the 2% floor but within twice the spread of the base */
+	compare_figure(wide, 3, ten, 3, true, &v);
+	assert_true(fabs(v.threshold - 0.16) < 1e-9);
+	assert_string_equal(v.verdict, "same");
+	compare_figure(zeroing, 1, plain, 1, true, &v);
+	assert_int_equal(v.method, COMPARE_SINGLE);
+	assert_string_equal(v.verdict, "unknown");
+	assert_true(isnan(v.low) && isnan(v.base_spread));
 }
 
 static void test_table_names_bad_line(void **state)
@@ -87,11 +130,19 @@ static void test_table_names_bad_line(void **state)
 }
 
 #define CASES_HEADER "case,repetition,allocator,size_bytes,order,gfp,context," \
-	"frag_level,pattern,pressure,batch,pair_ns_amortized,alloc_ns_p50,status\n"
+	"frag_level,frag_kind,pattern,pressure,batch,pair_ns_amortized," \
+	"alloc_ns_p50,alloc_ns_p99,status\n"
+#define ACCESS_HEADER "case,repetition,allocator,size_bytes,frag_level," \
+	"pattern,passes,alloc_ns,free_ns,access_ns,status\n"
 
-/* A run folder with meta.json and two repetitions of two cases. */
-static void write_run(const char *dir, const char *name, const char *config,
-		      const char *mode, int kmalloc_ns)
+/*
+ * A run folder with meta.json, cases.csv (two repetitions of two cases, a
+ * refused one, and kmalloc(64K) under both kinds of heavy fragmentation:
+ * unmovable @kmalloc_ns * 10, movable @kmalloc_ns * 4) and access.csv (a
+ * vmalloc buffer taking @vmalloc_ns to allocate).
+ */
+static void write_boot(const char *dir, const char *name, const char *config,
+		       const char *mode, int kmalloc_ns, int vmalloc_ns)
 {
 	struct strbuf path = { 0 }, text = { 0 };
 
@@ -106,43 +157,80 @@ static void write_run(const char *dir, const char *name, const char *config,
 	sb_reset(&text);
 	sb_append(&text, CASES_HEADER);
 	for (int rep = 1; rep <= 2; rep++) {
-		sb_printf(&text, "1,%d,kmalloc,4096,,GFP_KERNEL,process,none,pair,"
-			  "none,,%d,%d,ok\n", rep, kmalloc_ns, kmalloc_ns / 2);
-		sb_printf(&text, "2,%d,vmalloc,4096,,GFP_KERNEL,process,none,pair,"
-			  "none,,9000,4000,ok\n", rep);
+		sb_printf(&text, "1,%d,kmalloc,4096,,GFP_KERNEL,process,none,"
+			  "none,pair,none,,%d,%d,%d,ok\n", rep, kmalloc_ns,
+			  kmalloc_ns / 2, kmalloc_ns / 2);
+		sb_printf(&text, "2,%d,vmalloc,4096,,GFP_KERNEL,process,none,"
+			  "none,pair,none,,9000,4000,4000,ok\n", rep);
 	}
-	sb_printf(&text, "3,1,kmalloc,8388608,,GFP_KERNEL,process,none,pair,"
-		  "none,,,,refused\n");
+	sb_printf(&text, "3,1,kmalloc,8388608,,GFP_KERNEL,process,none,none,"
+		  "pair,none,,,,,refused\n");
+	sb_printf(&text, "4,1,kmalloc,65536,,GFP_KERNEL,process,heavy,"
+		  "unmovable,pair,none,,%d,,,ok\n", kmalloc_ns * 10);
+	sb_printf(&text, "5,1,kmalloc,65536,,GFP_KERNEL,process,heavy,"
+		  "movable,pair,none,,%d,,,ok\n", kmalloc_ns * 4);
 	path.text[path.len - strlen("meta.json")] = '\0';
 	path.len -= strlen("meta.json");
 	sb_append(&path, "cases.csv");
+	assert_int_equal(write_file(path.text, text.text, text.len), 0);
+	sb_reset(&text);
+	sb_printf(&text, ACCESS_HEADER "1,1,vmalloc,16777216,none,random,4,"
+		  "%d,1000,50000,ok\n", vmalloc_ns);
+	path.text[path.len - strlen("cases.csv")] = '\0';
+	path.len -= strlen("cases.csv");
+	sb_append(&path, "access.csv");
 	assert_int_equal(write_file(path.text, text.text, text.len), 0);
 	sb_free(&path);
 	sb_free(&text);
 }
 
-static char *run_compare(const char *dir, const char *a, const char *b)
+static void write_run(const char *dir, const char *name, const char *config,
+		      const char *mode, int kmalloc_ns)
+{
+	write_boot(dir, name, config, mode, kmalloc_ns, 20000);
+}
+
+/* "DIR/x,DIR/y" from "x,y". */
+static void join_in_dir(struct strbuf *out, const char *dir, const char *list)
+{
+	char *copy = xstrdup(list), *save, *name;
+
+	for (name = strtok_r(copy, ",", &save); name;
+	     name = strtok_r(NULL, ",", &save))
+		sb_printf(out, "%s%s/%s", out->len ? "," : "", dir, name);
+	free(copy);
+}
+
+/* `compare` of @a against @b, folders in @dir (or comma-joined lists of
+ * them); returns its stderr, asserting its exit status is @expected. */
+static char *run_compare_status(const char *dir, const char *a, const char *b,
+				int expected)
 {
 	struct strbuf run_a = { 0 }, run_b = { 0 }, out = { 0 };
 	struct captured err_capture = capture_fd(STDERR_FILENO, dir);
 	char *err;
 	int status;
 
-	sb_printf(&run_a, "%s/%s", dir, a);
-	sb_printf(&run_b, "%s/%s", dir, b);
+	join_in_dir(&run_a, dir, a);
+	join_in_dir(&run_b, dir, b);
 	sb_printf(&out, "%s/cmp", dir);
 	status = run_command(cmd_compare, ARGV("compare", "--out", out.text,
 					       "--command", "make compare X",
 					       run_a.text, run_b.text));
 	err = release_fd(STDERR_FILENO, &err_capture);
-	assert_int_equal(status, 0);
+	assert_int_equal(status, expected);
 	sb_free(&run_a);
 	sb_free(&run_b);
 	sb_free(&out);
 	return err;
 }
 
-/* A run against itself: ratio 1 everywhere, nothing marked. */
+static char *run_compare(const char *dir, const char *a, const char *b)
+{
+	return run_compare_status(dir, a, b, 0);
+}
+
+/* One boot a side in icount: the ratio, but no spread, so no verdict. */
 static void test_compare_run_with_itself(void **state)
 {
 	char *dir = make_temp_dir(), *err, *csv, *md;
@@ -152,17 +240,21 @@ static void test_compare_run_with_itself(void **state)
 	err = run_compare(dir, "a", "a");
 	csv = read_in_dir(dir, "cmp/compare.csv");
 	assert_non_null(csv);
-	assert_non_null(strstr(csv, "debian-6.1,debian-6.1#2,kmalloc,4096,,"
-			       "GFP_KERNEL,process,none,pair,none,,"
-			       "pair_ns_amortized,2,2,500.0000,500.0000,"
-			       "1.0000,1.0000,1.0000,exact (icount),same\n"));
+	assert_non_null(strstr(csv, "debian-6.1,debian-6.1#2,cases,kmalloc,"
+			       "4096,,GFP_KERNEL,process,none,none,pair,none,"
+			       ",,pair_ns_amortized,1,1,500.0000,500.0000,,,"
+			       "1.0000,,,,no spread measured,unknown\n"));
 	assert_null(strstr(csv, "slower"));
 	assert_null(strstr(csv, "faster"));
 	/* the refused case has no figures and is not compared */
 	assert_null(strstr(csv, "8388608"));
 	md = read_in_dir(dir, "cmp/report.md");
-	assert_non_null(strstr(md, "4 figures compared, exact (icount): "
-			       "0 slower, 0 faster, 4 the same, 0 unknown"));
+	/* 6 cases.csv figures and 3 access.csv ones; p99 == p50 twice */
+	assert_non_null(strstr(md, "9 distinct figures compared, in "
+			       "instructions (2 more repeat another figure"));
+	assert_non_null(strstr(md, "0 slower, 0 faster, 0 the same, 9 "
+			       "unknown"));
+	assert_non_null(strstr(md, "no spread was measured"));
 	assert_non_null(strstr(md, "    make compare X\n"));
 	free(md);
 	free(csv);
@@ -170,36 +262,98 @@ static void test_compare_run_with_itself(void **state)
 	remove_tree(dir);
 }
 
-/* A slower candidate is marked, and the report is self-contained. */
+/*
+ * A/A in icount: three boots a side whose figures move with the layout;
+ * nothing is marked and the report shows the spread.
+ */
+static void test_compare_aa_marks_nothing(void **state)
+{
+	char *dir = make_temp_dir(), *err, *csv, *md;
+
+	(void)state;
+	write_boot(dir, "a1", "default", "qemu-icount", 500, 20000);
+	write_boot(dir, "a2", "default", "qemu-icount", 510, 20100);
+	write_boot(dir, "a3", "default", "qemu-icount", 500, 20000);
+	write_boot(dir, "b1", "init_on_alloc=1", "qemu-icount", 510, 20100);
+	write_boot(dir, "b2", "init_on_alloc=1", "qemu-icount", 510, 20000);
+	write_boot(dir, "b3", "init_on_alloc=1", "qemu-icount", 500, 20100);
+	err = run_compare(dir, "a1,a2,a3", "b1,b2,b3");
+	csv = read_in_dir(dir, "cmp/compare.csv");
+	assert_non_null(strstr(csv, ",pair_ns_amortized,3,3,503.3333,506.6667,"
+			       "0.0199,0.0197,1.0066,0.9804,1.0200,0.0397,"
+			       "boot spread (icount),same\n"));
+	assert_null(strstr(csv, "slower"));
+	assert_null(strstr(csv, "faster"));
+	md = read_in_dir(dir, "cmp/report.md");
+	assert_non_null(strstr(md, "0 slower, 0 faster, 9 the same, 0 "
+			       "unknown"));
+	assert_non_null(strstr(md, "## Boot-layout spread (A/A)"));
+	assert_non_null(strstr(md, "| debian-6.1 | 3 | 5 of 9 |"));
+	free(md);
+	free(csv);
+	free(err);
+	remove_tree(dir);
+}
+
+/* A real change beyond the boots' spread is marked; the report says so. */
 static void test_compare_marks_change(void **state)
 {
 	char *dir = make_temp_dir(), *err, *csv, *html, *meta, *targets;
 
 	(void)state;
-	write_run(dir, "a", "init_on_alloc=0", "qemu-icount", 500);
-	write_run(dir, "b", "init_on_alloc=1", "qemu-icount", 800);
-	err = run_compare(dir, "a", "b");
+	write_boot(dir, "a1", "init_on_alloc=0", "qemu-icount", 500, 20000);
+	write_boot(dir, "a2", "init_on_alloc=0", "qemu-icount", 502, 20000);
+	write_boot(dir, "b1", "init_on_alloc=1", "qemu-icount", 800, 20000);
+	write_boot(dir, "b2", "init_on_alloc=1", "qemu-icount", 804, 20000);
+	err = run_compare(dir, "a1,a2", "b1,b2");
 	csv = read_in_dir(dir, "cmp/compare.csv");
 	assert_non_null(strstr(csv, "debian-6.1+init_on_alloc=0,"
-			       "debian-6.1+init_on_alloc=1,kmalloc,4096,"));
-	assert_non_null(strstr(csv, ",pair_ns_amortized,2,2,500.0000,"
-			       "800.0000,1.6000,1.6000,1.6000,exact (icount),"
-			       "slower\n"));
-	assert_non_null(strstr(csv, ",alloc_ns_p50,2,2,250.0000,400.0000,"
-			       "1.6000,"));
+			       "debian-6.1+init_on_alloc=1,cases,kmalloc,4096,"));
+	assert_non_null(strstr(csv, ",pair_ns_amortized,2,2,501.0000,"
+			       "802.0000,0.0040,0.0050,1.6008,1.5936,1.6080,"
+			       "0.0200,boot spread (icount),slower\n"));
+	/* the access benchmark's buffer did not change */
+	assert_non_null(strstr(csv, ",access,vmalloc,16777216,,,,none,,random,"
+			       ",,4,alloc_ns,2,2,20000.0000,20000.0000,"));
 	html = read_in_dir(dir, "cmp/index.html");
 	assert_non_null(strstr(html, "<td>kmalloc 4K GFP_KERNEL process pair</td>"
-			       "<td>amortized alloc+free</td><td>500.0</td>"
-			       "<td>800.0</td><td>1.600</td>"));
+			       "<td>amortized alloc+free</td><td>501.0</td>"
+			       "<td>802.0</td><td>1.601</td><td>1.594 .. 1.608"
+			       "</td><td>2.0%</td><td>slower</td>"));
+	assert_non_null(strstr(html, "<th>figure (instructions)</th>"));
 	assert_null(strstr(html, "src="));
 	assert_null(strstr(html, "<link"));
 	meta = read_in_dir(dir, "cmp/targets/debian-6.1+init_on_alloc=1/meta.json");
 	assert_non_null(meta);
 	targets = read_in_dir(dir, "cmp/targets.csv");
-	assert_non_null(strstr(targets, "debian-6.1+init_on_alloc=1,"));
+	assert_non_null(strstr(targets, "debian-6.1+init_on_alloc=1,2,"));
 	free(targets);
 	free(meta);
 	free(html);
+	free(csv);
+	free(err);
+	remove_tree(dir);
+}
+
+/*
+ * frag_kind names a case: heavy unmovable and heavy movable fragmentation
+ * are two cases, not the repetitions of one.
+ */
+static void test_compare_keys_frag_kind(void **state)
+{
+	char *dir = make_temp_dir(), *err, *csv;
+
+	(void)state;
+	write_run(dir, "a", "x", "qemu-tcg", 500);
+	write_run(dir, "b", "y", "qemu-tcg", 500);
+	err = run_compare(dir, "a", "b");
+	csv = read_in_dir(dir, "cmp/compare.csv");
+	assert_non_null(strstr(csv, ",kmalloc,65536,,GFP_KERNEL,process,heavy,"
+			       "unmovable,pair,none,,,pair_ns_amortized,1,1,"
+			       "5000.0000,5000.0000,"));
+	assert_non_null(strstr(csv, ",kmalloc,65536,,GFP_KERNEL,process,heavy,"
+			       "movable,pair,none,,,pair_ns_amortized,1,1,"
+			       "2000.0000,2000.0000,"));
 	free(csv);
 	free(err);
 	remove_tree(dir);
@@ -215,9 +369,40 @@ static void test_compare_bootstrap_outside_icount(void **state)
 	write_run(dir, "b", "y", "qemu-tcg", 800);
 	err = run_compare(dir, "a", "b");
 	csv = read_in_dir(dir, "cmp/compare.csv");
-	assert_non_null(strstr(csv, ",1.6000,1.6000,1.6000,bootstrap 95%,slower\n"));
+	assert_non_null(strstr(csv, ",1.6000,1.6000,1.6000,0.0200,"
+			       "bootstrap 95%,slower\n"));
 	free(csv);
 	free(err);
+	remove_tree(dir);
+}
+
+/* Targets with no case in common, boots of different targets, labels. */
+static void test_compare_refuses_what_does_not_match(void **state)
+{
+	char *dir = make_temp_dir(), *err, *path;
+
+	(void)state;
+	write_run(dir, "a", "x", "qemu-icount", 500);
+	write_run(dir, "other", "y", "qemu-icount", 500);
+	path = xcalloc(1, strlen(dir) + 32);
+	sprintf(path, "%s/other/cases.csv", dir);
+	assert_int_equal(write_file(path, CASES_HEADER, strlen(CASES_HEADER)), 0);
+	sprintf(path, "%s/other/access.csv", dir);
+	assert_int_equal(unlink(path), 0);
+	err = run_compare_status(dir, "a", "other", 1);
+	assert_non_null(strstr(err, "debian-6.1+x and debian-6.1+y have no "
+			       "case in common: nothing to compare"));
+	free(err);
+	err = run_compare_status(dir, "a,other", "a", 1);
+	assert_non_null(strstr(err, "are not boots of one target: config 'x' "
+			       "against 'y'"));
+	free(err);
+	write_run(dir, "tcg", "x", "qemu-tcg", 500);
+	err = run_compare(dir, "a", "tcg");
+	assert_non_null(strstr(err, "warning: debian-6.1+x was measured in "
+			       "qemu-icount and debian-6.1+x#2 in qemu-tcg"));
+	free(err);
+	free(path);
 	remove_tree(dir);
 }
 
@@ -242,13 +427,17 @@ static void test_compare_usage(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_mean_and_equal),
+		cmocka_unit_test(test_mean_and_extremes),
 		cmocka_unit_test(test_bootstrap_is_repeatable),
 		cmocka_unit_test(test_verdicts),
+		cmocka_unit_test(test_boot_spread_verdicts),
 		cmocka_unit_test(test_table_names_bad_line),
 		cmocka_unit_test(test_compare_run_with_itself),
+		cmocka_unit_test(test_compare_aa_marks_nothing),
 		cmocka_unit_test(test_compare_marks_change),
+		cmocka_unit_test(test_compare_keys_frag_kind),
 		cmocka_unit_test(test_compare_bootstrap_outside_icount),
+		cmocka_unit_test(test_compare_refuses_what_does_not_match),
 		cmocka_unit_test(test_compare_usage),
 	};
 

@@ -118,7 +118,8 @@ static void test_example_metadata_and_count(void **state)
 {
 	struct sweep_error err;
 	struct sweep sweep;
-	size_t kernel_dependent;
+	struct sweep_cases cases;
+	struct sweep_count count;
 
 	(void)state;
 	assert_int_equal(parse_sweep_text(example, &sweep, &err), 0);
@@ -128,9 +129,15 @@ static void test_example_metadata_and_count(void **state)
 	assert_int_equal(sweep.groups, 3);
 	assert_string_equal(sweep.group[0].name, "small objects");
 	assert_int_equal(sweep.group[0].line, 11);
-	/* 2x1x2 + 4x2 + 2: each kernel-dependent entry is one value */
-	assert_int_equal(sweep_count_cases(&sweep, &kernel_dependent), 14);
-	assert_int_equal(kernel_dependent, 5);
+	/* as on x86-64: 20 sizes x 2 x 2 + 4 x 2 + 12 orders */
+	assert_int_equal(sweep_expand(&sweep, &sweep_reference_kernel, &cases,
+				      &err), 0);
+	sweep_count(&cases, &count);
+	assert_int_equal(count.cases[SWEEP_KIND_alloc], 100);
+	assert_int_equal(count.cases[SWEEP_KIND_access], 0);
+	assert_int_equal(count.runs, 100);
+	assert_int_equal(sweep_kernel_dependent_entries(&sweep), 5);
+	sweep_cases_free(&cases);
 	sweep_free(&sweep);
 }
 
@@ -637,6 +644,9 @@ static const struct parse_error_case parse_errors[] = {
 	  2, "bad counter 'page*faults': may hold only" },
 	{ "counter from a digit", "[sweep]\nevents = 1cycles\n",
 	  2, "bad counter '1cycles': must start with a letter" },
+	{ "misspelt perf event", "[sweep]\nevents = cycles\n  cycels\n",
+	  3, "counter 'cycels': unknown event (libpfm4: event not found); "
+	  "`kallocbench events` lists what this machine counts" },
 	{ "counter twice", "[sweep]\nevents = cycles, cycles\n",
 	  2, "counter 'cycles' listed twice" },
 	{ "counter named as a column", "[sweep]\nevents = status\n",
