@@ -18,12 +18,12 @@ set key inside top right font ",8"
 ran(a, p) = strcol("allocator") eq a && strcol("pattern") eq p && \
 	strcol("frag_level") eq "none" && strcol("model") eq model && \
 	column("marginal_ns_per_page") > 0
-ran_any() = strcol("frag_level") eq "none" && strcol("model") eq model && \
+ran_any(dummy) = strcol("frag_level") eq "none" && strcol("model") eq model && \
 	column("marginal_ns_per_page") > 0
 n = words(allocators)
 # Ranges a step around what ran, so that a sweep of one size (or a pattern
 # whose cost never moves) still has a range, and a labelled tick, on each axis.
-stats datafile using (ran_any() ? column("size_bytes") : NaN) nooutput
+stats datafile using (ran_any(0) ? column("size_bytes") : NaN) nooutput
 set xrange [STATS_min / 2:STATS_max * 2]
 # icount charges instructions, and a TLB miss is none: the lines coincide.
 set multiplot layout 1, words(patterns) title sprintf("cost of using a buffer: access %s per page vs size and pattern (slope: a walk's fixed cost left out)%s\n%s", \
@@ -33,7 +33,7 @@ do for [k=1:words(patterns)] {
 	set title p
 	# stats reads within the current ranges: the last panel's are not this one's
 	set yrange [*:*]
-	stats datafile using (ran_any() && strcol("pattern") eq p ? \
+	stats datafile using (ran_any(0) && strcol("pattern") eq p ? \
 		column("marginal_ns_per_page") : NaN) nooutput
 	set yrange [STATS_min / 3:STATS_max * 3]
 	plot for [i=1:n] datafile using \

@@ -30,11 +30,15 @@ set xtics ("4K" 4096, "16K" 16384, "64K" 65536, "256K" 262144, "1M" 1048576, \
 	"4M" 4194304, "8M" 8388608, "16M" 16777216, "32M" 33554432, "64M" 67108864)
 set xlabel "buffer size (bytes)"
 set ylabel "page accesses to break even"
-set offsets graph 0.05, graph 0.05, 0, 0
 pair(a, b, m) = strcol("pattern") eq pattern && strcol("frag_level") eq level && \
 	strcol("frag_kind") eq kind && \
 	strcol("a") eq a && strcol("b") eq b && strcol("model") eq m && \
 	strcol("breakeven_pages") ne ""
+# a step beyond the sizes that cross, so that one size still has a range
+stats datafile using (strcol("pattern") eq pattern && strcol("frag_level") eq level && \
+	strcol("frag_kind") eq kind && strcol("breakeven_pages") ne "" ? \
+	column("size_bytes") : NaN) nooutput
+set xrange [STATS_min / 2:STATS_max * 2]
 # pairs: "a:b" words, the pairs breakeven.csv compares
 first(pr) = pr[1:strstrt(pr, ":") - 1]
 second(pr) = pr[strstrt(pr, ":") + 1:]
