@@ -37,6 +37,23 @@ boots=${BOOTS:-3}
 [ ${#targets[@]} -eq 0 ] || [ ${#runs[@]} -eq 0 ] || kab_die "give TARGETS or RUNS, not both"
 [ $((${#targets[@]} + ${#runs[@]})) -ge 2 ] || kab_die "a comparison needs at least two targets or runs"
 
+# Every make-line value and every target's words are checked before
+# anything is built or booted.
+kab_check_make_line
+for target in "${targets[@]}"; do
+	[ -f "$KAB_ROOT/configs/kernels/${target%%+*}.conf" ] ||
+		kab_die "target '$target': no configs/kernels/${target%%+*}.conf"
+	IFS=+ read -r -a target_words <<< "${target#"${target%%+*}"}"
+	for word in "${target_words[@]}"; do
+		case $word in
+		memory=*) (MEMORY_MB=${word#memory=} kab_check_number MEMORY_MB 256 1048576 "MiB of guest memory") ||
+			kab_die "target '$target': memory= takes the guest's MiB" ;;
+		cpus=*) (CPUS=${word#cpus=} kab_check_number CPUS 1 256 "guest CPUs") ||
+			kab_die "target '$target': cpus= takes the guest's CPUs" ;;
+		esac
+	done
+done
+
 label_of() { # TARGET: the kernel name, "+" and the words, as a run id
 	printf '%s' "$1" | tr '/' '_'
 }

@@ -54,4 +54,10 @@ expect_error "CPUS=2 with MODE=icount is refused (icount hangs with more than on
 expect_error "an unknown TLB_MODEL is refused before the guest boots, listing the known ones" \
 	"unknown TLB model 'zen5' (known: skylake-sp zen4, or none)" \
 	env TLB_MODEL=zen5 MODE=icount "$KAB_ROOT/scripts/bench.sh"
+expect_error "make compare refuses a target's bad memory= before building anything" \
+	"target 'debian-6.1+memory=abc': memory= takes" \
+	env TARGETS="debian-6.1 debian-6.1+memory=abc" "$KAB_ROOT/scripts/compare.sh"
+expect_error "make compare refuses an unknown kernel before building anything" \
+	"target 'debian-9.9': no configs/kernels/debian-9.9.conf" \
+	env TARGETS="debian-6.1 debian-9.9" "$KAB_ROOT/scripts/compare.sh"
 kab_test_summary config-errors
