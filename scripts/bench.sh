@@ -155,10 +155,12 @@ if rows "$run_dir/cases.csv" || rows "$run_dir/access.csv"; then
 	"$runner" summary "$run_dir" > "$run_dir/summary.txt"
 	print_brief_summary
 fi
-# The tradeoff in brief: the random pattern's break-even at a few sizes.
+# The tradeoff in brief: the random pattern's break-even, unfragmented, at
+# a few sizes, vmalloc against kmalloc and against vmalloc_huge.
 if [ -s "$run_dir/breakeven.txt" ]; then
-	echo "break-even, random pattern (every size and pattern: $run_dir/breakeven.csv):"
-	grep -E '^(64K|1M|4M|16M|64M) +random ' "$run_dir/breakeven.txt" || true
+	echo "break-even, random pattern (every size, pattern, state and pair: $run_dir/breakeven.csv):"
+	grep -E '^(64K|1M|4M|16M|64M) +random +none +- +vmalloc +vs (kmalloc|vmalloc_huge) ' \
+		"$run_dir/breakeven.txt" || true
 fi
 kab_say "results: $run_dir ($(($(date +%s) - started)) s)"
 [ "$guest_ok" -eq 1 ] || kab_die "the run did not complete; the finished cases are in $run_dir"
