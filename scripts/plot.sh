@@ -62,6 +62,10 @@ heading="kernel $kernel · mode $mode · $accel"
 # The simulated MMU's CPU models, named on every plot of a run that had it.
 if [ -s "$run_dir/sim.csv" ]; then
 	heading="$heading · TLB model (simulated): $(awk -F, 'NR > 1 && !seen[$4]++ { print $4 }' "$run_dir/sim.csv" | xargs | sed 's/ /, /g')"
+	# Under TCG the plugin's callbacks run in the guest's time; icount
+	# counts guest instructions only and is unaffected.
+	[ "$mode" != qemu-tcg ] ||
+		heading="$heading\\ntimes include the simulated MMU's own cost (TCG): use MODE=icount, or TLB_MODEL=none for TCG times"
 fi
 icount=0
 [ "$mode" != qemu-icount ] || icount=1
