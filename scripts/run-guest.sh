@@ -105,6 +105,13 @@ elif grep -q 'Kernel panic' "$console"; then
 	problem="the guest kernel panicked"
 elif grep -q 'KAB-FAIL' "$console"; then
 	problem="$(grep -m1 'KAB-FAIL' "$console" | tr -d '\r')"
+elif runner_rc=$(sed -n 's/^KAB-RUN rc=\([0-9]*\).*/\1/p' "$console" | head -n 1) &&
+	[ -n "$runner_rc" ] && [ "$runner_rc" -gt 128 ]; then
+	# The guest's runner died by a signal (the OOM killer's SIGKILL, say):
+	# the case after the last one it reported got no row.
+	last=$(grep -oE '^\[[0-9]+/[0-9]+\]' "$console" | tail -n 1 | tr -d '[]')
+	last=${last:-0/?}
+	problem="the guest's runner was killed by signal $((runner_rc - 128)) in case $((${last%/*} + 1)) of ${last#*/}, which has no row$(grep -q 'invoked oom-killer' "$console" && echo ' (the OOM killer ran)')"
 elif ! grep -q 'KAB-DONE' "$console"; then
 	problem="the guest stopped before finishing (QEMU exit $qemu_rc; see $outdir/qemu.log)"
 fi
