@@ -109,9 +109,12 @@ elif runner_rc=$(sed -n 's/^KAB-RUN rc=\([0-9]*\).*/\1/p' "$console" | head -n 1
 	[ -n "$runner_rc" ] && [ "$runner_rc" -gt 128 ]; then
 	# The guest's runner died by a signal (the OOM killer's SIGKILL, say):
 	# the case after the last one it reported got no row.
-	last=$(grep -oE '^\[[0-9]+/[0-9]+\]' "$console" | tail -n 1 | tr -d '[]')
+	last=$(grep -oE '^\[[0-9]+/[0-9]+\]' "$console" | tail -n 1 | tr -d '[]' || true)
 	last=${last:-0/?}
-	problem="the guest's runner was killed by signal $((runner_rc - 128)) in case $((${last%/*} + 1)) of ${last#*/}, which has no row$(grep -q 'invoked oom-killer' "$console" && echo ' (the OOM killer ran)')"
+	problem="the guest's runner was killed by signal $((runner_rc - 128)) in case $((${last%/*} + 1)) of ${last#*/}, which has no row"
+	if grep -q 'invoked oom-killer' "$console"; then
+		problem="$problem (the OOM killer ran)"
+	fi
 elif ! grep -q 'KAB-DONE' "$console"; then
 	problem="the guest stopped before finishing (QEMU exit $qemu_rc; see $outdir/qemu.log)"
 fi
