@@ -3,7 +3,7 @@
 # patterns, source, and
 #   source "hardware": datafile is access.csv, dTLB-load-misses counted by
 #     the PMU (the primary figure wherever there is one);
-#   source "simulated": datafile is tlb.csv (`kallocbench breakeven`), the
+#   source "simulated": datafile is tradeoff.csv (`kallocbench breakeven`), the
 #     simulated MMU's page walks (misses in both TLB levels) and first-level
 #     dTLB load misses per page, one line style per CPU model (models);
 #   source "none": a panel that says why nothing is drawn.

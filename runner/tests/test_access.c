@@ -208,7 +208,7 @@ static void write_in(const char *dir, const char *name, const char *text)
 	"direct_map_order_min,error\n"
 
 /*
- * access.csv and sim.csv in, breakeven.csv and tlb.csv out: repetitions
+ * access.csv and sim.csv in, breakeven.csv and tradeoff.csv out: repetitions
  * pooled, refused rows and sizes only one side of a pair measured left
  * out, the walks of the simulated MMU charged at the model's penalty.
  */
