@@ -28,7 +28,7 @@ static int print_setting(const struct sweep *sweep, const char *key)
 	if (strcmp(key, "memory_mb") == 0) {
 		if (header->key_line[SWEEP_KEY_memory_mb])
 			printf("%llu\n", (unsigned long long)
-			       header->number[SWEEP_KEY_memory_mb]);
+			       header->memory_mb);
 		return 0;
 	}
 	if (strcmp(key, "tlb_model") == 0) {

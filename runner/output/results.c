@@ -670,8 +670,8 @@ static json_t *sweep_json(const struct sweep *sweep)
 {
 	return json_pack("{s:o, s:o, s:o}",
 			 "path", json_text(sweep->path),
-			 "name", json_text_or_null(sweep->name),
-			 "description", json_text_or_null(sweep->description));
+			 "name", json_text_or_null(sweep->header.sweep_name),
+			 "description", json_text_or_null(sweep->header.description));
 }
 
 /*

@@ -178,6 +178,7 @@ static void expand_cross(const struct sweep *sweep, size_t index,
 	const uint32_t *pressures = group->pressure.count ?
 				    group->pressure.value : &default_pressure;
 	size_t nr_pressures = group->pressure.count ? group->pressure.count : 1;
+	const struct sweep_u32s *patterns = sweep_group_patterns(group);
 	struct frag_states frag = frag_states_of(group);
 	struct sweep_case one = {
 		.group = index,
@@ -203,14 +204,14 @@ static void expand_cross(const struct sweep *sweep, size_t index,
 	for (size_t v = 0; v < values->count; v++)
 	for (size_t g = 0; g < group->gfp.count; g++)
 	for (size_t c = 0; c < nr_contexts; c++)
-	for (size_t p = 0; p < group->patterns.count; p++)
+	for (size_t p = 0; p < patterns->count; p++)
 	for (size_t m = 0; m < nr_pressures; m++) {
 		frag_state_set(&frag, l, k, &one);
 		one.pressure = pressures[m];
 		one.allocator = group->allocators.value[a];
 		one.gfp = group->gfp.value[g];
 		one.context = contexts[c];
-		one.pattern = group->patterns.value[p];
+		one.pattern = patterns->value[p];
 		one.batch = one.pattern == KAB_PATTERN_batch ? batch : 0;
 		if (kab_allocator_sized_by[one.allocator] == KAB_BY_SIZE)
 			one.size_bytes = values->value[v];
@@ -265,6 +266,7 @@ static void expand_access(const struct sweep *sweep, size_t index,
 			  const struct values *values, struct sweep_cases *cases)
 {
 	const struct sweep_section *group = &sweep->group[index];
+	const struct sweep_u32s *walks = sweep_group_patterns(group);
 	struct frag_states frag = frag_states_of(group);
 	struct sweep_case one = {
 		.group = index,
@@ -280,11 +282,11 @@ static void expand_access(const struct sweep *sweep, size_t index,
 	for (size_t k = 0; k < frag_kinds_at(&frag, l); k++)
 	for (size_t a = 0; a < group->allocators.count; a++)
 	for (size_t v = 0; v < values->count; v++)
-	for (size_t w = 0; w < group->walks.count; w++) {
+	for (size_t w = 0; w < walks->count; w++) {
 		frag_state_set(&frag, l, k, &one);
 		one.allocator = group->allocators.value[a];
 		one.size_bytes = values->value[v];
-		one.walk = group->walks.value[w];
+		one.walk = walks->value[w];
 		push_case(cases, &one);
 	}
 }

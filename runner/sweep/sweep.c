@@ -17,47 +17,6 @@
 #include "output/results.h"
 #include "util/util.h"
 
-#define KEY_NAME(key, ...) #key,
-#define KEY_WHERE(key, where) where,
-
-static const char *const key_names[SWEEP_NR_KEYS] = {
-	SWEEP_KEY_LIST(KEY_NAME)
-};
-static const unsigned key_where[SWEEP_NR_KEYS] = {
-	SWEEP_KEY_LIST(KEY_WHERE)
-};
-
-static const uint64_t builtin_defaults[SWEEP_NR_KEYS] = {
-	[SWEEP_KEY_iterations] = SWEEP_DEFAULT_ITERATIONS,
-	[SWEEP_KEY_warmup] = SWEEP_DEFAULT_WARMUP,
-	[SWEEP_KEY_time_limit_ms] = SWEEP_DEFAULT_TIME_LIMIT_MS,
-	[SWEEP_KEY_repetitions] = SWEEP_DEFAULT_REPETITIONS,
-	[SWEEP_KEY_batch] = SWEEP_DEFAULT_BATCH,
-	[SWEEP_KEY_passes] = SWEEP_DEFAULT_PASSES,
-};
-
-struct number_limits {
-	uint64_t min;
-	uint64_t max;
-};
-
-/*
- * time_limit_ms is bounded so that it still fits in nanoseconds,
- * atomic_limit_us by what the module accepts.
- */
-static const struct number_limits number_limits[SWEEP_NR_KEYS] = {
-	[SWEEP_KEY_iterations] = { 1, UINT64_MAX },
-	[SWEEP_KEY_warmup] = { 0, UINT64_MAX },
-	[SWEEP_KEY_time_limit_ms] = { 0, UINT64_MAX / 1000000 },
-	[SWEEP_KEY_atomic_limit_us] = { 0, KAB_ATOMIC_LIMIT_MAX_NS / 1000 },
-	[SWEEP_KEY_repetitions] = { 1, UINT32_MAX },
-	[SWEEP_KEY_batch] = { 0, UINT32_MAX },
-	[SWEEP_KEY_frag_cap_permille] = { 1, KAB_FRAG_CAP_MAX_PERMILLE },
-	[SWEEP_KEY_memory_mb] = { SWEEP_MIN_MEMORY_MB, SWEEP_MAX_MEMORY_MB },
-	[SWEEP_KEY_passes] = { 1, UINT64_MAX },
-	[SWEEP_KEY_hyperfine] = { 0, 1000 },
-};
-
 const struct sweep_axis sweep_size_axis = {
 	"size", "kmalloc_max", true, true, UINT64_MAX,
 };
@@ -66,28 +25,8 @@ const struct sweep_axis sweep_order_axis = {
 };
 
 #define KIND_NAME(name) #name,
-static const char *const kind_names[SWEEP_NR_KINDS] = {
+const char *const sweep_kind_names[SWEEP_NR_KINDS] = {
 	SWEEP_KIND_LIST(KIND_NAME)
-};
-
-struct name_table {
-	const char *const *names;
-	size_t count;
-	const char *what;
-};
-
-static const struct name_table name_tables[SWEEP_NR_KEYS] = {
-	[SWEEP_KEY_allocators] = { kab_allocator_names, KAB_NR_ALLOCATORS,
-				   "allocator" },
-	[SWEEP_KEY_contexts] = { kab_context_names, KAB_NR_CONTEXTS,
-				 "context" },
-	[SWEEP_KEY_patterns] = { kab_pattern_names, KAB_NR_PATTERNS,
-				 "pattern" },
-	[SWEEP_KEY_pressure] = { kab_pressure_names, KAB_NR_PRESSURES,
-				 "pressure" },
-	[SWEEP_KEY_frag_kinds] = { kab_frag_kind_names, KAB_NR_FRAG_KINDS,
-				   "fragmentation kind" },
-	[SWEEP_KEY_kind] = { kind_names, SWEEP_NR_KINDS, "kind" },
 };
 
 #define BLANKS " \t\r\n\v\f"
@@ -107,6 +46,64 @@ struct parser {
 	bool have_prev_key;
 	struct sweep_error error;
 };
+
+struct name_table {
+	const char *const *names;
+	size_t count;
+	const char *what;
+};
+
+typedef bool (*token_reader)(struct parser *p, enum sweep_key key,
+			     char *token);
+typedef bool (*value_parser)(struct parser *p, enum sweep_key key,
+			     const char *value, bool continuation);
+
+/* A row of SWEEP_KEY_LIST, with what its type does. */
+struct key_rule {
+	const char *name;
+	unsigned where;
+	size_t offset;
+	value_parser parse;
+	/* list types: how many tokens the value holds */
+	size_t (*count)(const void *value);
+	void (*free)(void *value);
+	/* how a list token is read, and the table or axis it is read with */
+	token_reader read;
+	struct name_table names;
+	const struct sweep_axis *axis;
+	/* number: its range, and its value where no section sets it */
+	uint64_t min;
+	uint64_t max;
+	uint64_t fallback;
+};
+
+/*
+ * A group kind: the keys it needs, the patterns it runs (a pattern name
+ * belongs to the one kind whose table has it), and its own checks. Which
+ * keys it takes is the `where` of each key's row.
+ */
+struct kind_rules {
+	uint64_t required;
+	struct name_table patterns;
+	bool (*check)(const struct sweep *sweep,
+		      const struct sweep_section *group,
+		      struct sweep_error *err);
+};
+
+/* Both defined below, once the parsers and checks they name are. */
+static const struct key_rule key_rules[SWEEP_NR_KEYS];
+static const struct kind_rules kind_rules[SWEEP_NR_KINDS];
+
+static void *value_of(struct sweep_section *section, enum sweep_key key)
+{
+	return (char *)section + key_rules[key].offset;
+}
+
+static const void *value_in(const struct sweep_section *section,
+			    enum sweep_key key)
+{
+	return (const char *)section + key_rules[key].offset;
+}
 
 static bool set_error_va(struct sweep_error *err, unsigned line,
 			 const char *fmt, va_list args)
@@ -210,31 +207,30 @@ static bool number_failed(struct parser *p, enum number_status status,
 static bool parse_number_key(struct parser *p, enum sweep_key key,
 			     const char *value, bool continuation)
 {
-	const struct number_limits *limits = &number_limits[key];
+	const struct key_rule *rule = &key_rules[key];
 	enum number_status status;
 	uint64_t number;
 
 	if (continuation)
-		return fail(p, "'%s' takes a single number", key_names[key]);
+		return fail(p, "'%s' takes a single number", key_rules[key].name);
 	status = parse_number(value, false, &number);
 	if (status != NUMBER_OK)
 		return number_failed(p, status, value);
-	if (number > limits->max)
+	if (number > rule->max)
 		return fail(p, "%s = %llu is above the largest allowed, %llu",
-			    key_names[key], (unsigned long long)number,
-			    (unsigned long long)limits->max);
-	if (number < limits->min)
-		return fail(p, "%s must be at least %llu", key_names[key],
-			    (unsigned long long)limits->min);
-	p->current->number[key] = number;
+			    key_rules[key].name, (unsigned long long)number,
+			    (unsigned long long)rule->max);
+	if (number < rule->min)
+		return fail(p, "%s must be at least %llu", key_rules[key].name,
+			    (unsigned long long)rule->min);
+	*(uint64_t *)value_of(p->current, key) = number;
 	return true;
 }
 
 static bool parse_text_key(struct parser *p, enum sweep_key key,
 			   const char *value, bool continuation)
 {
-	char **text = key == SWEEP_KEY_name ? &p->sweep->name :
-					      &p->sweep->description;
+	char **text = value_of(p->current, key);
 	struct strbuf joined = { 0 };
 
 	if (!continuation) {
@@ -248,20 +244,6 @@ static bool parse_text_key(struct parser *p, enum sweep_key key,
 	return true;
 }
 
-static struct sweep_u32s *u32_list(struct sweep_section *section,
-				   enum sweep_key key)
-{
-	switch (key) {
-	case SWEEP_KEY_allocators: return &section->allocators;
-	case SWEEP_KEY_contexts: return &section->contexts;
-	case SWEEP_KEY_patterns: return &section->patterns;
-	case SWEEP_KEY_pressure: return &section->pressure;
-	case SWEEP_KEY_frag_kinds: return &section->frag_kinds;
-	case SWEEP_KEY_kind: return &section->kind;
-	default: return &section->gfp;
-	}
-}
-
 static void push_u32(struct sweep_u32s *list, uint32_t value)
 {
 	xgrow((void **)&list->value, &list->capacity, list->count + 1,
@@ -269,10 +251,9 @@ static void push_u32(struct sweep_u32s *list, uint32_t value)
 	list->value[list->count++] = value;
 }
 
-static bool parse_name_token(struct parser *p, enum sweep_key key,
-			     char *token)
+static bool read_name(struct parser *p, enum sweep_key key, char *token)
 {
-	const struct name_table *table = &name_tables[key];
+	const struct name_table *table = &key_rules[key].names;
 	int index = kab_name_index(table->names, table->count, token);
 	char known[256];
 
@@ -282,32 +263,40 @@ static bool parse_name_token(struct parser *p, enum sweep_key key,
 		return fail(p, "unknown %s '%s' (known: %s)", table->what,
 			    token, known);
 	}
-	push_u32(u32_list(p->current, key), (uint32_t)index);
+	push_u32(value_of(p->current, key), (uint32_t)index);
 	return true;
 }
 
-/*
- * The allocation patterns and the access patterns share the patterns key;
- * their names differ, and check_sweep() matches them with the group's kind.
- */
-static bool parse_pattern_token(struct parser *p, enum sweep_key key,
-				char *token)
+/* Under the kind whose table names it; the group's kind is checked later. */
+static bool read_pattern(struct parser *p, enum sweep_key key, char *token)
 {
-	int walk = kab_name_index(kab_access_pattern_names,
-				  KAB_NR_ACCESS_PATTERNS, token);
-	char known[128], walks[128];
+	struct sweep_patterns *patterns = value_of(p->current, key);
+	struct strbuf known = { 0 };
+	char names[128];
+	bool ok;
 
-	if (walk >= 0) {
-		push_u32(&p->current->walks, (uint32_t)walk);
-		return true;
+	for (unsigned k = 0; k < SWEEP_NR_KINDS; k++) {
+		const struct name_table *table = &kind_rules[k].patterns;
+		int index = kab_name_index(table->names, table->count, token);
+
+		if (index >= 0) {
+			push_u32(&patterns->of_kind[k], (uint32_t)index);
+			return true;
+		}
 	}
-	if (kab_name_index(kab_pattern_names, KAB_NR_PATTERNS, token) >= 0)
-		return parse_name_token(p, key, token);
-	kab_names_join(kab_pattern_names, KAB_NR_PATTERNS, known, sizeof(known));
-	kab_names_join(kab_access_pattern_names, KAB_NR_ACCESS_PATTERNS, walks,
-		       sizeof(walks));
-	return fail(p, "unknown pattern '%s' (known: %s; with kind = access: %s)",
-		    token, known, walks);
+	for (unsigned k = 0; k < SWEEP_NR_KINDS; k++) {
+		const struct name_table *table = &kind_rules[k].patterns;
+
+		kab_names_join(table->names, table->count, names, sizeof(names));
+		if (k == 0)
+			sb_printf(&known, "known: %s", names);
+		else
+			sb_printf(&known, "; with kind = %s: %s",
+				  sweep_kind_names[k], names);
+	}
+	ok = fail(p, "unknown pattern '%s' (%s)", token, known.text);
+	free(sb_steal(&known));
+	return ok;
 }
 
 static bool add_gfp_flag(struct parser *p, const char *mask_text,
@@ -339,8 +328,7 @@ static unsigned base_flags(uint32_t mask)
 	return count;
 }
 
-static bool parse_gfp_token(struct parser *p, enum sweep_key key,
-			    char *token)
+static bool read_gfp_mask(struct parser *p, enum sweep_key key, char *token)
 {
 	char *mask_text = xstrdup(token), *save = NULL;
 	uint32_t mask = 0;
@@ -361,7 +349,7 @@ static bool parse_gfp_token(struct parser *p, enum sweep_key key,
 			  mask_text);
 	free(mask_text);
 	if (ok)
-		push_u32(u32_list(p->current, key), mask);
+		push_u32(value_of(p->current, key), mask);
 	return ok;
 }
 
@@ -415,18 +403,10 @@ static bool check_range(struct parser *p, const struct sweep_axis *axis,
 	return true;
 }
 
-static struct sweep_items *item_list(struct sweep_section *section,
-				     enum sweep_key key)
+static bool read_item(struct parser *p, enum sweep_key key, char *token)
 {
-	return key == SWEEP_KEY_sizes ? &section->sizes : &section->orders;
-}
-
-static bool parse_item_token(struct parser *p, enum sweep_key key,
-			     char *token)
-{
-	const struct sweep_axis *axis = key == SWEEP_KEY_sizes ? &sweep_size_axis :
-							   &sweep_order_axis;
-	struct sweep_items *list = item_list(p->current, key);
+	const struct sweep_axis *axis = key_rules[key].axis;
+	struct sweep_items *list = value_of(p->current, key);
 	char *text = xstrdup(token), *dots = strstr(token, "..");
 	struct sweep_item item = { .line = p->line, .range = dots != NULL };
 	bool ok;
@@ -461,16 +441,15 @@ static bool frag_level_known(struct parser *p, const char *token)
 }
 
 /* A level by name, or P:K with P a percentage and K the spacing. */
-static bool parse_frag_level_token(struct parser *p, enum sweep_key key,
-				   char *token)
+static bool read_frag_level(struct parser *p, enum sweep_key key,
+			    char *token)
 {
-	struct sweep_frags *list = &p->current->frag_levels;
+	struct sweep_frags *list = value_of(p->current, key);
 	struct sweep_frag level = { 0 };
 	uint64_t percent, keep;
 	char *colon = strchr(token, ':');
 	size_t row = 0;
 
-	(void)key;
 	while (row < KAB_NR_FRAG_LEVELS &&
 	       strcmp(token, kab_frag_levels[row].name) != 0)
 		row++;
@@ -550,14 +529,12 @@ static bool is_fixed_column(const char *name)
 	return found;
 }
 
-static bool parse_event_token(struct parser *p, enum sweep_key key,
-			      char *token)
+static bool read_event(struct parser *p, enum sweep_key key, char *token)
 {
-	struct sweep_names *events = &p->current->events;
+	struct sweep_names *events = value_of(p->current, key);
 	const char *problem = sweep_event_name_problem(token);
 	char why[PERF_REASON_LEN];
 
-	(void)key;
 	if (problem)
 		return fail(p, "bad counter '%s': %s", token, problem);
 	if (is_fixed_column(token))
@@ -588,14 +565,13 @@ static void tlb_model_names(char *text, size_t size)
 }
 
 /* A CPU model of the simulated MMU, or none (which stands alone). */
-static bool parse_tlb_model_token(struct parser *p, enum sweep_key key,
-				  char *token)
+static bool read_tlb_model(struct parser *p, enum sweep_key key,
+			   char *token)
 {
-	struct sweep_names *models = &p->current->tlb_models;
+	struct sweep_names *models = value_of(p->current, key);
 	bool none = strcmp(token, SWEEP_NO_TLB_MODEL) == 0;
 	char known[256];
 
-	(void)key;
 	if (!none && !sim_cpu_model_find(token)) {
 		tlb_model_names(known, sizeof(known));
 		return fail(p, "unknown TLB model '%s' (known: %s, or %s)", token,
@@ -615,24 +591,6 @@ static bool parse_tlb_model_token(struct parser *p, enum sweep_key key,
 	models->name[models->count++] = xstrdup(token);
 	return true;
 }
-
-typedef bool (*token_parser)(struct parser *p, enum sweep_key key,
-			     char *token);
-
-static const token_parser token_parsers[SWEEP_NR_KEYS] = {
-	[SWEEP_KEY_allocators] = parse_name_token,
-	[SWEEP_KEY_contexts] = parse_name_token,
-	[SWEEP_KEY_patterns] = parse_pattern_token,
-	[SWEEP_KEY_pressure] = parse_name_token,
-	[SWEEP_KEY_frag_kinds] = parse_name_token,
-	[SWEEP_KEY_frag_levels] = parse_frag_level_token,
-	[SWEEP_KEY_kind] = parse_name_token,
-	[SWEEP_KEY_gfp] = parse_gfp_token,
-	[SWEEP_KEY_sizes] = parse_item_token,
-	[SWEEP_KEY_orders] = parse_item_token,
-	[SWEEP_KEY_events] = parse_event_token,
-	[SWEEP_KEY_tlb_model] = parse_tlb_model_token,
-};
 
 /*
  * Drops the blanks around operators, so that "GFP_KERNEL | __GFP_ZERO" and
@@ -665,53 +623,124 @@ static bool parse_list_key(struct parser *p, enum sweep_key key,
 
 	for (char *token = strtok_r(list, LIST_SEPARATORS, &save);
 	     ok && token; token = strtok_r(NULL, LIST_SEPARATORS, &save))
-		ok = token_parsers[key](p, key, token);
+		ok = key_rules[key].read(p, key, token);
 	free(list);
 	(void)continuation;	/* an empty list is checked at section end */
 	return ok;
 }
 
-typedef bool (*key_parser)(struct parser *p, enum sweep_key key,
-			   const char *value, bool continuation);
+static size_t count_u32s(const void *value)
+{
+	return ((const struct sweep_u32s *)value)->count;
+}
 
-static const key_parser key_parsers[SWEEP_NR_KEYS] = {
-	[SWEEP_KEY_name] = parse_text_key,
-	[SWEEP_KEY_description] = parse_text_key,
-	[SWEEP_KEY_iterations] = parse_number_key,
-	[SWEEP_KEY_warmup] = parse_number_key,
-	[SWEEP_KEY_time_limit_ms] = parse_number_key,
-	[SWEEP_KEY_atomic_limit_us] = parse_number_key,
-	[SWEEP_KEY_repetitions] = parse_number_key,
-	[SWEEP_KEY_batch] = parse_number_key,
-	[SWEEP_KEY_allocators] = parse_list_key,
-	[SWEEP_KEY_sizes] = parse_list_key,
-	[SWEEP_KEY_orders] = parse_list_key,
-	[SWEEP_KEY_gfp] = parse_list_key,
-	[SWEEP_KEY_contexts] = parse_list_key,
-	[SWEEP_KEY_patterns] = parse_list_key,
-	[SWEEP_KEY_pressure] = parse_list_key,
-	[SWEEP_KEY_frag_levels] = parse_list_key,
-	[SWEEP_KEY_frag_kinds] = parse_list_key,
-	[SWEEP_KEY_events] = parse_list_key,
-	[SWEEP_KEY_frag_cap_permille] = parse_number_key,
-	[SWEEP_KEY_memory_mb] = parse_number_key,
-	[SWEEP_KEY_kind] = parse_list_key,
-	[SWEEP_KEY_passes] = parse_number_key,
-	[SWEEP_KEY_hyperfine] = parse_number_key,
-	[SWEEP_KEY_tlb_model] = parse_list_key,
+static size_t count_items(const void *value)
+{
+	return ((const struct sweep_items *)value)->count;
+}
+
+static size_t count_frags(const void *value)
+{
+	return ((const struct sweep_frags *)value)->count;
+}
+
+static size_t count_names(const void *value)
+{
+	return ((const struct sweep_names *)value)->count;
+}
+
+static size_t count_patterns(const void *value)
+{
+	const struct sweep_patterns *patterns = value;
+	size_t count = 0;
+
+	for (unsigned k = 0; k < SWEEP_NR_KINDS; k++)
+		count += patterns->of_kind[k].count;
+	return count;
+}
+
+static void free_text(void *value)
+{
+	free(*(char **)value);
+}
+
+static void free_u32s(void *value)
+{
+	free(((struct sweep_u32s *)value)->value);
+}
+
+static void free_items(void *value)
+{
+	free(((struct sweep_items *)value)->item);
+}
+
+static void free_frags(void *value)
+{
+	free(((struct sweep_frags *)value)->item);
+}
+
+static void free_names(void *value)
+{
+	struct sweep_names *names = value;
+
+	for (size_t i = 0; i < names->count; i++)
+		free(names->name[i]);
+	free(names->name);
+}
+
+static void free_patterns(void *value)
+{
+	struct sweep_patterns *patterns = value;
+
+	for (unsigned k = 0; k < SWEEP_NR_KINDS; k++)
+		free(patterns->of_kind[k].value);
+}
+
+/* What each type of SWEEP_KEY_LIST does, and its `how` column. */
+#define TYPE_text .parse = parse_text_key, .free = free_text
+#define TYPE_number .parse = parse_number_key
+#define LIST_OF(type) .parse = parse_list_key, .count = count_##type, \
+		      .free = free_##type
+#define TYPE_u32s LIST_OF(u32s)
+#define TYPE_items LIST_OF(items)
+#define TYPE_frags LIST_OF(frags)
+#define TYPE_names LIST_OF(names)
+#define TYPE_patterns LIST_OF(patterns)
+#define TEXT
+#define NUMBER(lowest, highest, unset) \
+	.min = (lowest), .max = (highest), .fallback = (unset)
+#define NAMES(table, nr, what_it_is) \
+	.read = read_name, .names = { (table), (nr), (what_it_is) }
+#define AXIS(which) .read = read_item, .axis = (which)
+#define READER(reader) .read = (reader)
+#define KEY_RULE(key, field, in, type, how)				\
+	[SWEEP_KEY_##key] = {						\
+		.name = #key, .where = (in),				\
+		.offset = offsetof(struct sweep_section, field),	\
+		TYPE_##type, how					\
+	},
+
+static const struct key_rule key_rules[SWEEP_NR_KEYS] = {
+	SWEEP_KEY_LIST(KEY_RULE)
 };
+
+static unsigned where_current(const struct parser *p)
+{
+	return p->current == &p->sweep->header ? SWEEP_IN_HEADER :
+						 SWEEP_IN_GROUP;
+}
 
 static bool unknown_key(struct parser *p, const char *key)
 {
 	bool in_header = p->current == &p->sweep->header;
-	unsigned where = in_header ? SWEEP_IN_HEADER : SWEEP_IN_GROUP;
+	unsigned where = where_current(p);
 	const char *known[SWEEP_NR_KEYS];
 	size_t count = 0;
 	char list[256];
 
 	for (unsigned k = 0; k < SWEEP_NR_KEYS; k++)
-		if (key_where[k] & where)
-			known[count++] = key_names[k];
+		if (key_rules[k].where & where)
+			known[count++] = key_rules[k].name;
 	kab_names_join(known, count, list, sizeof(list));
 	if (in_header)
 		return fail(p, "unknown key '%s' in [sweep] (known: %s)", key,
@@ -725,17 +754,17 @@ static int on_key(void *user, const char *section, const char *key,
 {
 	struct parser *p = user;
 	struct sweep_section *current = p->current;
-	int index;
+	int index = -1;
 
 	(void)section;	/* the reader tracks sections, with their lines */
 	if (p->error.line)
 		return 1;	/* report the first error only */
 	if (!current)
 		return fail(p, "'%s' comes before any [section]", key);
-	index = kab_name_index(key_names, SWEEP_NR_KEYS, key);
-	if (index < 0 || !(key_where[index] &
-			   (current == &p->sweep->header ? SWEEP_IN_HEADER :
-							   SWEEP_IN_GROUP)))
+	for (unsigned k = 0; k < SWEEP_NR_KEYS && index < 0; k++)
+		if (strcmp(key_rules[k].name, key) == 0)
+			index = (int)k;
+	if (index < 0 || !(key_rules[index].where & where_current(p)))
 		return unknown_key(p, key);
 	if (!p->continuation && current->key_line[index])
 		return fail(p, "duplicate key '%s' (first set on line %u)",
@@ -743,28 +772,8 @@ static int on_key(void *user, const char *section, const char *key,
 	if (!p->continuation)
 		current->key_line[index] = p->line;
 	p->have_prev_key = true;
-	return key_parsers[index](p, (enum sweep_key)index, value,
-				  p->continuation);
-}
-
-static size_t list_length(const struct sweep_section *section,
-			  enum sweep_key key)
-{
-	switch (key) {
-	case SWEEP_KEY_sizes: return section->sizes.count;
-	case SWEEP_KEY_orders: return section->orders.count;
-	case SWEEP_KEY_allocators: return section->allocators.count;
-	case SWEEP_KEY_contexts: return section->contexts.count;
-	case SWEEP_KEY_patterns:
-		return section->patterns.count + section->walks.count;
-	case SWEEP_KEY_kind: return section->kind.count;
-	case SWEEP_KEY_pressure: return section->pressure.count;
-	case SWEEP_KEY_frag_levels: return section->frag_levels.count;
-	case SWEEP_KEY_frag_kinds: return section->frag_kinds.count;
-	case SWEEP_KEY_events: return section->events.count;
-	case SWEEP_KEY_tlb_model: return section->tlb_models.count;
-	default: return section->gfp.count;
-	}
+	return key_rules[index].parse(p, (enum sweep_key)index, value,
+				      p->continuation);
 }
 
 /*
@@ -776,10 +785,10 @@ static void check_lists(struct parser *p, const struct sweep_section *section)
 	if (!section)
 		return;
 	for (unsigned k = 0; k < SWEEP_NR_KEYS; k++)
-		if (key_parsers[k] == parse_list_key && section->key_line[k] &&
-		    list_length(section, (enum sweep_key)k) == 0)
+		if (key_rules[k].count && section->key_line[k] &&
+		    key_rules[k].count(value_in(section, (enum sweep_key)k)) == 0)
 			sweep_set_error(&p->error, section->key_line[k],
-					"empty list for '%s'", key_names[k]);
+					"empty list for '%s'", key_rules[k].name);
 }
 
 static void start_section(struct parser *p, const char *name, size_t len)
@@ -884,14 +893,18 @@ uint64_t sweep_setting(const struct sweep *sweep,
 
 	if (line)
 		*line = from ? from->key_line[key] : 0;
-	return from ? from->number[key] : builtin_defaults[key];
+	return from ? *(const uint64_t *)value_in(from, key) :
+		      key_rules[key].fallback;
 }
 
 static bool has_pattern(const struct sweep_section *group,
 			enum kab_pattern pattern)
 {
-	for (size_t i = 0; i < group->patterns.count; i++)
-		if (group->patterns.value[i] == (uint32_t)pattern)
+	const struct sweep_u32s *patterns =
+		&group->patterns.of_kind[SWEEP_KIND_alloc];
+
+	for (size_t i = 0; i < patterns->count; i++)
+		if (patterns->value[i] == (uint32_t)pattern)
 			return true;
 	return false;
 }
@@ -912,21 +925,6 @@ static bool check_batch(const struct sweep *sweep,
 	return sweep_set_error(err, group->key_line[SWEEP_KEY_patterns],
 			       "the batch pattern needs batch = N, in group [%s] or [sweep]",
 			       group->name);
-}
-
-static bool check_required(const struct sweep_section *group,
-			   struct sweep_error *err)
-{
-	static const enum sweep_key required[] = {
-		SWEEP_KEY_allocators, SWEEP_KEY_gfp, SWEEP_KEY_patterns,
-	};
-
-	for (size_t i = 0; i < ARRAY_SIZE(required); i++)
-		if (!group->key_line[required[i]])
-			return sweep_set_error(err, group->line,
-					       "group [%s] has no %s", group->name,
-					       key_names[required[i]]);
-	return true;
 }
 
 /* One group measures one axis: sizes or orders, never both. */
@@ -950,12 +948,12 @@ static bool check_axis(const struct sweep_section *group,
 	if (group->key_line[unwanted])
 		return sweep_set_error(err, group->key_line[unwanted],
 				       "%s given for %s, which take %s",
-				       key_names[unwanted],
+				       key_rules[unwanted].name,
 				       kab_allocator_names[allocators[0]],
-				       key_names[wanted]);
+				       key_rules[wanted].name);
 	if (!group->key_line[wanted])
 		return sweep_set_error(err, group->line, "group [%s] has no %s",
-				       group->name, key_names[wanted]);
+				       group->name, key_rules[wanted].name);
 	return true;
 }
 
@@ -976,38 +974,28 @@ enum sweep_kind sweep_group_kind(const struct sweep_section *group)
 				   SWEEP_KIND_alloc;
 }
 
-/* Keys of an allocation group that mean nothing to the access benchmark. */
-static const enum sweep_key alloc_only_keys[] = {
-	SWEEP_KEY_orders, SWEEP_KEY_gfp, SWEEP_KEY_contexts, SWEEP_KEY_pressure,
-	SWEEP_KEY_batch, SWEEP_KEY_iterations, SWEEP_KEY_warmup,
-	SWEEP_KEY_time_limit_ms, SWEEP_KEY_atomic_limit_us,
-};
-
-static bool check_access_group(const struct sweep_section *group,
-			       struct sweep_error *err)
+const struct sweep_u32s *sweep_group_patterns(const struct sweep_section *group)
 {
-	static const enum sweep_key required[] = {
-		SWEEP_KEY_allocators, SWEEP_KEY_sizes, SWEEP_KEY_patterns,
-	};
+	return &group->patterns.of_kind[sweep_group_kind(group)];
+}
+
+static bool check_alloc_group(const struct sweep *sweep,
+			      const struct sweep_section *group,
+			      struct sweep_error *err)
+{
+	return check_axis(group, err) && check_batch(sweep, group, err) &&
+	       check_frag(group, err);
+}
+
+static bool check_access_allocators(const struct sweep *sweep,
+				    const struct sweep_section *group,
+				    struct sweep_error *err)
+{
 	const char *names[KAB_NR_ALLOCATORS];
 	size_t count = 0;
 	char known[256];
 
-	for (size_t i = 0; i < ARRAY_SIZE(alloc_only_keys); i++)
-		if (group->key_line[alloc_only_keys[i]])
-			return sweep_set_error(err,
-					       group->key_line[alloc_only_keys[i]],
-					       "'%s' does not apply to kind = access",
-					       key_names[alloc_only_keys[i]]);
-	for (size_t i = 0; i < ARRAY_SIZE(required); i++)
-		if (!group->key_line[required[i]])
-			return sweep_set_error(err, group->line,
-					       "group [%s] has no %s", group->name,
-					       key_names[required[i]]);
-	if (group->patterns.count)
-		return sweep_set_error(err, group->key_line[SWEEP_KEY_patterns],
-				       "pattern %s is not an access pattern",
-				       kab_pattern_names[group->patterns.value[0]]);
+	(void)sweep;
 	for (unsigned a = 0; a < KAB_NR_ALLOCATORS; a++)
 		if (kab_allocator_has_access[a])
 			names[count++] = kab_allocator_names[a];
@@ -1022,24 +1010,88 @@ static bool check_access_group(const struct sweep_section *group,
 	return true;
 }
 
-/* An allocation group names no access pattern and no passes. */
-static bool check_alloc_only(const struct sweep_section *group,
-			     struct sweep_error *err)
-{
-	static const enum sweep_key access_only[] = {
-		SWEEP_KEY_passes, SWEEP_KEY_hyperfine,
-	};
+static const struct kind_rules kind_rules[SWEEP_NR_KINDS] = {
+	[SWEEP_KIND_alloc] = {
+		/* and sizes or orders, as its allocators take (check_axis) */
+		.required = SWEEP_KEY_BIT(allocators) | SWEEP_KEY_BIT(gfp) |
+			    SWEEP_KEY_BIT(patterns),
+		.patterns = { kab_pattern_names, KAB_NR_PATTERNS, "pattern" },
+		.check = check_alloc_group,
+	},
+	[SWEEP_KIND_access] = {
+		.required = SWEEP_KEY_BIT(allocators) | SWEEP_KEY_BIT(sizes) |
+			    SWEEP_KEY_BIT(patterns),
+		.patterns = { kab_access_pattern_names, KAB_NR_ACCESS_PATTERNS,
+			      "access pattern" },
+		.check = check_access_allocators,
+	},
+};
 
-	if (group->walks.count)
-		return sweep_set_error(err, group->key_line[SWEEP_KEY_patterns],
-				       "pattern %s needs kind = access",
-				       kab_access_pattern_names[group->walks.value[0]]);
-	for (size_t i = 0; i < ARRAY_SIZE(access_only); i++)
-		if (group->key_line[access_only[i]])
-			return sweep_set_error(err,
-					       group->key_line[access_only[i]],
-					       "%s applies to kind = access only",
-					       key_names[access_only[i]]);
+/*
+ * A group sets only keys its kind takes, the earliest other one reported.
+ * A group of the default kind is told which kind takes the key; one that
+ * chose its kind, that the key does not apply to it.
+ */
+static bool check_keys_apply(const struct sweep_section *group,
+			     enum sweep_kind kind, struct sweep_error *err)
+{
+	const char *kinds[SWEEP_NR_KINDS];
+	size_t count = 0;
+	int refused = -1;
+	char taking[64];
+
+	for (unsigned k = 0; k < SWEEP_NR_KEYS; k++)
+		if (group->key_line[k] &&
+		    !(key_rules[k].where & SWEEP_IN_KIND(kind)) &&
+		    (refused < 0 || group->key_line[k] < group->key_line[refused]))
+			refused = (int)k;
+	if (refused < 0)
+		return true;
+	if (kind != SWEEP_KIND_alloc)
+		return sweep_set_error(err, group->key_line[refused],
+				       "'%s' does not apply to kind = %s",
+				       key_rules[refused].name,
+				       sweep_kind_names[kind]);
+	for (unsigned k = 0; k < SWEEP_NR_KINDS; k++)
+		if (key_rules[refused].where & SWEEP_IN_KIND(k))
+			kinds[count++] = sweep_kind_names[k];
+	kab_names_join(kinds, count, taking, sizeof(taking));
+	return sweep_set_error(err, group->key_line[refused],
+			       "%s applies to kind = %s only",
+			       key_rules[refused].name, taking);
+}
+
+static bool check_required(const struct sweep_section *group,
+			   enum sweep_kind kind, struct sweep_error *err)
+{
+	for (unsigned k = 0; k < SWEEP_NR_KEYS; k++)
+		if ((kind_rules[kind].required >> k & 1U) && !group->key_line[k])
+			return sweep_set_error(err, group->line,
+					       "group [%s] has no %s", group->name,
+					       key_rules[k].name);
+	return true;
+}
+
+/* Told as check_keys_apply() tells a key. */
+static bool check_own_patterns(const struct sweep_section *group,
+			       enum sweep_kind kind, struct sweep_error *err)
+{
+	unsigned line = group->key_line[SWEEP_KEY_patterns];
+
+	for (unsigned k = 0; k < SWEEP_NR_KINDS; k++) {
+		const struct sweep_u32s *other = &group->patterns.of_kind[k];
+		const char *name;
+
+		if (k == kind || !other->count)
+			continue;
+		name = kind_rules[k].patterns.names[other->value[0]];
+		if (kind != SWEEP_KIND_alloc)
+			return sweep_set_error(err, line,
+					       "pattern %s is not an %s pattern",
+					       name, sweep_kind_names[kind]);
+		return sweep_set_error(err, line, "pattern %s needs kind = %s",
+				       name, sweep_kind_names[k]);
+	}
 	return true;
 }
 
@@ -1047,14 +1099,15 @@ static bool check_group(const struct sweep *sweep,
 			const struct sweep_section *group,
 			struct sweep_error *err)
 {
+	enum sweep_kind kind = sweep_group_kind(group);
+
 	if (group->kind.count > 1)
 		return sweep_set_error(err, group->key_line[SWEEP_KEY_kind],
 				       "kind takes one value");
-	if (sweep_group_kind(group) == SWEEP_KIND_access)
-		return check_access_group(group, err);
-	return check_alloc_only(group, err) && check_required(group, err) &&
-	       check_axis(group, err) && check_batch(sweep, group, err) &&
-	       check_frag(group, err);
+	return check_keys_apply(group, kind, err) &&
+	       check_required(group, kind, err) &&
+	       check_own_patterns(group, kind, err) &&
+	       kind_rules[kind].check(sweep, group, err);
 }
 
 static int check_sweep(const struct sweep *sweep, struct sweep_error *err)
@@ -1123,23 +1176,9 @@ int sweep_parse_file(const char *path, struct sweep *sweep,
 static void section_free(struct sweep_section *section)
 {
 	free(section->name);
-	free(section->allocators.value);
-	free(section->gfp.value);
-	free(section->contexts.value);
-	free(section->patterns.value);
-	free(section->pressure.value);
-	free(section->frag_levels.item);
-	free(section->frag_kinds.value);
-	free(section->kind.value);
-	free(section->walks.value);
-	free(section->sizes.item);
-	free(section->orders.item);
-	for (size_t i = 0; i < section->events.count; i++)
-		free(section->events.name[i]);
-	free(section->events.name);
-	for (size_t i = 0; i < section->tlb_models.count; i++)
-		free(section->tlb_models.name[i]);
-	free(section->tlb_models.name);
+	for (unsigned k = 0; k < SWEEP_NR_KEYS; k++)
+		if (key_rules[k].free)
+			key_rules[k].free(value_of(section, (enum sweep_key)k));
 }
 
 void sweep_free(struct sweep *sweep)
@@ -1149,7 +1188,5 @@ void sweep_free(struct sweep *sweep)
 	section_free(&sweep->header);
 	free(sweep->group);
 	free(sweep->path);
-	free(sweep->name);
-	free(sweep->description);
 	*sweep = (struct sweep){ 0 };
 }

@@ -18,42 +18,91 @@
 
 #include <kallocbench.h>
 
-#define SWEEP_IN_HEADER 1U
-#define SWEEP_IN_GROUP 2U
-#define SWEEP_IN_BOTH (SWEEP_IN_HEADER | SWEEP_IN_GROUP)
+/* What a group measures: allocation cost, or the access benchmark. */
+#define SWEEP_KIND_LIST(X) X(alloc) X(access)
+#define SWEEP_KIND_ENUM(name) SWEEP_KIND_##name,
+enum sweep_kind {
+	SWEEP_KIND_LIST(SWEEP_KIND_ENUM)
+	SWEEP_NR_KINDS
+};
 
-/* X(key, sections it may appear in) */
-#define SWEEP_KEY_LIST(X)			\
-	X(name, SWEEP_IN_HEADER)		\
-	X(description, SWEEP_IN_HEADER)		\
-	X(iterations, SWEEP_IN_BOTH)		\
-	X(warmup, SWEEP_IN_BOTH)		\
-	X(time_limit_ms, SWEEP_IN_BOTH)		\
-	X(atomic_limit_us, SWEEP_IN_BOTH)	\
-	X(repetitions, SWEEP_IN_BOTH)		\
-	X(batch, SWEEP_IN_BOTH)			\
-	X(events, SWEEP_IN_HEADER)		\
-	X(allocators, SWEEP_IN_GROUP)		\
-	X(sizes, SWEEP_IN_GROUP)		\
-	X(orders, SWEEP_IN_GROUP)		\
-	X(gfp, SWEEP_IN_GROUP)			\
-	X(contexts, SWEEP_IN_GROUP)		\
-	X(patterns, SWEEP_IN_GROUP)		\
-	X(pressure, SWEEP_IN_GROUP)		\
-	X(frag_levels, SWEEP_IN_GROUP)		\
-	X(frag_kinds, SWEEP_IN_GROUP)		\
-	X(frag_cap_permille, SWEEP_IN_HEADER)	\
-	X(memory_mb, SWEEP_IN_HEADER)		\
-	X(kind, SWEEP_IN_GROUP)			\
-	X(passes, SWEEP_IN_BOTH)		\
-	X(hyperfine, SWEEP_IN_GROUP)		\
-	X(tlb_model, SWEEP_IN_HEADER)
+/* Where a key may be set: [sweep], and groups of which kinds. */
+#define SWEEP_IN_HEADER 1U
+#define SWEEP_IN_KIND(kind) (2U << (kind))
+#define SWEEP_IN_ALLOC SWEEP_IN_KIND(SWEEP_KIND_alloc)
+#define SWEEP_IN_ACCESS SWEEP_IN_KIND(SWEEP_KIND_access)
+#define SWEEP_IN_GROUP (SWEEP_IN_ALLOC | SWEEP_IN_ACCESS)
+
+/*
+ * Every key of a sweep file, one row each:
+ * X(key, field, where, type, how)
+ *   field: the member of struct sweep_section that holds its value
+ *   where: the sections that may set it (SWEEP_IN_*)
+ *   type:  text (continuation lines joined), number, or a list of tokens
+ *          stored as SWEEP_TYPE_<type> (u32s, items, frags, names, patterns)
+ *   how:   NUMBER(min, max, value when unset), TEXT, or how one token is
+ *          read: NAMES(table, count, what) looks it up in a table,
+ *          AXIS(axis) reads a size or order term or range, READER(fn) calls
+ *          fn (see sweep.c)
+ * The order is the order of the "known:" lists in messages.
+ */
+#define SWEEP_KEY_LIST(X)							\
+	X(name, sweep_name, SWEEP_IN_HEADER, text, TEXT)			\
+	X(description, description, SWEEP_IN_HEADER, text, TEXT)		\
+	X(iterations, iterations, SWEEP_IN_HEADER | SWEEP_IN_ALLOC, number,	\
+	  NUMBER(1, UINT64_MAX, SWEEP_DEFAULT_ITERATIONS))			\
+	X(warmup, warmup, SWEEP_IN_HEADER | SWEEP_IN_ALLOC, number,		\
+	  NUMBER(0, UINT64_MAX, SWEEP_DEFAULT_WARMUP))				\
+	/* bounded so that it still fits in nanoseconds */			\
+	X(time_limit_ms, time_limit_ms, SWEEP_IN_HEADER | SWEEP_IN_ALLOC,	\
+	  number, NUMBER(0, UINT64_MAX / 1000000, SWEEP_DEFAULT_TIME_LIMIT_MS))	\
+	/* bounded by what the module accepts; 0: the module's default */	\
+	X(atomic_limit_us, atomic_limit_us, SWEEP_IN_HEADER | SWEEP_IN_ALLOC,	\
+	  number, NUMBER(0, KAB_ATOMIC_LIMIT_MAX_NS / 1000, 0))			\
+	X(repetitions, repetitions, SWEEP_IN_HEADER | SWEEP_IN_GROUP, number,	\
+	  NUMBER(1, UINT32_MAX, SWEEP_DEFAULT_REPETITIONS))			\
+	X(batch, batch, SWEEP_IN_HEADER | SWEEP_IN_ALLOC, number,		\
+	  NUMBER(0, UINT32_MAX, SWEEP_DEFAULT_BATCH))				\
+	X(events, events, SWEEP_IN_HEADER, names, READER(read_event))		\
+	X(allocators, allocators, SWEEP_IN_GROUP, u32s,			\
+	  NAMES(kab_allocator_names, KAB_NR_ALLOCATORS, "allocator"))		\
+	X(sizes, sizes, SWEEP_IN_GROUP, items, AXIS(&sweep_size_axis))		\
+	X(orders, orders, SWEEP_IN_ALLOC, items, AXIS(&sweep_order_axis))	\
+	X(gfp, gfp, SWEEP_IN_ALLOC, u32s, READER(read_gfp_mask))		\
+	X(contexts, contexts, SWEEP_IN_ALLOC, u32s,				\
+	  NAMES(kab_context_names, KAB_NR_CONTEXTS, "context"))			\
+	/* each kind's own patterns (kind_rules in sweep.c) */		\
+	X(patterns, patterns, SWEEP_IN_GROUP, patterns, READER(read_pattern))	\
+	X(pressure, pressure, SWEEP_IN_ALLOC, u32s,				\
+	  NAMES(kab_pressure_names, KAB_NR_PRESSURES, "pressure"))		\
+	X(frag_levels, frag_levels, SWEEP_IN_GROUP, frags,			\
+	  READER(read_frag_level))						\
+	X(frag_kinds, frag_kinds, SWEEP_IN_GROUP, u32s,			\
+	  NAMES(kab_frag_kind_names, KAB_NR_FRAG_KINDS, "fragmentation kind"))	\
+	/* 0: the module's default */						\
+	X(frag_cap_permille, frag_cap_permille, SWEEP_IN_HEADER, number,	\
+	  NUMBER(1, KAB_FRAG_CAP_MAX_PERMILLE, 0))				\
+	X(memory_mb, memory_mb, SWEEP_IN_HEADER, number,			\
+	  NUMBER(SWEEP_MIN_MEMORY_MB, SWEEP_MAX_MEMORY_MB, 0))			\
+	X(kind, kind, SWEEP_IN_GROUP, u32s,					\
+	  NAMES(sweep_kind_names, SWEEP_NR_KINDS, "kind"))			\
+	X(passes, passes, SWEEP_IN_HEADER | SWEEP_IN_ACCESS, number,		\
+	  NUMBER(1, UINT64_MAX, SWEEP_DEFAULT_PASSES))				\
+	X(hyperfine, hyperfine, SWEEP_IN_ACCESS, number, NUMBER(0, 1000, 0))	\
+	X(tlb_model, tlb_models, SWEEP_IN_HEADER, names,			\
+	  READER(read_tlb_model))
 
 #define SWEEP_KEY_ENUM(key, ...) SWEEP_KEY_##key,
 enum sweep_key {
 	SWEEP_KEY_LIST(SWEEP_KEY_ENUM)
 	SWEEP_NR_KEYS
 };
+
+/* A set of keys, as a kind's required keys are named. */
+#define SWEEP_KEY_BIT(key) (UINT64_C(1) << SWEEP_KEY_##key)
+_Static_assert(SWEEP_NR_KEYS <= 64, "a key set is a uint64_t");
+
+extern const char *const sweep_kind_names[SWEEP_NR_KINDS];
 
 /* Values a group gets when neither it nor [sweep] sets them. */
 #define SWEEP_DEFAULT_ITERATIONS	1000
@@ -126,14 +175,6 @@ struct sweep_u32s {
 #define SWEEP_MAX_EVENTS 32
 #define SWEEP_MAX_EVENT_LEN 64
 
-/* What a group measures: allocation cost, or the access benchmark. */
-#define SWEEP_KIND_LIST(X) X(alloc) X(access)
-#define SWEEP_KIND_ENUM(name) SWEEP_KIND_##name,
-enum sweep_kind {
-	SWEEP_KIND_LIST(SWEEP_KIND_ENUM)
-	SWEEP_NR_KINDS
-};
-
 struct sweep_names {
 	char **name;
 	size_t count;
@@ -163,36 +204,35 @@ struct sweep_frags {
 /* The kinds of a group with frag_levels but no frag_kinds. */
 #define SWEEP_DEFAULT_FRAG_KIND KAB_FRAG_unmovable
 
+/*
+ * The patterns of a group, each stored under the kind whose table names it
+ * (a pattern name belongs to one kind); a group runs its own kind's.
+ */
+struct sweep_patterns {
+	struct sweep_u32s of_kind[SWEEP_NR_KINDS];
+};
+
+/* How each type of SWEEP_KEY_LIST is stored. */
+#define SWEEP_TYPE_text char *
+#define SWEEP_TYPE_number uint64_t
+#define SWEEP_TYPE_u32s struct sweep_u32s
+#define SWEEP_TYPE_items struct sweep_items
+#define SWEEP_TYPE_frags struct sweep_frags
+#define SWEEP_TYPE_names struct sweep_names
+#define SWEEP_TYPE_patterns struct sweep_patterns
+#define SWEEP_KEY_FIELD(key, field, where, type, ...) SWEEP_TYPE_##type field;
+
 struct sweep_section {
 	char *name;
 	unsigned line;
 	/* Line each key was set on; 0 when the section does not set it. */
 	unsigned key_line[SWEEP_NR_KEYS];
-	/* Values of the numeric keys. */
-	uint64_t number[SWEEP_NR_KEYS];
-	struct sweep_u32s allocators;
-	struct sweep_u32s gfp;
-	struct sweep_u32s contexts;
-	struct sweep_u32s patterns;
-	struct sweep_u32s pressure;
-	struct sweep_frags frag_levels;
-	struct sweep_u32s frag_kinds;
-	/* one entry when the group sets kind, none for the default */
-	struct sweep_u32s kind;
-	/* the access patterns (enum kab_access_pattern) among patterns */
-	struct sweep_u32s walks;
-	struct sweep_items sizes;
-	struct sweep_items orders;
-	/* perf events and tracepoints to count; only [sweep] has them */
-	struct sweep_names events;
-	/* the simulated MMU's CPU models (tlbsim), or "none"; [sweep] only */
-	struct sweep_names tlb_models;
+	/* The value of each key, empty or 0 when not set. */
+	SWEEP_KEY_LIST(SWEEP_KEY_FIELD)
 };
 
 struct sweep {
 	char *path;
-	char *name;
-	char *description;
 	/* The [sweep] section; line 0 when the file has none. */
 	struct sweep_section header;
 	struct sweep_section *group;
@@ -266,6 +306,8 @@ bool sweep_parse_size(const char *text, uint64_t *value);
 
 /* SWEEP_KIND_alloc unless the group says kind = access. */
 enum sweep_kind sweep_group_kind(const struct sweep_section *group);
+/* The patterns @group runs: those of its kind. */
+const struct sweep_u32s *sweep_group_patterns(const struct sweep_section *group);
 
 /*
  * The value of numeric @key for @group: its own, else [sweep]'s, else the

@@ -450,7 +450,7 @@ static void test_guest_json(void **state)
 		.context_mechanisms[KAB_CONTEXT_softirq] = "tasklet",
 	};
 	struct sweep sweep = { .path = "configs/sweeps/x\xff.conf",
-			       .name = "x", .description = NULL };
+			       .header.sweep_name = "x" };
 	json_t *guest, *module, *sweep_json;
 	char *line;
 

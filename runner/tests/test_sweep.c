@@ -123,8 +123,8 @@ static void test_example_metadata_and_count(void **state)
 
 	(void)state;
 	assert_int_equal(parse_sweep_text(example, &sweep, &err), 0);
-	assert_string_equal(sweep.name, "default");
-	assert_string_equal(sweep.description,
+	assert_string_equal(sweep.header.sweep_name, "default");
+	assert_string_equal(sweep.header.description,
 			    "kmalloc, vmalloc and the page allocator over sizes and orders");
 	assert_int_equal(sweep.groups, 3);
 	assert_string_equal(sweep.group[0].name, "small objects");
@@ -310,7 +310,7 @@ static void test_description_continues(void **state)
 					  "[g]\nallocators = kmalloc\nsizes = 8\n"
 					  "gfp = GFP_KERNEL\npatterns = pair\n",
 					  &sweep, &err), 0);
-	assert_string_equal(sweep.description, "one two");
+	assert_string_equal(sweep.header.description, "one two");
 	sweep_free(&sweep);
 }
 
@@ -508,6 +508,10 @@ static const struct parse_error_case parse_errors[] = {
 	  "[g]\nkind = access\nallocators = vmalloc\nsizes = 4K\n"
 	  "patterns = random\ngfp = GFP_KERNEL\n", 6,
 	  "'gfp' does not apply to kind = access" },
+	{ "two keys an access group does not take: the earlier named",
+	  "[g]\nkind = access\nallocators = vmalloc\nwarmup = 5\nsizes = 4K\n"
+	  "gfp = GFP_KERNEL\npatterns = random\n", 4,
+	  "'warmup' does not apply to kind = access" },
 	{ "access group without sizes",
 	  "[g]\nkind = access\nallocators = alloc_pages\npatterns = random\n",
 	  1, "group [g] has no sizes" },
