@@ -37,12 +37,6 @@ static const char breakeven_usage[] =
 	"                    icount, instructions); default: the model's\n"
 	"                    walk_penalty_cycles, one unit per cycle\n";
 
-#define TRADEOFF_COLUMNS "case,repetition,allocator,size_bytes,pattern," \
-	"frag_level,frag_kind,model,pages_touched,access_ns_per_page," \
-	"marginal_ns_per_page,sim_walks,walks_per_page,sim_dtlb_load_misses," \
-	"dtlb_load_misses_per_page,walk_refs_per_page,sim_walks_4k,sim_walks_2m," \
-	"sim_walks_1g,map_order_min,direct_map_order_min"
-
 /* The model name of rows measured without the simulated MMU. */
 #define NO_MODEL "none"
 
@@ -109,6 +103,8 @@ static double moments_se2(const struct moments *m)
 #define USED_LIST(X) X(case) X(repetition) X(mode) X(status) X(allocator) \
 	X(size_bytes) X(pattern) X(frag_level) X(frag_kind) X(passes) X(pages) X(alloc_ns) \
 	X(free_ns) X(access_ns) X(map_order_min) X(direct_map_order_min)
+#define USED_IS_COLUMN(name) _Static_assert(ACCESS_COLUMN_##name >= 0, #name);
+USED_LIST(USED_IS_COLUMN)
 #define USED_ENUM(name) USED_##name,
 #define USED_NAME(name) #name,
 enum used { USED_LIST(USED_ENUM) NR_USED };
@@ -601,7 +597,7 @@ static int breakeven(const char *dir, double walk_penalty)
 	if (have_sim < 0)
 		goto out;
 	sb_append(&csv, BREAKEVEN_HEADER);
-	sb_printf(&tradeoff, "%s\n", TRADEOFF_COLUMNS);
+	sb_append(&tradeoff, COLUMNS_LINE(TRADEOFF_COLUMN_LIST));
 	measure(&access, have_sim == 0 ? &sim : NULL, &all, &rows);
 	per_page_costs(&all);
 	for (size_t i = 0; i < rows.count; i++)

@@ -12,6 +12,8 @@
 
 #include <stdint.h>
 
+#include "schema/columns.h"
+
 /* X(name): which of two buffers a and b is cheaper, and when. */
 #define BREAKEVEN_VERDICT_LIST(X)					\
 	X(equal)		/* the same cost whatever n */		\
@@ -43,10 +45,7 @@ struct breakeven breakeven_solve(double a_fixed, double a_per_page,
 #define BREAKEVEN_MARGIN 0.01
 
 /* The header line of breakeven.csv, with its newline. */
-#define BREAKEVEN_HEADER "size_bytes,frag_level,frag_kind,pattern,a,b,model," \
-	"walk_penalty,a_fixed_ns,b_fixed_ns,a_ns_per_page,b_ns_per_page," \
-	"a_walks_per_page,b_walks_per_page,a_cost_per_page,b_cost_per_page," \
-	"cheaper_first,breakeven_pages,cheaper_after,basis\n"
+#define BREAKEVEN_HEADER COLUMNS_LINE(BREAKEVEN_COLUMN_LIST)
 
 int cmd_breakeven(int argc, char **argv);
 

@@ -42,12 +42,19 @@ static const char compare_usage[] =
 	"  --command TEXT the command to record as how to reproduce it\n"
 	"                 (default: this command line)\n";
 
-#define COMPARE_SOURCE_NAME(name, file) #name,
-#define COMPARE_SOURCE_FILE(name, file) file,
+#define COMPARE_SOURCE_NAME(name, file, columns) #name,
+#define COMPARE_SOURCE_FILE(name, file, columns) file,
 #define COMPARE_NAME(name) #name,
 #define COMPARE_METRIC_SOURCE(source, name, title) COMPARE_SOURCE_##source,
 #define COMPARE_METRIC_NAME(source, name, title) #name,
 #define COMPARE_METRIC_TITLE(source, name, title) title,
+/* Each metric is a column of its source: a name that is not fails here. */
+#define COLUMN_OF_cases(name) CASES_COLUMN_##name
+#define COLUMN_OF_access(name) ACCESS_COLUMN_##name
+#define METRIC_IS_COLUMN(source, name, title) \
+	_Static_assert(COLUMN_OF_##source(name) >= 0, #name);
+COMPARE_METRIC_LIST(METRIC_IS_COLUMN)
+
 const char *const compare_source_names[COMPARE_NR_SOURCES] = {
 	COMPARE_SOURCE_LIST(COMPARE_SOURCE_NAME)
 };
@@ -55,7 +62,7 @@ static const char *const compare_source_files[COMPARE_NR_SOURCES] = {
 	COMPARE_SOURCE_LIST(COMPARE_SOURCE_FILE)
 };
 const char *const compare_key_names[COMPARE_NR_KEYS] = {
-	COMPARE_KEY_LIST(COMPARE_NAME)
+	CASE_KEY_COLUMN_LIST(COMPARE_NAME)
 };
 static const enum compare_source compare_metric_sources[COMPARE_NR_METRICS] = {
 	COMPARE_METRIC_LIST(COMPARE_METRIC_SOURCE)

@@ -5,19 +5,18 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* X(name, file): the result files of a run that are compared. */
+#include "schema/columns.h"
+
+/* X(name, file, columns): the result files of a run that are compared. */
 #define COMPARE_SOURCE_LIST(X)						\
-	X(cases, "cases.csv")						\
-	X(access, "access.csv")
+	X(cases, "cases.csv", CASES_COLUMN_LIST)			\
+	X(access, "access.csv", ACCESS_COLUMN_LIST)
 
 /*
- * The columns that name a case across runs; a file without one of them
- * (access.csv has no gfp, cases.csv no passes) leaves it empty.
+ * The columns that name a case across runs, CASE_KEY_COLUMN_LIST; a file
+ * without one of them (access.csv has no gfp, cases.csv no passes) leaves
+ * it empty.
  */
-#define COMPARE_KEY_LIST(X)						\
-	X(allocator) X(size_bytes) X(order) X(gfp) X(context)		\
-	X(frag_level) X(frag_kind) X(pattern) X(pressure) X(batch)	\
-	X(passes)
 
 /* X(source, column, title): the figures compared, lower is better. */
 #define COMPARE_METRIC_LIST(X)						\
@@ -32,12 +31,12 @@
 	X(access, free_ns, "buffer free")				\
 	X(access, access_ns, "buffer access")
 
-#define COMPARE_SOURCE_ENUM(name, file) COMPARE_SOURCE_##name,
+#define COMPARE_SOURCE_ENUM(name, file, columns) COMPARE_SOURCE_##name,
 enum compare_source {
 	COMPARE_SOURCE_LIST(COMPARE_SOURCE_ENUM) COMPARE_NR_SOURCES
 };
 #define COMPARE_KEY_ENUM(name) COMPARE_KEY_##name,
-enum compare_key { COMPARE_KEY_LIST(COMPARE_KEY_ENUM) COMPARE_NR_KEYS };
+enum compare_key { CASE_KEY_COLUMN_LIST(COMPARE_KEY_ENUM) COMPARE_NR_KEYS };
 #define COMPARE_METRIC_ENUM(source, name, title) COMPARE_METRIC_##name,
 enum compare_metric {
 	COMPARE_METRIC_LIST(COMPARE_METRIC_ENUM) COMPARE_NR_METRICS

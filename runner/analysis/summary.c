@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "output/csv.h"
+#include "schema/columns.h"
 #include "output/table.h"
 #include "util/names.h"
 #include "util/util.h"
@@ -31,6 +32,8 @@ static const char summary_usage[] =
 	X(alloc_ns_mean) X(alloc_ns_p99) X(free_ns_mean) X(failures)	\
 	X(ops_done) X(status)
 
+#define USED_IS_COLUMN(name) _Static_assert(CASES_COLUMN_##name >= 0, #name);
+USED_COLUMN_LIST(USED_IS_COLUMN)
 #define USED_ENUM(name) COL_##name,
 #define USED_NAME(name) #name,
 enum used_column { USED_COLUMN_LIST(USED_ENUM) NR_USED_COLUMNS };

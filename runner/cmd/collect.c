@@ -330,7 +330,7 @@ const char *results_empty_header(enum results_file file)
 {
 	switch (file) {
 	case RESULTS_CASES_CSV: return results_cases_header();
-	case RESULTS_HISTOGRAMS_CSV: return HISTOGRAMS_COLUMNS;
+	case RESULTS_HISTOGRAMS_CSV: return COLUMNS_HEADER(HISTOGRAMS_COLUMN_LIST);
 	case RESULTS_ACCESS_CSV: return access_empty_header();
 	case RESULTS_HYPERFINE_CSV: return spread_header();
 	default: return NULL;

@@ -537,8 +537,7 @@ static int write_ksize(struct results_sink *sink, const struct facts *f)
 {
 	struct strbuf line = { 0 };
 	int result = results_write_line(sink, RESULTS_KSIZE_CSV,
-		"request_from,request_to,class_bytes,waste_min_bytes,"
-		"waste_max_bytes,waste_max_percent,verified");
+					COLUMNS_HEADER(KSIZE_COLUMN_LIST));
 
 	for (size_t i = 0; i < f->nr_classes && result == 0; i++) {
 		const struct kab_ksize_class *c = &f->classes[i];
@@ -560,7 +559,7 @@ static int write_zones(struct results_sink *sink, const struct facts *f)
 {
 	struct strbuf line = { 0 };
 	int result = results_write_line(sink, RESULTS_ZONES_CSV,
-					"buffer,zone,pages");
+					COLUMNS_HEADER(ZONES_COLUMN_LIST));
 
 	for (size_t i = 0; i < f->nr_buffers && result == 0; i++) {
 		const struct kab_probe *p = &f->buffers[i].result.p;

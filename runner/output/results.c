@@ -35,11 +35,10 @@ const double reported_percentiles[REPORTED_PERCENTILES] = {
 	[PERCENTILE_999] = 99.9,
 };
 
-#define COLUMN_NAME(name) "," #name
-static const char cases_header[] = CASES_COLUMN_LIST(COLUMN_NAME)
-	CASES_TAIL_COLUMN_LIST(COLUMN_NAME);
-static const char cases_head[] = CASES_COLUMN_LIST(COLUMN_NAME);
-static const char cases_tail[] = CASES_TAIL_COLUMN_LIST(COLUMN_NAME);
+static const char cases_header[] = COLUMNS_TEXT(CASES_COLUMN_LIST)
+	ROW_TAIL_COLUMN_LIST(COLUMN_TEXT);
+static const char cases_head[] = COLUMNS_TEXT(CASES_COLUMN_LIST);
+static const char cases_tail[] = ROW_TAIL_COLUMN_LIST(COLUMN_TEXT);
 
 const char *results_cases_header(void)
 {

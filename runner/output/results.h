@@ -15,20 +15,9 @@
 #include <kallocbench.h>
 
 #include "perf/perf.h"
+#include "schema/columns.h"
 #include "sweep/sweep.h"
 #include "util/util.h"
-
-#define RESULTS_FILE_LIST(X)			\
-	X(GUEST_JSON, "guest.json")		\
-	X(CASES_CSV, "cases.csv")		\
-	X(HISTOGRAMS_CSV, "histograms.csv")	\
-	X(ACCESS_CSV, "access.csv")		\
-	X(HYPERFINE_CSV, "hyperfine.csv")	\
-	X(HYPERFINE_JSON, "hyperfine.json")	\
-	X(FACTS_JSON, "facts.json")		\
-	X(FACTS_MD, "facts.md")			\
-	X(KSIZE_CSV, "ksize.csv")		\
-	X(ZONES_CSV, "zones.csv")
 
 #define RESULTS_FILE_ENUM(id, name) RESULTS_##id,
 enum results_file {
@@ -39,28 +28,6 @@ enum results_file {
 extern const char *const results_file_names[RESULTS_NR_FILES];
 /* The file called @name, or -1 for names the runner never writes. */
 int results_file_index(const char *name);
-
-#define CASES_COLUMN_LIST(X)						\
-	X(case) X(repetition) X(kernel) X(config) X(mode) X(allocator)	\
-	X(size_bytes) X(order) X(gfp) X(context) X(frag_level) X(frag_kind) \
-	X(pattern) X(pressure)							\
-	X(batch) X(iterations) X(ops_done) X(failures)			\
-	X(alloc_ns_mean) X(alloc_ns_p50) X(alloc_ns_p90) X(alloc_ns_p99)	\
-	X(alloc_ns_p999) X(alloc_ns_min) X(alloc_ns_max)			\
-	X(free_ns_mean) X(free_ns_p50) X(free_ns_p90) X(free_ns_p99)	\
-	X(free_ns_p999) X(free_ns_min) X(free_ns_max)			\
-	X(amortized_ops) X(amortized_failures)				\
-	X(pair_ns_amortized) X(alloc_ns_amortized) X(free_ns_amortized)	\
-	X(clock_overhead_ns) X(context_cpu) X(context_mechanism)		\
-	X(context_overhead_ns) X(atomic_limit_ns)			\
-	X(pressure_pages_held) X(free_pages_start) X(free_pages_before)	\
-	X(free_pages_after) X(wmark_min) X(wmark_low) X(highatomic_pages)	\
-	X(pcp_pages_start) X(pcp_pages_after) X(pressure_reached)	\
-	X(counter_scaling)
-/* After the counters, one column per event; error stays last. */
-#define CASES_TAIL_COLUMN_LIST(X) X(status) X(error)
-
-#define HISTOGRAMS_COLUMNS "case,repetition,op,bucket_low_ns,bucket_width_ns,count"
 
 /* The header line of cases.csv for a sweep without counters. */
 const char *results_cases_header(void);

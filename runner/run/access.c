@@ -19,11 +19,10 @@ const bool access_phase_counted[KAB_NR_ACCESS_PHASES] = {
 	[KAB_PHASE_free] = true,
 };
 
-#define COLUMN_NAME(name) "," #name
-static const char access_head[] = ACCESS_COLUMN_LIST(COLUMN_NAME);
-static const char access_tail[] = CASES_TAIL_COLUMN_LIST(COLUMN_NAME);
-static const char access_plain[] = ACCESS_COLUMN_LIST(COLUMN_NAME)
-	CASES_TAIL_COLUMN_LIST(COLUMN_NAME);
+static const char access_head[] = COLUMNS_TEXT(ACCESS_COLUMN_LIST);
+static const char access_tail[] = ROW_TAIL_COLUMN_LIST(COLUMN_TEXT);
+static const char access_plain[] = COLUMNS_TEXT(ACCESS_COLUMN_LIST)
+	ROW_TAIL_COLUMN_LIST(COLUMN_TEXT);
 
 const char *access_empty_header(void)
 {

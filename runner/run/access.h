@@ -21,16 +21,7 @@
  * PHASE_EVENT, e.g. access_dTLB-load-misses. */
 extern const bool access_phase_counted[KAB_NR_ACCESS_PHASES];
 
-#define ACCESS_COLUMN_LIST(X)						\
-	X(case) X(repetition) X(kernel) X(config) X(mode) X(frag_level)	\
-	X(frag_kind)							\
-	X(allocator) X(size_bytes) X(pattern) X(passes) X(pages) X(touches) \
-	X(alloc_ns) X(free_ns) X(access_ns) X(access_ns_per_touch)	\
-	X(access_ns_per_page) X(clock_overhead_ns) X(map_order_min)	\
-	X(map_order_max) X(direct_map_order_min) X(direct_map_order_max)	\
-	X(pte_tables) X(pte_tables_per_mib) X(counter_scaling)
-
-/* The header of access.csv: the columns above, then each counted phase's
+/* The header of access.csv: ACCESS_COLUMN_LIST, then each counted phase's
  * counters, then status and error; to free. */
 char *access_header(const char *const *events, size_t count);
 /* The header without counters. */

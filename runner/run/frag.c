@@ -187,9 +187,9 @@ static void write_headers(struct frag_recorder *r)
 {
 	if (r->headers_written)
 		return;
-	write_extra(r, "frag.csv", FRAG_CSV_COLUMNS "\n");
-	write_extra(r, "frag-vmstat.csv", FRAG_VMSTAT_CSV_COLUMNS "\n");
-	write_extra(r, "frag-levels.csv", FRAG_LEVELS_CSV_COLUMNS "\n");
+	write_extra(r, "frag.csv", COLUMNS_LINE(FRAG_COLUMN_LIST));
+	write_extra(r, "frag-vmstat.csv", COLUMNS_LINE(FRAG_VMSTAT_COLUMN_LIST));
+	write_extra(r, "frag-levels.csv", COLUMNS_LINE(FRAG_LEVELS_COLUMN_LIST));
 	r->headers_written = true;
 }
 

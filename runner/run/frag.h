@@ -17,15 +17,6 @@
 #include "sweep/sweep.h"
 #include "util/util.h"
 
-#define FRAG_CSV_COLUMNS \
-	"level,kind,phase,node,zone,order,free_blocks,unusable_index,extfrag_index"
-#define FRAG_VMSTAT_CSV_COLUMNS "level,kind,phase,counter,delta"
-#define FRAG_LEVELS_CSV_COLUMNS \
-	"level,kind,touch_permille,keep_every,cap_pages,floor_pages," \
-	"pages_touched,pages_pinned,mem_free_kb_before," \
-	"mem_free_kb_fragmented,mem_free_kb_released,pcp_kb_before," \
-	"pcp_kb_fragmented,pcp_kb_released,status,error"
-
 /* What run_cases() calls when the fragmented state changes. */
 struct frag_ops {
 	/*

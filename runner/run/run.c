@@ -650,7 +650,7 @@ static int start_results(struct results_sink *sink,
 	free(header);
 	if (result == 0)
 		result = results_write_line(sink, RESULTS_HISTOGRAMS_CSV,
-					    HISTOGRAMS_COLUMNS);
+					    COLUMNS_HEADER(HISTOGRAMS_COLUMN_LIST));
 	if (result == 0)
 		result = results_write_line(sink, RESULTS_ACCESS_CSV, access);
 	free(access);

@@ -15,9 +15,8 @@
 
 extern char **environ;
 
-#define COLUMN_NAME(name) "," #name
-static const char spread_columns[] = SPREAD_COLUMN_LIST(COLUMN_NAME)
-	CASES_TAIL_COLUMN_LIST(COLUMN_NAME);
+static const char spread_columns[] = COLUMNS_TEXT(HYPERFINE_COLUMN_LIST)
+	ROW_TAIL_COLUMN_LIST(COLUMN_TEXT);
 
 const char *spread_header(void)
 {

@@ -20,12 +20,7 @@
 /* Invocations hyperfine runs untimed before the timed ones. */
 #define SPREAD_WARMUP 2
 
-#define SPREAD_COLUMN_LIST(X)						\
-	X(case) X(kernel) X(config) X(mode) X(allocator) X(size_bytes)	\
-	X(pattern) X(passes) X(warmup) X(runs) X(mean_us) X(stddev_us)	\
-	X(median_us) X(min_us) X(max_us)
-
-/* hyperfine.csv's header: the columns above, then status and error. */
+/* hyperfine.csv's header: HYPERFINE_COLUMN_LIST, then status and error. */
 const char *spread_header(void);
 
 struct spread_plan {

@@ -11,10 +11,9 @@
 #include <kallocbench_sim.h>
 
 #include "cpus.h"
-#include "output/csv.h"
-#include "util/names.h"
 #include "perf/perf.h"
-#include "output/results.h"
+#include "schema/columns.h"
+#include "util/names.h"
 #include "util/util.h"
 
 const struct sweep_axis sweep_size_axis = {
@@ -519,14 +518,14 @@ const char *sweep_event_name_problem(const char *name)
 /* Fixed cases.csv columns a counter must not take the name of. */
 static bool is_fixed_column(const char *name)
 {
-	struct csv_fields columns = { 0 };
-	bool found = false;
+#define FIXED_COLUMN(column) #column,
+	static const char *const fixed[] = {
+		CASES_COLUMN_LIST(FIXED_COLUMN, FIXED_COLUMN)
+		ROW_TAIL_COLUMN_LIST(FIXED_COLUMN)
+	};
+#undef FIXED_COLUMN
 
-	if (csv_split(results_cases_header(), &columns))
-		found = kab_name_index((const char *const *)columns.field,
-				       columns.count, name) >= 0;
-	csv_fields_free(&columns);
-	return found;
+	return kab_name_index(fixed, ARRAY_SIZE(fixed), name) >= 0;
 }
 
 static bool read_event(struct parser *p, enum sweep_key key, char *token)

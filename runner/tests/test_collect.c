@@ -230,7 +230,7 @@ static void test_collect_writes_every_file(void **state)
 	assert_string_equal(text + strlen(results_cases_header()), "\n");
 	free(text);
 	text = read_in_dir(dir, "histograms.csv");
-	assert_string_equal(text, HISTOGRAMS_COLUMNS "\n");
+	assert_string_equal(text, COLUMNS_LINE(HISTOGRAMS_COLUMN_LIST));
 	free(text);
 	text = read_in_dir(dir, "guest.json");
 	assert_string_equal(text, "{\"mode\":\"qemu-tcg\"}\n");

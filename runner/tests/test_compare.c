@@ -6,6 +6,8 @@
 #include "cli/cli.h"
 #include "analysis/compare.h"
 #include "stats/stats.h"
+#include "util/names.h"
+#include "util/util.h"
 #include "output/table.h"
 
 static void test_mean_and_extremes(void **state)
@@ -336,6 +338,33 @@ static void test_compare_marks_change(void **state)
 }
 
 /*
+ * The compare key is every column that cases.csv or access.csv marks as
+ * naming a case, no more and no less: a KEY column left out of
+ * CASE_KEY_COLUMN_LIST would pool different cases as repetitions.
+ */
+#define KEY_NAME(name) #name,
+#define NOT_KEY(name)
+#define SOURCE_KEYS(name, file, columns) columns(KEY_NAME, NOT_KEY)
+static void test_compare_keys_are_the_key_columns(void **state)
+{
+	static const char *const marked[] = {
+		COMPARE_SOURCE_LIST(SOURCE_KEYS)
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(marked); i++)
+		if (kab_name_index(compare_key_names, COMPARE_NR_KEYS,
+				   marked[i]) < 0)
+			fail_msg("%s is a KEY column but not a compare key",
+				 marked[i]);
+	for (size_t k = 0; k < COMPARE_NR_KEYS; k++)
+		if (kab_name_index(marked, ARRAY_SIZE(marked),
+				   compare_key_names[k]) < 0)
+			fail_msg("compare key %s is no file's KEY column",
+				 compare_key_names[k]);
+}
+
+/*
  * frag_kind names a case: heavy unmovable and heavy movable fragmentation
  * are two cases, not the repetitions of one.
  */
@@ -435,6 +464,7 @@ int main(void)
 		cmocka_unit_test(test_compare_run_with_itself),
 		cmocka_unit_test(test_compare_aa_marks_nothing),
 		cmocka_unit_test(test_compare_marks_change),
+		cmocka_unit_test(test_compare_keys_are_the_key_columns),
 		cmocka_unit_test(test_compare_keys_frag_kind),
 		cmocka_unit_test(test_compare_bootstrap_outside_icount),
 		cmocka_unit_test(test_compare_refuses_what_does_not_match),

@@ -174,9 +174,6 @@ static char *cases_column(const struct run_fixture *f, size_t index)
 	return sb_steal(&joined);
 }
 
-/* Column indexes of cases.csv without counters, from the runner's list. */
-#define COLUMN_ENUM(name) COLUMN_##name,
-enum { CASES_COLUMN_LIST(COLUMN_ENUM) COLUMN_STATUS, COLUMN_ERROR };
 
 static void assert_column(const struct run_fixture *f, size_t index,
 			  const char *expected)
@@ -198,10 +195,10 @@ static void test_every_repetition_of_every_case(void **state)
 	assert_int_equal(f->totals.ok, 5);
 	assert_int_equal(f->totals.refused, 1);
 	assert_false(f->totals.interrupted);
-	assert_column(f, COLUMN_case, "1 1 2 2 3 3");
-	assert_column(f, COLUMN_repetition, "1 2 1 2 1 2");
-	assert_column(f, COLUMN_STATUS, "ok ok ok ok refused ok");
-	assert_column(f, COLUMN_ERROR, "    E2BIG: size above KMALLOC_MAX_SIZE ");
+	assert_column(f, CASES_COLUMN_case, "1 1 2 2 3 3");
+	assert_column(f, CASES_COLUMN_repetition, "1 2 1 2 1 2");
+	assert_column(f, CASES_COLUMN_status, "ok ok ok ok refused ok");
+	assert_column(f, CASES_COLUMN_error, "    E2BIG: size above KMALLOC_MAX_SIZE ");
 	hist = read_in_dir(f->dir, "histograms.csv");
 	/* one alloc and one free bucket per case that ran */
 	assert_int_equal(count_lines(hist), 10);
@@ -270,10 +267,10 @@ static void test_counters_around_each_case(void **state)
 	f->fake.refuse_call = 5;
 	run_counting(f, &counters);
 	assert_int_equal(f->totals.ok, 5);
-	assert_column(f, COLUMN_STATUS + 2, "ok ok ok ok refused ok");
-	assert_column(f, COLUMN_STATUS - 1, "1.000 1.000 1.000 1.000  1.000");
-	assert_column(f, COLUMN_STATUS + 1, "     ");
-	column = cases_column(f, COLUMN_STATUS);
+	assert_column(f, CASES_COLUMN_status + 2, "ok ok ok ok refused ok");
+	assert_column(f, CASES_COLUMN_status - 1, "1.000 1.000 1.000 1.000  1.000");
+	assert_column(f, CASES_COLUMN_status + 1, "     ");
+	column = cases_column(f, CASES_COLUMN_status);
 	{
 		unsigned long faults[6] = { 0 };
 		int n = sscanf(column, "%lu %lu %lu %lu %lu", &faults[0],
@@ -334,7 +331,7 @@ static void test_stray_eintr_is_retried(void **state)
 	assert_int_equal(f->fake.calls, 8);
 	assert_false(f->totals.interrupted);
 	assert_int_equal(f->totals.ok, 6);
-	assert_column(f, COLUMN_STATUS, "ok ok ok ok ok ok");
+	assert_column(f, CASES_COLUMN_status, "ok ok ok ok ok ok");
 }
 
 static void test_interrupt_stops_after_writing(void **state)
@@ -345,8 +342,8 @@ static void test_interrupt_stops_after_writing(void **state)
 	run(f);
 	assert_int_equal(f->fake.calls, 3);
 	assert_true(f->totals.interrupted);
-	assert_column(f, COLUMN_STATUS, "ok ok interrupted");
-	assert_column(f, COLUMN_ERROR, "  EINTR");
+	assert_column(f, CASES_COLUMN_status, "ok ok interrupted");
+	assert_column(f, CASES_COLUMN_error, "  EINTR");
 }
 
 static void test_signal_between_cases_stops(void **state)
@@ -367,8 +364,8 @@ static void test_other_errors_are_failures(void **state)
 	run(f);
 	assert_int_equal(f->fake.calls, 6);
 	assert_int_equal(f->totals.failed, 1);
-	assert_column(f, COLUMN_STATUS, "ok failed ok ok ok ok");
-	assert_column(f, COLUMN_ERROR, " ENOMEM    ");
+	assert_column(f, CASES_COLUMN_status, "ok failed ok ok ok ok");
+	assert_column(f, CASES_COLUMN_error, " ENOMEM    ");
 }
 
 static void test_usage_errors(void **state)
@@ -552,9 +549,9 @@ static void test_frag_states_applied_once(void **state)
 	assert_int_equal(f->fake.calls, 7);
 	assert_int_equal(f->totals.ok, 7);
 	assert_int_equal(f->totals.refused, 4);
-	assert_column(f, COLUMN_STATUS,
+	assert_column(f, CASES_COLUMN_status,
 		      "ok ok ok ok ok ok ok refused refused refused refused");
-	text = cases_column(f, COLUMN_ERROR);
+	text = cases_column(f, CASES_COLUMN_error);
 	assert_non_null(strstr(text, "E2BIG: would pin too much"));
 	free(text);
 	sb_free(&frag.log);
