@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "analysis/compare.h"
 #include "cmd/events.h"
+#include "cmd/select.h"
 #include "facts/facts.h"
 #include "analysis/tlbsim.h"
 #include "util/util.h"
@@ -24,6 +25,8 @@ static const struct command commands[] = {
 	{ "run", cmd_run, "run a sweep through the module, writing results" },
 	{ "collect", cmd_collect, "demultiplex a results stream on the host" },
 	{ "summary", cmd_summary, "print a table of a run's cases.csv" },
+	{ "select", cmd_select,
+	  "print columns of a results CSV by name, rows chosen by value" },
 	{ "events", cmd_events, "list the perf events this machine can count" },
 	{ "compare", cmd_compare, "compare runs case by case, with a report" },
 	{ "report", cmd_report, "rewrite a comparison's report.md and index.html" },
