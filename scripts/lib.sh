@@ -7,6 +7,11 @@ KAB_BUILD=${KAB_BUILD:-$KAB_ROOT/build}
 
 kab_say() { printf 'kallocbench: %s\n' "$*" >&2; }
 kab_die() { printf 'kallocbench: error: %s\n' "$*" >&2; exit 1; }
+# kab_select FILE [COLUMN...] [--where COLUMN=VALUE]...: columns of a
+# results CSV by name, tab-separated (`kallocbench select --help`).
+kab_select() { "$KAB_BUILD/runner/kallocbench" select "$@"; }
+# kab_has_column FILE COLUMN: FILE's header names COLUMN.
+kab_has_column() { kab_select --columns "$1" | grep -xF -- "$2" > /dev/null; }
 
 # kab_read_conf FILE KEY... : read KEY = VALUE lines (comments with #) into
 # variables named KAB_CONF_<key>; an unknown key or a malformed line is an

@@ -22,7 +22,7 @@ sort_by_columns() {
 	shift
 	for spec in "$@"; do
 		name=${spec%:n}
-		column=$(head -n 1 "$file" | tr ',' '\n' | grep -nx "$name" | cut -d: -f1 || true)
+		column=$(kab_select --columns "$file" | grep -nxF -- "$name" | cut -d: -f1 || true)
 		[ -n "$column" ] || continue
 		keys+=(-k"$column,$column${spec#"$name"}")
 	done
@@ -34,13 +34,11 @@ sort_by_columns() {
 # ok_values FILE COLUMN: the values of COLUMN in FILE's rows that ran,
 # deduplicated in order of appearance.
 ok_values() {
-	awk -F, -v col="$2" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-		(col in h) && $(h["status"]) == "ok" && !seen[$(h[col])]++ { print $(h[col]) }' "$1" | xargs
+	kab_select --distinct "$1" "$2" --where status=ok | xargs
 }
 
 allocators_sized_by() { # size_bytes or order
-	awk -F, -v by="$1" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-		$(h["status"]) == "ok" && $(h[by]) != "" && !seen[$(h["allocator"])]++ { print $(h["allocator"]) }' "$csv" | xargs
+	kab_select --distinct "$csv" allocator --where status=ok --where "$1!=" | xargs
 }
 
 # first_value COLUMN: its first value among the rows that ran, either file.
@@ -61,7 +59,7 @@ esac
 heading="kernel $kernel · mode $mode · $accel"
 # The simulated MMU's CPU models, named on every plot of a run that had it.
 if [ -s "$run_dir/sim.csv" ]; then
-	heading="$heading · TLB model (simulated): $(awk -F, 'NR > 1 && !seen[$4]++ { print $4 }' "$run_dir/sim.csv" | xargs | sed 's/ /, /g')"
+	heading="$heading · TLB model (simulated): $(kab_select --distinct "$run_dir/sim.csv" model | xargs | sed 's/ /, /g')"
 	# Under TCG the plugin's callbacks run in the guest's time; icount
 	# counts guest instructions only and is unaffected.
 	[ "$mode" != qemu-tcg ] ||
@@ -73,9 +71,13 @@ icount=0
 # row that ran: events this machine could not count. access.csv names them
 # per phase (alloc_cycles): an event is unsupported when no phase counted it.
 unsupported=$(for f in "$csv" "$access"; do
-	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "counter_scaling") a = i; if ($i == "status") b = i; name[i] = $i } next }
-		$(b) == "ok" { ran = 1; for (i = a + 1; i < b; i++) if ($i != "") counted[i] = 1 }
-		END { if (a && ran) for (i = a + 1; i < b; i++) print name[i], counted[i] + 0 }' "$f"
+	[ -n "$(kab_select "$f" status --where status=ok)" ] || continue
+	kab_select --columns "$f" | sed -n '/^counter_scaling$/,/^status$/p' | sed '1d;$d' |
+		while read -r counter; do
+			counted=0
+			[ -z "$(kab_select "$f" status --where status=ok --where "$counter!=")" ] || counted=1
+			echo "$counter $counted"
+		done
 done | sed -E 's/^(alloc|access|free)_//' |
 	awk '{ if (!($1 in c)) order[++n] = $1; c[$1] += $2 }
 		END { for (i = 1; i <= n; i++) if (!c[order[i]]) { printf "%s%s", sep, order[i]; sep = " " } }')
@@ -86,9 +88,9 @@ done | sed -E 's/^(alloc|access|free)_//' |
 # that ran with SIZED_BY (size_bytes or order) set; on a tie the one the
 # sweep lists first.
 most_common_among() {
-	awk -F, -v by="$1" -v col="$2" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-		$(h["status"]) == "ok" && $(h[by]) != "" { v = $(h[col]); if (!(v in n)) order[++k] = v; n[v]++ }
-		END { for (i = 1; i <= k; i++) if (n[order[i]] > best) { best = n[order[i]]; top = order[i] } print top }' "$csv"
+	kab_select "$csv" "$2" --where status=ok --where "$1!=" |
+		awk '{ if (!($0 in n)) order[++k] = $0; n[$0]++ }
+			END { for (i = 1; i <= k; i++) if (n[order[i]] > best) { best = n[order[i]]; top = order[i] } print top }'
 }
 selection() { # SIZED_BY: the gnuplot definitions of the rows to draw
 	echo "pattern='$(most_common_among "$1" pattern)'" "gfp='$(most_common_among "$1" gfp)'" \
@@ -98,9 +100,7 @@ selection() { # SIZED_BY: the gnuplot definitions of the rows to draw
 # unfragmented_or_most_common SIZED_BY: "none" where cases ran without
 # fragmentation (the frag plots show the levels), else the most common level.
 unfragmented_or_most_common() {
-	if awk -F, -v by="$1" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-		$(h["status"]) == "ok" && $(h[by]) != "" && $(h["frag_level"]) == "none" { found = 1; exit }
-		END { exit !found }' "$csv"; then
+	if [ -n "$(kab_select "$csv" frag_level --where status=ok --where "$1!=" --where frag_level=none)" ]; then
 		echo none
 	else
 		most_common_among "$1" frag_level
@@ -124,10 +124,8 @@ render() { # SCRIPT OUT [VAR=VALUE...]
 }
 
 sized=$(allocators_sized_by size_bytes)
-any_failed=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-	$(h["status"]) == "ok" && $(h["size_bytes"]) != "" &&
-	$(h["ops_done"]) > 0 && $(h["failures"]) == $(h["ops_done"]) { n++ }
-	END { print n ? 1 : 0 }' "$csv")
+any_failed=$(kab_select "$csv" ops_done failures --where status=ok --where size_bytes!= |
+	awk -F'\t' '$1 > 0 && $2 == $1 { n++ } END { print n ? 1 : 0 }')
 ordered=$(allocators_sized_by order)
 if [ -n "$sized" ]; then
 	read -r pattern gfp context frag_state < <(selection size_bytes)
@@ -145,18 +143,17 @@ fi
 # values_of COLUMN [SIZED_BY]: distinct values of COLUMN among the rows that
 # ran (with SIZED_BY set), in order of appearance.
 values_of() {
-	awk -F, -v col="$1" -v by="${2:-}" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-		$(h["status"]) == "ok" && (by == "" || $(h[by]) != "") && !seen[$(h[col])]++ { print $(h[col]) }' "$csv" | xargs
+	kab_select --distinct "$csv" "$1" --where status=ok ${2:+--where "$2!="} | xargs
 }
 # grouped_by_series CONTEXTS: cases.csv with each series' rows (allocator,
 # pattern, gfp, size, order) adjacent and in the order of CONTEXTS, since
 # gnuplot breaks a line at every row it leaves out.
 grouped_by_series() {
 	head -n 1 "$csv"
-	awk -F, -v contexts="$1" 'BEGIN { n = split(contexts, c, " "); for (i = 1; i <= n; i++) at[c[i]] = i }
-		NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-		{ printf "%s\t%s\t%s\t%020d\t%04d\t%04d\t%s\n", $(h["allocator"]), $(h["pattern"]),
-			$(h["gfp"]), $(h["size_bytes"]), $(h["order"]), at[$(h["context"])], $0 }' "$csv" |
+	# each row's sort key beside the row as written (a row holds no tab)
+	paste <(kab_select "$csv" allocator pattern gfp size_bytes order context) <(tail -n +2 "$csv") |
+		awk -F'\t' -v contexts="$1" 'BEGIN { n = split(contexts, c, " "); for (i = 1; i <= n; i++) at[c[i]] = i }
+		{ printf "%s\t%s\t%s\t%020d\t%04d\t%04d\t%s\n", $1, $2, $3, $4, $5, at[$6], $7 }' |
 		LC_ALL=C sort | cut -f7-
 }
 contexts=$(values_of context)
@@ -174,20 +171,15 @@ if [ "$(wc -w <<< "$contexts")" -gt 1 ]; then
 	done
 fi
 # Under pressure: failure rate by context, one panel per allocator and size.
-pressure_panels=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-	$(h["status"]) == "ok" && $(h["pressure"]) == "low" {
-		v = $(h["size_bytes"]) != "" ? $(h["size_bytes"]) : "o" $(h["order"])
-		if (!seen[$(h["allocator"]) " " v]++) print $(h["allocator"]), v }' "$csv")
+pressure_panels=$(kab_select "$csv" allocator size_bytes order --where status=ok --where pressure=low |
+	awk -F'\t' '{ v = $2 != "" ? $2 : "o" $3; if (!seen[$1 " " v]++) print $1, v }')
 if [ -n "$pressure_panels" ]; then
 	pressure_csv=$(mktemp)
 	trap 'rm -f "${by_series:-}" "$pressure_csv"' EXIT
-	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; print; next }
-		$(h["pressure"]) == "low"' "$csv" > "$pressure_csv"
+	kab_select --csv "$csv" --where pressure=low > "$pressure_csv"
 	render failure-by-context failure-by-context "datafile='$pressure_csv'" \
-		"contexts='$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-			$(h["status"]) == "ok" && $(h["pressure"]) == "low" && !seen[$(h["context"])]++ { print $(h["context"]) }' "$csv" | xargs)'" \
-		"gfps='$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-			$(h["status"]) == "ok" && $(h["pressure"]) == "low" && !seen[$(h["gfp"])]++ { print $(h["gfp"]) }' "$csv" | xargs)'" \
+		"contexts='$(kab_select --distinct "$csv" context --where status=ok --where pressure=low | xargs)'" \
+		"gfps='$(kab_select --distinct "$csv" gfp --where status=ok --where pressure=low | xargs)'" \
 		"panel_allocators='$(cut -d' ' -f1 <<< "$pressure_panels" | xargs)'" \
 		"panel_values='$(cut -d' ' -f2 <<< "$pressure_panels" | xargs)'"
 fi
@@ -200,40 +192,33 @@ fi
 if [ -s "$run_dir/frag.csv" ]; then
 	frag_cases=$(mktemp) frag_blocks=$(mktemp)
 	trap 'rm -f "${by_series:-}" "${pressure_csv:-}" "$frag_cases" "$frag_blocks"' EXIT
-	awk -F, 'FNR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-		FNR == NR { if ($(h["frag_level"]) != "none") fragmented[$(h["allocator"])] = 1; next }
-		FNR == 2 { print "state_index,state,allocator,gfp,size_bytes,order,success_pct,alloc_ns_mean,alloc_ns_p50,alloc_ns_p99" }
-		$(h["status"]) == "ok" && $(h["ops_done"]) > 0 && fragmented[$(h["allocator"])] {
-			state = $(h["frag_level"]) ($(h["frag_kind"]) != "" ? "/" $(h["frag_kind"]) : "")
+	fragmented=$(kab_select --distinct "$csv" allocator --where frag_level!=none | xargs)
+	echo "state_index,state,allocator,gfp,size_bytes,order,success_pct,alloc_ns_mean,alloc_ns_p50,alloc_ns_p99" > "$frag_cases"
+	kab_select "$csv" frag_level frag_kind allocator gfp size_bytes order ops_done failures \
+		alloc_ns_mean alloc_ns_p50 alloc_ns_p99 --where status=ok |
+		awk -F'\t' -v fragmented=" $fragmented " '$7 > 0 && index(fragmented, " " $3 " ") {
+			state = $1 ($2 != "" ? "/" $2 : "")
 			if (!(state in index_of)) index_of[state] = states++
 			printf "%d,%s,%s,%s,%s,%s,%.1f,%s,%s,%s\n", index_of[state], state,
-				$(h["allocator"]), $(h["gfp"]), $(h["size_bytes"]), $(h["order"]),
-				100 * ($(h["ops_done"]) - $(h["failures"])) / $(h["ops_done"]),
-				$(h["alloc_ns_mean"]), $(h["alloc_ns_p50"]), $(h["alloc_ns_p99"]) }' \
-		"$csv" "$csv" | { IFS= read -r header || true; echo "$header"
-			LC_ALL=C sort -t, -s -k1,1n -k3,3 -k4,4 -k5,5n -k6,6n; } > "$frag_cases"
-	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-		{ state = $(h["level"]) ($(h["kind"]) != "" ? "/" $(h["kind"]) : "")
+				$3, $4, $5, $6, 100 * ($7 - $8) / $7, $9, $10, $11 }' |
+		LC_ALL=C sort -t, -s -k1,1n -k3,3 -k4,4 -k5,5n -k6,6n >> "$frag_cases"
+	kab_select "$run_dir/frag.csv" level kind phase order free_blocks |
+		awk -F'\t' '{ state = $1 ($2 != "" ? "/" $2 : "")
 		  if (!(state in index_of)) index_of[state] = states++
-		  key = index_of[state] "," state "," $(h["phase"]) "," $(h["order"])
+		  key = index_of[state] "," state "," $3 "," $4
 		  if (!(key in blocks)) keys[++n] = key
-		  blocks[key] += $(h["free_blocks"]) }
+		  blocks[key] += $5 }
 		END { print "state_index,state,phase,order,free_blocks"
-		      for (i = 1; i <= n; i++) print keys[i] "," blocks[keys[i]] }' \
-		"$run_dir/frag.csv" > "$frag_blocks"
-	frag_states() { awk -F, 'NR > 1 && !seen[$2]++ { print $2 }' "$1" | xargs; }
-	frag_values() { # COLUMN ALLOCATOR-PATTERN
-		awk -F, -v col="$1" -v a="$2" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-			$(h["allocator"]) ~ a && $(h[col]) != "" && !seen[$(h[col])]++ { print $(h[col]) }' "$frag_cases" | xargs
-	}
-	frag_gfps=$(frag_values gfp '^alloc_pages$')
+		      for (i = 1; i <= n; i++) print keys[i] "," blocks[keys[i]] }' > "$frag_blocks"
+	frag_states() { kab_select --distinct "$1" state | xargs; }
+	frag_gfps=$(kab_select --distinct "$frag_cases" gfp --where allocator=alloc_pages --where gfp!= | xargs)
 	if [ -n "$frag_gfps" ]; then
 		render frag-success-heatmap frag-success-heatmap "datafile='$frag_cases'" \
 			"states='$(frag_states "$frag_cases")'" "gfps='$frag_gfps'"
 		render frag-latency-vs-order frag-latency-vs-order "datafile='$frag_cases'" \
 			"states='$(frag_states "$frag_cases")'" "gfps='$frag_gfps'"
 	fi
-	frag_sized=$(awk -F, 'NR > 1 && $5 != "" && !seen[$3]++ { print $3 }' "$frag_cases" | xargs)
+	frag_sized=$(kab_select --distinct "$frag_cases" allocator --where size_bytes!= | xargs)
 	if [ -n "$frag_sized" ]; then
 		render frag-large-sizes frag-large-sizes "datafile='$frag_cases'" \
 			"states='$(frag_states "$frag_cases")'" "allocators='$frag_sized'"
@@ -262,15 +247,14 @@ if [ -n "$access_allocators" ]; then
 	render tradeoff-cost tradeoff-cost "datafile='$access_series'" "allocators='$access_allocators'"
 	render tradeoff-access tradeoff-access "datafile='$tlb_series'" \
 		"allocators='$access_allocators'" "patterns='$patterns'" \
-		"model='$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-			{ print $(h["model"]); exit }' "$tlb_series")'"
-	measured=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-		("access_dTLB-load-misses" in h) && $(h["status"]) == "ok" &&
-		$(h["access_dTLB-load-misses"]) != "" { found = 1 } END { print found + 0 }' "$access")
+		"model='$(kab_select "$tlb_series" model | sed -n 1p)'"
+	measured=0
+	! kab_has_column "$access" access_dTLB-load-misses ||
+		[ -z "$(kab_select "$access" status --where status=ok --where access_dTLB-load-misses!=)" ] ||
+		measured=1
 	# Hardware counts stay the primary figure; the simulated MMU's stand in
 	# where there are none, and get a plot of their own beside them.
-	tlb_models=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-		$(h["sim_walks"]) != "" && !seen[$(h["model"])]++ { print $(h["model"]) }' "$tlb_series" | xargs)
+	tlb_models=$(kab_select --distinct "$tlb_series" model --where sim_walks!= | xargs)
 	sim_args=("datafile='$tlb_series'" "allocators='$access_allocators'" "patterns='$patterns'"
 		"models='$tlb_models'" "level='none'")
 	if [ "$measured" = 1 ]; then
@@ -283,11 +267,17 @@ if [ -n "$access_allocators" ]; then
 		render tradeoff-tlb tradeoff-tlb "source='none'"
 	fi
 	if [[ " $access_allocators " == *" vmalloc "* || " $access_allocators " == *" vmalloc_huge "* ]]; then
-		flushes=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-			$(h["status"]) != "ok" { next }
-			("free_sim_invlpg" in h) && $(h["free_sim_invlpg"]) != "" { sim = 1 }
-			("free_tlb:tlb_flush" in h) && $(h["free_tlb:tlb_flush"]) != "" { tp = 1 }
-			END { print sim ? "sim" : tp ? "tracepoint" : "" }' "$access")
+		flushes=
+		# counted_in_ok_rows COLUMN: some row that ran has COLUMN
+		counted_in_ok_rows() {
+			kab_has_column "$access" "$1" &&
+				[ -n "$(kab_select "$access" status --where status=ok --where "$1!=")" ]
+		}
+		if counted_in_ok_rows free_sim_invlpg; then
+			flushes=sim
+		elif counted_in_ok_rows free_tlb:tlb_flush; then
+			flushes=tracepoint
+		fi
 		render tradeoff-pagetables tradeoff-pagetables "datafile='$access_series'" "flushes='$flushes'"
 	fi
 	# Break-even for the pattern that misses the TLB most: random if run;
@@ -299,27 +289,24 @@ if [ -n "$access_allocators" ]; then
 	breakeven_models=${tlb_models:-none}
 	penalty="cost of a page access: the slope of the walk time per page"
 	if [ "$breakeven_models" != none ]; then
-		penalty="$penalty + simulated walks per page x $(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-			!seen[$(h["model"]) "=" $(h["walk_penalty"])]++ { printf "%s%s (%s)", sep, $(h["walk_penalty"]), $(h["model"]); sep = ", " }' "$run_dir/breakeven.csv")"
+		penalty="$penalty + simulated walks per page x $(kab_select --distinct "$run_dir/breakeven.csv" walk_penalty model |
+			awk -F'\t' '{ printf "%s%s (%s)", sep, $1, $2; sep = ", " }')"
 		penalty="$penalty (a walk in cycles, one unit a cycle)"
 	fi
 	penalty=${penalty//\'/}
-	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-		!seen[$(h["frag_level"]) "," $(h["frag_kind"])]++ { print $(h["frag_level"]) "," $(h["frag_kind"]) }' \
-		"$run_dir/breakeven.csv" > "$sorted/states"
-	while IFS=, read -r level kind; do
+	kab_select --distinct "$run_dir/breakeven.csv" frag_level frag_kind > "$sorted/states"
+	while IFS=$'\t' read -r level kind; do
 		# Who wins at each size, one line per pair and model.
-		select_state=(-v p="$pattern" -v level="$level" -v kind="$kind")
-		crossings=$(awk -F, "${select_state[@]}" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-			$(h["pattern"]) == p && $(h["frag_level"]) == level && $(h["frag_kind"]) == kind &&
-			$(h["breakeven_pages"]) != "" { found = 1 }
-			END { print found + 0 }' "$run_dir/breakeven.csv")
-		verdicts=$(awk -F, "${select_state[@]}" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-			$(h["pattern"]) == p && $(h["frag_level"]) == level && $(h["frag_kind"]) == kind {
-				pair = $(h["a"]) " vs " $(h["b"]) ($(h["model"]) == "none" ? "" : " (" $(h["model"]) ")")
-				first = $(h["cheaper_first"]); after = $(h["cheaper_after"])
-				v = $(h["basis"]) == "not significant" ? "not significant" : first == "" ? "the same cost" : \
-					$(h["breakeven_pages"]) == "" ? first " always cheaper" : first " cheaper first, then " after
+		in_state=("$run_dir/breakeven.csv" --where pattern="$pattern" --where frag_level="$level"
+			--where frag_kind="$kind")
+		crossings=0
+		[ -z "$(kab_select "${in_state[@]}" a --where breakeven_pages!=)" ] || crossings=1
+		verdicts=$(kab_select "${in_state[@]}" a b model cheaper_first cheaper_after basis breakeven_pages |
+			awk -F'\t' '{
+				pair = $1 " vs " $2 ($3 == "none" ? "" : " (" $3 ")")
+				first = $4; after = $5
+				v = $6 == "not significant" ? "not significant" : first == "" ? "the same cost" : \
+					$7 == "" ? first " always cheaper" : first " cheaper first, then " after
 				if (!(pair in n)) order[++k] = pair
 				n[pair]++
 				if (!((pair, v) in c)) { m[pair]++; outcome[pair, m[pair]] = v }
@@ -328,15 +315,12 @@ if [ -n "$access_allocators" ]; then
 				pair = order[i]; line = pair ":"
 				for (j = 1; j <= m[pair]; j++)
 					line = line (j > 1 ? ";" : "") " " outcome[pair, j] " at " c[pair, outcome[pair, j]] " of " n[pair] " sizes"
-				printf "%s%s", (i > 1 ? "\\n" : ""), line } }' "$run_dir/breakeven.csv")
+				printf "%s%s", (i > 1 ? "\\n" : ""), line } }')
 		out=tradeoff-breakeven
 		[ "$level" = none ] || out=$out-${level//[^A-Za-z0-9]/_}${kind:+-$kind}
 		render tradeoff-breakeven "$out" "datafile='$breakeven_series'" \
 			"pattern='$pattern'" "level='$level'" "kind='$kind'" "models='$breakeven_models'" \
-			"pairs='$(awk -F, "${select_state[@]}" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-				$(h["pattern"]) == p && $(h["frag_level"]) == level && $(h["frag_kind"]) == kind &&
-				$(h["breakeven_pages"]) != "" && !seen[$(h["a"]) ":" $(h["b"])]++ { print $(h["a"]) ":" $(h["b"]) }' \
-				"$run_dir/breakeven.csv" | xargs)'" \
+			"pairs='$(kab_select --distinct "${in_state[@]}" a b --where breakeven_pages!= | tr '\t' : | xargs)'" \
 			"crossings=$crossings" "verdicts=\"$verdicts\"" "penalty='$penalty'"
 	done < "$sorted/states"
 fi

@@ -32,8 +32,9 @@ static const char select_usage[] =
 	"                         header line of the columns printed\n"
 	"  --columns              FILE's column names, one a line\n";
 
+/* COLUMN=VALUE or COLUMN!=VALUE as given; the column is found in the file. */
 struct condition {
-	char *column_name;
+	const char *text;
 	const char *value;
 	bool negated;
 	int column;
@@ -48,27 +49,36 @@ struct selection {
 	bool csv;
 };
 
+/*
+ * The column named before the @nth '=' of @text (without a '!' before it),
+ * copied; NULL when there is no such '=' or the name would be empty.
+ */
+static char *condition_column(const char *text, size_t nth, const char **equals)
+{
+	const char *at = text - 1, *end;
+
+	for (size_t i = 0; i <= nth; i++)
+		if (!(at = strchr(at + 1, '=')))
+			return NULL;
+	end = at > text && at[-1] == '!' ? at - 1 : at;
+	*equals = at;
+	return end > text ? xstrndup(text, (size_t)(end - text)) : NULL;
+}
+
 static int parse_condition(const char *text, struct condition *condition)
 {
-	const char *equals = strchr(text, '=');
-	const char *name_end = equals;
+	const char *equals;
+	char *name = condition_column(text, 0, &equals);
 
-	if (!equals)
+	if (!name)
 		return -1;
-	condition->negated = equals > text && equals[-1] == '!';
-	if (condition->negated)
-		name_end--;
-	if (name_end == text)
-		return -1;
-	condition->column_name = xstrndup(text, (size_t)(name_end - text));
-	condition->value = equals + 1;
+	free(name);
+	condition->text = text;
 	return 0;
 }
 
 static void selection_free(struct selection *s)
 {
-	for (size_t i = 0; i < s->conditions; i++)
-		free(s->where[i].column_name);
 	free(s->where);
 }
 
@@ -86,6 +96,33 @@ static int find_column(const struct csv_table *table, const char *path,
 	fprintf(stderr, "kallocbench select: %s has no column '%s' (columns: %s)\n",
 		path, name, known.text ? known.text : "none");
 	sb_free(&known);
+	return -1;
+}
+
+/*
+ * Splits @c at the first '=' that follows a column of @table, so that a
+ * counter named with '=' (cpu/event=0x3c/) can be a COLUMN too; an unknown
+ * column is said by the name before the first '='.
+ */
+static int resolve_condition(const struct csv_table *table, const char *path,
+			     struct condition *c)
+{
+	const char *equals;
+	char *name;
+
+	for (size_t nth = 0; (name = condition_column(c->text, nth, &equals));
+	     nth++) {
+		c->column = csv_table_column(table, name);
+		free(name);
+		if (c->column >= 0) {
+			c->negated = equals[-1] == '!';
+			c->value = equals + 1;
+			return 0;
+		}
+	}
+	name = condition_column(c->text, 0, &equals);
+	find_column(table, path, name);
+	free(name);
 	return -1;
 }
 
@@ -190,12 +227,9 @@ static int select_from(const char *path, char **names, size_t nr_names,
 		if (s->column[i] < 0)
 			status = CLI_USAGE;
 	}
-	for (size_t i = 0; i < s->conditions && status == 0; i++) {
-		s->where[i].column = find_column(&table, path,
-						 s->where[i].column_name);
-		if (s->where[i].column < 0)
+	for (size_t i = 0; i < s->conditions && status == 0; i++)
+		if (resolve_condition(&table, path, &s->where[i]) < 0)
 			status = CLI_USAGE;
-	}
 	if (status == 0)
 		print_rows(&table, s);
 	free(s->column);

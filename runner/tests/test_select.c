@@ -78,6 +78,19 @@ static void test_quoted_fields(void **state)
 	output_free(&o);
 }
 
+/* A column whose name holds '=' (a counter such as cpu/event=0x3c/). */
+static void test_column_named_with_equals(void **state)
+{
+	struct output o = run_select("case,cpu/event=0x3c/,status\n"
+		"1,5,ok\n2,,ok\n3,7,ok\n", ARGV("select", "FILE", "case",
+		"--where", "cpu/event=0x3c/!="));
+
+	(void)state;
+	assert_int_equal(o.status, 0);
+	assert_string_equal(o.out, "1\n3\n");
+	output_free(&o);
+}
+
 static void test_distinct_and_every_column(void **state)
 {
 	struct output o = run_select(results, ARGV("select", "--distinct",
@@ -141,6 +154,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_columns_by_name_rows_by_value),
 		cmocka_unit_test(test_quoted_fields),
+		cmocka_unit_test(test_column_named_with_equals),
 		cmocka_unit_test(test_distinct_and_every_column),
 		cmocka_unit_test(test_unknown_column),
 		cmocka_unit_test(test_empty_and_malformed_files),
