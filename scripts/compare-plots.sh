@@ -14,44 +14,39 @@ mkdir -p "$dir/plots"
 
 # field COLUMN [FILTER_COLUMN VALUE]: distinct values in order of appearance.
 field() {
-	awk -F, -v name="$1" -v fc="${2:-}" -v fv="${3:-}" '
-		NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-		(fc == "" || $(h[fc]) == fv) && $(h[name]) != "" && !seen[$(h[name])]++ { print $(h[name]) }' "$csv"
+	kab_select --distinct "$csv" "$1" --where "$1!=" ${2:+--where "$2=$3"}
 }
 # most_common BY COLUMN: the value of COLUMN in most rows with BY set.
 most_common() {
-	awk -F, -v by="$1" -v col="$2" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-		$(h[by]) != "" { v = $(h[col]); if (!(v in n)) order[++k] = v; n[v]++ }
-		END { for (i = 1; i <= k; i++) if (n[order[i]] > best) { best = n[order[i]]; top = order[i] } print top }' "$sorted"
+	kab_select "$sorted" "$2" --where "$1!=" |
+		awk '{ if (!($0 in n)) order[++k] = $0; n[$0]++ }
+			END { for (i = 1; i <= k; i++) if (n[order[i]] > best) { best = n[order[i]]; top = order[i] } print top }'
 }
 # Each target as "label: release, mode, accel" from targets.csv.
 # In icount a figure counts instructions: the axes say so.
-unit=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-	$(h["mode"]) != "qemu-icount" { ns = 1 } END { print ns ? "ns" : "instructions" }' "$dir/targets.csv")
-heading=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-	{ printf "%s%s: %s %s %s", sep, $(h["label"]), $(h["kernel_release"]), $(h["mode"]), $(h["accel"]); sep = " · " }' "$dir/targets.csv")
+unit=instructions
+[ -z "$(kab_select "$dir/targets.csv" mode --where mode!=qemu-icount)" ] || unit=ns
+heading=$(kab_select "$dir/targets.csv" label kernel_release mode accel |
+	awk -F'\t' '{ printf "%s%s: %s %s %s", sep, $1, $2, $3, $4; sep = " · " }')
 
 # gnuplot breaks a line at every row its filter skips: give it the rows of
 # each figure, allocator and selection next to each other, by size or order.
 # Only cases.csv's figures are plotted: access.csv's are in the tables.
 sorted=$(mktemp)
 trap 'rm -f "$sorted"' EXIT
-sort_keys=$(head -n 1 "$csv" | tr , '\n' | awk '
+sort_keys=$(kab_select --columns "$csv" | awk '
 	{ at[$0] = NR }
 	END {
 		n = split("candidate metric allocator pattern gfp context frag_level frag_kind pressure batch", text, " ")
 		for (i = 1; i <= n; i++) printf "-k%d,%d ", at[text[i]], at[text[i]]
 		printf "-k%d,%dn -k%d,%dn", at["size_bytes"], at["size_bytes"], at["order"], at["order"]
 	}')
-{ head -n 1 "$csv"; awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-	$(h["source"]) == "cases"' "$csv" | sort -t, $sort_keys; } > "$sorted"
+{ head -n 1 "$csv"; kab_select --csv "$csv" --where source=cases | tail -n +2 | sort -t, $sort_keys; } > "$sorted"
 
 baseline=$(field baseline | head -n 1)
 candidates=$(field candidate | xargs)
 for by in size_bytes order; do
-	allocators=$(field allocator source cases | while read -r a; do
-		awk -F, -v a="$a" -v by="$by" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-			$(h["allocator"]) == a && $(h[by]) != "" { print a; exit }' "$sorted"; done | xargs)
+	allocators=$(kab_select --distinct "$csv" allocator --where source=cases --where "$by!=" | xargs)
 	[ -n "$allocators" ] || continue
 	selection=(-e "pattern='$(most_common "$by" pattern)'" -e "gfp='$(most_common "$by" gfp)'"
 		-e "context='$(most_common "$by" context)'")
