@@ -25,9 +25,7 @@ kab_say "make compare took $(($(date +%s) - started)) s"
 csv=$out/compare.csv
 # values NAME...: the named columns of compare.csv's rows, comma-joined.
 values() {
-	awk -F, -v names="$*" 'NR == 1 { n = split(names, want, " ")
-			for (i = 1; i <= NF; i++) h[$i] = i; next }
-		{ line = ""; for (i = 1; i <= n; i++) line = line (i > 1 ? "," : "") $(h[want[i]]); print line }' "$csv"
+	kab_select "$csv" "$@" | tr '\t' ,
 }
 # rows_of SOURCE: how many figures of cases.csv or access.csv were compared.
 rows_of() { values source | grep -cx "$1"; }
@@ -51,9 +49,9 @@ kab_check "the report shows both targets' boot-layout spread" sh -c "
 kab_check "no report line calls an interval 95% in icount" \
 	sh -c "! grep -q '95%' '$out/report.md'"
 # The spread the verdicts were calibrated against, for the log.
-awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-	{ s = $(h["baseline_spread"]); if (s > max) { max = s; what = $(h["allocator"]) " " $(h["size_bytes"]) $(h["order"]) " " $(h["metric"]) } }
-	END { printf "largest boot-layout spread of %s: %.2f%% (%s)\n", b, 100 * max, what }' b="$base" "$csv"
+kab_select "$csv" baseline_spread allocator size_bytes order metric |
+	awk -F'\t' '$1 > max { max = $1; what = $2 " " $3 $4 " " $5 }
+	END { printf "largest boot-layout spread of %s: %.2f%% (%s)\n", b, 100 * max, what }' b="$base"
 
 if [ "$kab_failed" -ne 0 ]; then
 	echo "--- compare log (tail) ---"

@@ -33,10 +33,8 @@ kab_check "6.12 built the module, booted and completed the sweep" sh -c "
 
 # ratio CANDIDATE ALLOCATOR SIZE: pair_ns_amortized ratio of the case.
 ratio() {
-	awk -F, -v c="$1" -v a="$2" -v s="$3" '
-		NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-		$(h["candidate"]) == c && $(h["allocator"]) == a && $(h["size_bytes"]) == s &&
-		$(h["metric"]) == "pair_ns_amortized" { print $(h["ratio"]) ":" $(h["verdict"]) }' "$out/compare.csv"
+	kab_select "$out/compare.csv" ratio verdict --where candidate="$1" --where allocator="$2" \
+		--where size_bytes="$3" --where metric=pair_ns_amortized | tr '\t' :
 }
 # init_on_alloc=1 zeroes every kmalloc; kzalloc zeroes either way.
 for size in 4096 16384 65536; do

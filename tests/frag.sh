@@ -24,37 +24,25 @@ run=$results/frag
 
 # high_blocks LEVEL KIND PHASE: free blocks of order 9 and above, all zones.
 high_blocks() {
-	awk -F, -v l="$1" -v k="$2" -v p="$3" '
-		NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-		$(h["level"]) == l && $(h["kind"]) == k && $(h["phase"]) == p &&
-		$(h["order"]) >= 9 { n += $(h["free_blocks"]); seen = 1 }
-		END { if (seen) print n }' "$run/frag.csv"
+	kab_select "$run/frag.csv" order free_blocks --where level="$1" --where kind="$2" --where phase="$3" |
+		awk -F'\t' '$1 >= 9 { n += $2; seen = 1 } END { if (seen) print n }'
 }
 # success LEVEL KIND GFP ORDER [ALLOCATOR]: successful allocations per 1000
 # attempts; ORDER is the size in bytes for a size-based ALLOCATOR.
 success() {
-	awk -F, -v l="$1" -v k="$2" -v g="$3" -v o="$4" -v a="${5:-alloc_pages}" '
-		NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-		$(h["frag_level"]) == l && $(h["frag_kind"]) == k && $(h["gfp"]) == g &&
-		$(h["allocator"]) == a && ($(h["order"]) == o || $(h["size_bytes"]) == o) &&
-		$(h["status"]) == "ok" && $(h["ops_done"]) > 0 {
-			print int(1000 * ($(h["ops_done"]) - $(h["failures"])) / $(h["ops_done"])); exit }' \
-		"$run/cases.csv"
+	kab_select "$run/cases.csv" order size_bytes ops_done failures --where frag_level="$1" \
+		--where frag_kind="$2" --where gfp="$3" --where allocator="${5:-alloc_pages}" --where status=ok |
+		awk -F'\t' -v o="$4" '!done && ($1 == o || $2 == o) && $3 > 0 {
+			print int(1000 * ($3 - $4) / $3); done = 1 }'
 }
 # level LEVEL KIND COLUMN: COLUMN of frag-levels.csv.
 level() {
-	awk -F, -v l="$1" -v k="$2" -v col="$3" '
-		NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-		$(h["level"]) == l && $(h["kind"]) == k { print $(h[col]); exit }' \
-		"$run/frag-levels.csv"
+	kab_select "$run/frag-levels.csv" "$3" --where level="$1" --where kind="$2" | sed -n 1p
 }
 # vmstat LEVEL KIND PHASE PREFIX: the summed deltas of the counters named PREFIX*.
 vmstat() {
-	awk -F, -v l="$1" -v k="$2" -v p="$3" -v c="$4" '
-		NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-		$(h["level"]) == l && $(h["kind"]) == k && $(h["phase"]) == p &&
-		index($(h["counter"]), c) == 1 { n += $(h["delta"]) }
-		END { print n + 0 }' "$run/frag-vmstat.csv"
+	kab_select "$run/frag-vmstat.csv" counter delta --where level="$1" --where kind="$2" --where phase="$3" |
+		awk -F'\t' -v c="$4" 'index($1, c) == 1 { n += $2 } END { print n + 0 }'
 }
 less() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a != "" && b != "" && a + 0 < b + 0) }'; }
 # free_kb LEVEL KIND PHASE: MemFree plus the pages on the per-CPU lists,

@@ -19,9 +19,8 @@ kab_check "the 686-pae icount boot completes" kab_test_boot "$results" i386 \
 run=$results/i386
 
 every_case_ok() {
-	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-		{ n++ } $(h["status"]) != "ok" || $(h["failures"]) != 0 { bad++ }
-		END { exit !(n == 16 && !bad) }' "$run/cases.csv"
+	kab_select "$run/cases.csv" status failures |
+		awk -F'\t' '{ n++ } $1 != "ok" || $2 != 0 { bad++ } END { exit !(n == 16 && !bad) }'
 }
 # zone_pages ALLOCATOR ZONE: pages the guest saw ALLOCATOR free in ZONE.
 zone_pages() {

@@ -27,18 +27,10 @@ kab_check "second icount boot completes" run_bench second
 first=$results/first second=$results/second
 
 # field RUN ALLOCATOR SIZE_OR_ORDER COLUMN: COLUMN of the pair-pattern case
-# (allocator, size or order) in RUN's cases.csv. Only "error", the last
-# column, may hold commas (CSV-quoted): it is everything after the others.
+# (allocator, size or order) in RUN's cases.csv.
 field() {
-	awk -F, -v a="$2" -v s="$3" -v col="$4" '
-		NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; if (!(col in h)) exit; next }
-		$(h["allocator"]) == a && $(h["pattern"]) == "pair" &&
-		($(h["size_bytes"]) == s || ($(h["size_bytes"]) == "" && $(h["order"]) == s)) {
-			if (col != "error") { print $(h[col]); exit }
-			v = $0
-			for (i = 1; i < h["error"]; i++) sub(/^[^,]*,/, "", v)
-			gsub(/"/, "", v); print v; exit
-		}' "$1/cases.csv"
+	kab_select "$1/cases.csv" "$4" size_bytes order --where allocator="$2" --where pattern=pair |
+		awk -F'\t' -v s="$3" '!done && ($2 == s || ($2 == "" && $3 == s)) { print $1; done = 1 }'
 }
 info() { # KEY from guest.json's info object
 	sed -n "s/.*\"$1\": *\([0-9][0-9]*\).*/\1/p" "$first/meta.json" | head -n 1
@@ -77,16 +69,12 @@ kab_check "every size-based allocator ran at 64 KiB" sh -c "
 	done"
 # cfield RUN ALLOCATOR SIZE CONTEXT COLUMN: like field, for one context.
 cfield() {
-	awk -F, -v a="$2" -v s="$3" -v c="$4" -v col="$5" '
-		NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; if (!(col in h)) exit; next }
-		$(h["allocator"]) == a && $(h["size_bytes"]) == s &&
-		$(h["context"]) == c { print $(h[col]); exit }' "$1/cases.csv"
+	kab_select "$1/cases.csv" "$5" --where allocator="$2" --where size_bytes="$3" --where context="$4" |
+		sed -n 1p
 }
 # pfield RUN GFP COLUMN: COLUMN of the pressure case with mask GFP.
 pfield() {
-	awk -F, -v g="$2" -v col="$3" '
-		NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; if (!(col in h)) exit; next }
-		$(h["pressure"]) == "low" && $(h["gfp"]) == g { print $(h[col]); exit }' "$1/cases.csv"
+	kab_select "$1/cases.csv" "$3" --where pressure=low --where gfp="$2" | sed -n 1p
 }
 for gfp in GFP_ATOMIC GFP_NOWAIT; do
 	kab_check "pressure low, $gfp: ran holding pages, usable free pages below the low watermark, all given back (within 1%)" \

@@ -21,9 +21,7 @@ run=$results/rt
 
 # ctx CONTEXT COLUMN: COLUMN of the case in CONTEXT.
 ctx() {
-	awk -F, -v c="$1" -v col="$2" '
-		NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-		$(h["context"]) == c { print $(h[col]); exit }' "$run/cases.csv"
+	kab_select "$run/cases.csv" "$2" --where context="$1" | sed -n 1p
 }
 runs() {
 	[ "$(ctx "$1" status)" = ok ] && [ "$(ctx "$1" ops_done)" = 300 ] &&
