@@ -41,23 +41,7 @@ boots=${BOOTS:-3}
 # Every make-line value and every target's words are checked before
 # anything is built or booted.
 kab_check_make_line
-for target in "${targets[@]}"; do
-	[ -f "$KAB_ROOT/configs/kernels/${target%%+*}.conf" ] ||
-		kab_die "target '$target': no configs/kernels/${target%%+*}.conf"
-	IFS=+ read -r -a target_words <<< "${target#"${target%%+*}"}"
-	for word in "${target_words[@]}"; do
-		case $word in
-		memory=*) (MEMORY_MB=${word#memory=} kab_check_number MEMORY_MB 256 1048576 "MiB of guest memory") ||
-			kab_die "target '$target': memory= takes the guest's MiB" ;;
-		cpus=*) (CPUS=${word#cpus=} kab_check_number CPUS 1 256 "guest CPUs") ||
-			kab_die "target '$target': cpus= takes the guest's CPUs" ;;
-		esac
-	done
-done
-
-label_of() { # TARGET: the kernel name, "+" and the words, as a run id
-	printf '%s' "$1" | tr '/' '_'
-}
+for target in "${targets[@]}"; do kab_parse_target "$target"; done
 
 if [ ${#targets[@]} -gt 0 ]; then
 	compare_id=${COMPARE_ID:-compare-$(date -u +%Y%m%d-%H%M%S)}
@@ -67,11 +51,9 @@ if [ ${#targets[@]} -gt 0 ]; then
 	"$KAB_ROOT/scripts/setup.sh"
 	make -s -C "$KAB_ROOT/runner" BUILD="$KAB_BUILD/runner" >&2
 	for target in "${targets[@]}"; do
-		kernel=${target%%+*}
-		[ -f "$KAB_ROOT/configs/kernels/$kernel.conf" ] ||
-			kab_die "target '$target': no configs/kernels/$kernel.conf"
-		"$KAB_ROOT/scripts/fetch-kernel.sh" "$kernel"
-		"$KAB_ROOT/scripts/build-module.sh" "$kernel" > /dev/null
+		kab_parse_target "$target"
+		"$KAB_ROOT/scripts/fetch-kernel.sh" "$KAB_TARGET_KERNEL"
+		"$KAB_ROOT/scripts/build-module.sh" "$KAB_TARGET_KERNEL" > /dev/null
 	done
 	jobs=${JOBS:-1}
 	[ -n "${JOBS:-}" ] || [ "$mode" != icount ] || jobs=$(nproc)
@@ -79,20 +61,9 @@ if [ ${#targets[@]} -gt 0 ]; then
 
 	pids=() labels=() sides=()
 	for target in "${targets[@]}"; do
-		kernel=${target%%+*} words=() memory= cpus= config=default
-		if [[ $target == *+* ]]; then
-			config=${target#*+}
-			IFS=+ read -r -a words <<< "$config"
-		fi
-		boot_words=()
-		for word in "${words[@]}"; do
-			case $word in
-			memory=*) memory=${word#memory=} ;;
-			cpus=*) cpus=${word#cpus=} ;;
-			*) boot_words+=("$word") ;;
-			esac
-		done
-		label=$(label_of "$target")
+		kab_parse_target "$target"
+		boot_words=("${KAB_TARGET_BOOT_WORDS[@]}")
+		label=$KAB_TARGET_LABEL
 		for boot in $(seq "$boots"); do
 			run_label=$label/seed-$boot
 			# The seed word's length differs from boot to boot (seed=1,
@@ -101,8 +72,9 @@ if [ ${#targets[@]} -gt 0 ]; then
 			# pair's longer command line stays within their spread.
 			seed=$(printf "%0$((1 + 21 * (boot - 1)))d" 0 | tr 0 "$((boot % 10))")
 			while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
-			( KERNEL=$kernel SWEEP=$sweep MODE=$mode CONFIG=$config \
-				BOOT_WORDS="${boot_words[*]}${boot_words[*]:+ }seed=$seed" MEMORY_MB=$memory CPUS=$cpus \
+			( KERNEL=$KAB_TARGET_KERNEL SWEEP=$sweep MODE=$mode CONFIG=$KAB_TARGET_CONFIG \
+				BOOT_WORDS="${boot_words[*]}${boot_words[*]:+ }seed=$seed" \
+				MEMORY_MB=$KAB_TARGET_MEMORY CPUS=$KAB_TARGET_CPUS \
 				RUN_ID=$run_label RESULTS=$out/runs \
 				"$KAB_ROOT/scripts/bench.sh" > "$out/logs/$label-seed-$boot.log" 2>&1 ) &
 			pids+=($!) labels+=("$run_label")

@@ -6,9 +6,9 @@
 # ksize waste and the zones of each buffer's pages.
 #
 # Environment: TARGETS ("KERNEL[+WORD...] ...", default KERNEL or
-# debian-6.1; memory=MIB sets the guest's memory, other WORDs go on the
-# kernel command line, e.g. debian-6.1+init_on_alloc=0 or
-# debian-6.1+memory=8192), FACTS_ID, MODE (default icount), TIMEOUT (s, per
+# debian-6.1; memory=MIB and cpus=N set the guest's memory and CPUs, other
+# WORDs go on the kernel command line, e.g. debian-6.1+init_on_alloc=0 or
+# debian-6.1+memory=8192: kab_parse_target in lib.sh), FACTS_ID, MODE (default icount), TIMEOUT (s, per
 # target), RESULTS (default results/), GUEST_TESTS (programs to run in the
 # guest afterwards).
 set -euo pipefail
@@ -16,34 +16,21 @@ set -euo pipefail
 
 read -r -a targets <<< "${TARGETS:-${KERNEL:-debian-6.1}}"
 [ ${#targets[@]} -gt 0 ] || kab_die "TARGETS is empty"
+# Every target is checked before anything is written or booted.
+for target in "${targets[@]}"; do kab_parse_target "$target"; done
 id=${FACTS_ID:-$(date -u +%Y%m%d-%H%M%S)}
 results=${RESULTS:-$KAB_ROOT/results}
 out=$results/facts-$id
 mkdir -p "$out"
 
-# label_of TARGET: a directory name for it.
-label_of() { printf '%s' "${1//[^A-Za-z0-9._=-]/_}"; }
-
 failed=0 labels=()
 for target in "${targets[@]}"; do
-	kernel=${target%%+*} words=() memory= config=default
-	[ -f "$KAB_ROOT/configs/kernels/$kernel.conf" ] ||
-		kab_die "target '$target': no configs/kernels/$kernel.conf"
-	if [[ $target == *+* ]]; then
-		config=${target#*+}
-		IFS=+ read -r -a extra <<< "$config"
-		for word in "${extra[@]}"; do
-			case $word in
-			memory=*) memory=${word#memory=} ;;
-			*) words+=("$word") ;;
-			esac
-		done
-	fi
-	label=$(label_of "$target")
+	kab_parse_target "$target"
+	label=$KAB_TARGET_LABEL
 	kab_say "facts of $target: $out/$label"
-	if ! RESULTS=$out RUN_ID=$label KERNEL=$kernel MODE=${MODE:-icount} \
-		TIMEOUT=${TIMEOUT:-600} MEMORY_MB=$memory CONFIG=$config \
-		BOOT_WORDS="KAB_FACTS=1 ${words[*]}" \
+	if ! RESULTS=$out RUN_ID=$label KERNEL=$KAB_TARGET_KERNEL MODE=${MODE:-icount} \
+		TIMEOUT=${TIMEOUT:-600} MEMORY_MB=$KAB_TARGET_MEMORY CPUS=$KAB_TARGET_CPUS \
+		CONFIG=$KAB_TARGET_CONFIG BOOT_WORDS="KAB_FACTS=1 ${KAB_TARGET_BOOT_WORDS[*]}" \
 		"$KAB_ROOT/scripts/bench.sh" > "$out/$label.log" 2>&1; then
 		kab_say "target $target failed; see $out/$label.log"
 		failed=1

@@ -121,6 +121,41 @@ kab_check_make_line() {
 	fi
 }
 
+# kab_parse_target TARGET: KERNEL[+WORD...] as `make compare` and `make
+# facts` take it, into KAB_TARGET_KERNEL; KAB_TARGET_CONFIG, the words joined
+# with "+" ("default" without words), the run's config label;
+# KAB_TARGET_MEMORY and KAB_TARGET_CPUS, from memory=MIB and cpus=N (empty
+# when not given); KAB_TARGET_BOOT_WORDS, an array of every other word, for
+# the guest kernel's command line; and KAB_TARGET_LABEL, the target as a run
+# id and folder name (any character but A-Z a-z 0-9 . _ = + - made _). Dies
+# naming the target on a kernel without configs/kernels/KERNEL.conf or a bad
+# memory= or cpus=.
+kab_parse_target() {
+	local target=$1 word words=()
+	KAB_TARGET_KERNEL=${target%%+*} KAB_TARGET_CONFIG=default
+	KAB_TARGET_MEMORY= KAB_TARGET_CPUS= KAB_TARGET_BOOT_WORDS=()
+	KAB_TARGET_LABEL=${target//[^A-Za-z0-9._=+-]/_}
+	[ -f "$KAB_ROOT/configs/kernels/$KAB_TARGET_KERNEL.conf" ] ||
+		kab_die "target '$target': no configs/kernels/$KAB_TARGET_KERNEL.conf"
+	if [[ $target == *+* ]]; then
+		KAB_TARGET_CONFIG=${target#*+}
+		IFS=+ read -r -a words <<< "$KAB_TARGET_CONFIG"
+	fi
+	for word in "${words[@]}"; do
+		case $word in
+		memory=*)
+			KAB_TARGET_MEMORY=${word#memory=}
+			(MEMORY_MB=$KAB_TARGET_MEMORY kab_check_number MEMORY_MB 256 1048576 "MiB of guest memory") ||
+				kab_die "target '$target': memory= takes the guest's MiB" ;;
+		cpus=*)
+			KAB_TARGET_CPUS=${word#cpus=}
+			(CPUS=$KAB_TARGET_CPUS kab_check_number CPUS 1 256 "guest CPUs") ||
+				kab_die "target '$target': cpus= takes the guest's CPUs" ;;
+		*) KAB_TARGET_BOOT_WORDS+=("$word") ;;
+		esac
+	done
+}
+
 # kab_check_number VAR MIN MAX WHAT: VAR, when set, is a whole number in
 # [MIN, MAX].
 kab_check_number() {

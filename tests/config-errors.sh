@@ -60,4 +60,17 @@ expect_error "make compare refuses a target's bad memory= before building anythi
 expect_error "make compare refuses an unknown kernel before building anything" \
 	"target 'debian-9.9': no configs/kernels/debian-9.9.conf" \
 	env TARGETS="debian-6.1 debian-9.9" "$KAB_ROOT/scripts/compare.sh"
+expect_error "make compare refuses a target's bad cpus= before building anything" \
+	"target 'debian-6.1+cpus=0': cpus= takes" \
+	env TARGETS="debian-6.1 debian-6.1+cpus=0" "$KAB_ROOT/scripts/compare.sh"
+# make facts parses its targets with the same kab_parse_target, all of them
+# before the first boots.
+started=$(date +%s)
+expect_error "make facts refuses a later target's unknown kernel before booting the first" \
+	"target 'debian-9.9': no configs/kernels/debian-9.9.conf" \
+	env TARGETS="debian-6.1 debian-9.9" RESULTS="$scratch" "$KAB_ROOT/scripts/facts.sh"
+kab_check "make facts refuses it at once" test $(($(date +%s) - started)) -le 5
+expect_error "make facts refuses a target's bad memory= before booting" \
+	"target 'debian-6.1+memory=100': memory= takes" \
+	env TARGETS="debian-6.1+memory=100" RESULTS="$scratch" "$KAB_ROOT/scripts/facts.sh"
 kab_test_summary config-errors
