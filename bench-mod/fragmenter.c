@@ -22,11 +22,12 @@
  * touches at most the free memory above the floor. The module only plans it.
  *
  * Safety: the floor is twice the high watermarks plus the most that
- * watermark boosting adds to them by default (150%), lowmem reserves
- * included: well above the min watermark even once a fragmenting fallback
- * has boosted the watermarks, where page faults would otherwise stall in
- * reclaim and, with nothing to reclaim, wake the OOM killer; a level that would pin more than its cap (a
- * share of MemTotal) is refused before anything is taken; a fatal signal
+ * watermark boosting adds to them by default (150%), 3.5 times the high
+ * watermarks, lowmem reserves included: well above the min watermark even
+ * once a fragmenting fallback has boosted the watermarks, where page faults
+ * would otherwise stall in reclaim and, with nothing to reclaim, wake the
+ * OOM killer; a level that would pin more than its cap (a share of
+ * MemTotal) is refused before anything is taken; a fatal signal
  * ends the taking with everything given back; the pinned pages belong to
  * the open file and are freed by RELEASE or when the file is closed (which
  * rmmod waits for, since an open file holds a reference on the module).

@@ -17,7 +17,8 @@ shift 5
 . "$KAB_BUILD/kernels/$name.env"
 
 # Bit-exact reruns under icount need one CPU, no hardware randomness, a
-# virtual RTC fixed in time and no KASLR (DESIGN.md, measured facts).
+# virtual RTC fixed in time and no KASLR (tests/integration.sh boots twice
+# and finds the same figures).
 # CPUS and the memory bench.sh chose (KAB_MEMORY_MB) size the guest.
 qemu_args=(-smp "${CPUS:-1}" -m "${KAB_MEMORY_MB:-$KAB_KERNEL_MEMORY_MB}" -cpu max,-rdrand,-rdseed
 	-display none -monitor none -no-reboot -net none

@@ -694,7 +694,9 @@ static json_t *frag_json(const struct sweep *sweep)
 			 "kinds", kinds, "cap_permille",
 			 (json_int_t)(cap ? cap : KAB_FRAG_CAP_DEFAULT_PERMILLE),
 			 "cap_max_permille", KAB_FRAG_CAP_MAX_PERMILLE,
-			 "floor", "twice the low watermarks, lowmem reserves included");
+			 "floor", "3.5 times the high watermarks (twice them plus the 150% "
+			 "watermark boosting adds by default), each zone's high as "
+			 "2 low - min, lowmem reserves included");
 }
 
 json_t *guest_json_build(const struct guest_facts *facts,

@@ -1,8 +1,8 @@
 /*
- * The run's output: cases.csv, histograms.csv, access.csv and guest.json,
- * written line by line into a directory, a stream of "FILENAME<TAB>LINE"
- * records, or both; `facts` writes guest.json and the facts files the same
- * way.
+ * The run's output, the files of RESULTS_FILE_LIST (schema/columns.h) and
+ * the extra ones (frag/, pressure/), written line by line into a directory,
+ * a stream of "FILENAME<TAB>LINE" records, or both; `facts` writes
+ * guest.json and the facts files the same way.
  */
 #ifndef KAB_RESULTS_H
 #define KAB_RESULTS_H
