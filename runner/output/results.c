@@ -45,15 +45,28 @@ const char *results_cases_header(void)
 	return cases_header + 1;	/* past the first comma */
 }
 
-char *results_cases_header_events(const char *const *events, size_t count)
+char *results_header_with_counters(const char *columns,
+				   const char *const *prefixes,
+				   size_t nr_prefixes,
+				   const char *const *counters, size_t count)
 {
 	struct strbuf header = { 0 };
 
-	sb_printf(&header, "%s", cases_head + 1);
-	for (size_t i = 0; i < count; i++)
-		sb_printf(&header, ",%s", events[i]);
+	sb_printf(&header, "%s", columns + 1);
+	for (size_t p = 0; p < nr_prefixes; p++)
+		for (size_t i = 0; i < count; i++)
+			sb_printf(&header, ",%s%s%s", prefixes[p] ? prefixes[p] : "",
+				  prefixes[p] ? "_" : "", counters[i]);
 	sb_printf(&header, "%s", cases_tail);
 	return sb_steal(&header);
+}
+
+char *results_cases_header_events(const char *const *events, size_t count)
+{
+	static const char *const no_prefix[] = { NULL };
+
+	return results_header_with_counters(cases_head, no_prefix, 1, events,
+					    count);
 }
 
 int results_file_index(const char *name)

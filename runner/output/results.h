@@ -34,6 +34,15 @@ const char *results_cases_header(void);
 /* The header line with one column per counter, named as the counter is,
  * between counter_scaling and status; to free. */
 char *results_cases_header_events(const char *const *events, size_t count);
+/*
+ * A header line: @columns (a COLUMNS_TEXT, its first comma skipped), then
+ * for each of @prefixes a column per counter, PREFIX_COUNTER (the counter's
+ * name for a NULL prefix), then ROW_TAIL_COLUMN_LIST; to free.
+ */
+char *results_header_with_counters(const char *columns,
+				   const char *const *prefixes,
+				   size_t nr_prefixes,
+				   const char *const *counters, size_t count);
 
 struct results_sink {
 	int file_fd[RESULTS_NR_FILES];

@@ -20,7 +20,6 @@ const bool access_phase_counted[KAB_NR_ACCESS_PHASES] = {
 };
 
 static const char access_head[] = COLUMNS_TEXT(ACCESS_COLUMN_LIST);
-static const char access_tail[] = ROW_TAIL_COLUMN_LIST(COLUMN_TEXT);
 static const char access_plain[] = COLUMNS_TEXT(ACCESS_COLUMN_LIST)
 	ROW_TAIL_COLUMN_LIST(COLUMN_TEXT);
 
@@ -31,15 +30,14 @@ const char *access_empty_header(void)
 
 char *access_header(const char *const *events, size_t count)
 {
-	struct strbuf header = { 0 };
+	const char *phases[KAB_NR_ACCESS_PHASES];
+	size_t counted = 0;
 
-	sb_printf(&header, "%s", access_head + 1);
 	for (int phase = 0; phase < KAB_NR_ACCESS_PHASES; phase++)
-		for (size_t i = 0; access_phase_counted[phase] && i < count; i++)
-			sb_printf(&header, ",%s_%s",
-				  kab_access_phase_names[phase], events[i]);
-	sb_printf(&header, "%s", access_tail);
-	return sb_steal(&header);
+		if (access_phase_counted[phase])
+			phases[counted++] = kab_access_phase_names[phase];
+	return results_header_with_counters(access_head, phases, counted,
+					    events, count);
 }
 
 void access_run(access_fn run, void *device, const struct sweep_case *spec,

@@ -183,16 +183,6 @@ static void test_a_refused_phase_stops_the_case(void **state)
 	csv_fields_free(&row);
 }
 
-static char *read_in(const char *dir, const char *name)
-{
-	struct strbuf path = { 0 };
-	char *text;
-
-	sb_printf(&path, "%s/%s", dir, name);
-	text = read_file(path.text, NULL);
-	sb_free(&path);
-	return text;
-}
 
 static void write_in(const char *dir, const char *name, const char *text)
 {
@@ -238,7 +228,7 @@ static void test_breakeven_command(void **state)
 	(void)state;
 	write_in(dir, "access.csv", access_csv);
 	assert_int_equal(cmd_breakeven(2, argv), 0);
-	text = read_in(dir, "breakeven.csv");
+	text = read_in_dir(dir, "breakeven.csv");
 	assert_non_null(text);
 	/* vmalloc 1100 + 4/page vs kmalloc 500 + 2/page: kmalloc always; vs
 	 * alloc_pages 400 + 5/page (its one size: no intercept): vmalloc
@@ -257,13 +247,13 @@ static void test_breakeven_command(void **state)
 	/* with the model: 30 per walk makes vmalloc's page 34 at 128K */
 	write_in(dir, "sim.csv", sim_csv);
 	assert_int_equal(cmd_breakeven(2, argv), 0);
-	text = read_in(dir, "breakeven.csv");
+	text = read_in_dir(dir, "breakeven.csv");
 	assert_non_null(strstr(text,
 		"131072,none,,random,vmalloc,kmalloc,skylake-sp,30,200.0,1000.0,4.000,2.000,"
 		"1.0000,0.0000,34.000,2.000,vmalloc,26,kmalloc,exact (icount)\n"));
 	assert_null(strstr(text, "65536,none,,random,vmalloc,kmalloc,skylake-sp"));
 	free(text);
-	text = read_in(dir, "tradeoff.csv");
+	text = read_in_dir(dir, "tradeoff.csv");
 	assert_non_null(strstr(text,
 		"6,1,vmalloc,131072,random,none,,skylake-sp,32,4.0000,4.0000,32,1.0000,32,1.0000,5.0000,32,0,0,0,9\n"));
 	free(text);
@@ -274,7 +264,7 @@ static void test_breakeven_command(void **state)
 		 "1,1,qemu-icount,ok,kmalloc,4096,random,none,,1,1,10,10,1000,9,9,\n"
 		 "2,1,qemu-icount,ok,kmalloc,16384,random,none,,1,4,10,10,1024,9,9,\n");
 	assert_int_equal(cmd_breakeven(2, argv), 0);
-	text = read_in(dir, "tradeoff.csv");
+	text = read_in_dir(dir, "tradeoff.csv");
 	assert_non_null(strstr(text, "1,1,kmalloc,4096,random,none,,skylake-sp,1,1000.0000,8.0000,"));
 	assert_non_null(strstr(text, "2,1,kmalloc,16384,random,none,,skylake-sp,4,256.0000,8.0000,"));
 	free(text);
@@ -287,7 +277,7 @@ static void test_breakeven_command(void **state)
 		 "1,1,qemu-tcg,ok,vmalloc,65536,random,none,,1,16,900,100,64,0,9,\n"
 		 "2,1,qemu-tcg,ok,kmalloc,65536,random,none,,1,16,400,100,32,9,9,\n");
 	assert_int_equal(cmd_breakeven(2, argv), 0);
-	text = read_in(dir, "breakeven.csv");
+	text = read_in_dir(dir, "breakeven.csv");
 	assert_non_null(strstr(text, ",,,,not significant\n"));
 	free(text);
 	remove_tree(dir);
@@ -308,7 +298,7 @@ static void test_breakeven_margin(void **state)
 		 "3,1,qemu-icount,ok,vmalloc,2097152,random,none,,1,512,900,100,3584,0,0,\n"
 		 "4,1,qemu-icount,ok,vmalloc_huge,2097152,random,none,,1,512,1000,100,2048,9,0,\n");
 	assert_int_equal(cmd_breakeven(2, argv), 0);
-	text = read_in(dir, "breakeven.csv");
+	text = read_in_dir(dir, "breakeven.csv");
 	assert_non_null(strstr(text, "1048576,none,,per_page,vmalloc,vmalloc_huge,none,0,1005.0,1000.0,"
 			       "4.000,4.000,,,4.000,4.000,,,,exact (icount)\n"));
 	assert_non_null(strstr(text, "2097152,none,,random,vmalloc,vmalloc_huge,none,0,1000.0,1100.0,"
