@@ -60,14 +60,17 @@ if (kind eq "overlay") {
 	set yrange [(STATS_min < 0.9 ? STATS_min : 0.9) / 1.05 : \
 		    (STATS_max > 1.1 ? STATS_max : 1.1) * 1.05]
 	set ytics ("0.125" 0.125, "0.25" 0.25, "0.5" 0.5, "0.8" 0.8, "0.9" 0.9, \
-		"1" 1, "1.1" 1.1, "1.25" 1.25, "2" 2, "4" 4, "8" 8)
+		"1" 1, "1.1" 1.1, "1.25" 1.25, "2" 2, "4" 4, "8" 8, "16" 16, \
+		"32" 32, "64" 64, "128" 128, "256" 256, "512" 512, "1024" 1024)
 	set ylabel sprintf("%s: candidate / baseline", title)
 	set title sprintf("%s ratio against %s, bars: %s (%s, %s, %s)\n%s", \
-		title, baseline, unit eq "instructions" ? "range of the boots" : \
-		"95% bootstrap interval", pattern, gfp, context, heading)
+		title, baseline, unit eq "instructions" ? "range of the boots, where measured" : \
+		"95% bootstrap interval, where measured", pattern, gfp, context, heading)
 	set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead lc rgb "#888888" dt 2
+	# no spread measured (one boot a side): the ratio alone, no bar
+	bar(c) = strcol(c) eq "" ? column("ratio") : column(c)
 	plot for [j=1:m] for [i=1:n] datafile using \
-		(x(word(allocators, i), word(candidates, j))):"ratio":"ci_low":"ci_high" \
+		(x(word(allocators, i), word(candidates, j))):"ratio":(bar("ci_low")):(bar("ci_high")) \
 		with yerrorlines lw 2 dt j pt 7 ps 0.6 lc i \
 		title word(allocators, i) . " " . word(candidates, j)
 }
