@@ -101,6 +101,32 @@ u64 kab_free_pages_now(void)
 	return state.free;
 }
 
+/**
+ * kab_pressure_headroom() - what an allocation may take above the min
+ *	watermarks
+ *
+ * Below a zone's min watermark an allocation that may reclaim enters
+ * direct reclaim; with nothing to reclaim, as under pressure, it wakes the
+ * OOM killer. What each zone has above its min is what a case may hold.
+ *
+ * Return: usable free pages above min, summed over the case's zones.
+ */
+u64 kab_pressure_headroom(void)
+{
+	struct zone *zone;
+	u64 pages = 0;
+	int nid, i;
+
+	kab_for_each_zone(nid, i, zone) {
+		unsigned long usable = kab_zone_usable(zone);
+		unsigned long min = kab_zone_min(zone);
+
+		if (usable > min)
+			pages += usable - min;
+	}
+	return pages;
+}
+
 /* True while some zone has more usable free pages than the target. */
 static bool kab_pressure_above_target(void)
 {

@@ -89,7 +89,9 @@
  * machine is. low: before the measured loops the module holds order-0 pages
  * (GFP_KERNEL | __GFP_NORETRY, never the atomic reserves) until every zone
  * a GFP_KERNEL allocation may use is between its min and low watermarks,
- * and frees them all after the case.
+ * and frees them all after the case. A case whose mask may reclaim and
+ * that would hold more at once than what is left above the min watermarks
+ * is refused with -E2BIG: below min it would wake the OOM killer.
  */
 #define KAB_PRESSURE_LIST(X)	\
 	X(none)			\
