@@ -45,7 +45,8 @@ struct kab_ioctl_desc {
 	bool exclusive;
 	bool whole_on_error;
 	size_t reason;
-	long (*handler)(struct kab_file *kf, void *req, struct kab_reply *reply);
+	long (*handler)(struct kab_file *kf, void *req,
+			struct kab_reply *reply);
 };
 
 #define KAB_REASON(type)	offsetof(struct type, reason)

@@ -379,7 +379,8 @@ static int kab_pressure_fits(struct kab_case *c, const struct kab_run *run)
  *
  * Return: 0, -ENOMEM when the harness cannot get its own buffers, -E2BIG
  * with a reason when the case does not fit under its pressure, -EINTR on a
- * fatal signal, -EPROTO when a chunk did not run in the context the case asked for.
+ * fatal signal, -EPROTO when a chunk did not run in the context the case
+ * asked for.
  */
 int kab_run_case(struct kab_case *c, u32 *alloc_hist, u32 *free_hist)
 {
