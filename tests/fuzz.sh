@@ -37,7 +37,7 @@ kab_check "pressure low: vmalloc(16M) is refused, E2BIG, for holding more than i
 	grep -q '^refused,E2BIG: holds up to [0-9]* KiB at once; pressure leaves [0-9]* KiB above the min watermark' <<< "$(status 1)"
 kab_check "pressure low: a batch of 8 vmalloc_huge(2M) with __GFP_ZERO is refused the same way" \
 	grep -q '^refused,E2BIG: holds up to' <<< "$(status 2)"
-kab_check "pressure low: vmalloc(8K), which fits, runs" \
+kab_check "pressure low: vmalloc(1M), which fits above min, runs" \
 	grep -q '^ok,' <<< "$(status 3)"
 kab_check "the runner was not killed (no KAB-RUN rc above 128)" \
 	grep -q "KAB-RUN rc=0" "$run/console.log"
