@@ -60,20 +60,24 @@ memory() { # WHEN KEY
 	sed -n "s/.*KAB-MEMINFO $1 .*\<$2=\([0-9]*\).*/\1/p" "$run/console.log"
 }
 memory_report() {
-	local k b a lost explained split
+	local -A b a
+	local k lost explained split
 	for k in MemFree PerCPU Slab VmallocUsed PageTables DirectMap4k; do
-		b=$(memory before-insmod $k) a=$(memory after-rmmod $k)
-		[ -n "$b" ] && [ -n "$a" ] || { echo "no KAB-MEMINFO $k"; return 1; }
-		eval "b_$k=$b a_$k=$a"
+		b[$k]=$(memory before-insmod $k) a[$k]=$(memory after-rmmod $k)
+		if [ -z "${b[$k]}" ] || [ -z "${a[$k]}" ]; then
+			echo "no KAB-MEMINFO $k on the console"
+			return 1
+		fi
 	done
-	lost=$(( (b_MemFree + b_PerCPU) - (a_MemFree + a_PerCPU) ))
-	split=$(( (a_DirectMap4k - b_DirectMap4k) / 2048 * 4 ))
-	explained=$(( (a_Slab - b_Slab) + (a_PageTables - b_PageTables) +
-		(a_VmallocUsed - b_VmallocUsed) + split ))
+	lost=$(( (b[MemFree] + b[PerCPU]) - (a[MemFree] + a[PerCPU]) ))
+	split=$(( (a[DirectMap4k] - b[DirectMap4k]) * 4 / 2048 ))
+	explained=$(( (a[Slab] - b[Slab]) + (a[PageTables] - b[PageTables]) +
+		(a[VmallocUsed] - b[VmallocUsed]) + split ))
 	echo "memory before insmod -> after rmmod (kB): MemFree+per-CPU lost $lost;" \
-		"Slab $b_Slab -> $a_Slab, PageTables $b_PageTables -> $a_PageTables," \
-		"VmallocUsed $b_VmallocUsed -> $a_VmallocUsed, DirectMap4k $b_DirectMap4k -> $a_DirectMap4k" \
-		"(split page tables $split); unexplained $((lost - explained)), tolerance $memory_tolerance_kb"
+		"Slab ${b[Slab]} -> ${a[Slab]}, PageTables ${b[PageTables]} -> ${a[PageTables]}," \
+		"VmallocUsed ${b[VmallocUsed]} -> ${a[VmallocUsed]}," \
+		"DirectMap4k ${b[DirectMap4k]} -> ${a[DirectMap4k]} (split page tables $split);" \
+		"unexplained $((lost - explained)), tolerance $memory_tolerance_kb"
 	[ $((lost - explained)) -le $memory_tolerance_kb ]
 }
 kab_check "free memory is back after rmmod, but for what slab, page tables, vmalloc and the split direct map explain" \
