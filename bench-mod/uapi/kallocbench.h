@@ -668,7 +668,8 @@ struct kab_ksize_class {
  *	half the available memory); 0 for the other probes
  * @new_size_bytes: in: krealloc: the size to reallocate to; 0 otherwise
  * @classes: in: ksize_classes: user pointer to @max_classes struct
- *	kab_ksize_class; 0 otherwise
+ *	kab_ksize_class, written only when the probe succeeds (@nr_classes
+ *	of them); 0 otherwise
  * @max_classes: in: ksize_classes: room at @classes, at most
  *	KAB_MAX_KSIZE_CLASSES; 0 otherwise
  * @nr_classes: out: ksize_classes: classes found
