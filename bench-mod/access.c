@@ -21,7 +21,6 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
-#include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include <asm/pgtable.h>
 
@@ -354,26 +353,21 @@ static int kab_access_phase(struct kab_access_held **held,
  * kab_access_ioctl() - one KAB_IOC_ACCESS request; the caller holds the
  *	case lock
  * @kf: the open file, which holds the buffer between phases
- * @uarg: the request
+ * @req: the request, which goes back whole
+ * @reply: unused
  *
- * Return: 0, or a negative errno, with a reason in @uarg->reason once the
- * request's size and version are right.
+ * Return: 0, or a negative errno, with a reason in the request's reason.
  */
-long kab_access_ioctl(struct kab_file *kf, void __user *uarg)
+long kab_access_ioctl(struct kab_file *kf, void *req, struct kab_reply *reply)
 {
-	struct kab_access req;
+	struct kab_access *a = req;
 	int err;
 
-	err = kab_copy_request(&req, uarg, sizeof(req), req.reason);
-	if (err)
-		return err;
 	/* The same numbers: a simulated MMU counts each phase apart. */
 	BUILD_BUG_ON((int)KAB_SIM_PHASE_free != (int)KAB_PHASE_free);
-	kab_sim_mark(KAB_SIM_EVENT_phase_begin, req.phase, 0);
-	err = kab_access_phase(&kf->held, &req);
-	kab_sim_mark(KAB_SIM_EVENT_phase_end, req.phase, 0);
-	if (copy_to_user(uarg, &req, sizeof(req)))
-		return -EFAULT;
+	kab_sim_mark(KAB_SIM_EVENT_phase_begin, a->phase, 0);
+	err = kab_access_phase(&kf->held, a);
+	kab_sim_mark(KAB_SIM_EVENT_phase_end, a->phase, 0);
 	return err;
 }
 

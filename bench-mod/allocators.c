@@ -75,14 +75,16 @@ const struct kab_allocator_desc kab_allocators[KAB_NR_ALLOCATORS] = {
 		.allowed_gfp = KAB_GFP_SLAB, .min_size = 1,
 		.max_size = KMALLOC_MAX_SIZE),
 	/* vmalloc of 0 bytes is a WARN_ON_ONCE(). */
-	KAB_ROW(vmalloc, .caps = KAB_CAP_SLEEPS | KAB_CAP_BUFFER,
+	KAB_ROW(vmalloc, .caps = KAB_CAP_SLEEPS | KAB_CAP_BUFFER | KAB_CAP_MAPS,
 		.allowed_gfp = KAB_GFP_VMALLOC, .min_size = 1),
-	KAB_ROW(vzalloc, .caps = KAB_CAP_SLEEPS,
+	KAB_ROW(vzalloc, .caps = KAB_CAP_SLEEPS | KAB_CAP_MAPS,
 		.allowed_gfp = KAB_GFP_VMALLOC, .min_size = 1),
-	KAB_ROW(vmalloc_huge, .caps = KAB_CAP_SLEEPS | KAB_CAP_BUFFER,
+	KAB_ROW(vmalloc_huge, .caps = KAB_CAP_SLEEPS | KAB_CAP_BUFFER |
+				      KAB_CAP_MAPS,
 		.allowed_gfp = KAB_GFP_VMALLOC, .min_size = 1),
 	/* kvmalloc tries kmalloc first, so slab's restrictions apply. */
-	KAB_ROW(kvmalloc, .caps = KAB_CAP_BUFFER, .allowed_gfp = KAB_GFP_SLAB),
+	KAB_ROW(kvmalloc, .caps = KAB_CAP_BUFFER | KAB_CAP_MAPS,
+		.allowed_gfp = KAB_GFP_SLAB),
 	/* As a buffer, one block, physically contiguous like kmalloc's. */
 	KAB_ROW(alloc_pages, .caps = KAB_CAP_ORDER | KAB_CAP_BUFFER |
 				     KAB_CAP_POW2 | KAB_CAP_PAGE,
@@ -127,6 +129,47 @@ void kab_allocator_teardown(const struct kab_allocator_desc *a,
 {
 	if (a->teardown)
 		a->teardown(args);
+}
+
+/* A slab's largest order on the kernels we build for: slub's default. */
+#define KAB_SLAB_PAGES	8
+
+/**
+ * kab_allocator_peak_pages() - the most pages a case may hold at once
+ * @a: its row
+ * @args: what every allocation gets
+ * @objects: allocations outstanding at once (the batch, or 1 for a pair)
+ *
+ * An upper bound, from what each allocator rounds to: slab objects and
+ * large kmallocs to a power of two (plus one new slab), buddy
+ * blocks to their order, vmalloc's mappings to pages, each with its page
+ * tables and page array. A size an allocator with KAB_CAP_FAILS_ABOVE
+ * does not serve holds nothing: it returns NULL.
+ *
+ * Return: pages.
+ */
+u64 kab_allocator_peak_pages(const struct kab_allocator_desc *a,
+			     const struct kab_alloc_args *args, u32 objects)
+{
+	u64 size = args->size, pages, slab = 0, mapped = 0;
+
+	if (a->caps & KAB_CAP_ORDER)
+		return (u64)objects << args->order;
+	if (a->max_size && size > a->max_size)
+		return 0;
+	/* vmalloc's own rows (those that sleep) never take a slab object. */
+	if (size <= KMALLOC_MAX_SIZE &&
+	    (a->caps & (KAB_CAP_MAPS | KAB_CAP_SLEEPS)) !=
+	    (KAB_CAP_MAPS | KAB_CAP_SLEEPS))
+		slab = DIV_ROUND_UP(objects * roundup_pow_of_two(size),
+				    PAGE_SIZE) + KAB_SLAB_PAGES;
+	if (a->caps & KAB_CAP_MAPS) {
+		pages = PAGE_ALIGN(size) >> PAGE_SHIFT;
+		mapped = objects * (pages + DIV_ROUND_UP(pages, PTRS_PER_PTE) +
+				    1 + DIV_ROUND_UP(pages * sizeof(void *),
+						     PAGE_SIZE));
+	}
+	return max(slab, mapped);
 }
 
 static void *kab_buffer_addr(const struct kab_buffer *buf)

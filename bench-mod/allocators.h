@@ -60,6 +60,11 @@ const char *kab_gfp_name(u32 bits);
  * more and measure the failure; a buffer may not.
  */
 #define KAB_CAP_FAILS_ABOVE	BIT(5)
+/*
+ * Maps each object through vmalloc's page tables, or may (kvmalloc): an
+ * object also costs page-table pages and an array of its pages.
+ */
+#define KAB_CAP_MAPS		BIT(6)
 
 /**
  * struct kab_alloc_args - what one call of an allocator gets
@@ -106,6 +111,8 @@ int kab_allocator_setup(const struct kab_allocator_desc *a,
 			struct kab_alloc_args *args);
 void kab_allocator_teardown(const struct kab_allocator_desc *a,
 			    struct kab_alloc_args *args);
+u64 kab_allocator_peak_pages(const struct kab_allocator_desc *a,
+			     const struct kab_alloc_args *args, u32 objects);
 
 /*
  * The calls, kab_<name>_alloc() and kab_<name>_free() for each entry of

@@ -197,30 +197,28 @@ static int kab_validate(struct kab_case *c)
 /**
  * kab_case_ioctl() - KAB_IOC_RUN_CASE: validate a case and run it
  * @kf: the open file
- * @uarg: the request; on refusal only its reason is written back
+ * @req: the request; on refusal only its reason goes back
+ * @reply: receives the histograms, copied to @c->alloc.hist and
+ *	@c->free.hist on success
  *
  * Return: 0, or a negative errno.
  */
-long kab_case_ioctl(struct kab_file *kf, void __user *uarg)
+long kab_case_ioctl(struct kab_file *kf, void *req, struct kab_reply *reply)
 {
-	struct kab_case __user *ucase = uarg;
-	struct kab_case c;
+	struct kab_case *c = req;
+	u32 *alloc_hist, *free_hist;
 	int err;
 
-	err = kab_copy_request(&c, uarg, sizeof(c), c.reason);
+	err = kab_validate(c);
 	if (err)
 		return err;
-	err = kab_validate(&c);
-	if (err) {
-		if (copy_to_user(ucase->reason, c.reason, sizeof(c.reason)))
-			return -EFAULT;
-		return err;
-	}
+	alloc_hist = kab_reply_buffer(reply, c->alloc.hist, KAB_HIST_BYTES);
+	free_hist = kab_reply_buffer(reply, c->free.hist, KAB_HIST_BYTES);
+	if (!alloc_hist || !free_hist)
+		return -ENOMEM;
 	kab_sim_mark(KAB_SIM_EVENT_phase_begin, KAB_SIM_PHASE_case, 0);
-	err = kab_run_case(&c);
+	err = kab_run_case(c, alloc_hist, free_hist);
 	kab_sim_mark(KAB_SIM_EVENT_phase_end, KAB_SIM_PHASE_case, 0);
-	if (err)
-		return err;
-	return copy_to_user(uarg, &c, sizeof(c)) ? -EFAULT : 0;
+	return err;
 }
 

@@ -108,6 +108,6 @@ struct kab_context_desc {
 extern const struct kab_context_desc kab_contexts[KAB_NR_CONTEXTS];
 void kab_context_run(struct kab_run *run, void (*chunk)(struct kab_run *run));
 
-int kab_run_case(struct kab_case *c);
+int kab_run_case(struct kab_case *c, u32 *alloc_hist, u32 *free_hist);
 
 #endif /* KAB_CASE_H */

@@ -10,6 +10,7 @@
 #include <linux/kernel.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
+#include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/stdarg.h>
@@ -137,10 +138,78 @@ int kab_refuse(char reason[KAB_REASON_LEN], int err, const char *fmt, ...)
 }
 
 /**
+ * kab_reply_buffer() - a zeroed kernel buffer, copied out with the answer
+ * @reply: the answer's reply
+ * @uptr: the user memory it goes to on success, 0 for none
+ * @len: its size
+ *
+ * Return: the buffer, freed by kab_reply_free(), or NULL without memory.
+ */
+void *kab_reply_buffer(struct kab_reply *reply, u64 uptr, size_t len)
+{
+	void *from;
+
+	if (reply->nr == KAB_REPLY_BUFFERS)
+		return NULL;
+	from = kvzalloc(len, GFP_KERNEL);
+	if (!from)
+		return NULL;
+	reply->buf[reply->nr].to = u64_to_user_ptr(uptr);
+	reply->buf[reply->nr].from = from;
+	reply->buf[reply->nr].len = len;
+	reply->nr++;
+	return from;
+}
+
+/**
+ * kab_reply_trim() - copy out only the first @len bytes of a buffer
+ * @reply: the answer's reply
+ * @from: a buffer of kab_reply_buffer()
+ * @len: what of it holds the answer
+ */
+void kab_reply_trim(struct kab_reply *reply, const void *from, size_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < reply->nr; i++)
+		if (reply->buf[i].from == from)
+			reply->buf[i].len = min(len, reply->buf[i].len);
+}
+
+/**
+ * kab_reply_send() - copy a successful answer's buffers out; no lock held
+ * @reply: the reply
+ *
+ * Return: 0 or -EFAULT.
+ */
+int kab_reply_send(const struct kab_reply *reply)
+{
+	unsigned int i;
+
+	for (i = 0; i < reply->nr; i++)
+		if (reply->buf[i].to &&
+		    copy_to_user(reply->buf[i].to, reply->buf[i].from,
+				 reply->buf[i].len))
+			return -EFAULT;
+	return 0;
+}
+
+/**
+ * kab_reply_free() - free a reply's buffers
+ * @reply: the reply, empty afterwards
+ */
+void kab_reply_free(struct kab_reply *reply)
+{
+	while (reply->nr)
+		kvfree(reply->buf[--reply->nr].from);
+}
+
+/**
  * kab_memory_limit() - the most one case may hold at once
  *
  * Return: half of what the kernel could hand out without swapping, so that
- * a valid request never wakes the OOM killer.
+ * a valid request never wakes the OOM killer; under pressure the case
+ * must also fit above the min watermarks (timing.c).
  */
 u64 kab_memory_limit(void)
 {

@@ -4,6 +4,7 @@
  * stands on: the clock and the calibration of one read of it, timed
  * intervals and medians, and the way a request comes in and goes out
  * (copied in with its size and version checked, refused with a reason,
+ * answered through kernel buffers copied out after the case lock,
  * bounded by the memory a case may hold). It knows no allocator, context
  * or ioctl.
  */
@@ -59,6 +60,36 @@ int kab_copy_request(void *dst, void __user *src, size_t size,
 		     char reason[KAB_REASON_LEN]);
 __printf(3, 4) int kab_refuse(char reason[KAB_REASON_LEN], int err,
 			      const char *fmt, ...);
+/* Buffers beside the request that one answer may copy out. */
+#define KAB_REPLY_BUFFERS	2
+
+/**
+ * struct kab_reply - what an answer copies out beside its request
+ * @buf: kernel buffers and the user memory they go to
+ * @buf.to: user destination, NULL for a buffer only used in the kernel
+ * @buf.from: the kernel buffer, freed with the reply
+ * @buf.len: bytes to copy
+ * @nr: buffers in use
+ *
+ * A handler runs under the case lock and fills kernel memory only; main.c
+ * copies the request and these buffers out once it has dropped the lock,
+ * so that a user page that faults slowly (userfaultfd, a slow mapping)
+ * never holds the lock.
+ */
+struct kab_reply {
+	struct {
+		void __user *to;
+		void *from;
+		size_t len;
+	} buf[KAB_REPLY_BUFFERS];
+	unsigned int nr;
+};
+
+void *kab_reply_buffer(struct kab_reply *reply, u64 uptr, size_t len);
+void kab_reply_trim(struct kab_reply *reply, const void *from, size_t len);
+int kab_reply_send(const struct kab_reply *reply);
+void kab_reply_free(struct kab_reply *reply);
+
 u64 kab_memory_limit(void);
 int kab_check_memory(char reason[KAB_REASON_LEN], const char *what,
 		     u64 bytes);

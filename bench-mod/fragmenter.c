@@ -40,7 +40,6 @@
 #include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
-#include <linux/uaccess.h>
 
 #include "compat.h"
 #include "kallocbench.h"
@@ -206,33 +205,18 @@ void kab_frag_release(struct kab_frag_state *state, struct kab_frag *f)
 
 /*
  * APPLY and RELEASE of a fragmentation level. The whole request goes back,
- * refused or not, so that the caller sees the plan and the cap it was
- * measured against.
+ * refused or not (main.c), so that the caller sees the plan and the cap it
+ * was measured against.
  */
-static long kab_frag_ioctl(struct kab_frag_state *state,
-			   struct kab_frag __user *uarg, bool apply)
+long kab_frag_apply_ioctl(struct kab_file *kf, void *req,
+			  struct kab_reply *reply)
 {
-	struct kab_frag f;
-	int err;
-
-	err = kab_copy_request(&f, uarg, sizeof(f), f.reason);
-	if (err)
-		return err;
-	if (apply)
-		err = kab_frag_apply(state, &f);
-	else
-		kab_frag_release(state, &f);
-	if (copy_to_user(uarg, &f, sizeof(f)))
-		return -EFAULT;
-	return err;
+	return kab_frag_apply(&kf->frag, req);
 }
 
-long kab_frag_apply_ioctl(struct kab_file *kf, void __user *uarg)
+long kab_frag_release_ioctl(struct kab_file *kf, void *req,
+			    struct kab_reply *reply)
 {
-	return kab_frag_ioctl(&kf->frag, uarg, true);
-}
-
-long kab_frag_release_ioctl(struct kab_file *kf, void __user *uarg)
-{
-	return kab_frag_ioctl(&kf->frag, uarg, false);
+	kab_frag_release(&kf->frag, req);
+	return 0;
 }

@@ -6,35 +6,30 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/thread_info.h>
-#include <linux/uaccess.h>
 
 #include "case.h"
 #include "compat.h"
 #include "kallocbench.h"
 
-long kab_info_ioctl(struct kab_file *kf, void __user *uarg)
+long kab_info_ioctl(struct kab_file *kf, void *req, struct kab_reply *reply)
 {
-	struct kab_info info;
+	struct kab_info *info = req;
 	unsigned int i;
-	int err;
 
-	err = kab_copy_request(&info, uarg, sizeof(info), NULL);
-	if (err)
-		return err;
-	memset(&info, 0, sizeof(info));
-	info.size = sizeof(info);
-	info.abi_version = KAB_ABI_VERSION;
-	info.page_size = PAGE_SIZE;
-	info.nr_page_orders = KAB_NR_PAGE_ORDERS;
-	info.thread_size = THREAD_SIZE;
-	info.preempt_rt = IS_ENABLED(CONFIG_PREEMPT_RT);
-	info.kmalloc_max_size = KMALLOC_MAX_SIZE;
-	info.totalram_bytes = (u64)totalram_pages() << PAGE_SHIFT;
-	info.clock_overhead_ns = kab_boot_clock_overhead_ns;
-	info.max_iterations = KAB_MAX_ITERATIONS;
-	strscpy(info.clock, KAB_CLOCK_NAME, sizeof(info.clock));
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	info->abi_version = KAB_ABI_VERSION;
+	info->page_size = PAGE_SIZE;
+	info->nr_page_orders = KAB_NR_PAGE_ORDERS;
+	info->thread_size = THREAD_SIZE;
+	info->preempt_rt = IS_ENABLED(CONFIG_PREEMPT_RT);
+	info->kmalloc_max_size = KMALLOC_MAX_SIZE;
+	info->totalram_bytes = (u64)totalram_pages() << PAGE_SHIFT;
+	info->clock_overhead_ns = kab_boot_clock_overhead_ns;
+	info->max_iterations = KAB_MAX_ITERATIONS;
+	strscpy(info->clock, KAB_CLOCK_NAME, sizeof(info->clock));
 	for (i = 0; i < KAB_NR_CONTEXTS; i++)
-		strscpy(info.context_mechanisms[i], kab_contexts[i].mechanism,
-			sizeof(info.context_mechanisms[i]));
-	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
+		strscpy(info->context_mechanisms[i], kab_contexts[i].mechanism,
+			sizeof(info->context_mechanisms[i]));
+	return 0;
 }

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * kallocbench - what main.c dispatches to: the open file and one handler
- * per ioctl, each in the file of its domain. A handler copies its request
- * in (kab_copy_request()), answers it and copies it out; main.c holds the
- * case lock around every handler but KAB_IOC_INFO's.
+ * per ioctl, each in the file of its domain. main.c copies the request in
+ * (kab_copy_request()), holds the case lock around every handler but
+ * KAB_IOC_INFO's, and copies the answer and its reply buffers out after
+ * it; a handler touches kernel memory only.
  *
  * The layers, each using only those below it:
  *
@@ -33,12 +34,14 @@ struct kab_file {
 	struct kab_access_held *held;
 };
 
-long kab_info_ioctl(struct kab_file *kf, void __user *uarg);
-long kab_case_ioctl(struct kab_file *kf, void __user *uarg);
-long kab_frag_apply_ioctl(struct kab_file *kf, void __user *uarg);
-long kab_frag_release_ioctl(struct kab_file *kf, void __user *uarg);
-long kab_access_ioctl(struct kab_file *kf, void __user *uarg);
-long kab_probe_ioctl(struct kab_file *kf, void __user *uarg);
+long kab_info_ioctl(struct kab_file *kf, void *req, struct kab_reply *reply);
+long kab_case_ioctl(struct kab_file *kf, void *req, struct kab_reply *reply);
+long kab_frag_apply_ioctl(struct kab_file *kf, void *req,
+			  struct kab_reply *reply);
+long kab_frag_release_ioctl(struct kab_file *kf, void *req,
+			    struct kab_reply *reply);
+long kab_access_ioctl(struct kab_file *kf, void *req, struct kab_reply *reply);
+long kab_probe_ioctl(struct kab_file *kf, void *req, struct kab_reply *reply);
 
 void kab_access_release(struct kab_file *kf);
 

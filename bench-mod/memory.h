@@ -39,6 +39,7 @@ struct kab_zone_state {
 
 void kab_pressure_snapshot(struct kab_zone_state *state);
 u64 kab_free_pages_now(void);
+u64 kab_pressure_headroom(void);
 int kab_pressure_apply(u32 pressure, struct list_head *held, u64 *nr_held);
 void kab_pressure_release(struct list_head *held);
 

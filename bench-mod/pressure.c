@@ -8,6 +8,10 @@
  * up to ZONE_NORMAL has no more usable free pages than halfway between its
  * min and low watermarks, each counted with the zone's lowmem reserve against
  * ZONE_NORMAL allocations: the watermarks an allocation of the case sees.
+ * Zones are taken one by one, lowest first, each with the mask that starts
+ * there: a GFP_KERNEL page would come from the highest zone until that one
+ * reached its min (the slow path's watermark) before a lower one is touched,
+ * leaving no room above min there for the case.
  * Usable leaves out the zone's high-order atomic reserve: once an order > 0
  * GFP_ATOMIC allocation has succeeded, the kernel may set aside pageblocks
  * (up to about 1% of the zone) that count as free but that only such
@@ -101,21 +105,52 @@ u64 kab_free_pages_now(void)
 	return state.free;
 }
 
-/* True while some zone has more usable free pages than the target. */
-static bool kab_pressure_above_target(void)
+/**
+ * kab_pressure_headroom() - what an allocation may take above the min
+ *	watermarks
+ *
+ * Below a zone's min watermark an allocation that may reclaim enters
+ * direct reclaim; with nothing to reclaim, as under pressure, it wakes the
+ * OOM killer. What each zone has above its min is what a case may hold.
+ *
+ * Return: usable free pages above min, summed over the case's zones.
+ */
+u64 kab_pressure_headroom(void)
 {
 	struct zone *zone;
+	u64 pages = 0;
 	int nid, i;
 
 	kab_for_each_zone(nid, i, zone) {
-		unsigned long min, target;
+		unsigned long usable = kab_zone_usable(zone);
+		unsigned long min = kab_zone_min(zone);
 
-		min = kab_zone_min(zone);
-		target = min + (kab_zone_low(zone) - min) / 2;
-		if (kab_zone_usable(zone) > target)
-			return true;
+		if (usable > min)
+			pages += usable - min;
 	}
-	return false;
+	return pages;
+}
+
+/* Halfway between the zone's min and low watermarks. */
+static unsigned long kab_zone_target(struct zone *zone)
+{
+	unsigned long min = kab_zone_min(zone);
+
+	return min + (kab_zone_low(zone) - min) / 2;
+}
+
+/* The mask whose allocations start at zone @idx and fall back below it. */
+static gfp_t kab_zone_gfp(int idx)
+{
+#ifdef CONFIG_ZONE_DMA
+	if (idx == ZONE_DMA)
+		return __GFP_DMA;
+#endif
+#ifdef CONFIG_ZONE_DMA32
+	if (idx == ZONE_DMA32)
+		return __GFP_DMA32;
+#endif
+	return 0;
 }
 
 /**
@@ -135,6 +170,8 @@ int kab_pressure_apply(u32 pressure, struct list_head *held, u64 *nr_held)
 {
 	struct kab_zone_state zones;
 	struct page *page;
+	struct zone *zone;
+	int nid, i;
 	u64 cap;
 
 	if (pressure == KAB_PRESSURE_none)
@@ -142,16 +179,24 @@ int kab_pressure_apply(u32 pressure, struct list_head *held, u64 *nr_held)
 	/* Never more than what was free: counters that do not move stop it. */
 	kab_pressure_snapshot(&zones);
 	cap = *nr_held + zones.free;
-	while (*nr_held < cap && kab_pressure_above_target()) {
-		page = alloc_page(KAB_HOLD_GFP);
-		if (!page)
-			break;
-		list_add(&page->lru, held);
-		if (++*nr_held % KAB_PRESSURE_STEP)
-			continue;
-		if (fatal_signal_pending(current))
-			return -EINTR;
-		cond_resched();
+	kab_for_each_zone(nid, i, zone) {
+		while (*nr_held < cap &&
+		       kab_zone_usable(zone) > kab_zone_target(zone)) {
+			page = alloc_pages_node(nid, KAB_HOLD_GFP | __GFP_THISNODE |
+						kab_zone_gfp(i), 0);
+			if (!page)
+				break;
+			list_add(&page->lru, held);
+			++*nr_held;
+			/* From a zone below: this one is as low as it goes. */
+			if (page_zone(page) != zone)
+				break;
+			if (*nr_held % KAB_PRESSURE_STEP)
+				continue;
+			if (fatal_signal_pending(current))
+				return -EINTR;
+			cond_resched();
+		}
 	}
 	return 0;
 }

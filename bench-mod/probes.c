@@ -252,11 +252,16 @@ static size_t kab_ksize_of(size_t size)
  * with the request, every request up to k gets k too (checked at k), and
  * the next class starts at k + 1.
  */
-static int kab_probe_ksize_classes(struct kab_probe *p)
+static int kab_probe_ksize_classes(struct kab_probe *p,
+				   struct kab_reply *reply)
 {
-	struct kab_ksize_class __user *out = u64_to_user_ptr(p->classes);
+	struct kab_ksize_class *out;
 	u64 request = 1;
 
+	out = kab_reply_buffer(reply, p->classes,
+			       p->max_classes * sizeof(*out));
+	if (!out)
+		return -ENOMEM;
 	p->kmalloc_max_size = KMALLOC_MAX_SIZE;
 	while (request <= KMALLOC_MAX_SIZE) {
 		struct kab_ksize_class class = { .first_request = request };
@@ -275,14 +280,13 @@ static int kab_probe_ksize_classes(struct kab_probe *p)
 					  p->max_classes);
 		class.class_size = got;
 		class.verified = kab_ksize_of(got) == got;
-		if (copy_to_user(&out[p->nr_classes], &class, sizeof(class)))
-			return -EFAULT;
-		p->nr_classes++;
+		out[p->nr_classes++] = class;
 		request = (u64)got + 1;
 		if (fatal_signal_pending(current))
 			return -EINTR;
 		cond_resched();
 	}
+	kab_reply_trim(reply, out, p->nr_classes * sizeof(*out));
 	p->ok = 1;
 	return 0;
 }
@@ -482,7 +486,7 @@ static int kab_probe_layout(struct kab_probe *p)
 	return 0;
 }
 
-static int kab_probe_run(struct kab_probe *p)
+static int kab_probe_run(struct kab_probe *p, struct kab_reply *reply)
 {
 	int err;
 
@@ -495,7 +499,7 @@ static int kab_probe_run(struct kab_probe *p)
 	case KAB_PROBE_kmalloc_max:
 		return kab_probe_kmalloc_max(p);
 	case KAB_PROBE_ksize_classes:
-		return kab_probe_ksize_classes(p);
+		return kab_probe_ksize_classes(p, reply);
 	case KAB_PROBE_zero_size:
 		return kab_probe_zero_size(p);
 	case KAB_PROBE_init_on_alloc:
@@ -517,33 +521,13 @@ static int kab_probe_run(struct kab_probe *p)
 /**
  * kab_probe_ioctl() - KAB_IOC_PROBE: one probe
  * @kf: the open file
- * @uarg: the request; a probe refused or failed says why in its reason,
- *	the only field written back then
- *
- * The request lives on the heap: it is too big for a stack frame.
+ * @req: the request; a probe refused or failed says why in its reason,
+ *	the only field that goes back then
+ * @reply: receives ksize_classes' classes
  *
  * Return: 0, or a negative errno.
  */
-long kab_probe_ioctl(struct kab_file *kf, void __user *uarg)
+long kab_probe_ioctl(struct kab_file *kf, void *req, struct kab_reply *reply)
 {
-	struct kab_probe __user *uprobe = uarg;
-	struct kab_probe *p = kmalloc(sizeof(*p), GFP_KERNEL);
-	long err;
-
-	if (!p)
-		return -ENOMEM;
-	err = kab_copy_request(p, uarg, sizeof(*p), p->reason);
-	if (err)
-		goto out;
-	err = kab_probe_run(p);
-	if (err) {
-		if (copy_to_user(uprobe->reason, p->reason, sizeof(p->reason)))
-			err = -EFAULT;
-		goto out;
-	}
-	if (copy_to_user(uarg, p, sizeof(*p)))
-		err = -EFAULT;
-out:
-	kfree(p);
-	return err;
+	return kab_probe_run(req, reply);
 }

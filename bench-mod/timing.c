@@ -23,7 +23,6 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/uaccess.h>
 
 #include "case.h"
 #include "memory.h"
@@ -318,15 +317,6 @@ static void kab_lat_result(struct kab_op_stats *stats,
 	stats->max_ns = lat->max;
 }
 
-static int kab_copy_hist(u64 uptr, const u32 *hist)
-{
-	if (!uptr)
-		return 0;
-	if (copy_to_user(u64_to_user_ptr(uptr), hist, KAB_HIST_BYTES))
-		return -EFAULT;
-	return 0;
-}
-
 static void kab_results(struct kab_case *c, const struct kab_run *run)
 {
 	c->clock_overhead_ns = run->overhead_ns;
@@ -354,17 +344,45 @@ static void kab_results(struct kab_case *c, const struct kab_run *run)
 	kab_lat_result(&c->free, &run->free_lat);
 }
 
+/*
+ * Under pressure a case that may reclaim must fit in what is left above the
+ * min watermarks: beyond it its allocation enters direct reclaim, finds
+ * nothing to reclaim and wakes the OOM killer, which kills the caller. The
+ * headroom is known only once the pressure is applied, so the case is
+ * refused then, before anything of it is allocated. A mask that cannot
+ * reclaim fails instead below min, which is what such a case measures.
+ */
+static int kab_pressure_fits(struct kab_case *c, const struct kab_run *run)
+{
+	u64 peak, room;
+
+	if (c->pressure == KAB_PRESSURE_none ||
+	    !gfpflags_allow_blocking(run->args.gfp))
+		return 0;
+	peak = kab_allocator_peak_pages(run->allocator, &run->args,
+					max(run->batch, 1U));
+	room = kab_pressure_headroom();
+	if (peak <= room)
+		return 0;
+	return kab_refuse(c->reason, -E2BIG,
+			  "holds up to %llu KiB at once; pressure leaves %llu KiB above the min watermark",
+			  peak << (PAGE_SHIFT - 10), room << (PAGE_SHIFT - 10));
+}
+
 /**
  * kab_run_case() - run a validated case and fill in its results
  * @c: the case; the caller holds the case lock
+ * @alloc_hist: KAB_HIST_BUCKETS zeroed counters, the allocations' histogram
+ * @free_hist: the same for the frees
  *
  * Everything the case allocates is freed before this returns, on every path.
  *
- * Return: 0, -ENOMEM when the harness cannot get its own buffers, -EINTR on a
- * fatal signal, -EFAULT when a histogram cannot be written, -EPROTO when a
- * chunk did not run in the context the case asked for.
+ * Return: 0, -ENOMEM when the harness cannot get its own buffers, -E2BIG
+ * with a reason when the case does not fit under its pressure, -EINTR on a
+ * fatal signal, -EPROTO when a chunk did not run in the context the case
+ * asked for.
  */
-int kab_run_case(struct kab_case *c)
+int kab_run_case(struct kab_case *c, u32 *alloc_hist, u32 *free_hist)
 {
 	bool batch = c->pattern == KAB_PATTERN_batch;
 	const struct kab_context_desc *ctx = &kab_contexts[c->context];
@@ -381,8 +399,8 @@ int kab_run_case(struct kab_case *c)
 				   c->atomic_limit_ns ?: KAB_ATOMIC_LIMIT_DEFAULT_NS,
 		.cpu = KAB_CPU_NONE,
 		.batch = batch ? c->batch : 0,
-		.alloc_lat.min = U64_MAX,
-		.free_lat.min = U64_MAX,
+		.alloc_lat = { .min = U64_MAX, .hist = alloc_hist },
+		.free_lat = { .min = U64_MAX, .hist = free_hist },
 	};
 	void (*amortized)(struct kab_run *run) =
 		batch ? loops->batch : loops->pair;
@@ -391,14 +409,10 @@ int kab_run_case(struct kab_case *c)
 	u64 warm;
 	int err = -ENOMEM;
 
-	run.alloc_lat.hist = kvcalloc(KAB_HIST_BUCKETS, sizeof(u32),
-				      GFP_KERNEL);
-	run.free_lat.hist = kvcalloc(KAB_HIST_BUCKETS, sizeof(u32),
-				     GFP_KERNEL);
 	if (batch)
 		run.objs = kvmalloc_array(run.batch, sizeof(void *),
 					  GFP_KERNEL);
-	if (!run.alloc_lat.hist || !run.free_lat.hist || (batch && !run.objs))
+	if (batch && !run.objs)
 		goto out_free;
 	err = kab_allocator_setup(run.allocator, &run.args);
 	if (err)
@@ -410,12 +424,16 @@ int kab_run_case(struct kab_case *c)
 	c->free_pages_start = zones.free;
 	c->pcp_pages_start = zones.pcp;
 	err = kab_pressure_apply(c->pressure, &held, &c->pressure_pages_held);
+	if (!err)
+		err = kab_pressure_fits(c, &run);
 	if (err)
 		goto out_release;
 	err = kab_loop(&run, amortized, c->warmup, c->time_limit_ns, &warm);
 	if (!err)
 		err = kab_pressure_apply(c->pressure, &held,
 					 &c->pressure_pages_held);
+	if (!err)
+		err = kab_pressure_fits(c, &run);
 	if (err)
 		goto out_release;
 	kab_pressure_snapshot(&zones);
@@ -446,16 +464,11 @@ int kab_run_case(struct kab_case *c)
 		goto out_teardown;
 	}
 	kab_results(c, &run);
-	err = kab_copy_hist(c->alloc.hist, run.alloc_lat.hist);
-	if (!err)
-		err = kab_copy_hist(c->free.hist, run.free_lat.hist);
 out_release:
 	kab_pressure_release(&held);
 out_teardown:
 	kab_allocator_teardown(run.allocator, &run.args);
 out_free:
 	kvfree(run.objs);
-	kvfree(run.free_lat.hist);
-	kvfree(run.alloc_lat.hist);
 	return err;
 }

@@ -14,9 +14,7 @@ mkdir -p "$results" "$KAB_BUILD/tests"
 runner=$KAB_BUILD/runner/kallocbench
 
 probe_test=$KAB_BUILD/tests/probe_test
-gcc -std=c11 -Wall -Wextra -Werror -O2 -I"$KAB_ROOT/bench-mod/uapi" \
-	"$here/guest/probe_test.c" -lcmocka -o "$probe_test" ||
-	kab_die "cannot build the guest probe test"
+kab_build_guest_test probe_test -lcmocka
 
 # Outside a guest the leak is refused: run on the host without the module.
 host=$results/host

@@ -21,13 +21,20 @@ kab_test_summary() {
 	[ "$kab_failed" -eq 0 ]
 }
 
-# kab_build_abi_test: builds the guest ABI test (tests/guest/abi_test.c) into
-# $KAB_BUILD/tests/abi_test, or stops the test run.
-kab_build_abi_test() {
+# kab_build_guest_test NAME [LIBS...]: builds the guest program
+# tests/guest/NAME.c into $KAB_BUILD/tests/NAME, or stops the test run.
+kab_build_guest_test() {
+	local name=$1; shift
 	mkdir -p "$KAB_BUILD/tests"
 	gcc -std=c11 -Wall -Wextra -Werror -O2 -I"$KAB_ROOT/bench-mod/uapi" \
-		"$KAB_ROOT/tests/guest/abi_test.c" -lcmocka -o "$KAB_BUILD/tests/abi_test" ||
-		kab_die "cannot build the guest ABI test"
+		"$KAB_ROOT/tests/guest/$name.c" "$@" -o "$KAB_BUILD/tests/$name" ||
+		kab_die "cannot build the guest test $name"
+}
+
+# kab_build_abi_test: the guest ABI test (tests/guest/abi_test.c) into
+# $KAB_BUILD/tests/abi_test.
+kab_build_abi_test() {
+	kab_build_guest_test abi_test -lcmocka
 }
 
 # The kernel's reports that fail a test wherever they appear on a guest's

@@ -89,7 +89,9 @@
  * machine is. low: before the measured loops the module holds order-0 pages
  * (GFP_KERNEL | __GFP_NORETRY, never the atomic reserves) until every zone
  * a GFP_KERNEL allocation may use is between its min and low watermarks,
- * and frees them all after the case.
+ * and frees them all after the case. A case whose mask may reclaim and
+ * that would hold more at once than what is left above the min watermarks
+ * is refused with -E2BIG: below min it would wake the OOM killer.
  */
 #define KAB_PRESSURE_LIST(X)	\
 	X(none)			\
@@ -666,7 +668,8 @@ struct kab_ksize_class {
  *	half the available memory); 0 for the other probes
  * @new_size_bytes: in: krealloc: the size to reallocate to; 0 otherwise
  * @classes: in: ksize_classes: user pointer to @max_classes struct
- *	kab_ksize_class; 0 otherwise
+ *	kab_ksize_class, written only when the probe succeeds (@nr_classes
+ *	of them); 0 otherwise
  * @max_classes: in: ksize_classes: room at @classes, at most
  *	KAB_MAX_KSIZE_CLASSES; 0 otherwise
  * @nr_classes: out: ksize_classes: classes found

@@ -7,6 +7,9 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/userfaultfd.h>
+#include <poll.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -17,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -289,6 +294,108 @@ static void test_a_signal_interrupts_a_batch(void **state)
 	assert_int_equal(run_case(&c), 0);
 	assert_int_equal(c.ops_done, c.batch);
 	assert_int_equal(c.failures, 0);
+}
+
+/*
+ * A request whose user page stalls (userfaultfd) while the module copies it
+ * in: the first half of a kab_case on an ordinary page, the rest on a page
+ * userfaultfd holds missing for STALL_SECONDS, so that the module reads a
+ * valid header and then waits in its copy. Meanwhile another file's case
+ * and a third file's close must complete: the module holds its lock across
+ * no user page fault.
+ */
+#define STALL_SECONDS 5
+
+struct stall {
+	int uffd;
+	long page;
+	char *area;
+	struct kab_case *request;
+	int err;
+	volatile bool stalled;
+	volatile bool released;
+};
+
+static void *stalled_ioctl(void *arg)
+{
+	struct stall *s = arg;
+	int fd = open("/dev/" KAB_DEVICE_NAME, O_RDWR);
+
+	s->err = ioctl(fd, KAB_IOC_RUN_CASE, s->request) ? errno : 0;
+	close(fd);
+	return NULL;
+}
+
+/* Waits for the module's fault on the missing page, holds it, fills it. */
+static void *fault_holder(void *arg)
+{
+	struct stall *s = arg;
+	struct pollfd pfd = { .fd = s->uffd, .events = POLLIN };
+	struct uffd_msg msg;
+	struct uffdio_zeropage zero = {
+		.range = { .start = (uintptr_t)s->area + s->page,
+			   .len = s->page },
+	};
+
+	if (poll(&pfd, 1, 30 * 1000) != 1 ||
+	    read(s->uffd, &msg, sizeof(msg)) != sizeof(msg) ||
+	    msg.event != UFFD_EVENT_PAGEFAULT)
+		return NULL;
+	s->stalled = true;
+	sleep(STALL_SECONDS);
+	s->released = true;
+	ioctl(s->uffd, UFFDIO_ZEROPAGE, &zero);
+	return NULL;
+}
+
+static void test_a_stalled_request_blocks_no_other_file(void **state)
+{
+	struct stall s = { .page = sysconf(_SC_PAGESIZE) };
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct kab_case c = valid_case(), header = valid_case();
+	pthread_t caller, holder;
+	bool case_done_in_stall, close_done_in_stall;
+	int fd;
+
+	(void)state;
+	s.uffd = syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	assert_true(s.uffd >= 0);
+	assert_int_equal(ioctl(s.uffd, UFFDIO_API, &api), 0);
+	s.area = mmap(NULL, 2 * s.page, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(s.area != MAP_FAILED);
+	reg.range.start = (uintptr_t)s.area + s.page;
+	reg.range.len = s.page;
+	assert_int_equal(ioctl(s.uffd, UFFDIO_REGISTER, &reg), 0);
+	/* The header on the ordinary page, the rest on the missing one. */
+	s.request = (struct kab_case *)(s.area + s.page - 8);
+	memcpy(s.request, &header, 8);
+	assert_int_equal(pthread_create(&holder, NULL, fault_holder, &s), 0);
+	assert_int_equal(pthread_create(&caller, NULL, stalled_ioctl, &s), 0);
+	while (!s.stalled)
+		usleep(10 * 1000);
+
+	assert_int_equal(run_case(&c), 0);
+	case_done_in_stall = !s.released;
+	fd = open("/dev/" KAB_DEVICE_NAME, O_RDWR);
+	assert_true(fd >= 0);
+	assert_int_equal(close(fd), 0);
+	close_done_in_stall = !s.released;
+
+	pthread_join(caller, NULL);
+	pthread_join(holder, NULL);
+	print_message("during a %d s stall of another file's request: case %s, close %s; the stalled request: %s\n",
+		      STALL_SECONDS,
+		      case_done_in_stall ? "completed" : "waited",
+		      close_done_in_stall ? "completed" : "waited",
+		      strerrorname_np(s.err));
+	/* The zero page behind the header asks for 0 iterations. */
+	assert_int_equal(s.err, EINVAL);
+	assert_true(case_done_in_stall);
+	assert_true(close_done_in_stall);
+	munmap(s.area, 2 * s.page);
+	close(s.uffd);
 }
 
 static void test_unknown_ioctl_is_not_a_tty_ioctl(void **state)
@@ -800,6 +907,7 @@ int main(void)
 		cmocka_unit_test(test_a_signal_interrupts_a_long_case),
 		cmocka_unit_test(test_time_limit_cuts_a_batch_short),
 		cmocka_unit_test(test_a_signal_interrupts_a_batch),
+		cmocka_unit_test(test_a_stalled_request_blocks_no_other_file),
 		cmocka_unit_test(test_unknown_ioctl_is_not_a_tty_ioctl),
 		cmocka_unit_test(test_valid_case_accounts_for_every_operation),
 		cmocka_unit_test(test_sleeping_requests_are_refused_outside_process),

@@ -1,0 +1,472 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The module's ABI fuzzer, run inside the guest (tests/fuzz.sh): a fixed
+ * number of seeded requests to every ioctl of bench-mod/uapi/kallocbench.h,
+ * each a valid-looking request (bounded, so that a run takes minutes under
+ * TCG) with boundary values and random bytes written over some of its
+ * fields, some with a bad pointer for the request or its buffers, sent on
+ * one of several open files that are closed and opened again between
+ * requests (a file closed while it holds a level or a buffer).
+ *
+ * It prints the seed and count first, each request's number before it is
+ * sent (on one line, so that a crash names it; `fuzz SEED N` on any machine
+ * prints that request's bytes: the requests depend on the seed only), the
+ * bytes of any request answered with an errno outside the ABI's, and at the
+ * end the histogram of answers and the memory check: with every file
+ * closed, free memory (MemFree and the per-CPU lists) must be back to what
+ * it was before the first request, within a stated tolerance.
+ *
+ *	fuzz [SEED [COUNT]]	fuzz the device (defaults: FUZZ_SEED, FUZZ_COUNT)
+ *	fuzz SEED N --show	print request N's bytes, without the device
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "kallocbench.h"
+
+#define FUZZ_SEED	20261202ULL
+#define FUZZ_COUNT	3000U
+#define FUZZ_FILES	3
+/*
+ * What may stay missing after the run: slab caches keep some empty slabs
+ * and the per-CPU partial lists, vmalloc keeps page tables of the areas it
+ * mapped and purges freed areas lazily. A request that leaked even one page
+ * would lose FUZZ_COUNT / 10 times more than this.
+ */
+#define FUZZ_MEMORY_TOLERANCE_KB	2048
+
+#define GFP(name) (1U << KAB_GFP_BIT_##name)
+
+static uint64_t rng_state;
+
+static uint64_t rnd(void)
+{
+	/* xorshift64*: seeded, the same on every machine. */
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 2685821657736338717ULL;
+}
+
+static uint64_t below(uint64_t n)
+{
+	return n ? rnd() % n : 0;
+}
+
+static bool chance(unsigned int one_in)
+{
+	return below(one_in) == 0;
+}
+
+/* The kinds of request, as sent. */
+#define FUZZ_KIND_LIST(X)	\
+	X(info, KAB_IOC_INFO, struct kab_info)		\
+	X(run_case, KAB_IOC_RUN_CASE, struct kab_case)	\
+	X(frag_apply, KAB_IOC_FRAG_APPLY, struct kab_frag)	\
+	X(frag_release, KAB_IOC_FRAG_RELEASE, struct kab_frag)	\
+	X(access, KAB_IOC_ACCESS, struct kab_access)	\
+	X(probe, KAB_IOC_PROBE, struct kab_probe)	\
+	X(unknown, _IOWR(KAB_IOC_MAGIC, 99, struct kab_info), struct kab_info)
+
+#define FUZZ_KIND_ENUM(name, ...) FUZZ_##name,
+enum fuzz_kind { FUZZ_KIND_LIST(FUZZ_KIND_ENUM) FUZZ_NR_KINDS };
+#define FUZZ_KIND_CMD(name, cmd, type) [FUZZ_##name] = cmd,
+static const unsigned long fuzz_cmds[] = { FUZZ_KIND_LIST(FUZZ_KIND_CMD) };
+#define FUZZ_KIND_SIZE(name, cmd, type) [FUZZ_##name] = sizeof(type),
+static const size_t fuzz_sizes[] = { FUZZ_KIND_LIST(FUZZ_KIND_SIZE) };
+#define FUZZ_KIND_NAME(name, ...) [FUZZ_##name] = #name,
+static const char *const fuzz_names[] = { FUZZ_KIND_LIST(FUZZ_KIND_NAME) };
+
+/* Where a request's pointer fields point. */
+enum fuzz_target { TARGET_GOOD, TARGET_NULL, TARGET_READ_ONLY, TARGET_KERNEL };
+
+union fuzz_request {
+	struct kab_info info;
+	struct kab_case c;
+	struct kab_frag frag;
+	struct kab_access access;
+	struct kab_probe probe;
+	unsigned char bytes[1];
+};
+
+/* One request, all that sending it needs; a function of the seed only. */
+struct fuzz_step {
+	unsigned int file;
+	bool reopen;
+	enum fuzz_kind kind;
+	enum fuzz_target request_at;
+	union fuzz_request req;
+};
+
+/* Buffers a request may point to: good ones, a read-only one. */
+static uint32_t hist_buffers[2][KAB_HIST_BUCKETS];
+static struct kab_ksize_class class_buffer[KAB_MAX_KSIZE_CLASSES];
+static void *read_only_page;
+static union fuzz_request sent;
+
+static uint64_t pointer_to(enum fuzz_target t, void *good)
+{
+	switch (t) {
+	case TARGET_NULL: return 0;
+	case TARGET_READ_ONLY: return (uintptr_t)read_only_page;
+	case TARGET_KERNEL: return 0xffff888000000000ULL;
+	default: return (uintptr_t)good;
+	}
+}
+
+static enum fuzz_target some_target(void)
+{
+	return chance(12) ? (enum fuzz_target)(1 + below(3)) : TARGET_GOOD;
+}
+
+/* A size a case may hold in TCG without a long wait, from 1 byte to 1 MiB. */
+static uint64_t small_size(void)
+{
+	return 1 + below(1ULL << (1 + below(20)));
+}
+
+static void valid_case(struct kab_case *c)
+{
+	c->allocator = below(KAB_NR_ALLOCATORS);
+	c->context = chance(3) ? below(KAB_NR_CONTEXTS) : KAB_CONTEXT_process;
+	c->pattern = below(KAB_NR_PATTERNS);
+	c->gfp = GFP(GFP_KERNEL);
+	if (c->context != KAB_CONTEXT_process || chance(4))
+		c->gfp = chance(2) ? GFP(GFP_ATOMIC) : GFP(GFP_NOWAIT);
+	if (chance(4))
+		c->gfp |= 1U << (KAB_GFP_BIT_GFP_ATOMIC + 1 +
+				 below(KAB_NR_GFP_BITS - KAB_GFP_BIT_GFP_ATOMIC - 1));
+	if (c->allocator == KAB_ALLOC_alloc_pages ||
+	    c->allocator == KAB_ALLOC___get_free_pages)
+		c->order = below(5);
+	else
+		c->size_bytes = small_size();
+	c->batch = c->pattern == KAB_PATTERN_batch ? 1 + below(64) : 0;
+	c->iterations = 1 + below(256);
+	c->warmup = below(16);
+	c->time_limit_ns = 1000000 + below(20000000);
+	c->atomic_limit_ns = below(2) ? 0 : 100000 + below(1000000);
+	/* Rare: holding free memory at the watermarks takes TCG seconds. */
+	c->pressure = chance(300) ? KAB_PRESSURE_low : KAB_PRESSURE_none;
+}
+
+static void valid_frag(struct kab_frag *f)
+{
+	f->kind = below(KAB_NR_FRAG_KINDS);
+	f->touch_permille = below(101);
+	f->keep_every = f->touch_permille ? 2U << below(6) : 0;
+	f->cap_permille = below(101);
+}
+
+/*
+ * The access phases of each file in their order, most of the time: the
+ * generator's own record, so that the requests still depend on the seed
+ * only.
+ */
+static unsigned int next_phase[FUZZ_FILES];
+
+static void valid_access(struct kab_access *a, unsigned int file)
+{
+	static const enum kab_allocator buffers[] = {
+		KAB_ALLOC_kmalloc, KAB_ALLOC_alloc_pages, KAB_ALLOC_vmalloc,
+		KAB_ALLOC_vmalloc_huge, KAB_ALLOC_kvmalloc,
+	};
+
+	a->phase = chance(5) ? below(KAB_NR_ACCESS_PHASES) : next_phase[file];
+	next_phase[file] = (a->phase + 1) % KAB_NR_ACCESS_PHASES;
+	a->allocator = buffers[below(sizeof(buffers) / sizeof(buffers[0]))];
+	a->size_bytes = 4096ULL << below(8);
+	a->pattern = below(KAB_NR_ACCESS_PATTERNS);
+	a->passes = 1 + below(4);
+	a->seed = rnd();
+}
+
+/* Each probe with the inputs it takes (bench-mod/probes.c), the rest 0. */
+static void valid_probe(struct kab_probe *p, enum fuzz_target classes_at)
+{
+	p->probe = below(KAB_NR_PROBES);
+	switch (p->probe) {
+	case KAB_PROBE_ksize_classes:
+		p->classes = pointer_to(classes_at, class_buffer);
+		p->max_classes = 1 + below(KAB_MAX_KSIZE_CLASSES);
+		break;
+	case KAB_PROBE_krealloc:
+		p->size_bytes = small_size();
+		p->new_size_bytes = small_size();
+		break;
+	case KAB_PROBE_contiguity:
+	case KAB_PROBE_zones:
+		p->allocator = below(KAB_NR_ALLOCATORS);
+		if (p->allocator == KAB_ALLOC_alloc_pages ||
+		    p->allocator == KAB_ALLOC___get_free_pages)
+			p->order = below(5);
+		else
+			p->size_bytes = small_size();
+		if (chance(4))
+			p->gfp = chance(2) ? GFP(GFP_DMA32) : GFP(__GFP_ZERO);
+		break;
+	case KAB_PROBE_vmalloc_max:
+		p->size_bytes = small_size();
+		break;
+	default:
+		break;
+	}
+}
+
+/* Writes a boundary value or random bytes over part of the request. */
+static void mutate(union fuzz_request *r, size_t size)
+{
+	static const uint64_t values[] = {
+		0, 1, 2, 7, 8, 63, 64, 4095, 4096, 4097, 65536, 1U << 21,
+		0x7fffffff, 0x80000000, 0xffffffff, 1ULL << 32, 1ULL << 40,
+		INT64_MAX, UINT64_MAX, UINT64_MAX - 1,
+	};
+	size_t width = (size_t)1 << below(4);
+	size_t at = below(size / width) * width;
+	uint64_t v = chance(3) ? rnd() : values[below(sizeof(values) / sizeof(values[0]))];
+
+	if (chance(10))
+		at = below(2) * 4;	/* the header: size or version */
+	memcpy(r->bytes + at, &v, width);
+}
+
+/*
+ * Valid-looking requests stay bounded where a mutation made them long:
+ * a case's time limit stays below 20 ms (a case runs its loops for at
+ * least a chunk each), sizes above 1 MiB that the module would accept are
+ * cut to 1 MiB, and so are the probes that allocate what they are given.
+ */
+static void bound(enum fuzz_kind kind, union fuzz_request *r)
+{
+	struct kab_case *c = &r->c;
+
+	if (kind == FUZZ_run_case) {
+		if (c->time_limit_ns == 0 || (c->time_limit_ns > 20000000 &&
+					      c->time_limit_ns <= 600ULL * 1000000000))
+			c->time_limit_ns = 20000000;
+		if (c->size_bytes > (1 << 20) && c->size_bytes <= (1ULL << 40))
+			c->size_bytes = 1 << 20;
+		if (c->warmup > 1000 && c->warmup <= 10000000)
+			c->warmup = 1000;
+	} else if (kind == FUZZ_probe) {
+		/* vmalloc_max of 0 tries half of memory. */
+		if ((r->probe.size_bytes == 0 &&
+		     r->probe.probe == KAB_PROBE_vmalloc_max) ||
+		    r->probe.size_bytes > (1 << 20))
+			r->probe.size_bytes = 1 << 20;
+		if (r->probe.new_size_bytes > (1 << 20))
+			r->probe.new_size_bytes = 1 << 20;
+	} else if (kind == FUZZ_access) {
+		if (r->access.size_bytes > (1 << 20) &&
+		    r->access.size_bytes <= (1ULL << 40))
+			r->access.size_bytes = 1 << 20;
+		if (r->access.passes > 8 && r->access.passes <= (1ULL << 40))
+			r->access.passes = 8;
+	} else if (kind == FUZZ_frag_apply) {
+		/* A level pins at most a tenth of memory. */
+		if (r->frag.cap_permille > 100 && r->frag.cap_permille <= 250)
+			r->frag.cap_permille = 100;
+	}
+}
+
+static void next_step(struct fuzz_step *s)
+{
+	static const unsigned int weights[FUZZ_NR_KINDS] = {
+		[FUZZ_info] = 2, [FUZZ_run_case] = 10, [FUZZ_frag_apply] = 1,
+		[FUZZ_frag_release] = 1, [FUZZ_access] = 5, [FUZZ_probe] = 3,
+		[FUZZ_unknown] = 1,
+	};
+	unsigned int total = 0, pick, k, mutations;
+
+	memset(s, 0, sizeof(*s));
+	for (k = 0; k < FUZZ_NR_KINDS; k++)
+		total += weights[k];
+	pick = below(total);
+	for (k = 0; pick >= weights[k]; k++)
+		pick -= weights[k];
+	s->kind = k;
+	s->file = below(FUZZ_FILES);
+	s->reopen = chance(40);
+	if (s->reopen)
+		next_phase[s->file] = 0;
+	s->request_at = chance(40) ? (enum fuzz_target)(1 + below(3)) : TARGET_GOOD;
+	s->req.info.size = fuzz_sizes[k];
+	s->req.info.abi_version = KAB_ABI_VERSION;
+	switch (s->kind) {
+	case FUZZ_run_case:
+		valid_case(&s->req.c);
+		s->req.c.alloc.hist = pointer_to(some_target(), hist_buffers[0]);
+		s->req.c.free.hist = pointer_to(some_target(), hist_buffers[1]);
+		break;
+	case FUZZ_frag_apply:
+		valid_frag(&s->req.frag);
+		break;
+	case FUZZ_access:
+		valid_access(&s->req.access, s->file);
+		break;
+	case FUZZ_probe:
+		valid_probe(&s->req.probe, some_target());
+		break;
+	default:
+		break;
+	}
+	for (mutations = below(4); mutations; mutations--)
+		mutate(&s->req, fuzz_sizes[k]);
+	bound(s->kind, &s->req);
+}
+
+static void print_bytes(const char *what, unsigned long n,
+			const struct fuzz_step *s)
+{
+	size_t i;
+
+	printf("fuzz: %s request %lu: %s on file %u%s, request at %d, %zu bytes:",
+	       what, n, fuzz_names[s->kind], s->file,
+	       s->reopen ? " (reopened)" : "", s->request_at, fuzz_sizes[s->kind]);
+	for (i = 0; i < fuzz_sizes[s->kind]; i++)
+		printf("%s%02x", i % 32 ? "" : "\n  ", s->req.bytes[i]);
+	printf("\n");
+}
+
+/* Errnos the ABI gives a bad or refused request. */
+static bool known_errno(int e)
+{
+	switch (e) {
+	case 0: case EINVAL: case E2BIG: case EFAULT: case ENOTTY:
+	case ENOMEM: case EBUSY: case EOPNOTSUPP:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* kB of MemFree plus the per-CPU lists' pages, and a few other lines. */
+struct memory {
+	long free_kb, pcp_kb, slab_kb, vmalloc_kb, page_tables_kb,
+	     direct_map_4k_kb;
+};
+
+static long meminfo_kb(const char *key)
+{
+	char line[256];
+	long kb = -1;
+	size_t n = strlen(key);
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, n) && line[n] == ':')
+			kb = strtol(line + n + 1, NULL, 10);
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+static struct memory memory_now(void)
+{
+	struct memory m;
+	char line[256];
+	long pages = 0;
+	FILE *f = fopen("/proc/zoneinfo", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (strstr(line, " count: "))
+			pages += strtol(strstr(line, "count:") + 6, NULL, 10);
+	if (f)
+		fclose(f);
+	m.free_kb = meminfo_kb("MemFree");
+	m.pcp_kb = pages * (sysconf(_SC_PAGESIZE) / 1024);
+	m.slab_kb = meminfo_kb("Slab");
+	m.vmalloc_kb = meminfo_kb("VmallocUsed");
+	m.page_tables_kb = meminfo_kb("PageTables");
+	m.direct_map_4k_kb = meminfo_kb("DirectMap4k");
+	return m;
+}
+
+static int show(uint64_t seed, unsigned long n)
+{
+	struct fuzz_step s;
+	unsigned long i;
+
+	rng_state = seed ? seed : 1;
+	memset(next_phase, 0, sizeof(next_phase));
+	for (i = 0; i <= n; i++)
+		next_step(&s);
+	print_bytes("", n, &s);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t seed = argc > 1 ? strtoull(argv[1], NULL, 0) : FUZZ_SEED;
+	unsigned long count = argc > 2 ? strtoul(argv[2], NULL, 0) : FUZZ_COUNT;
+	unsigned long answers[FUZZ_NR_KINDS][256] = { { 0 } };
+	int files[FUZZ_FILES], e, unknown = 0;
+	struct memory before, after;
+	long lost_kb;
+	struct fuzz_step s;
+	unsigned long n;
+	unsigned int f, k;
+
+	if (argc > 3 && !strcmp(argv[3], "--show"))
+		return show(seed, count);
+	read_only_page = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
+			      -1, 0);
+	printf("fuzz: seed %llu, %lu requests on %d files\n",
+	       (unsigned long long)seed, count, FUZZ_FILES);
+	before = memory_now();
+	for (f = 0; f < FUZZ_FILES; f++)
+		files[f] = open("/dev/" KAB_DEVICE_NAME, O_RDWR);
+	rng_state = seed ? seed : 1;
+	for (n = 0; n < count; n++) {
+		next_step(&s);
+		if (s.reopen) {
+			close(files[s.file]);
+			files[s.file] = open("/dev/" KAB_DEVICE_NAME, O_RDWR);
+		}
+		/* Its number before it is sent: a crash names it. */
+		printf("fuzz: #%lu\n", n);
+		fflush(stdout);
+		memcpy(&sent, &s.req, fuzz_sizes[s.kind]);
+		e = ioctl(files[s.file], fuzz_cmds[s.kind],
+			  (void *)(uintptr_t)pointer_to(s.request_at, &sent)) ? errno : 0;
+		answers[s.kind][e & 255]++;
+		if (!known_errno(e)) {
+			unknown++;
+			printf("fuzz: request %lu answered %s, not an errno of the ABI\n",
+			       n, strerrorname_np(e) ? strerrorname_np(e) : "?");
+			print_bytes("unexpected", n, &s);
+		}
+	}
+	for (f = 0; f < FUZZ_FILES; f++)
+		close(files[f]);
+	after = memory_now();
+
+	printf("fuzz: answers by ioctl and errno (seed %llu, %lu requests):\n",
+	       (unsigned long long)seed, count);
+	for (k = 0; k < FUZZ_NR_KINDS; k++)
+		for (e = 0; e < 256; e++)
+			if (answers[k][e])
+				printf("fuzz:   %-12s %-10s %lu\n", fuzz_names[k],
+				       e ? strerrorname_np(e) : "ok", answers[k][e]);
+	lost_kb = (before.free_kb + before.pcp_kb) - (after.free_kb + after.pcp_kb);
+	printf("fuzz: memory with every file closed, before -> after (kB): "
+	       "MemFree+per-CPU %ld -> %ld (lost %ld, tolerance %d), Slab %ld -> %ld, "
+	       "VmallocUsed %ld -> %ld, PageTables %ld -> %ld, DirectMap4k %ld -> %ld\n",
+	       before.free_kb + before.pcp_kb, after.free_kb + after.pcp_kb,
+	       lost_kb, FUZZ_MEMORY_TOLERANCE_KB, before.slab_kb, after.slab_kb,
+	       before.vmalloc_kb, after.vmalloc_kb, before.page_tables_kb,
+	       after.page_tables_kb, before.direct_map_4k_kb,
+	       after.direct_map_4k_kb);
+	printf("fuzz: %d requests answered outside the ABI's errnos; memory %s\n",
+	       unknown, lost_kb <= FUZZ_MEMORY_TOLERANCE_KB ? "back" : "NOT back");
+	return unknown || lost_kb > FUZZ_MEMORY_TOLERANCE_KB;
+}
