@@ -26,7 +26,7 @@ kab_check "without the module, module rows say why instead of a figure" \
 
 kab_check "make facts on $kernel completes" \
 	env RESULTS="$results" FACTS_ID=test TARGETS="$kernel" MODE=icount \
-	TIMEOUT=300 GUEST_TESTS="$probe_test" \
+	TIMEOUT=900 GUEST_TESTS="$probe_test" \
 	"$KAB_ROOT/scripts/facts.sh" > "$results/facts.log" 2>&1
 dir=$results/facts-test/$kernel
 json=$dir/facts.json
