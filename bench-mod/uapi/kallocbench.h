@@ -46,19 +46,31 @@
  * GFP flags a request may combine. X(name, is_base): name is the kernel's own
  * macro, so the module maps it by token pasting; exactly one base mask must be
  * set in a request, the others modify it. __GFP_NOWARN is always added by the
- * module so that requested failures do not flood the console.
+ * module so that requested failures do not flood the console. New rows go
+ * last: a request's bits keep their meaning.
+ *
+ * The masks drivers use besides GFP_KERNEL: GFP_KERNEL_ACCOUNT charges the
+ * allocation to the caller's memory cgroup (the guest runs the runner in
+ * one of its own: the root cgroup charges nothing); GFP_NOFS and GFP_NOIO
+ * keep reclaim out of filesystems and block I/O; __GFP_RETRY_MAYFAIL
+ * retries reclaim and compaction hard, but fails rather than wake the OOM
+ * killer.
  */
-#define KAB_GFP_LIST(X)		\
-	X(GFP_KERNEL, 1)	\
-	X(GFP_NOWAIT, 1)	\
-	X(GFP_ATOMIC, 1)	\
-	X(GFP_DMA, 0)		\
-	X(GFP_DMA32, 0)		\
-	X(__GFP_ZERO, 0)	\
-	X(__GFP_NORETRY, 0)	\
-	X(__GFP_NOWARN, 0)	\
-	X(__GFP_HIGH, 0)	\
-	X(__GFP_COMP, 0)
+#define KAB_GFP_LIST(X)			\
+	X(GFP_KERNEL, 1)		\
+	X(GFP_NOWAIT, 1)		\
+	X(GFP_ATOMIC, 1)		\
+	X(GFP_DMA, 0)			\
+	X(GFP_DMA32, 0)			\
+	X(__GFP_ZERO, 0)		\
+	X(__GFP_NORETRY, 0)		\
+	X(__GFP_NOWARN, 0)		\
+	X(__GFP_HIGH, 0)		\
+	X(__GFP_COMP, 0)		\
+	X(GFP_KERNEL_ACCOUNT, 1)	\
+	X(GFP_NOFS, 1)			\
+	X(GFP_NOIO, 1)			\
+	X(__GFP_RETRY_MAYFAIL, 0)
 
 /*
  * Patterns: pair is alloc then free, repeated; batch is @batch allocations
