@@ -35,9 +35,9 @@ static const char compare_usage[] =
 	"repetition is a sample and a change is marked when the 95% bootstrap\n"
 	"interval (2000 resamples, fixed seed) excludes 1 and the change is 2%\n"
 	"and 5 ns. With one sample on a side the verdict is \"unknown\".\n"
-	"Where both sides carry the simulated MMU's counts (tlbsim join), each\n"
-	"figure also gets each side's share of rep-string iterations in the\n"
-	"instructions of its case (or buffer phase) and their share of the\n"
+	"Where both sides carry the simulated MMU's counts (tlbsim join), a\n"
+	"figure whose work they count also gets each side's share of\n"
+	"rep-string iterations in its instructions and their share of the\n"
 	"change per operation; the report notes a change that is more than\n"
 	"half rep-string iterations.\n"
 	"Exits 1 when a candidate shares no figure with the baseline.\n"
@@ -50,11 +50,10 @@ static const char compare_usage[] =
 #define COMPARE_SOURCE_NAME(name, file) #name,
 #define COMPARE_SOURCE_FILE(name, file) file,
 #define COMPARE_NAME(name) #name,
-#define COMPARE_METRIC_SOURCE(source, name, title, sim, exact) COMPARE_SOURCE_##source,
-#define COMPARE_METRIC_NAME(source, name, title, sim, exact) #name,
-#define COMPARE_METRIC_TITLE(source, name, title, sim, exact) title,
-#define COMPARE_METRIC_SIM(source, name, title, sim, exact) sim,
-#define COMPARE_METRIC_EXACT(source, name, title, sim, exact) exact,
+#define COMPARE_METRIC_SOURCE(source, name, title, sim) COMPARE_SOURCE_##source,
+#define COMPARE_METRIC_NAME(source, name, title, sim) #name,
+#define COMPARE_METRIC_TITLE(source, name, title, sim) title,
+#define COMPARE_METRIC_SIM(source, name, title, sim) sim,
 const char *const compare_source_names[COMPARE_NR_SOURCES] = {
 	COMPARE_SOURCE_LIST(COMPARE_SOURCE_NAME)
 };
@@ -75,9 +74,6 @@ const char *const compare_metric_titles[COMPARE_NR_METRICS] = {
 };
 static const char *const compare_metric_sims[COMPARE_NR_METRICS] = {
 	COMPARE_METRIC_LIST(COMPARE_METRIC_SIM)
-};
-const bool compare_metric_sim_exact[COMPARE_NR_METRICS] = {
-	COMPARE_METRIC_LIST(COMPARE_METRIC_EXACT)
 };
 const char *const compare_method_names[] = {
 	[COMPARE_BOOT_SPREAD] = "boot spread (icount)",
@@ -140,9 +136,6 @@ void compare_figure(const double *base, size_t base_count,
 const char compare_rep_note[] =
 	"dominated by rep-string iterations (hardware executes these as fast "
 	"string ops)";
-const char compare_rep_case_note[] =
-	"part of a case whose change is dominated by rep-string iterations "
-	"(hardware executes these as fast string ops)";
 
 void compare_rep_share(double base_rep, double base_instructions,
 		       double base_ops, double candidate_rep,

@@ -20,24 +20,23 @@
 	X(passes)
 
 /*
- * X(source, column, title, sim, exact): the figures compared, lower is
- * better. sim: the prefix of the simulated MMU's columns (tlbsim join)
- * whose rep-string iterations can explain the figure's change: a cases.csv
- * row's sim_* count the whole case, access.csv has one set per phase;
- * exact: 1 where they count exactly the figure's work (a case's every
- * alloc+free, a buffer's phase), 0 where the figure is a part of it.
+ * X(source, column, title, sim): the figures compared, lower is better.
+ * sim: the prefix of the simulated MMU's columns (tlbsim join) that count
+ * exactly the figure's work, whose rep-string iterations can explain its
+ * change: a cases.csv row's sim_* count the whole case, the pairs of
+ * alloc+free; access.csv has one set per phase. NULL where none does.
  */
 #define COMPARE_METRIC_LIST(X)						\
-	X(cases, pair_ns_amortized, "amortized alloc+free", "sim_", 1)	\
-	X(cases, alloc_ns_amortized, "amortized alloc", "sim_", 0)	\
-	X(cases, free_ns_amortized, "amortized free", "sim_", 0)	\
-	X(cases, alloc_ns_p50, "alloc p50", "sim_", 0)			\
-	X(cases, alloc_ns_p99, "alloc p99", "sim_", 0)			\
-	X(cases, free_ns_p50, "free p50", "sim_", 0)			\
-	X(cases, free_ns_p99, "free p99", "sim_", 0)			\
-	X(access, alloc_ns, "buffer alloc", "alloc_sim_", 1)		\
-	X(access, free_ns, "buffer free", "free_sim_", 1)		\
-	X(access, access_ns, "buffer access", "access_sim_", 1)
+	X(cases, pair_ns_amortized, "amortized alloc+free", "sim_")	\
+	X(cases, alloc_ns_amortized, "amortized alloc", NULL)		\
+	X(cases, free_ns_amortized, "amortized free", NULL)		\
+	X(cases, alloc_ns_p50, "alloc p50", NULL)			\
+	X(cases, alloc_ns_p99, "alloc p99", NULL)			\
+	X(cases, free_ns_p50, "free p50", NULL)				\
+	X(cases, free_ns_p99, "free p99", NULL)				\
+	X(access, alloc_ns, "buffer alloc", "alloc_sim_")		\
+	X(access, free_ns, "buffer free", "free_sim_")			\
+	X(access, access_ns, "buffer access", "access_sim_")
 
 #define COMPARE_SOURCE_ENUM(name, file) COMPARE_SOURCE_##name,
 enum compare_source {
@@ -45,7 +44,7 @@ enum compare_source {
 };
 #define COMPARE_KEY_ENUM(name) COMPARE_KEY_##name,
 enum compare_key { COMPARE_KEY_LIST(COMPARE_KEY_ENUM) COMPARE_NR_KEYS };
-#define COMPARE_METRIC_ENUM(source, name, title, sim, exact) COMPARE_METRIC_##name,
+#define COMPARE_METRIC_ENUM(source, name, title, sim) COMPARE_METRIC_##name,
 enum compare_metric {
 	COMPARE_METRIC_LIST(COMPARE_METRIC_ENUM) COMPARE_NR_METRICS
 };
@@ -54,7 +53,6 @@ extern const char *const compare_source_names[COMPARE_NR_SOURCES];
 extern const char *const compare_key_names[COMPARE_NR_KEYS];
 extern const char *const compare_metric_names[COMPARE_NR_METRICS];
 extern const char *const compare_metric_titles[COMPARE_NR_METRICS];
-extern const bool compare_metric_sim_exact[COMPARE_NR_METRICS];
 
 /*
  * The smallest change that is ever marked: below it a ratio says "same"
@@ -149,12 +147,8 @@ void compare_rep_share(double base_rep, double base_instructions,
 		       double candidate_instructions, double candidate_ops,
 		       struct compare_rep_share *out);
 
-/*
- * What report.md and index.html say of a dominated change, and of a
- * change of a figure that is part of a dominated case's work.
- */
+/* What report.md and index.html say of a dominated change. */
 extern const char compare_rep_note[];
-extern const char compare_rep_case_note[];
 
 int cmd_compare(int argc, char **argv);
 int cmd_report(int argc, char **argv);

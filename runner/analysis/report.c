@@ -344,16 +344,6 @@ static bool rep_dominated(const struct csv_fields *row,
 	       strtod(of_change, NULL) > COMPARE_REP_DOMINANCE;
 }
 
-/* Whether the rep counts of @row are of its figure's work, not its case's. */
-static bool rep_counts_figure(const struct csv_fields *row,
-			      const struct compare_columns *col)
-{
-	for (int m = 0; m < COMPARE_NR_METRICS; m++)
-		if (strcmp(row->field[col->metric], compare_metric_names[m]) == 0)
-			return compare_metric_sim_exact[m];
-	return false;
-}
-
 /* One row of a table of figures, @columns of its cells. */
 static void change_cells(char **cells, const struct csv_fields *row,
 			 const struct compare_columns *col, size_t columns)
@@ -378,9 +368,7 @@ static void change_cells(char **cells, const struct csv_fields *row,
 	cand = percent_cell(row->field[col->candidate_rep_share]);
 	sb_printf(&text, "%s -> %s", base, cand);
 	cells[8] = rep_counted(row, col) ? sb_steal(&text) : xstrdup("-");
-	cells[9] = xstrdup(!rep_dominated(row, col) ? "" :
-			   rep_counts_figure(row, col) ? compare_rep_note :
-			   compare_rep_case_note);
+	cells[9] = xstrdup(rep_dominated(row, col) ? compare_rep_note : "");
 	sb_free(&text);
 	free(base);
 	free(cand);
@@ -494,9 +482,8 @@ static void rep_rule(struct strbuf *text, bool counted, size_t dominated,
 	sb_printf(text, "Rep-string share: the iterations of rep-prefixed "
 		  "string instructions among the instructions of the figure's "
 		  "work, as the simulated MMU counted them (for amortized "
-		  "alloc+free the whole case, every alloc+free of its loops, "
-		  "and its alloc and free figures share the case's counts; for "
-		  "a buffer its phase), baseline -> candidate. A change is "
+		  "alloc+free the whole case, every alloc+free of its loops; "
+		  "for a buffer its phase), baseline -> candidate. A change is "
 		  "noted as %s when the rep iterations' difference is more "
 		  "than %g%% of the instructions' difference per operation: "
 		  "icount counts each iteration as an instruction, so such a "
