@@ -15,7 +15,8 @@
 
 /* Modifiers every allocator honours. */
 #define KAB_GFP_COMMON	(KAB_GFP(__GFP_ZERO) | KAB_GFP(__GFP_NORETRY) | \
-			 KAB_GFP(__GFP_NOWARN) | KAB_GFP(__GFP_HIGH))
+			 KAB_GFP(__GFP_NOWARN) | KAB_GFP(__GFP_HIGH) | \
+			 KAB_GFP(__GFP_RETRY_MAYFAIL))
 /*
  * Slab: GFP_DMA32 is in GFP_SLAB_BUG_MASK, which kmalloc_fix_flags() answers
  * with dump_stack(); whether a slab page is compound is slab's business.

@@ -41,9 +41,11 @@ static int kab_validate_gfp(struct kab_case *c,
 	if (refused)
 		return kab_refuse(c->reason, -EINVAL, "%s is not allowed for %s",
 				  kab_gfp_name(refused), a->name);
-	if ((a->caps & KAB_CAP_SLEEPS) && bases != KAB_GFP(GFP_KERNEL))
+	/* vmalloc sleeps whatever its mask: one that may not would pretend. */
+	if ((a->caps & KAB_CAP_SLEEPS) &&
+	    !gfpflags_allow_blocking(kab_gfps[__ffs(bases)].mask))
 		return kab_refuse(c->reason, -EINVAL,
-				  "%s may sleep and needs GFP_KERNEL, not %s",
+				  "%s may sleep and needs a mask that may, such as GFP_KERNEL, not %s",
 				  a->name, kab_gfp_name(bases));
 	return 0;
 }

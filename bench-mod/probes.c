@@ -19,6 +19,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
@@ -27,6 +28,14 @@
 #include "kallocbench.h"
 
 #define KAB_PROBE_GFP		(GFP_KERNEL | __GFP_NOWARN)
+/* vmalloc_max: a vmalloc memory cannot serve fails, never the OOM killer. */
+#define KAB_VMALLOC_PROBE_GFP	(GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN)
+#define KAB_VMALLOC_PROBE_FIRST	(64ULL << 20)
+#define KAB_VMALLOC_PROBE_RESERVE	(64ULL << 20)
+/* Bisection steps after the first failure: the gap ends at 1/16 of it. */
+#define KAB_VMALLOC_PROBE_STEPS	4
+/* The probe's budget: a TCG guest maps about 1 GiB a second. */
+#define KAB_VMALLOC_PROBE_NS	(30 * NSEC_PER_SEC)
 /* init_on_alloc: the object the probe fills, frees and allocates again. */
 #define KAB_INIT_PROBE_SIZE	256
 /* kmalloc_max bisects up to this multiple of KMALLOC_MAX_SIZE. */
@@ -143,6 +152,21 @@ static int kab_validate_buffer(struct kab_probe *p)
 	}
 }
 
+/*
+ * The largest vmalloc the probe tries: what the kernel could hand out less
+ * an eighth of it and 64 MiB, so that the page tables mapping a buffer
+ * that took everything else still find pages, and nothing sees the OOM
+ * killer.
+ */
+static u64 kab_vmalloc_probe_limit(void)
+{
+	u64 available = (u64)si_mem_available() << PAGE_SHIFT;
+	u64 reserve = available / 8 + KAB_VMALLOC_PROBE_RESERVE;
+
+	return available > reserve ?
+	       round_down(available - reserve, PAGE_SIZE) : 0;
+}
+
 static int kab_probe_validate(struct kab_probe *p)
 {
 	u64 span = (u64)KAB_KMALLOC_MAX_SPAN * KMALLOC_MAX_SIZE + 1;
@@ -182,7 +206,11 @@ static int kab_probe_validate(struct kab_probe *p)
 	case KAB_PROBE_zones:
 		return kab_validate_buffer(p);
 	case KAB_PROBE_vmalloc_max:
-		return kab_check_memory(p->reason, "size_bytes", p->size_bytes);
+		if (p->size_bytes > kab_vmalloc_probe_limit())
+			return kab_refuse(p->reason, -E2BIG,
+					  "size_bytes %llu exceeds the available memory less a reserve, %llu",
+					  p->size_bytes, kab_vmalloc_probe_limit());
+		return 0;
 	case KAB_PROBE_layout:
 		if (!capable(CAP_SYSLOG))
 			return kab_refuse(p->reason, -EPERM,
@@ -439,29 +467,78 @@ static int kab_probe_buffer(struct kab_probe *p)
 	return err;
 }
 
-/* Tries @size_bytes (or half the available memory), halving on failure. */
+/* One vmalloc of @size, freed at once; records what it taught. */
+static bool kab_vmalloc_fits(struct kab_probe *p, u64 size)
+{
+	void *buf;
+
+	p->attempts++;
+	buf = __vmalloc(size, KAB_VMALLOC_PROBE_GFP);
+	if (!buf) {
+		if (!p->vmalloc_failed_bytes || size < p->vmalloc_failed_bytes)
+			p->vmalloc_failed_bytes = size;
+		return false;
+	}
+	vfree(buf);
+	p->ok = 1;
+	p->largest_bytes = max(p->largest_bytes, size);
+	return true;
+}
+
+/* Whether the probe must stop: a fatal signal (-EINTR) or the budget. */
+static int kab_vmalloc_probe_over(struct kab_probe *p, u64 deadline)
+{
+	cond_resched();
+	if (fatal_signal_pending(current))
+		return -EINTR;
+	if (ktime_get_ns() > deadline) {
+		p->vmalloc_timed_out = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Doubles from @size_bytes until a size fails or the limit is reached, then
+ * bisects between the largest success and the smallest failure.
+ */
 static int kab_probe_vmalloc_max(struct kab_probe *p)
 {
-	u64 size = p->size_bytes ? p->size_bytes : kab_memory_limit();
+	u64 deadline = ktime_get_ns() + KAB_VMALLOC_PROBE_NS;
+	u64 limit = kab_vmalloc_probe_limit();
+	u64 size = p->size_bytes ? p->size_bytes : KAB_VMALLOC_PROBE_FIRST;
+	unsigned int step;
+	int over = 0;
 
-	size = round_down(size, PAGE_SIZE);
-	while (size >= PAGE_SIZE) {
-		void *buf;
-
-		if (fatal_signal_pending(current))
-			return -EINTR;
-		p->attempts++;
-		buf = __vmalloc(size, KAB_PROBE_GFP);
-		if (buf) {
-			vfree(buf);
-			p->ok = 1;
-			p->largest_bytes = size;
-			return 0;
-		}
-		size = round_down(size / 2, PAGE_SIZE);
-		cond_resched();
+	p->vmalloc_limit_bytes = limit;
+	if (limit < PAGE_SIZE)
+		return kab_refuse(p->reason, -ENOMEM,
+				  "too little memory is available to probe");
+	size = max_t(u64, round_down(min(size, limit), PAGE_SIZE), PAGE_SIZE);
+	for (;;) {
+		over = kab_vmalloc_probe_over(p, deadline);
+		if (over || !kab_vmalloc_fits(p, size) || size == limit)
+			break;
+		size = min(size * 2, limit);
 	}
-	return kab_refuse(p->reason, -ENOMEM, "no vmalloc of a page or more succeeded");
+	for (step = 0; !over && p->vmalloc_failed_bytes &&
+	     step < KAB_VMALLOC_PROBE_STEPS; step++) {
+		u64 low = p->largest_bytes, high = p->vmalloc_failed_bytes;
+
+		size = round_down(low + (high - low) / 2, PAGE_SIZE);
+		if (size <= low)
+			break;
+		over = kab_vmalloc_probe_over(p, deadline);
+		if (!over)
+			kab_vmalloc_fits(p, size);
+	}
+	if (over < 0)
+		return over;
+	if (!p->ok)
+		return kab_refuse(p->reason, -ENOMEM,
+				  "no vmalloc of %llu bytes or less succeeded",
+				  size);
+	return 0;
 }
 
 static int kab_probe_layout(struct kab_probe *p)

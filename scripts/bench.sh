@@ -115,6 +115,7 @@ accel=tcg
 	--fact "qemu.version=$(KAB_SIM_OUTDIR=$run_dir kab_guest_qemu "$KAB_KERNEL_QEMU" && "$KAB_QEMU" --version | head -n 1)" \
 	--fact "tlbsim.models=$KAB_TLB_MODELS" \
 	--fact "qemu.cpus=${CPUS:-1}" \
+	--fact "memcg=$(sed -n 's/^KAB-MEMCG \([^\r]*\).*/\1/p' "$run_dir/console.log" | head -n 1)" \
 	--fact "host.kernel=$(uname -r)" \
 	--fact "host.cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)" \
 	--fact "host.cores=$(nproc)" \

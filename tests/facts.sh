@@ -24,6 +24,9 @@ kab_check "on the host, facts refuses the leak (no KAB_MODE=) and says why" \
 kab_check "without the module, module rows say why instead of a figure" \
 	grep -q '| 3 | .* | not measured | the kmalloc_max probe failed: ENODEV' "$host/facts.md"
 
+# The vmalloc probe allocates and zeroes about twice the guest's memory
+# in all, doubling up to nearly all of it: some 5e9 instructions, minutes
+# under TCG on a loaded host.
 kab_check "make facts on $kernel completes" \
 	env RESULTS="$results" FACTS_ID=test TARGETS="$kernel" MODE=icount \
 	TIMEOUT=900 GUEST_TESTS="$probe_test" \
@@ -50,6 +53,10 @@ kab_check "kmalloc and alloc_pages buffers have no physical discontinuity" \
 	measured 'all(b["discontinuities"] == 0 for b in m["buffers"] if b["allocator"] != "vmalloc" and "pages" in b) and sum(1 for b in m["buffers"] if b["allocator"] != "vmalloc" and "pages" in b) >= 6'
 kab_check "a 4 MiB vmalloc buffer has at least one discontinuity" \
 	measured 'any(b["allocator"] == "vmalloc" and b["size_bytes"] == 4 << 20 and b["discontinuities"] >= 1 for b in m["buffers"])'
+kab_check "the vmalloc probe went up from 64 MiB: to a failure, its limit or its time budget, never past the limit" \
+	measured 'm["vmalloc_tries"] >= 2 and 0 < m["vmalloc_max"] <= m["vmalloc_probe_limit"] and (m["vmalloc_failed"] > m["vmalloc_max"] or m["vmalloc_max"] == m["vmalloc_probe_limit"] or m["vmalloc_timed_out"])'
+kab_check "claim 10 says what the vmalloc probe found" \
+	measured '"largest vmalloc that succeeded" in rows["10"]["value"] and ("failed" in rows["10"]["value"])'
 kab_check "the number of buddy orders matches the columns of /proc/buddyinfo" \
 	measured 'm["buddy_columns"] == m["nr_page_orders"]'
 kab_check "the leak is visible after the unload (SUnreclaim up by half of it at least)" \

@@ -120,6 +120,28 @@ for ctx in $atomic_contexts; do
 		       grep -q ',kmalloc,65536,,GFP_KERNEL,$ctx,.*EINVAL: GFP_KERNEL may sleep' '$first/cases.csv' &&
 		       grep -q ',vmalloc,65536,,GFP_KERNEL,$ctx,.*EINVAL: vmalloc may sleep' '$first/cases.csv'"
 done
+# gfield RUN ALLOCATOR SIZE GFP COLUMN: like field, for one GFP mask.
+gfield() {
+	awk -F, -v a="$2" -v s="$3" -v g="$4" -v col="$5" '
+		NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; if (!(col in h)) exit; next }
+		$(h["allocator"]) == a && $(h["size_bytes"]) == s &&
+		$(h["gfp"]) == g { print $(h[col]); exit }' "$1/cases.csv"
+}
+for gfp in GFP_KERNEL GFP_KERNEL_ACCOUNT GFP_NOFS GFP_NOIO "GFP_KERNEL|__GFP_RETRY_MAYFAIL"; do
+	for a in kmalloc vmalloc; do
+		kab_check "$a(512, $gfp) ran every operation, none failing" \
+			sh -c "[ '$(gfield "$first" $a 512 "$gfp" status)' = ok ] &&
+			       [ '$(gfield "$first" $a 512 "$gfp" ops_done)' = 300 ] &&
+			       [ '$(gfield "$first" $a 512 "$gfp" failures)' = 0 ]"
+	done
+done
+kab_check "the runner ran in a memory cgroup of its own" \
+	grep -q '"memcg": "/kallocbench"' "$first/meta.json"
+kernel_512=$(gfield "$first" kmalloc 512 GFP_KERNEL pair_ns_amortized)
+account_512=$(gfield "$first" kmalloc 512 GFP_KERNEL_ACCOUNT pair_ns_amortized)
+kab_say "kmalloc(512)+kfree: GFP_KERNEL $kernel_512, GFP_KERNEL_ACCOUNT $account_512 instructions"
+kab_check "GFP_KERNEL_ACCOUNT's memcg charge costs kmalloc instructions ($kernel_512 -> $account_512)" \
+	less_than "$kernel_512" "$account_512"
 # Counters: software events and tracepoints count, hardware ones are
 # unsupported under TCG, and an unsupported counter is an empty cell.
 header=$(head -n 1 "$first/cases.csv")

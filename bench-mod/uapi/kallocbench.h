@@ -17,7 +17,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define KAB_ABI_VERSION		4
+#define KAB_ABI_VERSION		5
 #define KAB_DEVICE_NAME		"kallocbench"
 #define KAB_REASON_LEN		96
 #define KAB_NAME_LEN		32
@@ -46,19 +46,31 @@
  * GFP flags a request may combine. X(name, is_base): name is the kernel's own
  * macro, so the module maps it by token pasting; exactly one base mask must be
  * set in a request, the others modify it. __GFP_NOWARN is always added by the
- * module so that requested failures do not flood the console.
+ * module so that requested failures do not flood the console. New rows go
+ * last: a request's bits keep their meaning.
+ *
+ * The masks drivers use besides GFP_KERNEL: GFP_KERNEL_ACCOUNT charges the
+ * allocation to the caller's memory cgroup (the guest runs the runner in
+ * one of its own: the root cgroup charges nothing); GFP_NOFS and GFP_NOIO
+ * keep reclaim out of filesystems and block I/O; __GFP_RETRY_MAYFAIL
+ * retries reclaim and compaction hard, but fails rather than wake the OOM
+ * killer.
  */
-#define KAB_GFP_LIST(X)		\
-	X(GFP_KERNEL, 1)	\
-	X(GFP_NOWAIT, 1)	\
-	X(GFP_ATOMIC, 1)	\
-	X(GFP_DMA, 0)		\
-	X(GFP_DMA32, 0)		\
-	X(__GFP_ZERO, 0)	\
-	X(__GFP_NORETRY, 0)	\
-	X(__GFP_NOWARN, 0)	\
-	X(__GFP_HIGH, 0)	\
-	X(__GFP_COMP, 0)
+#define KAB_GFP_LIST(X)			\
+	X(GFP_KERNEL, 1)		\
+	X(GFP_NOWAIT, 1)		\
+	X(GFP_ATOMIC, 1)		\
+	X(GFP_DMA, 0)			\
+	X(GFP_DMA32, 0)			\
+	X(__GFP_ZERO, 0)		\
+	X(__GFP_NORETRY, 0)		\
+	X(__GFP_NOWARN, 0)		\
+	X(__GFP_HIGH, 0)		\
+	X(__GFP_COMP, 0)		\
+	X(GFP_KERNEL_ACCOUNT, 1)	\
+	X(GFP_NOFS, 1)			\
+	X(GFP_NOIO, 1)			\
+	X(__GFP_RETRY_MAYFAIL, 0)
 
 /*
  * Patterns: pair is alloc then free, repeated; batch is @batch allocations
@@ -604,8 +616,12 @@ struct kab_frag {
  * contiguity: physical discontinuities of a buffer (@allocator, @gfp,
  *	@size_bytes or @order), page by page.
  * zones: the zone of each page of such a buffer.
- * vmalloc_max: the largest vmalloc of at most @size_bytes (halved on
- *	failure), released at once.
+ * vmalloc_max: how large a vmalloc succeeds: doubling from @size_bytes
+ *	until one fails or reaches @vmalloc_limit_bytes, then bisecting
+ *	between the largest success and the smallest failure a few steps,
+ *	each buffer freed at once, with __GFP_NORETRY so that memory that
+ *	runs short fails the vmalloc rather than wake the OOM killer; the
+ *	whole probe stops after a time budget.
  * layout: the kernel's direct map, vmalloc and module ranges and where a
  *	kmalloc, a vmalloc and the module itself are; needs CAP_SYSLOG.
  */
@@ -665,7 +681,7 @@ struct kab_ksize_class {
  *	otherwise
  * @size_bytes: in: contiguity, zones: the buffer's size (kmalloc, vmalloc);
  *	krealloc: the original size; vmalloc_max: the first size tried (0:
- *	half the available memory); 0 for the other probes
+ *	64 MiB); 0 for the other probes
  * @new_size_bytes: in: krealloc: the size to reallocate to; 0 otherwise
  * @classes: in: ksize_classes: user pointer to @max_classes struct
  *	kab_ksize_class, written only when the probe succeeds (@nr_classes
@@ -712,6 +728,14 @@ struct kab_ksize_class {
  * @kmalloc_addr: out: layout: address of a kmalloc(64) object
  * @vmalloc_addr: out: layout: address of a vmalloc(PAGE_SIZE) buffer
  * @module_addr: out: layout: address of this module's struct module
+ * @vmalloc_failed_bytes: out: vmalloc_max: the smallest size that failed;
+ *	0 when none did
+ * @vmalloc_limit_bytes: out: vmalloc_max: the largest size the probe
+ *	tries: the available memory less an eighth of it and 64 MiB, the
+ *	room the vmalloc's page tables and everything else need
+ * @vmalloc_timed_out: out: vmalloc_max: 1 when the time budget ended the
+ *	probe
+ * @vmalloc_reserved: 0
  * @reason: out: why the module refused the request or the probe failed
  */
 struct kab_probe {
@@ -757,6 +781,10 @@ struct kab_probe {
 	__u64 kmalloc_addr;
 	__u64 vmalloc_addr;
 	__u64 module_addr;
+	__u64 vmalloc_failed_bytes;
+	__u64 vmalloc_limit_bytes;
+	__u32 vmalloc_timed_out;
+	__u32 vmalloc_reserved;
 	char reason[KAB_REASON_LEN];
 };
 

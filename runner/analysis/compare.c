@@ -35,6 +35,11 @@ static const char compare_usage[] =
 	"repetition is a sample and a change is marked when the 95% bootstrap\n"
 	"interval (2000 resamples, fixed seed) excludes 1 and the change is 2%\n"
 	"and 5 ns. With one sample on a side the verdict is \"unknown\".\n"
+	"Where both sides carry the simulated MMU's counts (tlbsim join), a\n"
+	"figure whose work they count also gets each side's share of\n"
+	"rep-string iterations in its instructions and their share of the\n"
+	"change per operation; the report notes a change that is more than\n"
+	"half rep-string iterations.\n"
 	"Exits 1 when a candidate shares no figure with the baseline.\n"
 	"\n"
 	"  --out DIR      where to write (default: compare-<labels> in the\n"
@@ -45,13 +50,14 @@ static const char compare_usage[] =
 #define COMPARE_SOURCE_NAME(name, file, columns) #name,
 #define COMPARE_SOURCE_FILE(name, file, columns) file,
 #define COMPARE_NAME(name) #name,
-#define COMPARE_METRIC_SOURCE(source, name, title) COMPARE_SOURCE_##source,
-#define COMPARE_METRIC_NAME(source, name, title) #name,
-#define COMPARE_METRIC_TITLE(source, name, title) title,
+#define COMPARE_METRIC_SOURCE(source, name, title, sim) COMPARE_SOURCE_##source,
+#define COMPARE_METRIC_NAME(source, name, title, sim) #name,
+#define COMPARE_METRIC_TITLE(source, name, title, sim) title,
+#define COMPARE_METRIC_SIM(source, name, title, sim) sim,
 /* Each metric is a column of its source: a name that is not fails here. */
 #define COLUMN_OF_cases(name) CASES_COLUMN_##name
 #define COLUMN_OF_access(name) ACCESS_COLUMN_##name
-#define METRIC_IS_COLUMN(source, name, title) \
+#define METRIC_IS_COLUMN(source, name, title, sim) \
 	_Static_assert(COLUMN_OF_##source(name) >= 0, #name);
 COMPARE_METRIC_LIST(METRIC_IS_COLUMN)
 
@@ -72,6 +78,9 @@ const char *const compare_metric_names[COMPARE_NR_METRICS] = {
 };
 const char *const compare_metric_titles[COMPARE_NR_METRICS] = {
 	COMPARE_METRIC_LIST(COMPARE_METRIC_TITLE)
+};
+static const char *const compare_metric_sims[COMPARE_NR_METRICS] = {
+	COMPARE_METRIC_LIST(COMPARE_METRIC_SIM)
 };
 const char *const compare_method_names[] = {
 	[COMPARE_BOOT_SPREAD] = "boot spread (icount)",
@@ -131,6 +140,28 @@ void compare_figure(const double *base, size_t base_count,
 		       "faster";
 }
 
+const char compare_rep_note[] =
+	"dominated by rep-string iterations (hardware executes these as fast "
+	"string ops)";
+
+void compare_rep_share(double base_rep, double base_instructions,
+		       double base_ops, double candidate_rep,
+		       double candidate_instructions, double candidate_ops,
+		       struct compare_rep_share *out)
+{
+	double rep_change = candidate_rep / candidate_ops - base_rep / base_ops;
+	double instruction_change = candidate_instructions / candidate_ops -
+				    base_instructions / base_ops;
+
+	out->base_share = base_instructions > 0 ?
+			  base_rep / base_instructions : NAN;
+	out->candidate_share = candidate_instructions > 0 ?
+			       candidate_rep / candidate_instructions : NAN;
+	out->of_change = instruction_change != 0 ?
+			 rep_change / instruction_change : NAN;
+	out->dominated = out->of_change > COMPARE_REP_DOMINANCE;
+}
+
 /* Facts every target shows, X(column of targets.csv, path in meta.json) */
 #define TARGET_FACT_LIST(X)						\
 	X(kernel_release, "kernel.release")				\
@@ -151,6 +182,23 @@ enum target_fact { TARGET_FACT_LIST(FACT_ENUM) NR_TARGET_FACTS };
 static const char *const fact_columns[] = { TARGET_FACT_LIST(FACT_COLUMN) };
 static const char *const fact_paths[] = { TARGET_FACT_LIST(FACT_PATH) };
 
+/*
+ * What is read of one figure: its value, and the simulated MMU's counts of
+ * its work, each after the figure's sim prefix.
+ */
+enum figure_part { FIGURE_VALUE, FIGURE_REP, FIGURE_INSTRUCTIONS,
+		   FIGURE_OPS, NR_FIGURE_PARTS };
+static const char *const figure_sim_columns[NR_FIGURE_PARTS] = {
+	[FIGURE_REP] = "rep_iterations",
+	[FIGURE_INSTRUCTIONS] = "instructions",
+};
+
+/*
+ * A cases.csv row's sim_* count every operation of its loops (and the
+ * warmup's); access.csv's phases are one buffer each.
+ */
+static const char *const ops_columns[] = { "ops_done", "amortized_ops" };
+
 /* One boot: a results folder. */
 struct run {
 	const char *dir;
@@ -159,7 +207,10 @@ struct run {
 	/* each source's file; rows == 0 when the run has none */
 	struct csv_table table[COMPARE_NR_SOURCES];
 	int key_column[COMPARE_NR_SOURCES][COMPARE_NR_KEYS];
-	int metric_column[COMPARE_NR_METRICS];
+	/* each figure's column, then its simulated MMU counts' (or -1) */
+	int metric_column[COMPARE_NR_METRICS][NR_FIGURE_PARTS];
+	/* the columns whose sum is a row's operations (or -1) */
+	int ops_column[COMPARE_NR_SOURCES][ARRAY_SIZE(ops_columns)];
 	int status_column[COMPARE_NR_SOURCES];
 };
 
@@ -203,10 +254,25 @@ static int load_source(struct run *run, enum compare_source source,
 	for (int k = 0; k < COMPARE_NR_KEYS; k++)
 		run->key_column[source][k] = csv_table_column(
 			table, compare_key_names[k]);
-	for (int m = 0; m < COMPARE_NR_METRICS; m++)
-		if (compare_metric_sources[m] == source)
-			run->metric_column[m] = csv_table_column(
-				table, compare_metric_names[m]);
+	for (int m = 0; m < COMPARE_NR_METRICS; m++) {
+		if (compare_metric_sources[m] != source)
+			continue;
+		run->metric_column[m][FIGURE_VALUE] = csv_table_column(
+			table, compare_metric_names[m]);
+		for (int part = FIGURE_REP; part < NR_FIGURE_PARTS &&
+		     compare_metric_sims[m]; part++) {
+			struct strbuf name = { 0 };
+
+			sb_printf(&name, "%s%s", compare_metric_sims[m],
+				  figure_sim_columns[part]);
+			run->metric_column[m][part] = csv_table_column(
+				table, name.text);
+			sb_free(&name);
+		}
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(ops_columns); i++)
+		run->ops_column[source][i] = csv_table_column(table,
+							      ops_columns[i]);
 	run->status_column[source] = csv_table_column(table, "status");
 	if (run->status_column[source] < 0 ||
 	    run->key_column[source][COMPARE_KEY_allocator] < 0) {
@@ -237,7 +303,8 @@ static int load_run(const char *dir, struct run *run, char *why,
 	for (int f = 0; f < NR_TARGET_FACTS; f++)
 		run->fact[f] = meta_text(run->meta, fact_paths[f]);
 	for (int m = 0; m < COMPARE_NR_METRICS; m++)
-		run->metric_column[m] = -1;
+		for (int part = 0; part < NR_FIGURE_PARTS; part++)
+			run->metric_column[m][part] = -1;
 	for (int source = 0; source < COMPARE_NR_SOURCES; source++)
 		if (load_source(run, source, why, why_len) < 0)
 			return -1;
@@ -399,37 +466,67 @@ static bool same_key(const struct run *a, const struct csv_fields *row_a,
 	return true;
 }
 
-/* The non-empty @metric of every ok repetition of @key's case in @run. */
+/*
+ * @part of @metric in @row, false when empty or not counted; FIGURE_OPS
+ * sums the ops columns of the rows that have the simulated MMU's counts
+ * (1 without such columns).
+ */
+static bool row_value(const struct run *run, const struct csv_fields *row,
+		      int metric, enum figure_part part, double *value)
+{
+	enum compare_source source = compare_metric_sources[metric];
+	int column = run->metric_column[metric][part];
+
+	if (part != FIGURE_OPS) {
+		if (column < 0 || !*row->field[column])
+			return false;
+		*value = strtod(row->field[column], NULL);
+		return true;
+	}
+	if (!row_value(run, row, metric, FIGURE_INSTRUCTIONS, value))
+		return false;
+	*value = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(ops_columns); i++)
+		if (run->ops_column[source][i] >= 0)
+			*value += strtod(row->field[run->ops_column[source][i]],
+					 NULL);
+	if (*value <= 0)
+		*value = 1;
+	return true;
+}
+
+/* The non-empty @part of @metric of every ok repetition of @key's case. */
 static size_t gather_run(const struct run *run, const struct run *key_run,
 			 const struct csv_fields *key, int metric,
-			 double **values, size_t *count, size_t *capacity)
+			 enum figure_part part, double **values, size_t *count,
+			 size_t *capacity)
 {
 	enum compare_source source = compare_metric_sources[metric];
 	size_t found = 0;
+	double value;
 
-	if (run->metric_column[metric] < 0)
-		return 0;
 	for (size_t r = 0; r < run->table[source].rows; r++) {
 		const struct csv_fields *row = &run->table[source].row[r];
-		const char *text = row->field[run->metric_column[metric]];
 
 		if (strcmp(row->field[run->status_column[source]], "ok") != 0 ||
-		    !*text || !same_key(key_run, key, run, row, source))
+		    !row_value(run, row, metric, part, &value) ||
+		    !same_key(key_run, key, run, row, source))
 			continue;
 		xgrow((void **)values, capacity, *count + 1, sizeof(**values));
-		(*values)[(*count)++] = strtod(text, NULL);
+		(*values)[(*count)++] = value;
 		found++;
 	}
 	return found;
 }
 
 /*
- * The samples of @metric for @key's case on @side: with @per_boot one per
- * boot (the mean of its repetitions), else every repetition of every boot.
+ * The samples of @part of @metric for @key's case on @side: with @per_boot
+ * one per boot (the mean of its repetitions), else every repetition of
+ * every boot.
  */
 static size_t gather(const struct side *side, const struct run *key_run,
-		     const struct csv_fields *key, int metric, bool per_boot,
-		     double **samples)
+		     const struct csv_fields *key, int metric,
+		     enum figure_part part, bool per_boot, double **samples)
 {
 	size_t count = 0, capacity = 0;
 
@@ -437,7 +534,7 @@ static size_t gather(const struct side *side, const struct run *key_run,
 	for (size_t b = 0; b < side->boots; b++) {
 		size_t before = count;
 		size_t found = gather_run(&side->boot[b], key_run, key, metric,
-					  samples, &count, &capacity);
+					  part, samples, &count, &capacity);
 
 		if (per_boot && found) {
 			(*samples)[before] = stats_mean(*samples + before, found);
@@ -445,6 +542,40 @@ static size_t gather(const struct side *side, const struct run *key_run,
 		}
 	}
 	return count;
+}
+
+/* The mean of @part over every ok repetition on @side, NAN if none. */
+static double side_mean(const struct side *side, const struct run *key_run,
+			const struct csv_fields *key, int metric,
+			enum figure_part part)
+{
+	double *samples, mean = NAN;
+	size_t count = gather(side, key_run, key, metric, part, false,
+			      &samples);
+
+	if (count)
+		mean = stats_mean(samples, count);
+	free(samples);
+	return mean;
+}
+
+/* What rep-string iterations make of @metric's change, both sides. */
+static void rep_share_of(const struct side *base, const struct side *cand,
+			 const struct run *key_run,
+			 const struct csv_fields *key, int metric,
+			 struct compare_rep_share *out)
+{
+	double part[2][NR_FIGURE_PARTS];
+	const struct side *sides[2] = { base, cand };
+
+	for (int s = 0; s < 2; s++)
+		for (int p = FIGURE_REP; p < NR_FIGURE_PARTS; p++)
+			part[s][p] = side_mean(sides[s], key_run, key, metric,
+					       p);
+	compare_rep_share(part[0][FIGURE_REP], part[0][FIGURE_INSTRUCTIONS],
+			  part[0][FIGURE_OPS], part[1][FIGURE_REP],
+			  part[1][FIGURE_INSTRUCTIONS], part[1][FIGURE_OPS],
+			  out);
 }
 
 /* Whether an earlier row of @run's @source names the same case as row @r. */
@@ -471,23 +602,16 @@ static void add_double(struct csv_row *row, double value)
 	csv_add(row, text);
 }
 
-#define COMPARE_COLUMNS_TAIL						\
-	"metric,baseline_n,candidate_n,baseline_value,candidate_value,"	\
-	"baseline_spread,candidate_spread,ratio,ci_low,ci_high,"	\
-	"threshold,method,verdict"
-
 static void write_header(struct strbuf *out)
 {
-	sb_append(out, "baseline,candidate,source");
-	for (int k = 0; k < COMPARE_NR_KEYS; k++)
-		sb_printf(out, ",%s", compare_key_names[k]);
-	sb_append(out, "," COMPARE_COLUMNS_TAIL "\n");
+	sb_append(out, COLUMNS_LINE(COMPARE_COLUMN_LIST));
 }
 
 static void add_figure_row(const struct side *base, const struct side *cand,
 			   const struct csv_fields *key, int metric,
 			   const double *b, size_t nb, const double *c,
 			   size_t nc, const struct compare_verdict *v,
+			   const struct compare_rep_share *rep,
 			   struct strbuf *out)
 {
 	enum compare_source source = compare_metric_sources[metric];
@@ -512,6 +636,9 @@ static void add_figure_row(const struct side *base, const struct side *cand,
 	add_double(&row, v->threshold);
 	csv_add(&row, compare_method_names[v->method]);
 	csv_add(&row, v->verdict);
+	add_double(&row, rep->base_share);
+	add_double(&row, rep->candidate_share);
+	add_double(&row, rep->of_change);
 	line = csv_finish(&row);
 	sb_printf(out, "%s\n", line);
 	free(line);
@@ -543,17 +670,22 @@ static void compare_pair(const struct side *base, const struct side *cand,
 				double *b, *c;
 				size_t nb, nc;
 				struct compare_verdict v;
+				struct compare_rep_share rep;
 
 				if (compare_metric_sources[m] != (enum compare_source)source)
 					continue;
-				nb = gather(base, key_run, key, m, per_boot, &b);
-				nc = gather(cand, key_run, key, m, per_boot, &c);
+				nb = gather(base, key_run, key, m, FIGURE_VALUE,
+					    per_boot, &b);
+				nc = gather(cand, key_run, key, m, FIGURE_VALUE,
+					    per_boot, &c);
 				if (nb && nc && stats_mean(b, nb) > 0) {
 					matched = true;
 					counts->figures++;
 					compare_figure(b, nb, c, nc, per_boot, &v);
+					rep_share_of(base, cand, key_run, key, m,
+						     &rep);
 					add_figure_row(base, cand, key, m, b, nb,
-						       c, nc, &v, out);
+						       c, nc, &v, &rep, out);
 				}
 				free(b);
 				free(c);

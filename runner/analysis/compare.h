@@ -18,18 +18,24 @@
  * it empty.
  */
 
-/* X(source, column, title): the figures compared, lower is better. */
+/*
+ * X(source, column, title, sim): the figures compared, lower is better.
+ * sim: the prefix of the simulated MMU's columns (tlbsim join) that count
+ * exactly the figure's work, whose rep-string iterations can explain its
+ * change: a cases.csv row's sim_* count the whole case, the pairs of
+ * alloc+free; access.csv has one set per phase. NULL where none does.
+ */
 #define COMPARE_METRIC_LIST(X)						\
-	X(cases, pair_ns_amortized, "amortized alloc+free")		\
-	X(cases, alloc_ns_amortized, "amortized alloc")			\
-	X(cases, free_ns_amortized, "amortized free")			\
-	X(cases, alloc_ns_p50, "alloc p50")				\
-	X(cases, alloc_ns_p99, "alloc p99")				\
-	X(cases, free_ns_p50, "free p50")				\
-	X(cases, free_ns_p99, "free p99")				\
-	X(access, alloc_ns, "buffer alloc")				\
-	X(access, free_ns, "buffer free")				\
-	X(access, access_ns, "buffer access")
+	X(cases, pair_ns_amortized, "amortized alloc+free", "sim_")	\
+	X(cases, alloc_ns_amortized, "amortized alloc", NULL)		\
+	X(cases, free_ns_amortized, "amortized free", NULL)		\
+	X(cases, alloc_ns_p50, "alloc p50", NULL)			\
+	X(cases, alloc_ns_p99, "alloc p99", NULL)			\
+	X(cases, free_ns_p50, "free p50", NULL)				\
+	X(cases, free_ns_p99, "free p99", NULL)				\
+	X(access, alloc_ns, "buffer alloc", "alloc_sim_")		\
+	X(access, free_ns, "buffer free", "free_sim_")			\
+	X(access, access_ns, "buffer access", "access_sim_")
 
 #define COMPARE_SOURCE_ENUM(name, file, columns) COMPARE_SOURCE_##name,
 enum compare_source {
@@ -37,7 +43,7 @@ enum compare_source {
 };
 #define COMPARE_KEY_ENUM(name) COMPARE_KEY_##name,
 enum compare_key { CASE_KEY_COLUMN_LIST(COMPARE_KEY_ENUM) COMPARE_NR_KEYS };
-#define COMPARE_METRIC_ENUM(source, name, title) COMPARE_METRIC_##name,
+#define COMPARE_METRIC_ENUM(source, name, title, sim) COMPARE_METRIC_##name,
 enum compare_metric {
 	COMPARE_METRIC_LIST(COMPARE_METRIC_ENUM) COMPARE_NR_METRICS
 };
@@ -106,6 +112,42 @@ void compare_figure(const double *base, size_t base_count,
 		    bool boot_samples, struct compare_verdict *out);
 
 extern const char *const compare_method_names[];
+
+/*
+ * A change is said to be dominated by rep-string iterations when their
+ * difference is more than this share of the difference in instructions:
+ * icount (and the simulated MMU) count each iteration as an instruction,
+ * while hardware runs `rep stos`/`rep movs` as fast string operations, so
+ * such a change says little about time on a real CPU.
+ */
+#define COMPARE_REP_DOMINANCE 0.5
+
+/* What rep-string iterations make of one figure's work on two sides. */
+struct compare_rep_share {
+	/* rep iterations / instructions on each side; NAN if not measured */
+	double base_share;
+	double candidate_share;
+	/*
+	 * The difference in rep iterations per operation over the
+	 * difference in instructions per operation; NAN when not measured
+	 * or the instructions did not change.
+	 */
+	double of_change;
+	/* of_change above COMPARE_REP_DOMINANCE */
+	bool dominated;
+};
+
+/*
+ * From each side's mean rep iterations, instructions and operations of
+ * the figure's work (NAN where the simulated MMU did not count).
+ */
+void compare_rep_share(double base_rep, double base_instructions,
+		       double base_ops, double candidate_rep,
+		       double candidate_instructions, double candidate_ops,
+		       struct compare_rep_share *out);
+
+/* What report.md and index.html say of a dominated change. */
+extern const char compare_rep_note[];
 
 int cmd_compare(int argc, char **argv);
 int cmd_report(int argc, char **argv);

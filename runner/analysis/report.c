@@ -173,7 +173,8 @@ struct compare_columns {
 	int baseline, candidate, source, metric, baseline_value;
 	int candidate_value, baseline_spread, candidate_spread, ratio;
 	int ci_low, ci_high, threshold, method, verdict, baseline_n;
-	int candidate_n;
+	int candidate_n, baseline_rep_share, candidate_rep_share;
+	int rep_share_of_change;
 };
 
 static int map_compare_columns(const struct csv_table *table,
@@ -184,12 +185,15 @@ static int map_compare_columns(const struct csv_table *table,
 		       &col->candidate_value, &col->baseline_spread,
 		       &col->candidate_spread, &col->ratio, &col->ci_low,
 		       &col->ci_high, &col->threshold, &col->method,
-		       &col->verdict, &col->baseline_n, &col->candidate_n };
+		       &col->verdict, &col->baseline_n, &col->candidate_n,
+		       &col->baseline_rep_share, &col->candidate_rep_share,
+		       &col->rep_share_of_change };
 	static const char *const names[] = {
 		"baseline", "candidate", "source", "metric", "baseline_value",
 		"candidate_value", "baseline_spread", "candidate_spread",
 		"ratio", "ci_low", "ci_high", "threshold", "method",
-		"verdict", "baseline_n", "candidate_n",
+		"verdict", "baseline_n", "candidate_n", "baseline_rep_share",
+		"candidate_rep_share", "rep_share_of_change",
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
@@ -283,7 +287,9 @@ static const char *metric_title(const char *name)
 	return name;
 }
 
-#define CHANGE_COLUMNS 8
+/* The columns of a table of figures; the last two where rep was counted. */
+#define CHANGE_COLUMNS 10
+#define CHANGE_COLUMNS_WITHOUT_REP 8
 
 /* "%": a fraction of compare.csv as a percentage, "-" when empty. */
 static char *percent_cell(const char *fraction)
@@ -312,15 +318,38 @@ static char *interval_cell(const struct csv_fields *row,
 	return sb_steal(&text);
 }
 
-/*
- * One row of a table of figures. A per-row explanation of a change (what
- * dominates it, e.g. rep-string iterations counted by a simulated MMU)
- * would be one more cell here, filled from compare.csv.
- */
+static bool is_change(const struct csv_fields *row,
+		      const struct compare_columns *col)
+{
+	const char *verdict = row->field[col->verdict];
+
+	return strcmp(verdict, "slower") == 0 || strcmp(verdict, "faster") == 0;
+}
+
+/* Whether @row's figure has the simulated MMU's counts on both sides. */
+static bool rep_counted(const struct csv_fields *row,
+			const struct compare_columns *col)
+{
+	return *row->field[col->baseline_rep_share] &&
+	       *row->field[col->candidate_rep_share];
+}
+
+/* Whether @row is a change that rep-string iterations dominate. */
+static bool rep_dominated(const struct csv_fields *row,
+			  const struct compare_columns *col)
+{
+	const char *of_change = row->field[col->rep_share_of_change];
+
+	return is_change(row, col) && *of_change &&
+	       strtod(of_change, NULL) > COMPARE_REP_DOMINANCE;
+}
+
+/* One row of a table of figures, @columns of its cells. */
 static void change_cells(char **cells, const struct csv_fields *row,
-			 const struct compare_columns *col)
+			 const struct compare_columns *col, size_t columns)
 {
 	struct strbuf text = { 0 };
+	char *base, *cand;
 
 	cells[0] = case_name(row, col);
 	cells[1] = xstrdup(metric_title(row->field[col->metric]));
@@ -333,6 +362,16 @@ static void change_cells(char **cells, const struct csv_fields *row,
 	cells[5] = interval_cell(row, col);
 	cells[6] = percent_cell(row->field[col->threshold]);
 	cells[7] = xstrdup(row->field[col->verdict]);
+	if (columns == CHANGE_COLUMNS_WITHOUT_REP)
+		return;
+	base = percent_cell(row->field[col->baseline_rep_share]);
+	cand = percent_cell(row->field[col->candidate_rep_share]);
+	sb_printf(&text, "%s -> %s", base, cand);
+	cells[8] = rep_counted(row, col) ? sb_steal(&text) : xstrdup("-");
+	cells[9] = xstrdup(rep_dominated(row, col) ? compare_rep_note : "");
+	sb_free(&text);
+	free(base);
+	free(cand);
 }
 
 static double change_size(const struct csv_fields *row,
@@ -351,37 +390,34 @@ static int compare_changes(const void *a, const void *b)
 	return x < y ? 1 : x > y ? -1 : 0;
 }
 
-/* @unit: what the figures count, "instructions" in icount, else "ns". */
+/*
+ * @unit: what the figures count, "instructions" in icount, else "ns";
+ * @rep: whether the rep-string columns are shown.
+ */
 static void table_of_rows(struct doc *doc, struct csv_fields **rows,
 			  size_t count, const struct compare_columns *col,
-			  const char *unit)
+			  const char *unit, bool rep)
 {
 	static const char *const titles[CHANGE_COLUMNS] = {
 		"case", "figure", "baseline", "candidate", "ratio",
 		"interval", "marked beyond", "verdict",
+		"rep-string share of instructions", "note",
 	};
-	char **cells = xcalloc((count + 1) * CHANGE_COLUMNS, sizeof(*cells));
+	size_t columns = rep ? CHANGE_COLUMNS : CHANGE_COLUMNS_WITHOUT_REP;
+	char **cells = xcalloc((count + 1) * columns, sizeof(*cells));
 	struct strbuf title = { 0 };
 
-	for (size_t c = 0; c < CHANGE_COLUMNS; c++)
+	for (size_t c = 0; c < columns; c++)
 		cells[c] = xstrdup(titles[c]);
 	sb_printf(&title, "figure (%s)", unit);
 	free(cells[1]);
 	cells[1] = sb_steal(&title);
 	for (size_t r = 0; r < count; r++)
-		change_cells(&cells[(r + 1) * CHANGE_COLUMNS], rows[r], col);
-	doc_table(doc, cells, count, CHANGE_COLUMNS);
-	for (size_t i = 0; i < (count + 1) * CHANGE_COLUMNS; i++)
+		change_cells(&cells[(r + 1) * columns], rows[r], col, columns);
+	doc_table(doc, cells, count, columns);
+	for (size_t i = 0; i < (count + 1) * columns; i++)
 		free(cells[i]);
 	free(cells);
-}
-
-static bool is_change(const struct csv_fields *row,
-		      const struct compare_columns *col)
-{
-	const char *verdict = row->field[col->verdict];
-
-	return strcmp(verdict, "slower") == 0 || strcmp(verdict, "faster") == 0;
 }
 
 static bool is_headline(const struct csv_fields *row,
@@ -423,6 +459,37 @@ static void method_rule(struct strbuf *text, const char *method)
 			  "there is no interval and no verdict. Boot each target "
 			  "several times (make compare BOOTS=3) or set "
 			  "repetitions >= 2.");
+}
+
+/*
+ * What the rep-string columns say, or that they were not measured:
+ * @counted when some figure has the simulated MMU's counts on both sides,
+ * @dominated of the pair's @changes are dominated by rep-string iterations.
+ */
+static void rep_rule(struct strbuf *text, bool counted, size_t dominated,
+		     size_t changes)
+{
+	if (!counted) {
+		sb_append(text, "Rep-string share was not measured: the runs "
+			  "carry no counts of the simulated MMU (a sweep's "
+			  "tlb_model, or TLB_MODEL=skylake-sp on the make "
+			  "line), so a change made of rep-string iterations "
+			  "(a memset or memcpy done with rep stos or rep movs, "
+			  "which icount counts one instruction per iteration) "
+			  "is not told apart here.");
+		return;
+	}
+	sb_printf(text, "Rep-string share: the iterations of rep-prefixed "
+		  "string instructions among the instructions of the figure's "
+		  "work, as the simulated MMU counted them (for amortized "
+		  "alloc+free the whole case, every alloc+free of its loops; "
+		  "for a buffer its phase), baseline -> candidate. A change is "
+		  "noted as %s when the rep iterations' difference is more "
+		  "than %g%% of the instructions' difference per operation: "
+		  "icount counts each iteration as an instruction, so such a "
+		  "change overstates what it costs on a real CPU. %zu of the "
+		  "%zu changes here are so noted.", compare_rep_note,
+		  100 * COMPARE_REP_DOMINANCE, dominated, changes);
 }
 
 static int compare_fractions(const void *a, const void *b)
@@ -524,7 +591,8 @@ static void doc_pair(struct doc *doc, const struct csv_table *table,
 		     const char *unit)
 {
 	struct csv_fields **rows = xcalloc(table->rows + 1, sizeof(*rows));
-	size_t count = 0, verdicts[4] = { 0 }, repeats = 0;
+	size_t count = 0, verdicts[4] = { 0 }, repeats = 0, dominated = 0;
+	bool rep = false;
 	static const char *const names[4] = {
 		"slower", "faster", "same", "unknown",
 	};
@@ -548,6 +616,8 @@ static void doc_pair(struct doc *doc, const struct csv_table *table,
 					      names[v]) == 0;
 		if (is_change(row, col))
 			rows[count++] = (struct csv_fields *)row;
+		rep |= rep_counted(row, col);
+		dominated += rep_dominated(row, col);
 	}
 	sb_printf(&text, "%s against %s", candidate, baseline);
 	doc_heading(doc, 2, text.text);
@@ -564,6 +634,9 @@ static void doc_pair(struct doc *doc, const struct csv_table *table,
 	sb_reset(&text);
 	method_rule(&text, method);
 	doc_para(doc, text.text);
+	sb_reset(&text);
+	rep_rule(&text, rep, dominated, count);
+	doc_para(doc, text.text);
 	sort_columns = col;
 	qsort(rows, count, sizeof(*rows), compare_changes);
 	if (count) {
@@ -574,7 +647,7 @@ static void doc_pair(struct doc *doc, const struct csv_table *table,
 		doc_heading(doc, 3, text.text);
 		table_of_rows(doc, rows,
 			      count < REPORT_MAX_CHANGES ? count :
-			      REPORT_MAX_CHANGES, col, unit);
+			      REPORT_MAX_CHANGES, col, unit, rep);
 	}
 	count = 0;
 	for (size_t r = 0; r < table->rows; r++)
@@ -582,7 +655,7 @@ static void doc_pair(struct doc *doc, const struct csv_table *table,
 		    is_headline(&table->row[r], col))
 			rows[count++] = &table->row[r];
 	doc_heading(doc, 3, "Every case, amortized alloc+free (buffers: alloc)");
-	table_of_rows(doc, rows, count, col, unit);
+	table_of_rows(doc, rows, count, col, unit, rep);
 	free(rows);
 	sb_free(&text);
 }

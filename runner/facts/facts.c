@@ -19,8 +19,6 @@
 #include "util/names.h"
 #include "output/results.h"
 
-#define FACTS_VMALLOC_MAX_TRY (1ULL << 30)
-
 static const char facts_usage[] =
 	"usage: kallocbench facts [--out DIR] [--stream DEV] [--device PATH]\n"
 	"                         [--leak-module PATH] [--leak-bytes N]\n"
@@ -44,9 +42,8 @@ static const char facts_usage[] =
 	"  --kernel-config PATH  the kernel's .config (default /kernel.config)\n"
 	"  --checkstack PATH     checkstack.pl output for bench-mod\n"
 	"                        (default /checkstack.txt)\n"
-	"  --vmalloc-max BYTES   first size the vmalloc limit probe tries\n"
-	"                        (default: 1 GiB or half the available memory,\n"
-	"                        whichever is less)\n";
+	"  --vmalloc-max BYTES   first size the vmalloc limit probe tries, then\n"
+	"                        doubles until one fails (default: 64 MiB)\n";
 
 struct facts_options {
 	const char *out_dir;
@@ -322,24 +319,6 @@ static void read_kernel_files(struct facts *f, const struct facts_options *o)
 	free(text);
 }
 
-/*
- * The vmalloc limit probe starts at --vmalloc-max, else at 1 GiB (already
- * far beyond a 32-bit vmalloc area; more only costs time and host memory),
- * or at the module's own bound, half the available memory, when less.
- */
-static uint64_t vmalloc_first_try(const struct facts_options *o)
-{
-	char *text = read_file("/proc/meminfo", NULL);
-	uint64_t available = 0;
-
-	if (o->vmalloc_max)
-		return o->vmalloc_max;
-	if (text)
-		meminfo_bytes(text, "MemAvailable", &available);
-	free(text);
-	return available / 2 > FACTS_VMALLOC_MAX_TRY ? FACTS_VMALLOC_MAX_TRY : 0;
-}
-
 static void measure(struct facts *f, const struct facts_options *o, int fd)
 {
 	struct utsname uts;
@@ -361,7 +340,7 @@ static void measure(struct facts *f, const struct facts_options *o, int fd)
 	measure_costs(fd, f);
 	probe_krealloc(fd, f);
 	probe_buffers(fd, f);
-	f->vmalloc_max.p.size_bytes = vmalloc_first_try(o);
+	f->vmalloc_max.p.size_bytes = o->vmalloc_max;
 	probe(fd, KAB_PROBE_vmalloc_max, &f->vmalloc_max);
 	probe(fd, KAB_PROBE_layout, &f->layout);
 	measure_leak(f, o);
@@ -492,9 +471,18 @@ static json_t *measured_json(const struct facts *f)
 	json_object_set_new(m, "buffers", buffers);
 	if (f->vmalloc_total_read)
 		json_object_set_new(m, "vmalloc_total", u64_json(f->vmalloc_total));
-	if (f->vmalloc_max.done)
-		json_object_set_new(m, "vmalloc_max",
-				    u64_json(f->vmalloc_max.p.largest_bytes));
+	if (f->vmalloc_max.done) {
+		const struct kab_probe *v = &f->vmalloc_max.p;
+
+		json_object_set_new(m, "vmalloc_max", u64_json(v->largest_bytes));
+		json_object_set_new(m, "vmalloc_failed",
+				    u64_json(v->vmalloc_failed_bytes));
+		json_object_set_new(m, "vmalloc_probe_limit",
+				    u64_json(v->vmalloc_limit_bytes));
+		json_object_set_new(m, "vmalloc_tries", u64_json(v->attempts));
+		json_object_set_new(m, "vmalloc_timed_out",
+				    json_boolean(v->vmalloc_timed_out));
+	}
 	if (f->leak.measured)
 		json_object_set_new(m, "leak", json_pack(
 			"{s:I, s:I, s:I, s:I, s:I, s:I}",

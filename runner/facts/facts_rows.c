@@ -541,50 +541,74 @@ static void row_dma_zones(const struct facts *f, struct fact_row *row)
 	}
 }
 
+/* What the vmalloc probe found, for the row's value. */
+static void vmalloc_probe_value(const struct facts *f, struct strbuf *value)
+{
+	const struct kab_probe *p = &f->vmalloc_max.p;
+	char size[24], name[16];
+
+	if (!f->vmalloc_max.done) {
+		sb_printf(value, "; largest vmalloc not probed (%s)",
+			  errno_name(f->vmalloc_max.error, name));
+		return;
+	}
+	sb_printf(value, "; largest vmalloc that succeeded %s",
+		  human_size(p->largest_bytes, size));
+	if (p->vmalloc_failed_bytes)
+		sb_printf(value, ", %s failed", human_size(
+				  p->vmalloc_failed_bytes, size));
+	else
+		sb_printf(value, ", nothing failed up to the probe's limit "
+			  "%s", human_size(p->vmalloc_limit_bytes, size));
+	sb_printf(value, " (%" PRIu64 " %s%s)", (uint64_t)p->attempts,
+		  p->attempts == 1 ? "try" : "tries",
+		  p->vmalloc_timed_out ? ", stopped by the time budget" : "");
+}
+
 static void row_vmalloc_limit(const struct facts *f, struct fact_row *row)
 {
 	const struct kab_probe *p = &f->vmalloc_max.p;
-	char size[24], tried[24];
+	char size[24], memory[24], failed[24];
 
-	sb_append(&row->how, "VmallocTotal of /proc/meminfo; vmalloc in the "
-		  "module of 1 GiB or half the available memory, whichever is "
-		  "less, halved until it succeeds, freed at once");
+	sb_append(&row->how, "VmallocTotal of /proc/meminfo; vmallocs in the "
+		  "module with __GFP_NORETRY (a size memory cannot serve "
+		  "fails, the OOM killer stays asleep), doubling from 64 MiB "
+		  "until one fails or reaches the available memory less an "
+		  "eighth and 64 MiB, then bisecting 4 steps; each freed at "
+		  "once");
 	if (!f->vmalloc_total_read) {
 		not_measured(row, "/proc/meminfo has no VmallocTotal");
 		return;
 	}
 	sb_printf(&row->value, "VmallocTotal %s",
 		  human_size(f->vmalloc_total, size));
-	if (!f->vmalloc_max.done) {
-		char name[16];
-
-		sb_printf(&row->value, "; largest vmalloc not probed (%s)",
-			  errno_name(f->vmalloc_max.error, name));
-	} else {
-		sb_printf(&row->value, "; largest vmalloc that succeeded %s "
-			  "(%" PRIu64 " %s%s)", human_size(p->largest_bytes, tried),
-			  (uint64_t)p->attempts, p->attempts == 1 ? "try" : "tries",
-			  p->attempts == 1 ? ": the first size tried, nothing "
-			  "larger was tried" : "");
-	}
+	vmalloc_probe_value(f, &row->value);
+	human_size(f->info.totalram_bytes, memory);
 	if (f->vmalloc_total <= (1ULL << 30)) {
 		row->verdict = VERDICT_HOLDS;
 		sb_append(&row->why, "the vmalloc area is small: a 32-bit "
 			  "kernel shares 1 GiB of kernel addresses with the "
 			  "direct map");
 	} else {
-		char memory[24];
-
 		row->verdict = VERDICT_DOES_NOT_HOLD;
 		sb_printf(&row->why, "the vmalloc area is huge on 64-bit: %s "
-			  "of addresses against %s of memory, so address space "
-			  "does not limit vmalloc here; the probe halves down "
-			  "from its first size, so what succeeded is a lower "
-			  "bound on the largest vmalloc, not the limit memory "
-			  "sets",
-			  human_size(f->vmalloc_total, size),
-			  human_size(f->info.totalram_bytes, memory));
+			  "of addresses against %s of memory", size, memory);
 	}
+	if (!f->vmalloc_max.done)
+		return;
+	human_size(p->vmalloc_failed_bytes, failed);
+	if (p->vmalloc_failed_bytes &&
+	    p->vmalloc_failed_bytes <= f->vmalloc_total / 2)
+		sb_printf(&row->why, "; %s failed with the area %s, at least "
+			  "twice that, and %s of memory: what ran short is "
+			  "memory, or the area's free space, which the probe "
+			  "cannot tell apart", failed, size, memory);
+	else if (p->vmalloc_failed_bytes)
+		sb_printf(&row->why, "; %s failed, more than half the area: "
+			  "its size bounds vmalloc", failed);
+	else
+		sb_printf(&row->why, "; nothing failed up to the probe's limit, "
+			  "which memory sets, not the area");
 }
 
 static void row_leak(const struct facts *f, struct fact_row *row)

@@ -73,6 +73,17 @@
 	X(frag_level) X(frag_kind) X(pattern) X(pressure) X(batch)	\
 	X(passes)
 
+/* compare.csv, of `kallocbench compare`: one row per pair of targets, case
+ * and figure; the simulated MMU's rep-string shares where both sides have
+ * them. */
+#define COMPARE_COLUMN_LIST(KEY, X)					\
+	X(baseline) X(candidate) X(source) CASE_KEY_COLUMN_LIST(KEY)	\
+	X(metric) X(baseline_n) X(candidate_n) X(baseline_value)	\
+	X(candidate_value) X(baseline_spread) X(candidate_spread)	\
+	X(ratio) X(ci_low) X(ci_high) X(threshold) X(method) X(verdict)	\
+	X(baseline_rep_share) X(candidate_rep_share)			\
+	X(rep_share_of_change)
+
 /* hyperfine.csv: one row per access case timed by hyperfine, then the tail. */
 #define HYPERFINE_COLUMN_LIST(KEY, X)					\
 	X(case) X(kernel) X(config) X(mode) X(allocator) X(size_bytes)	\

@@ -340,9 +340,17 @@ static bool read_gfp_mask(struct parser *p, enum sweep_key key, char *token)
 			*save++ = '\0';
 		ok = add_gfp_flag(p, mask_text, flag, &mask);
 	}
-	if (ok && base_flags(mask) == 0)
-		ok = fail(p, "GFP mask '%s' has no base mask "
-			  "(GFP_KERNEL, GFP_NOWAIT or GFP_ATOMIC)", mask_text);
+	if (ok && base_flags(mask) == 0) {
+		struct strbuf bases = { 0 };
+
+		for (unsigned bit = 0; bit < KAB_NR_GFP_BITS; bit++)
+			if (kab_gfp_is_base[bit])
+				sb_printf(&bases, "%s%s", bases.len ? ", " : "",
+					  kab_gfp_names[bit]);
+		ok = fail(p, "GFP mask '%s' has no base mask (one of %s)",
+			  mask_text, bases.text);
+		sb_free(&bases);
+	}
 	if (ok && base_flags(mask) > 1)
 		ok = fail(p, "GFP mask '%s' has more than one base mask",
 			  mask_text);

@@ -111,6 +111,50 @@ static void test_boot_spread_verdicts(void **state)
 	assert_true(isnan(v.low) && isnan(v.base_spread));
 }
 
+/*
+ * Rep-string iterations against the instructions of a case's work: what
+ * dominates a change, and what does not.
+ */
+static void test_rep_share(void **state)
+{
+	struct compare_rep_share rep;
+
+	(void)state;
+	/*
+	 * kmalloc(4K) on 6.1 as tests/tlbsim.sh's run counted it: rep stosb
+	 * zeroes each buffer; a kernel that zeroes with unrolled stores
+	 * executes fewer instructions, nearly all of the difference rep.
+	 */
+	compare_rep_share(1730164, 2606481, 400, 76969, 1100000, 400, &rep);
+	assert_true(fabs(rep.base_share - 0.6638) < 1e-4);
+	assert_true(fabs(rep.candidate_share - 0.0700) < 1e-4);
+	assert_true(rep.of_change > 1 && rep.of_change < 1.1);
+	assert_true(rep.dominated);
+	/* the same rep work on both sides: the change is something else */
+	compare_rep_share(76969, 942691, 400, 76969, 1200000, 400, &rep);
+	assert_true(rep.of_change == 0);
+	assert_false(rep.dominated);
+	/* rep grew while the instructions fell: not what the change is */
+	compare_rep_share(1000, 900000, 400, 50000, 800000, 400, &rep);
+	assert_true(rep.of_change < 0);
+	assert_false(rep.dominated);
+	/* exactly half is not most */
+	compare_rep_share(0, 1000, 1, 50, 1100, 1, &rep);
+	assert_true(rep.of_change == COMPARE_REP_DOMINANCE);
+	assert_false(rep.dominated);
+	compare_rep_share(0, 1000, 1, 60, 1100, 1, &rep);
+	assert_true(rep.dominated);
+	/* a time limit cut the candidate's loops short: per operation the
+	 * work is the same, so there is no change to explain */
+	compare_rep_share(1730164, 2606481, 400, 865082, 1303240.5, 200, &rep);
+	assert_true(isnan(rep.of_change));
+	assert_false(rep.dominated);
+	/* not counted on one side */
+	compare_rep_share(NAN, NAN, NAN, 76969, 1100000, 400, &rep);
+	assert_true(isnan(rep.base_share) && isnan(rep.of_change));
+	assert_false(rep.dominated);
+}
+
 static void test_table_names_bad_line(void **state)
 {
 	struct csv_table table;
@@ -245,7 +289,7 @@ static void test_compare_run_with_itself(void **state)
 	assert_non_null(strstr(csv, "debian-6.1,debian-6.1#2,cases,kmalloc,"
 			       "4096,,GFP_KERNEL,process,none,none,pair,none,"
 			       ",,pair_ns_amortized,1,1,500.0000,500.0000,,,"
-			       "1.0000,,,,no spread measured,unknown\n"));
+			       "1.0000,,,,no spread measured,unknown,,,\n"));
 	assert_null(strstr(csv, "slower"));
 	assert_null(strstr(csv, "faster"));
 	/* the refused case has no figures and is not compared */
@@ -283,7 +327,7 @@ static void test_compare_aa_marks_nothing(void **state)
 	csv = read_in_dir(dir, "cmp/compare.csv");
 	assert_non_null(strstr(csv, ",pair_ns_amortized,3,3,503.3333,506.6667,"
 			       "0.0199,0.0197,1.0066,0.9804,1.0200,0.0397,"
-			       "boot spread (icount),same\n"));
+			       "boot spread (icount),same,,,\n"));
 	assert_null(strstr(csv, "slower"));
 	assert_null(strstr(csv, "faster"));
 	md = read_in_dir(dir, "cmp/report.md");
@@ -313,7 +357,7 @@ static void test_compare_marks_change(void **state)
 			       "debian-6.1+init_on_alloc=1,cases,kmalloc,4096,"));
 	assert_non_null(strstr(csv, ",pair_ns_amortized,2,2,501.0000,"
 			       "802.0000,0.0040,0.0050,1.6008,1.5936,1.6080,"
-			       "0.0200,boot spread (icount),slower\n"));
+			       "0.0200,boot spread (icount),slower,,,\n"));
 	/* the access benchmark's buffer did not change */
 	assert_non_null(strstr(csv, ",access,vmalloc,16777216,,,,none,,random,"
 			       ",,4,alloc_ns,2,2,20000.0000,20000.0000,"));
@@ -321,8 +365,11 @@ static void test_compare_marks_change(void **state)
 	assert_non_null(strstr(html, "<td>kmalloc 4K GFP_KERNEL process pair</td>"
 			       "<td>amortized alloc+free</td><td>501.0</td>"
 			       "<td>802.0</td><td>1.601</td><td>1.594 .. 1.608"
-			       "</td><td>2.0%</td><td>slower</td>"));
+			       "</td><td>2.0%</td><td>slower</td></tr>"));
 	assert_non_null(strstr(html, "<th>figure (instructions)</th>"));
+	/* no simulated MMU counts: no rep-string columns, and it says so */
+	assert_non_null(strstr(html, "Rep-string share was not measured"));
+	assert_null(strstr(html, "<th>note</th>"));
 	assert_null(strstr(html, "src="));
 	assert_null(strstr(html, "<link"));
 	meta = read_in_dir(dir, "cmp/targets/debian-6.1+init_on_alloc=1/meta.json");
@@ -332,6 +379,91 @@ static void test_compare_marks_change(void **state)
 	free(targets);
 	free(meta);
 	free(html);
+	free(csv);
+	free(err);
+	remove_tree(dir);
+}
+
+#define SIM_CASES_HEADER "case,repetition,allocator,size_bytes,order,gfp," \
+	"context,frag_level,frag_kind,pattern,pressure,batch,ops_done," \
+	"amortized_ops,pair_ns_amortized,sim_rep_iterations," \
+	"sim_instructions,status\n"
+
+/* DIR/NAME/FILE holds @text. */
+static void write_in_run(const char *dir, const char *name,
+			 const char *file, const struct strbuf *text)
+{
+	struct strbuf path = { 0 };
+
+	sb_printf(&path, "%s/%s", dir, name);
+	assert_int_equal(make_dirs(path.text), 0);
+	sb_printf(&path, "/%s", file);
+	assert_int_equal(write_file(path.text, text->text, text->len), 0);
+	sb_free(&path);
+}
+
+/*
+ * A boot whose cases.csv carries the simulated MMU's counts: kmalloc(4K)
+ * taking @kmalloc_ns a pair, its case @rep rep-string iterations of
+ * @instructions, and kmalloc(64) taking @kmalloc64_ns, its rep work a constant.
+ */
+static void write_sim_boot(const char *dir, const char *name,
+			   const char *config, int kmalloc_ns, long rep,
+			   long instructions, int kmalloc64_ns)
+{
+	struct strbuf text = { 0 };
+
+	sb_printf(&text, "{\"mode\": \"qemu-icount\", \"config\": \"%s\", "
+		  "\"kernel\": {\"name\": \"debian-6.1\"}}\n", config);
+	write_in_run(dir, name, "meta.json", &text);
+	sb_reset(&text);
+	sb_printf(&text, SIM_CASES_HEADER
+		  "1,1,kmalloc,4096,,GFP_KERNEL,process,none,,pair,none,,200,"
+		  "200,%d,%ld,%ld,ok\n"
+		  "2,1,kmalloc,64,,GFP_KERNEL,process,none,,pair,none,,200,"
+		  "200,%d,76969,%d,ok\n", kmalloc_ns, rep, instructions,
+		  kmalloc64_ns, kmalloc64_ns * 400 + 800000);
+	write_in_run(dir, name, "cases.csv", &text);
+	sb_free(&text);
+}
+
+/*
+ * With the simulated MMU's counts, a change that rep-string iterations
+ * make is noted as such; one they do not make is not.
+ */
+static void test_compare_notes_rep_string(void **state)
+{
+	char *dir = make_temp_dir(), *err, *csv, *md, *html;
+
+	(void)state;
+	/* 6.1's rep stosb against unrolled stores, and a slower kmalloc(64) */
+	write_sim_boot(dir, "a1", "x", 4403, 1730164, 2606481, 250);
+	write_sim_boot(dir, "a2", "x", 4405, 1730170, 2606490, 250);
+	write_sim_boot(dir, "b1", "y", 560, 76969, 1100000, 300);
+	write_sim_boot(dir, "b2", "y", 562, 76969, 1100010, 300);
+	err = run_compare(dir, "a1,a2", "b1,b2");
+	csv = read_in_dir(dir, "cmp/compare.csv");
+	assert_non_null(strstr(csv, "boot spread (icount),faster,0.6638,"
+			       "0.0700,1.0974\n"));
+	assert_non_null(strstr(csv, "boot spread (icount),slower,0.0855,"
+			       "0.0837,0.0000\n"));
+	md = read_in_dir(dir, "cmp/report.md");
+	assert_non_null(strstr(md, "| kmalloc 4K GFP\\_KERNEL process pair | "
+			       "amortized alloc+free | 4404.0 | 561.0 | 0.127 "
+			       "| 0.127 .. 0.128 | 2.0% | faster | 66.4% -> "
+			       "7.0% | dominated by rep-string iterations "
+			       "(hardware executes these as fast string ops) |"));
+	assert_non_null(strstr(md, "| kmalloc 64 GFP\\_KERNEL process pair | "
+			       "amortized alloc+free | 250.0 | 300.0 | 1.200 "
+			       "| 1.200 .. 1.200 | 2.0% | slower | 8.6% -> "
+			       "8.4% |  |"));
+	assert_non_null(strstr(md, "1 of the 2 changes here are so noted."));
+	html = read_in_dir(dir, "cmp/index.html");
+	assert_non_null(strstr(html, "<th>rep-string share of instructions"
+			       "</th><th>note</th>"));
+	assert_null(strstr(html, "not measured"));
+	free(html);
+	free(md);
 	free(csv);
 	free(err);
 	remove_tree(dir);
@@ -399,7 +531,7 @@ static void test_compare_bootstrap_outside_icount(void **state)
 	err = run_compare(dir, "a", "b");
 	csv = read_in_dir(dir, "cmp/compare.csv");
 	assert_non_null(strstr(csv, ",1.6000,1.6000,1.6000,0.0200,"
-			       "bootstrap 95%,slower\n"));
+			       "bootstrap 95%,slower,,,\n"));
 	free(csv);
 	free(err);
 	remove_tree(dir);
@@ -460,11 +592,13 @@ int main(void)
 		cmocka_unit_test(test_bootstrap_is_repeatable),
 		cmocka_unit_test(test_verdicts),
 		cmocka_unit_test(test_boot_spread_verdicts),
+		cmocka_unit_test(test_rep_share),
 		cmocka_unit_test(test_table_names_bad_line),
 		cmocka_unit_test(test_compare_run_with_itself),
 		cmocka_unit_test(test_compare_aa_marks_nothing),
 		cmocka_unit_test(test_compare_marks_change),
 		cmocka_unit_test(test_compare_keys_are_the_key_columns),
+		cmocka_unit_test(test_compare_notes_rep_string),
 		cmocka_unit_test(test_compare_keys_frag_kind),
 		cmocka_unit_test(test_compare_bootstrap_outside_icount),
 		cmocka_unit_test(test_compare_refuses_what_does_not_match),
