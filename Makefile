@@ -10,7 +10,8 @@
 #                        QEMU (icount, skylake-sp and zen4), the PREEMPT_RT
 #                        boot, the 32-bit 686-pae (HighMem) boot, a
 #                        three-target comparison, an A/A comparison, the
-#                        facts and a Ctrl-C of a real run
+#                        facts, a Ctrl-C of a real run, and KVM's command
+#                        line and probe against a stand-in QEMU
 #   make compare TARGETS="debian-6.1 debian-6.12"   (or debian-6.1+init_on_alloc=0)
 #   make compare RUNS="results/A results/B"
 #   make facts [TARGETS="debian-6.1 debian-6.12 debian-6.1+memory=8192"]
@@ -30,7 +31,7 @@ export KERNEL SWEEP MODE BOOT_WORDS CONFIG RUN_ID TIMEOUT TARGETS RUNS JOBS BOOT
 .PHONY: bench test setup runner module unit-test module-test config-test \
 	integration-test frag-test access-test tlbsim-test rt-test i386-test \
 	compare-test aa-test test-setup check-sweeps compare plots reference clean \
-	facts facts-test interrupt-test
+	facts facts-test interrupt-test kvm-test
 
 bench:
 	@scripts/bench.sh
@@ -45,7 +46,7 @@ module: setup
 	@scripts/fetch-kernel.sh $(KERNEL)
 	@scripts/build-module.sh $(KERNEL)
 
-test: test-setup unit-test module-test config-test integration-test frag-test \
+test: test-setup unit-test kvm-test module-test config-test integration-test frag-test \
 	access-test tlbsim-test rt-test i386-test compare-test aa-test facts-test \
 	interrupt-test
 
@@ -64,6 +65,11 @@ module-test: setup
 	@tests/module-build.sh debian-6.1-rt
 	@tests/module-build.sh debian-6.12
 	@tests/module-build.sh debian-6.1-686-pae
+
+# KVM where there is none: the command line of each mode of time, and the
+# probe of MODE=auto against a QEMU that hangs, boots or is missing.
+kvm-test:
+	@tests/kvm.sh
 
 config-test: runner
 	@tests/config-errors.sh

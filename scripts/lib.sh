@@ -99,6 +99,25 @@ kab_guest_qemu() {
 		"$KAB_BUILD/tlbsim/libkabtlb.so,model=${models// /:},out=${KAB_SIM_OUTDIR:?}/sim.csv,info=$KAB_SIM_OUTDIR/sim.json")
 }
 
+# kab_qemu_machine_args TIME_MODE CPUS MEMORY_MB: a guest's accelerator,
+# CPU and machine in KAB_QEMU_MACHINE_ARGS (an array). Under KVM the guest
+# gets the host's CPU with its PMU virtualised (pmu=on), so that the
+# runner's hardware counters count; under TCG QEMU's max CPU without
+# hardware randomness. Bit-exact reruns under icount also need one CPU, a
+# virtual RTC fixed in time and no KASLR (DESIGN.md, measured facts).
+kab_qemu_machine_args() {
+	local time_mode=$1 cpus=$2 memory_mb=$3 accel cpu=max,-rdrand,-rdseed
+	case $time_mode in
+	qemu-kvm) accel=(-accel kvm) cpu=host,pmu=on ;;
+	qemu-tcg) accel=(-accel tcg) ;;
+	qemu-icount) accel=(-accel tcg -icount shift=0,sleep=off) ;;
+	*) kab_die "unknown mode of time '$time_mode'" ;;
+	esac
+	KAB_QEMU_MACHINE_ARGS=("${accel[@]}" -smp "$cpus" -m "$memory_mb" -cpu "$cpu"
+		-display none -monitor none -no-reboot -net none
+		-rtc base=2024-01-01T00:00:00,clock=vm)
+}
+
 # kab_check_make_line: the make-line values that shape a run (MODE,
 # MEMORY_MB, CPUS, TIMEOUT), checked before anything is fetched or booted.
 kab_check_make_line() {
