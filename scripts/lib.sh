@@ -29,6 +29,21 @@ kab_read_conf() {
 	done < "$file"
 }
 
+# kab_kernel_env NAME: the KAB_KERNEL_* facts of kernel NAME, as
+# scripts/fetch-kernel.sh wrote them into build/kernels/NAME.env; NAME
+# host is the running kernel, its build tree /lib/modules/RELEASE/build.
+kab_kernel_env() {
+	if [ "$1" != host ]; then
+		. "$KAB_BUILD/kernels/$1.env"
+		return
+	fi
+	KAB_KERNEL_NAME=host
+	KAB_KERNEL_RELEASE=$(uname -r)
+	KAB_KERNEL_BUILD=/lib/modules/$KAB_KERNEL_RELEASE/build
+	KAB_KERNEL_VERSION=$(dpkg-query -W -f='${Version}' "linux-image-$KAB_KERNEL_RELEASE" 2>/dev/null || echo unknown)
+	KAB_KERNEL_ARCH=$(dpkg --print-architecture)
+}
+
 # kab_guest_paths ARCH: the runner and busybox of a guest of ARCH (amd64:
 # the host's own; i386: built and unpacked by scripts/build-guest-runner.sh)
 # in KAB_GUEST_RUNNER and KAB_GUEST_BUSYBOX.
@@ -122,8 +137,8 @@ kab_qemu_machine_args() {
 # MEMORY_MB, CPUS, TIMEOUT), checked before anything is fetched or booted.
 kab_check_make_line() {
 	case ${MODE:-auto} in
-	auto | kvm | tcg | icount) ;;
-	*) kab_die "MODE=$MODE: MODE must be auto, kvm, tcg or icount" ;;
+	auto | kvm | tcg | icount | host) ;;
+	*) kab_die "MODE=$MODE: MODE must be auto, kvm, tcg, icount or host" ;;
 	esac
 	kab_check_number MEMORY_MB 256 1048576 "MiB of guest memory"
 	kab_check_number CPUS 1 256 "guest CPUs"
