@@ -75,8 +75,8 @@ fi
 mkdir -p "$KAB_BUILD"
 exec 9> "$KAB_BUILD/.prepare.lock"
 flock 9
-"$KAB_ROOT/scripts/setup.sh"
 if [ "$mode" = host ]; then
+	"$KAB_ROOT/scripts/setup.sh" --host
 	host_prepare
 	"$runner" check "$sweep" >&2 || exit 2
 	kernel=host time_mode=host
@@ -84,6 +84,7 @@ if [ "$mode" = host ]; then
 		kab_say "the simulated MMU needs QEMU's TCG; on the host the hardware's own TLB counters count: running without the sweep's tlb_model"
 	KAB_TLB_MODELS=none
 else
+	"$KAB_ROOT/scripts/setup.sh"
 	prepare_guest
 fi
 flock -u 9
