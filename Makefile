@@ -35,7 +35,7 @@ export KERNEL SWEEP MODE BOOT_WORDS CONFIG RUN_ID TIMEOUT TARGETS RUNS JOBS BOOT
 .PHONY: bench test setup runner module unit-test module-test config-test \
 	integration-test frag-test access-test tlbsim-test rt-test i386-test \
 	compare-test aa-test test-setup check-sweeps compare plots reference clean \
-	facts facts-test interrupt-test kvm-test host-refusal-test
+	facts facts-test interrupt-test kvm-test host-refusal-test host-test
 
 bench:
 	@scripts/bench.sh
@@ -79,6 +79,12 @@ kvm-test:
 # root, a guest's make-line values; and what it records about the machine.
 host-refusal-test:
 	@tests/host-refusal.sh
+
+# MODE=host end to end inside a QEMU "host": a debootstrapped Debian 12
+# (cached) on the default kernel runs make bench MODE=host HOST_OK=1 twice
+# and once interrupted; not in `make test` (see README, Host).
+host-test: test-setup runner
+	@tests/host.sh
 
 config-test: runner
 	@tests/config-errors.sh
