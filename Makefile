@@ -10,8 +10,12 @@
 #                        QEMU (icount, skylake-sp and zen4), the PREEMPT_RT
 #                        boot, the 32-bit 686-pae (HighMem) boot, a
 #                        three-target comparison, an A/A comparison, the
-#                        facts, a Ctrl-C of a real run, and the ABI
-#                        fuzzer with the OOM-prone pressure cases
+#                        facts, a Ctrl-C of a real run, the ABI fuzzer
+#                        with the OOM-prone pressure cases, KVM's command
+#                        line and probe against a stand-in QEMU, and
+#                        MODE=host's refusals
+#   make bench MODE=host HOST_OK=1 [HOST_CPU=N] [HOST_MEMORY_PERMILLE=100]
+#                        the running kernel itself, as root (README, Host)
 #   make compare TARGETS="debian-6.1 debian-6.12"   (or debian-6.1+init_on_alloc=0)
 #   make compare RUNS="results/A results/B"
 #   make facts [TARGETS="debian-6.1 debian-6.12 debian-6.1+memory=8192"]
@@ -26,12 +30,14 @@ KERNEL ?= debian-6.1
 BUILD := $(CURDIR)/build
 RUNNER := $(BUILD)/runner/kallocbench
 export KERNEL SWEEP MODE BOOT_WORDS CONFIG RUN_ID TIMEOUT TARGETS RUNS JOBS BOOTS \
-	COMPARE_ID MEMORY_MB CPUS FACTS_ID TLB_MODEL
+	COMPARE_ID MEMORY_MB CPUS FACTS_ID TLB_MODEL HOST_OK HOST_CPU \
+	HOST_MEMORY_PERMILLE
 
 .PHONY: bench test setup runner module unit-test module-test config-test \
 	integration-test frag-test access-test tlbsim-test rt-test i386-test \
 	compare-test aa-test test-setup check-sweeps compare plots reference clean \
-	facts facts-test interrupt-test fuzz-test
+	facts facts-test interrupt-test fuzz-test kvm-test host-refusal-test \
+	host-test
 
 bench:
 	@scripts/bench.sh
@@ -46,7 +52,7 @@ module: setup
 	@scripts/fetch-kernel.sh $(KERNEL)
 	@scripts/build-module.sh $(KERNEL)
 
-test: test-setup unit-test module-test config-test integration-test frag-test \
+test: test-setup unit-test kvm-test host-refusal-test module-test config-test integration-test frag-test \
 	access-test tlbsim-test rt-test i386-test compare-test aa-test facts-test \
 	interrupt-test fuzz-test
 
@@ -65,6 +71,22 @@ module-test: setup
 	@tests/module-build.sh debian-6.1-rt
 	@tests/module-build.sh debian-6.12
 	@tests/module-build.sh debian-6.1-686-pae
+
+# KVM where there is none: the command line of each mode of time, and the
+# probe of MODE=auto against a QEMU that hangs, boots or is missing.
+kvm-test:
+	@tests/kvm.sh
+
+# MODE=host refuses before anything is built or loaded: no HOST_OK=1, not
+# root, a guest's make-line values; and what it records about the machine.
+host-refusal-test:
+	@tests/host-refusal.sh
+
+# MODE=host end to end inside a QEMU "host": a debootstrapped Debian 12
+# (cached) on the default kernel runs make bench MODE=host HOST_OK=1 twice
+# and once interrupted; not in `make test` (see README, Host).
+host-test: test-setup runner
+	@tests/host.sh
 
 config-test: runner
 	@tests/config-errors.sh

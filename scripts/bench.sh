@@ -4,7 +4,8 @@
 # into results/RUN_ID, plot them and print a summary.
 #
 # Environment: KERNEL (configs/kernels/KERNEL.conf), SWEEP (configs/sweeps/
-# SWEEP.conf or a path), MODE (auto|kvm|tcg|icount), RUN_ID, TIMEOUT (s),
+# SWEEP.conf or a path), MODE (auto|kvm|tcg|icount, or host: the running
+# kernel, with HOST_OK=1 as root; scripts/host.sh), RUN_ID, TIMEOUT (s),
 # BOOT_WORDS (extra kernel command-line words, e.g. seed=2), MEMORY_MB
 # (guest memory; else the sweep's memory_mb, else the kernel file's), CPUS
 # (guest CPUs, default 1), TLB_MODEL (the simulated MMU's CPU models, or
@@ -26,45 +27,65 @@ config=${CONFIG:-default}
 [[ $config =~ ^[A-Za-z0-9._+=:/@-]+$ ]] ||
 	kab_die "CONFIG='$config': use only letters, digits and . _ + = : / @ -"
 
+# A guest's kernel, runners, module, mode of time and simulated MMU.
+prepare_guest() {
+	"$KAB_ROOT/scripts/fetch-kernel.sh" "$kernel"
+	. "$KAB_BUILD/kernels/$kernel.env"
+	make -s -C "$KAB_ROOT/runner" BUILD="$KAB_BUILD/runner" >&2
+	# A 32-bit guest runs its own runner; the host's collects the results.
+	export KAB_GUEST_ARCH=${KAB_KERNEL_ARCH:-amd64}
+	"$KAB_ROOT/scripts/build-guest-runner.sh" "$KAB_GUEST_ARCH"
+	"$runner" check "$sweep" >&2 || exit 2
+	export KAB_MEMORY_MB=${MEMORY_MB:-$("$runner" check --get memory_mb "$sweep")}
+	# The simulated MMU's CPU models: TLB_MODEL (blanks or commas between
+	# them), else the sweep's tlb_model, else none.
+	tlb_models=${TLB_MODEL:-$("$runner" check --get tlb_model "$sweep")}
+	tlb_models=${tlb_models//,/ }
+	export KAB_TLB_MODELS=${tlb_models:-none}
+	"$runner" tlbsim models $KAB_TLB_MODELS || exit 2
+	module=$("$KAB_ROOT/scripts/build-module.sh" "$kernel")
+	time_mode=$("$KAB_ROOT/scripts/accel.sh" "$mode" "$kernel")
+	# The plugin watches TCG's translation and models x86-64 paging: asked for
+	# on the make line elsewhere, it is an error; asked for by the sweep, it is
+	# left out with a word why.
+	if [ "$KAB_TLB_MODELS" != none ]; then
+		no_model=
+		[ "$time_mode" != qemu-kvm ] ||
+			no_model="the simulated MMU needs QEMU's TCG (MODE=tcg or icount); under KVM the hardware's own TLB counters count"
+		[ "$KAB_GUEST_ARCH" = amd64 ] ||
+			no_model="the simulated MMU models x86-64 paging; kernel $kernel is $KAB_GUEST_ARCH"
+		if [ -n "$no_model" ] && [ -n "${TLB_MODEL:-}" ]; then
+			kab_die "TLB_MODEL=$TLB_MODEL: $no_model (TLB_MODEL=none runs without it)"
+		elif [ -n "$no_model" ]; then
+			kab_say "$no_model: running without the sweep's tlb_model"
+			KAB_TLB_MODELS=none
+		else
+			"$KAB_ROOT/scripts/build-tlbsim.sh"
+		fi
+	fi
+}
+
+if [ "$mode" = host ]; then
+	. "$KAB_ROOT/scripts/host.sh"
+	host_check_request
+fi
+
 # Guests of one `make compare` start side by side: one prepares at a time,
 # the others then find everything built.
 mkdir -p "$KAB_BUILD"
 exec 9> "$KAB_BUILD/.prepare.lock"
 flock 9
-"$KAB_ROOT/scripts/setup.sh"
-"$KAB_ROOT/scripts/fetch-kernel.sh" "$kernel"
-. "$KAB_BUILD/kernels/$kernel.env"
-make -s -C "$KAB_ROOT/runner" BUILD="$KAB_BUILD/runner" >&2
-# A 32-bit guest runs its own runner; the host's collects the results.
-export KAB_GUEST_ARCH=${KAB_KERNEL_ARCH:-amd64}
-"$KAB_ROOT/scripts/build-guest-runner.sh" "$KAB_GUEST_ARCH"
-"$runner" check "$sweep" >&2 || exit 2
-export KAB_MEMORY_MB=${MEMORY_MB:-$("$runner" check --get memory_mb "$sweep")}
-# The simulated MMU's CPU models: TLB_MODEL (blanks or commas between
-# them), else the sweep's tlb_model, else none.
-tlb_models=${TLB_MODEL:-$("$runner" check --get tlb_model "$sweep")}
-tlb_models=${tlb_models//,/ }
-export KAB_TLB_MODELS=${tlb_models:-none}
-"$runner" tlbsim models $KAB_TLB_MODELS || exit 2
-module=$("$KAB_ROOT/scripts/build-module.sh" "$kernel")
-time_mode=$("$KAB_ROOT/scripts/accel.sh" "$mode" "$kernel")
-# The plugin watches TCG's translation and models x86-64 paging: asked for
-# on the make line elsewhere, it is an error; asked for by the sweep, it is
-# left out with a word why.
-if [ "$KAB_TLB_MODELS" != none ]; then
-	no_model=
-	[ "$time_mode" != qemu-kvm ] ||
-		no_model="the simulated MMU needs QEMU's TCG (MODE=tcg or icount); under KVM the hardware's own TLB counters count"
-	[ "$KAB_GUEST_ARCH" = amd64 ] ||
-		no_model="the simulated MMU models x86-64 paging; kernel $kernel is $KAB_GUEST_ARCH"
-	if [ -n "$no_model" ] && [ -n "${TLB_MODEL:-}" ]; then
-		kab_die "TLB_MODEL=$TLB_MODEL: $no_model (TLB_MODEL=none runs without it)"
-	elif [ -n "$no_model" ]; then
-		kab_say "$no_model: running without the sweep's tlb_model"
-		KAB_TLB_MODELS=none
-	else
-		"$KAB_ROOT/scripts/build-tlbsim.sh"
-	fi
+if [ "$mode" = host ]; then
+	"$KAB_ROOT/scripts/setup.sh" --host
+	host_prepare
+	"$runner" check "$sweep" >&2 || exit 2
+	kernel=host time_mode=host
+	[ -z "$("$runner" check --get tlb_model "$sweep")" ] ||
+		kab_say "the simulated MMU needs QEMU's TCG; on the host the hardware's own TLB counters count: running without the sweep's tlb_model"
+	KAB_TLB_MODELS=none
+else
+	"$KAB_ROOT/scripts/setup.sh"
+	prepare_guest
 fi
 flock -u 9
 
@@ -73,19 +94,46 @@ run_id=${RUN_ID:-$(date -u +%Y%m%d-%H%M%S)-$kernel-$sweep_name-${time_mode#qemu-
 run_dir=$results/$run_id
 mkdir -p "$run_dir"
 cp "$sweep" "$run_dir/sweep.conf"
-initramfs=$KAB_BUILD/initramfs-${run_id//\//-}.cpio.gz
-KERNEL_BUILD=$KAB_KERNEL_BUILD \
-	"$KAB_ROOT/scripts/build-initramfs.sh" "$initramfs" "$module" "$sweep" ${GUEST_TESTS:-}
-trap 'rm -f "$initramfs"' EXIT
+if [ "$mode" != host ]; then
+	initramfs=$KAB_BUILD/initramfs-${run_id//\//-}.cpio.gz
+	KERNEL_BUILD=$KAB_KERNEL_BUILD \
+		"$KAB_ROOT/scripts/build-initramfs.sh" "$initramfs" "$module" "$sweep" ${GUEST_TESTS:-}
+	trap 'rm -f "$initramfs"' EXIT
+fi
 
 kab_say "run $run_id: kernel $KAB_KERNEL_RELEASE, sweep $sweep_name, mode $time_mode"
 guest_ok=1
-# Ctrl-C (or a TERM) stops the guest (run-guest.sh shuts it down), and this
-# script goes on to collect every case that finished before it exits 130.
+# Ctrl-C (or a TERM) stops the guest (run-guest.sh shuts it down) or the
+# host's runner (run-host.sh unloads the module), and this script goes on
+# to collect every case that finished before it exits 130.
 interrupted=
 trap 'interrupted=1' INT TERM
-"$KAB_ROOT/scripts/run-guest.sh" "$kernel" "$time_mode" "$initramfs" "$run_dir" \
-	"${TIMEOUT:-1200}" "KAB_CONFIG=$config" ${BOOT_WORDS:-} || guest_ok=0
+mode_facts=()
+if [ "$mode" = host ]; then
+	host_cpu=$(host_choose_cpu)
+	host_facts "$host_cpu"
+	mode_facts=(--fact accel=none "${host_fact_args[@]}")
+	"$KAB_ROOT/scripts/run-host.sh" "$module" "$sweep" "$run_dir" "$host_cpu" \
+		"$host_memory_permille" "$config" || guest_ok=0
+else
+	"$KAB_ROOT/scripts/run-guest.sh" "$kernel" "$time_mode" "$initramfs" "$run_dir" \
+		"${TIMEOUT:-1200}" "KAB_CONFIG=$config" ${BOOT_WORDS:-} || guest_ok=0
+	accel=tcg
+	[ "$time_mode" = qemu-kvm ] && accel=kvm
+	mode_facts=(
+		--fact "accel=$accel"
+		--fact "boot_words=${BOOT_WORDS:-}"
+		--fact "memory_mb=${KAB_MEMORY_MB:-$KAB_KERNEL_MEMORY_MB}"
+		--fact-file "qemu.command=$run_dir/qemu-command"
+		--fact "qemu.version=$(KAB_SIM_OUTDIR=$run_dir kab_guest_qemu "$KAB_KERNEL_QEMU" && "$KAB_QEMU" --version | head -n 1)"
+		--fact "tlbsim.models=$KAB_TLB_MODELS"
+		--fact "qemu.cpus=${CPUS:-1}"
+		--fact "memcg=$(sed -n 's/^KAB-MEMCG \([^\r]*\).*/\1/p' "$run_dir/console.log" | head -n 1)"
+		--fact "host.kernel=$(uname -r)"
+		--fact "host.cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+		--fact "host.cores=$(nproc)"
+	)
+fi
 
 # Collect whatever the guest streamed, even after a failure: every finished
 # case is kept.
@@ -94,31 +142,19 @@ while IFS= read -r line; do
 	config_facts+=(--fact "kernel.config.$line")
 done < <(grep -E '^CONFIG_(SLUB|SLAB|SLOB|SLUB_DEBUG_ON|INIT_ON_ALLOC_DEFAULT_ON|INIT_ON_FREE_DEFAULT_ON|PREEMPT|PREEMPT_RT|PREEMPT_VOLUNTARY|PREEMPT_DYNAMIC|HZ|VMAP_STACK|FRAME_WARN|TRANSPARENT_HUGEPAGE|HAVE_ARCH_HUGE_VMALLOC|NUMA|KFENCE|KASAN|MEMCG|ZONE_DMA|ZONE_DMA32|HIGHMEM|HIGHMEM4G|HIGHMEM64G|X86_PAE|VMSPLIT_3G)=' \
 	"$KAB_KERNEL_BUILD/.config" 2>/dev/null || true)
-accel=tcg
-[ "$time_mode" = qemu-kvm ] && accel=kvm
 "$runner" collect --serial "$run_dir/stream.raw" --out "$run_dir" \
 	--fact "run_id=$run_id" \
 	--fact "created=$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
 	--fact "mode=$time_mode" \
-	--fact "accel=$accel" \
 	--fact "icount=$([ "$time_mode" = qemu-icount ] && echo true || echo false)" \
 	--fact "config=$config" \
-	--fact "boot_words=${BOOT_WORDS:-}" \
-	--fact "memory_mb=${KAB_MEMORY_MB:-$KAB_KERNEL_MEMORY_MB}" \
 	--fact "kernel.name=$kernel" \
 	--fact "kernel.release=$KAB_KERNEL_RELEASE" \
-	--fact "kernel.arch=$KAB_GUEST_ARCH" \
+	--fact "kernel.arch=${KAB_GUEST_ARCH:-$KAB_KERNEL_ARCH}" \
 	--fact "kernel.package_version=$KAB_KERNEL_VERSION" \
 	--fact "sweep.name=$sweep_name" \
 	--fact-file "sweep.text=$sweep" \
-	--fact-file "qemu.command=$run_dir/qemu-command" \
-	--fact "qemu.version=$(KAB_SIM_OUTDIR=$run_dir kab_guest_qemu "$KAB_KERNEL_QEMU" && "$KAB_QEMU" --version | head -n 1)" \
-	--fact "tlbsim.models=$KAB_TLB_MODELS" \
-	--fact "qemu.cpus=${CPUS:-1}" \
-	--fact "memcg=$(sed -n 's/^KAB-MEMCG \([^\r]*\).*/\1/p' "$run_dir/console.log" | head -n 1)" \
-	--fact "host.kernel=$(uname -r)" \
-	--fact "host.cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)" \
-	--fact "host.cores=$(nproc)" \
+	"${mode_facts[@]}" \
 	--fact "tools.gcc=$(gcc --version | head -n 1)" \
 	--fact "tools.gnuplot=$(gnuplot --version)" \
 	--fact "tools.kallocbench=$(git -C "$KAB_ROOT" describe --always --dirty 2>/dev/null || echo unknown)" \

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# build-module.sh NAME: build bench-mod/ against kernel NAME's build tree in
-# build/mod/RELEASE (a directory of links to the sources, so that one source
-# tree serves every kernel) and print the path of the .ko.
+# build-module.sh NAME: build bench-mod/ against kernel NAME's build tree
+# (host: the running kernel's) in build/mod/RELEASE (a directory of links to
+# the sources, so that one source tree serves every kernel) and print the
+# path of the .ko.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 name=${1:?usage: build-module.sh NAME}
-. "$KAB_BUILD/kernels/$name.env"
+kab_kernel_env "$name"
 out=$KAB_BUILD/mod/$KAB_KERNEL_RELEASE
 mkdir -p "$out"
 for src in "$KAB_ROOT"/bench-mod/*.[ch] "$KAB_ROOT"/bench-mod/Kbuild "$KAB_ROOT"/bench-mod/uapi; do

@@ -34,6 +34,21 @@ kab_read_conf() {
 	done < "$file"
 }
 
+# kab_kernel_env NAME: the KAB_KERNEL_* facts of kernel NAME, as
+# scripts/fetch-kernel.sh wrote them into build/kernels/NAME.env; NAME
+# host is the running kernel, its build tree /lib/modules/RELEASE/build.
+kab_kernel_env() {
+	if [ "$1" != host ]; then
+		. "$KAB_BUILD/kernels/$1.env"
+		return
+	fi
+	KAB_KERNEL_NAME=host
+	KAB_KERNEL_RELEASE=$(uname -r)
+	KAB_KERNEL_BUILD=/lib/modules/$KAB_KERNEL_RELEASE/build
+	KAB_KERNEL_VERSION=$(dpkg-query -W -f='${Version}' "linux-image-$KAB_KERNEL_RELEASE" 2>/dev/null || echo unknown)
+	KAB_KERNEL_ARCH=$(dpkg --print-architecture)
+}
+
 # kab_guest_paths ARCH: the runner and busybox of a guest of ARCH (amd64:
 # the host's own; i386: built and unpacked by scripts/build-guest-runner.sh)
 # in KAB_GUEST_RUNNER and KAB_GUEST_BUSYBOX.
@@ -104,12 +119,32 @@ kab_guest_qemu() {
 		"$KAB_BUILD/tlbsim/libkabtlb.so,model=${models// /:},out=${KAB_SIM_OUTDIR:?}/sim.csv,info=$KAB_SIM_OUTDIR/sim.json")
 }
 
+# kab_qemu_machine_args TIME_MODE CPUS MEMORY_MB: a guest's accelerator,
+# CPU and machine in KAB_QEMU_MACHINE_ARGS (an array). Under KVM the guest
+# gets the host's CPU with its PMU virtualised (pmu=on), so that the
+# runner's hardware counters count; under TCG QEMU's max CPU without
+# hardware randomness. Bit-exact reruns under icount also need one CPU, a
+# virtual RTC fixed in time and no KASLR (tests/integration.sh boots twice
+# and finds the same figures).
+kab_qemu_machine_args() {
+	local time_mode=$1 cpus=$2 memory_mb=$3 accel cpu=max,-rdrand,-rdseed
+	case $time_mode in
+	qemu-kvm) accel=(-accel kvm) cpu=host,pmu=on ;;
+	qemu-tcg) accel=(-accel tcg) ;;
+	qemu-icount) accel=(-accel tcg -icount shift=0,sleep=off) ;;
+	*) kab_die "unknown mode of time '$time_mode'" ;;
+	esac
+	KAB_QEMU_MACHINE_ARGS=("${accel[@]}" -smp "$cpus" -m "$memory_mb" -cpu "$cpu"
+		-display none -monitor none -no-reboot -net none
+		-rtc base=2024-01-01T00:00:00,clock=vm)
+}
+
 # kab_check_make_line: the make-line values that shape a run (MODE,
 # MEMORY_MB, CPUS, TIMEOUT), checked before anything is fetched or booted.
 kab_check_make_line() {
 	case ${MODE:-auto} in
-	auto | kvm | tcg | icount) ;;
-	*) kab_die "MODE=$MODE: MODE must be auto, kvm, tcg or icount" ;;
+	auto | kvm | tcg | icount | host) ;;
+	*) kab_die "MODE=$MODE: MODE must be auto, kvm, tcg, icount or host" ;;
 	esac
 	kab_check_number MEMORY_MB 256 1048576 "MiB of guest memory"
 	kab_check_number CPUS 1 256 "guest CPUs"

@@ -16,19 +16,9 @@ name=$1 time_mode=$2 initramfs=$3 outdir=$4 timeout_s=$5
 shift 5
 . "$KAB_BUILD/kernels/$name.env"
 
-# Bit-exact reruns under icount need one CPU, no hardware randomness, a
-# virtual RTC fixed in time and no KASLR (tests/integration.sh boots twice
-# and finds the same figures).
 # CPUS and the memory bench.sh chose (KAB_MEMORY_MB) size the guest.
-qemu_args=(-smp "${CPUS:-1}" -m "${KAB_MEMORY_MB:-$KAB_KERNEL_MEMORY_MB}" -cpu max,-rdrand,-rdseed
-	-display none -monitor none -no-reboot -net none
-	-rtc base=2024-01-01T00:00:00,clock=vm)
-case $time_mode in
-qemu-kvm) qemu_args=(-accel kvm "${qemu_args[@]/max,-rdrand,-rdseed/host}") ;;
-qemu-tcg) qemu_args=(-accel tcg "${qemu_args[@]}") ;;
-qemu-icount) qemu_args=(-accel tcg -icount shift=0,sleep=off "${qemu_args[@]}") ;;
-*) kab_die "unknown mode of time '$time_mode'" ;;
-esac
+kab_qemu_machine_args "$time_mode" "${CPUS:-1}" "${KAB_MEMORY_MB:-$KAB_KERNEL_MEMORY_MB}"
+qemu_args=("${KAB_QEMU_MACHINE_ARGS[@]}")
 cmdline="console=ttyS0 nokaslr panic=-1 loglevel=4 $KAB_KERNEL_CMDLINE KAB_MODE=$time_mode $*"
 
 mkdir -p "$outdir"

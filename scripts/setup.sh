@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Make sure every Debian package kallocbench needs is installed: install the
 # missing ones when root, otherwise print the exact command and fail.
-# setup.sh --tests adds what only `make test` needs.
+# setup.sh --tests adds what only `make test` needs; setup.sh --host leaves
+# out what only a guest needs (QEMU, busybox, the simulated MMU's build),
+# for `make bench MODE=host`; --list prints the packages instead.
 # setup.sh --arch i386 adds what a 32-bit guest needs (called for kernels
 # whose configs/kernels file says arch = i386): Debian's i386 architecture
 # (multiarch, for apt-get download of i386 packages) and gcc -m32. A machine that
@@ -11,17 +13,22 @@ set -euo pipefail
 
 packages=(
 	build-essential bc kmod libelf-dev dwarves sparse
-	qemu-system-x86 busybox-static cpio
 	gnuplot-nox hyperfine
 	libinih-dev libjansson-dev libcmocka-dev libpfm4-dev
+)
+guest_packages=(
+	qemu-system-x86 busybox-static cpio
 	# the simulated MMU's QEMU plugin (tlbsim/)
 	libglib2.0-dev pkg-config
 )
-add_arch=
+add_arch= host_only= list=
 while [ $# -gt 0 ]; do
 	case $1 in
-	# python3 reads JSON in the tests; chromium opens the comparison report.
-	--tests) packages+=(python3 chromium) ;;
+	# python3 reads JSON in the tests; chromium opens the comparison
+	# report; debootstrap builds the root filesystem of tests/host.sh.
+	--tests) packages+=(python3 chromium debootstrap) ;;
+	--host) host_only=1 ;;
+	--list) list=1 ;;
 	--arch)
 		case ${2:-} in
 		amd64) ;;
@@ -38,10 +45,15 @@ while [ $# -gt 0 ]; do
 		esac
 		shift
 		;;
-	*) kab_die "usage: setup.sh [--tests] [--arch amd64|i386]" ;;
+	*) kab_die "usage: setup.sh [--tests] [--host] [--list] [--arch amd64|i386]" ;;
 	esac
 	shift
 done
+[ -n "$host_only" ] || packages+=("${guest_packages[@]}")
+if [ -n "$list" ]; then
+	echo "${packages[*]}"
+	exit 0
+fi
 
 # A library installed for both architectures is listed twice: look for the
 # one asked for (pkg:i386), or else the native or architecture-free one.

@@ -1,5 +1,6 @@
 #include "run/counters.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,19 +36,67 @@ static void scope_contexts(struct strbuf *text, enum counter_scope scope)
 	}
 }
 
+/* A name of @names, or none. */
+static bool names_hold(const char *const *names, size_t count,
+		       const char *name)
+{
+	for (size_t i = 0; i < count; i++)
+		if (strcmp(names[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* The sweep's events with tlb-walks replaced by the chosen walk events the
+ * sweep does not name itself; kept as it is when none was chosen. */
+static void expand_walks(struct run_counters *counters,
+			 const struct sweep_names *events)
+{
+	const char *const *sweep_names = (const char *const *)events->name;
+
+	counters->names = xcalloc(events->count + PERF_TLB_NR_ROLES + 1,
+				  sizeof(*counters->names));
+	for (size_t i = 0; i < events->count; i++) {
+		if (strcmp(sweep_names[i], PERF_TLB_WALKS) != 0 ||
+		    !counters->walks.count) {
+			counters->names[counters->count++] = sweep_names[i];
+			continue;
+		}
+		for (size_t w = 0; w < counters->walks.count; w++)
+			if (!names_hold(sweep_names, events->count,
+					counters->walks.event[w]))
+				counters->names[counters->count++] =
+					counters->walks.event[w];
+	}
+}
+
+/* Why tlb-walks itself does not count, in place of libpfm4's word. */
+static void explain_walks(struct run_counters *counters,
+			  struct perf_group *group)
+{
+	for (size_t i = 0; group && i < group->count; i++)
+		if (strcmp(group->events[i].name, PERF_TLB_WALKS) == 0)
+			snprintf(group->events[i].reason,
+				 sizeof(group->events[i].reason),
+				 "libpfm4 knows no page-walk event for %s%s",
+				 *counters->walks.pmu ? "core PMU " :
+							"this CPU (no core PMU)",
+				 counters->walks.pmu);
+}
+
 void run_counters_open(struct run_counters *counters, const struct sweep *sweep,
 		       const struct sweep_cases *cases, int pinned_cpu)
 {
 	const struct sweep_names *events = &sweep->header.events;
 
-	*counters = (struct run_counters){
-		.names = (const char *const *)events->name,
-		.count = events->count,
-		.cpu = pinned_cpu,
-	};
-	counters->values = xcalloc(events->count ? events->count : 1,
+	*counters = (struct run_counters){ .cpu = pinned_cpu };
+	perf_tlb_walks_choose(&counters->walks);
+	counters->walks_asked =
+		names_hold((const char *const *)events->name, events->count,
+			   PERF_TLB_WALKS);
+	expand_walks(counters, events);
+	counters->values = xcalloc(counters->count ? counters->count : 1,
 				   sizeof(*counters->values));
-	if (!events->count)
+	if (!counters->count)
 		return;
 	for (size_t i = 0; i < cases->count; i++)
 		counters->needed[counter_scope_of(cases->item[i].context)] = true;
@@ -58,12 +107,15 @@ void run_counters_open(struct run_counters *counters, const struct sweep *sweep,
 		counters->group[COUNTER_SCOPE_cpu] =
 			perf_group_open(counters->names, counters->count, -1,
 					pinned_cpu);
+	for (int scope = 0; scope < COUNTER_NR_SCOPES; scope++)
+		explain_walks(counters, counters->group[scope]);
 }
 
 void run_counters_close(struct run_counters *counters)
 {
 	for (int scope = 0; scope < COUNTER_NR_SCOPES; scope++)
 		perf_group_close(counters->group[scope]);
+	free(counters->names);
 	free(counters->values);
 	*counters = (struct run_counters){ 0 };
 }
@@ -147,14 +199,35 @@ static json_t *event_json(const struct run_counters *counters, size_t index)
 	return json;
 }
 
+/* The walk events chosen for this CPU, each beside perf's generic event
+ * of its role, whether or not the sweep counts them. */
+static json_t *walks_json(const struct run_counters *counters)
+{
+	const struct perf_tlb_walks *walks = &counters->walks;
+	json_t *events = json_array();
+
+	for (size_t i = 0; i < walks->count; i++)
+		json_array_append_new(events, json_pack(
+			"{s:s, s:s, s:s, s:s}",
+			"role", perf_tlb_role_names[walks->role[i]],
+			"event", walks->event[i],
+			"generic", perf_tlb_generic[walks->role[i]],
+			"cpus", walks->cpus[i]));
+	return json_pack("{s:b, s:o, s:o, s:o}", "asked", counters->walks_asked,
+			 "pmu", *walks->pmu ? json_text(walks->pmu) : json_null(),
+			 "pmu_desc", *walks->pmu ? json_text(walks->pmu_desc) :
+						   json_null(),
+			 "events", events);
+}
+
 json_t *run_counters_json(const struct run_counters *counters)
 {
 	json_t *events = json_array();
 
 	for (size_t i = 0; i < counters->count; i++)
 		json_array_append_new(events, event_json(counters, i));
-	return json_pack("{s:o, s:o, s:o}", "scope", scope_json(counters),
+	return json_pack("{s:o, s:o, s:o, s:o}", "scope", scope_json(counters),
 			 "cpu", counters->group[COUNTER_SCOPE_cpu] ?
 				json_integer(counters->cpu) : json_null(),
-			 "events", events);
+			 "events", events, "tlb_walks", walks_json(counters));
 }

@@ -17,6 +17,7 @@
 #include <kallocbench.h>
 
 #include "perf/perf.h"
+#include "perf/tlb.h"
 #include "sweep/sweep.h"
 
 enum counter_scope {
@@ -26,8 +27,12 @@ enum counter_scope {
 };
 
 struct run_counters {
-	const char *const *names;
+	/* the sweep's events, tlb-walks replaced by the walk events chosen */
+	const char **names;
 	size_t count;
+	/* the choice for this CPU; whether the sweep asked for it */
+	struct perf_tlb_walks walks;
+	bool walks_asked;
 	/* NULL when no case needs the scope, or (cpu) the runner is unpinned */
 	struct perf_group *group[COUNTER_NR_SCOPES];
 	/* whether some case needs the scope */
@@ -41,7 +46,9 @@ struct run_counters {
 enum counter_scope counter_scope_of(enum kab_context context);
 
 /*
- * Opens a group per scope the @cases need, for the events of @sweep;
+ * Opens a group per scope the @cases need, for the events of @sweep
+ * (tlb-walks: the CPU's walk events, or the name itself, unsupported, on a
+ * CPU without any);
  * @pinned_cpu is the CPU for CPU-wide groups, -1 when unpinned (softirq and
  * hardirq cases are then not counted).
  */
@@ -52,7 +59,8 @@ void run_counters_close(struct run_counters *counters);
 struct perf_group *run_counters_group(const struct run_counters *counters,
 				      enum kab_context context);
 /* guest.json's "counters": {"scope", "cpu", "events": [{"name",
- * "supported", "reason", "kind"}]}. */
+ * "supported", "reason", "kind"}], "tlb_walks": {"asked", "pmu",
+ * "pmu_desc", "events": [{"role", "event", "generic", "cpus"}]}}. */
 json_t *run_counters_json(const struct run_counters *counters);
 
 #endif

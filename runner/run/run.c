@@ -32,7 +32,7 @@ volatile sig_atomic_t run_stop_signal;
 static const char run_usage[] =
 	"usage: kallocbench run --sweep FILE [--out DIR] [--stream PATH]\n"
 	"                       [--mode NAME] [--config NAME]\n"
-	"                       [--device PATH]\n"
+	"                       [--device PATH] [--memory-cap-permille N]\n"
 	"\n"
 	"Runs every case of the sweep through " KAB_DEVICE_PATH " and writes\n"
 	"cases.csv, histograms.csv and guest.json as each case finishes.\n"
@@ -44,6 +44,11 @@ static const char run_usage[] =
 	"  --mode NAME        host, qemu-kvm, qemu-tcg or qemu-icount (default host)\n"
 	"  --config NAME      label of the kernel configuration (default \"default\")\n"
 	"  --device PATH      the module's device (default " KAB_DEVICE_PATH ")\n"
+	"  --memory-cap-permille N\n"
+	"                     the most of MemTotal, in thousandths (1-500), a\n"
+	"                     fragmentation level may pin and pressure low may\n"
+	"                     hold; above it their cases are refused (a host's\n"
+	"                     run: make bench MODE=host)\n"
 	"\n"
 	"Labels (--mode, --config) are made of " LABEL_CHARS_TEXT ".\n"
 	"At least one of --out and --stream is needed; DIR must not hold a\n"
@@ -425,6 +430,48 @@ static void run_spread(const struct run_context *context, size_t number,
 	free(result.json_line);
 }
 
+int run_pressure_refusal(uint32_t cap_permille, const char *meminfo,
+			 char reason[static KAB_REASON_LEN])
+{
+	long long total = frag_meminfo_kb(meminfo, "MemTotal");
+	long long free = frag_meminfo_kb(meminfo, "MemFree");
+
+	if (total <= 0 || free < 0) {
+		snprintf(reason, KAB_REASON_LEN, "pressure: /proc/meminfo has "
+			 "no MemTotal or MemFree, so no cap can be kept");
+		return -E2BIG;
+	}
+	if (free * 1000 <= total * (long long)cap_permille)
+		return 0;
+	snprintf(reason, KAB_REASON_LEN, "pressure would hold about %lld MiB "
+		 "(MemFree), above the cap of %u/1000 of MemTotal",
+		 free / 1024, cap_permille);
+	return -E2BIG;
+}
+
+/* The refusal of @spec before it reaches the module: its level never came
+ * about (@frag_result), or its pressure would hold more than the cap. */
+static int refusal_of(const struct run_context *context,
+		      const struct sweep_case *spec, int frag_result,
+		      const char *frag_reason, char reason[static KAB_REASON_LEN])
+{
+	char *meminfo;
+	int result;
+
+	if (frag_result) {
+		memcpy(reason, frag_reason, KAB_REASON_LEN);
+		return frag_result;
+	}
+	if (spec->pressure == KAB_PRESSURE_none ||
+	    !context->pressure_cap_permille)
+		return 0;
+	meminfo = read_file("/proc/meminfo", NULL);
+	result = run_pressure_refusal(context->pressure_cap_permille, meminfo,
+				      reason);
+	free(meminfo);
+	return result;
+}
+
 void run_cases(const struct run_context *context,
 	       const struct sweep_cases *cases, struct run_totals *totals)
 {
@@ -443,7 +490,7 @@ void run_cases(const struct run_context *context,
 	struct strbuf what = { 0 };
 	struct timespec start, case_start;
 	const struct sweep_case *applied = NULL;
-	char frag_reason[KAB_REASON_LEN];
+	char frag_reason[KAB_REASON_LEN], refusal_reason[KAB_REASON_LEN];
 	int frag_result = 0;
 
 	for (int phase = 0; phase < KAB_NR_ACCESS_PHASES; phase++)
@@ -484,15 +531,16 @@ void run_cases(const struct run_context *context,
 					       seconds_since(&case_start));
 				continue;
 			}
-			if (frag_result) {
-				/* The level never came about: nor do its cases. */
+			result = refusal_of(context, spec, frag_result,
+					    frag_reason, refusal_reason);
+			if (result) {
+				/* Refused before the module saw it. */
 				fill_request(spec, alloc_hist, free_hist, &request);
-				memcpy(request.reason, frag_reason,
+				memcpy(request.reason, refusal_reason,
 				       sizeof(request.reason));
 				outcome.counter_count = context->counters ?
 							context->counters->count : 0;
 				outcome.counters = NULL;
-				result = frag_result;
 			} else {
 				snapshot_zoneinfo(context, spec, i + 1, rep,
 						  "before");
@@ -559,6 +607,8 @@ struct run_options {
 	const char *stream_path;
 	const char *device_path;
 	struct run_labels labels;
+	/* --memory-cap-permille; 0: the sweep's frag cap, pressure uncapped */
+	uint32_t memory_cap_permille;
 };
 
 static bool label_ok(const char *option, const char *label)
@@ -570,6 +620,23 @@ static bool label_ok(const char *option, const char *label)
 	return false;
 }
 
+/* The usage text and its error name the maximum. */
+_Static_assert(KAB_FRAG_CAP_MAX_PERMILLE == 500, "run_usage says 1-500");
+
+static bool parse_memory_cap(const char *text, uint32_t *permille)
+{
+	char *end;
+	unsigned long value;
+
+	errno = 0;
+	value = strtoul(text, &end, 10);
+	if (errno || end == text || *end || *text == '-' || value < 1 ||
+	    value > KAB_FRAG_CAP_MAX_PERMILLE)
+		return false;
+	*permille = (uint32_t)value;
+	return true;
+}
+
 static int parse_run_options(int argc, char **argv, struct run_options *options)
 {
 	static const struct option long_options[] = {
@@ -579,6 +646,7 @@ static int parse_run_options(int argc, char **argv, struct run_options *options)
 		{ "mode", required_argument, NULL, 'm' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "device", required_argument, NULL, 'd' },
+		{ "memory-cap-permille", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -597,6 +665,12 @@ static int parse_run_options(int argc, char **argv, struct run_options *options)
 		case 'm': options->labels.mode = optarg; break;
 		case 'c': options->labels.config = optarg; break;
 		case 'd': options->device_path = optarg; break;
+		case 'M':
+			if (!parse_memory_cap(optarg,
+					      &options->memory_cap_permille))
+				return cli_usage_error(run_usage,
+					"--memory-cap-permille takes 1 to 500");
+			break;
 		case 'h': return cli_help(run_usage);
 		default: return cli_usage_error(run_usage, NULL);
 		}
@@ -693,6 +767,13 @@ static int exit_status(const struct run_totals *totals)
 	return totals->failed || totals->write_failed ? 1 : 0;
 }
 
+uint32_t run_frag_cap(uint32_t sweep_cap, uint32_t memory_cap)
+{
+	uint32_t cap = sweep_cap ? sweep_cap : KAB_FRAG_CAP_DEFAULT_PERMILLE;
+
+	return memory_cap && memory_cap < cap ? memory_cap : cap;
+}
+
 static int run_with_device(int fd, const struct run_options *options,
 			   const struct kab_info *info,
 			   const struct sweep *sweep,
@@ -706,14 +787,17 @@ static int run_with_device(int fd, const struct run_options *options,
 		.run_case = device_run_case_fn,
 		.run_access = device_access_fn, .device = &fd,
 		.progress = stderr, .sweep = sweep,
+		.pressure_cap_permille = options->memory_cap_permille,
 	};
 	struct run_counters counters;
 	struct run_totals totals;
+	uint32_t sweep_cap = (uint32_t)sweep_setting(sweep, &sweep->header,
+						     SWEEP_KEY_frag_cap_permille,
+						     NULL);
 	struct frag_recorder recorder = {
 		.fd = fd, .sink = &sink,
-		.cap_permille = (uint32_t)sweep_setting(sweep, &sweep->header,
-							SWEEP_KEY_frag_cap_permille,
-							NULL),
+		.cap_permille = run_frag_cap(sweep_cap,
+					     options->memory_cap_permille),
 	};
 	struct frag_ops frag;
 

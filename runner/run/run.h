@@ -37,6 +37,8 @@ struct run_context {
 	const struct frag_ops *frag;
 	/* how hyperfine times access cases that ask for it; NULL: never */
 	const struct spread_plan *spread;
+	/* the most of MemTotal (thousandths) pressure may hold; 0: no cap */
+	uint32_t pressure_cap_permille;
 };
 
 struct run_totals {
@@ -69,6 +71,20 @@ void run_costs_free(struct run_costs *costs);
 
 /* The status of a case from its result: 0 or -errno. */
 enum case_status run_status_of(int result);
+
+/*
+ * -E2BIG with @reason when a pressure case would hold more than
+ * @cap_permille of MemTotal: pressure low takes the free pages down to the
+ * watermarks, about MemFree of @meminfo (the text of /proc/meminfo); 0
+ * when it stays within the cap.
+ */
+int run_pressure_refusal(uint32_t cap_permille, const char *meminfo,
+			 char reason[static KAB_REASON_LEN]);
+
+/* The module's cap for a fragmentation level: the sweep's frag_cap_permille
+ * (0: the module's default), lowered to @memory_cap when that is set and
+ * smaller. */
+uint32_t run_frag_cap(uint32_t sweep_cap, uint32_t memory_cap);
 
 /* Runs each repetition of each case, writing results as each finishes. */
 void run_cases(const struct run_context *context,

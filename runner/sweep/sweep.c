@@ -12,6 +12,7 @@
 
 #include "cpus.h"
 #include "perf/perf.h"
+#include "perf/tlb.h"
 #include "schema/columns.h"
 #include "util/names.h"
 #include "util/util.h"
@@ -550,7 +551,9 @@ static bool read_event(struct parser *p, enum sweep_key key, char *token)
 	for (size_t i = 0; i < events->count; i++)
 		if (strcmp(events->name[i], token) == 0)
 			return fail(p, "counter '%s' listed twice", token);
-	if (!perf_event_encodable(token, why, sizeof(why)))
+	/* tlb-walks stands for events chosen at run time, on the CPU. */
+	if (strcmp(token, PERF_TLB_WALKS) != 0 &&
+	    !perf_event_encodable(token, why, sizeof(why)))
 		return fail(p, "counter '%s': %s; `kallocbench events` lists "
 			    "what this machine counts", token, why);
 	if (events->count == SWEEP_MAX_EVENTS)

@@ -234,6 +234,36 @@ static void test_progress_names_context_pressure_frag(void **state)
 			       "in softirq pressure low frag heavy unmovable: "));
 }
 
+/* Under a memory cap no machine meets (1/1000 of MemTotal free at most),
+ * a pressure case is refused before it reaches the module, with the reason
+ * in its row; the case without pressure runs. */
+static void test_pressure_refused_under_a_cap(void **state)
+{
+	struct run_fixture *f = *state;
+	struct sweep_error err;
+	struct run_context context = {
+		.sink = &f->sink, .labels = &labels, .run_case = fake_run_case,
+		.device = &f->fake, .progress = f->progress, .sweep = &f->sweep,
+		.pressure_cap_permille = 1,
+	};
+	char *cases;
+
+	sweep_cases_free(&f->cases);
+	sweep_free(&f->sweep);
+	assert_int_equal(parse_sweep_text(
+		"[g]\nallocators = kmalloc\nsizes = 64\ngfp = GFP_KERNEL\n"
+		"patterns = pair\npressure = none low\n", &f->sweep, &err), 0);
+	assert_int_equal(sweep_expand(&f->sweep, &info, &f->cases, &err), 0);
+	run_cases(&context, &f->cases, &f->totals);
+	assert_int_equal(f->fake.calls, 1);
+	assert_int_equal(f->totals.ok, 1);
+	assert_int_equal(f->totals.refused, 1);
+	cases = read_in_dir(f->dir, "cases.csv");
+	assert_non_null(strstr(cases, ",refused,\"E2BIG: pressure would hold "
+			       "about "));
+	free(cases);
+}
+
 /*
  * Counters around each case: page faults of the pages the fake touches
  * (each at least 32), an unknown event empty, counter_scaling 1.000; the
@@ -383,6 +413,12 @@ static void test_usage_errors(void **state)
 					  "extra")),
 		run_command(cmd_run, ARGV("run", "--sweep", "/nonexistent.conf",
 					  "--out", "y")),
+		run_command(cmd_run, ARGV("run", "--sweep", "x", "--out", "y",
+					  "--memory-cap-permille", "0")),
+		run_command(cmd_run, ARGV("run", "--sweep", "x", "--out", "y",
+					  "--memory-cap-permille", "501")),
+		run_command(cmd_run, ARGV("run", "--sweep", "x", "--out", "y",
+					  "--memory-cap-permille", "10%")),
 	};
 	int labels[] = {
 		run_command(cmd_run, ARGV("run", "--sweep", "x", "--out", "y",
@@ -416,9 +452,43 @@ static void test_usage_errors(void **state)
 	assert_non_null(strstr(out_text, "A-Z a-z 0-9 and . _ + = : / @ -"));
 	assert_non_null(strstr(err_text, "unknown --mode"));
 	assert_non_null(strstr(err_text, "/nonexistent.conf: cannot open"));
+	assert_non_null(strstr(err_text,
+			       "--memory-cap-permille takes 1 to 500"));
 	free(out_text);
 	free(err_text);
 	remove_tree(dir);
+}
+
+#define MEMINFO(total_kb, free_kb) \
+	"MemTotal:       " #total_kb " kB\nMemFree:        " #free_kb " kB\n" \
+	"MemAvailable:   " #free_kb " kB\n"
+
+/* Pressure holds about MemFree: refused when that is above the cap. */
+static void test_pressure_cap(void **state)
+{
+	char reason[KAB_REASON_LEN];
+
+	(void)state;
+	assert_int_equal(run_pressure_refusal(100, MEMINFO(1000000, 100000),
+					      reason), 0);
+	assert_int_equal(run_pressure_refusal(100, MEMINFO(1000000, 100001),
+					      reason), -E2BIG);
+	assert_string_equal(reason, "pressure would hold about 97 MiB "
+			    "(MemFree), above the cap of 100/1000 of MemTotal");
+	assert_int_equal(run_pressure_refusal(500, "MemFree: 1 kB\n", reason),
+			 -E2BIG);
+	assert_non_null(strstr(reason, "no MemTotal"));
+}
+
+/* A host's cap lowers the sweep's, never raises it. */
+static void test_frag_cap(void **state)
+{
+	(void)state;
+	assert_int_equal(run_frag_cap(0, 0), KAB_FRAG_CAP_DEFAULT_PERMILLE);
+	assert_int_equal(run_frag_cap(0, 100), 100);
+	assert_int_equal(run_frag_cap(50, 100), 50);
+	assert_int_equal(run_frag_cap(400, 100), 100);
+	assert_int_equal(run_frag_cap(400, 0), 400);
 }
 
 /* A valid sweep, so that the run reaches the device and fails there. */
@@ -599,7 +669,10 @@ int main(void)
 		RUN_TEST(test_frag_states_applied_once),
 		cmocka_unit_test(test_costs_estimate_per_group),
 		RUN_TEST(test_progress_names_context_pressure_frag),
+		RUN_TEST(test_pressure_refused_under_a_cap),
 		cmocka_unit_test(test_usage_errors),
+		cmocka_unit_test(test_pressure_cap),
+		cmocka_unit_test(test_frag_cap),
 		cmocka_unit_test(test_missing_device),
 		cmocka_unit_test(test_out_dir_with_a_run_is_refused),
 	};
