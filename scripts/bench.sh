@@ -66,6 +66,8 @@ if [ "$KAB_TLB_MODELS" != none ]; then
 		"$KAB_ROOT/scripts/build-tlbsim.sh"
 	fi
 fi
+# Several CPUs under icount boot QEMU 10 (kab_guest_qemu).
+! kab_icount_smp "$time_mode" || "$KAB_ROOT/scripts/fetch-qemu.sh"
 flock -u 9
 
 sweep_name=$(basename "$sweep" .conf)
@@ -112,7 +114,7 @@ accel=tcg
 	--fact "sweep.name=$sweep_name" \
 	--fact-file "sweep.text=$sweep" \
 	--fact-file "qemu.command=$run_dir/qemu-command" \
-	--fact "qemu.version=$(KAB_SIM_OUTDIR=$run_dir kab_guest_qemu "$KAB_KERNEL_QEMU" && "$KAB_QEMU" --version | head -n 1)" \
+	--fact "qemu.version=$(KAB_SIM_OUTDIR=$run_dir kab_guest_qemu "$KAB_KERNEL_QEMU" "$time_mode" && "$KAB_QEMU" --version | head -n 1)" \
 	--fact "tlbsim.models=$KAB_TLB_MODELS" \
 	--fact "qemu.cpus=${CPUS:-1}" \
 	--fact "host.kernel=$(uname -r)" \

@@ -16,16 +16,18 @@ name=$1 time_mode=$2 initramfs=$3 outdir=$4 timeout_s=$5
 shift 5
 . "$KAB_BUILD/kernels/$name.env"
 
-# Bit-exact reruns under icount need one CPU, no hardware randomness, a
-# virtual RTC fixed in time and no KASLR (DESIGN.md, measured facts).
-# CPUS and the memory bench.sh chose (KAB_MEMORY_MB) size the guest.
+# Bit-exact reruns under icount need no hardware randomness, a virtual RTC
+# fixed in time and no KASLR (DESIGN.md, measured facts); several CPUs
+# take turns on one host thread (round-robin TCG, thread=single) in
+# QEMU 10 (kab_guest_qemu). CPUS and the memory bench.sh chose
+# (KAB_MEMORY_MB) size the guest.
 qemu_args=(-smp "${CPUS:-1}" -m "${KAB_MEMORY_MB:-$KAB_KERNEL_MEMORY_MB}" -cpu max,-rdrand,-rdseed
 	-display none -monitor none -no-reboot -net none
 	-rtc base=2024-01-01T00:00:00,clock=vm)
 case $time_mode in
 qemu-kvm) qemu_args=(-accel kvm "${qemu_args[@]/max,-rdrand,-rdseed/host}") ;;
 qemu-tcg) qemu_args=(-accel tcg "${qemu_args[@]}") ;;
-qemu-icount) qemu_args=(-accel tcg -icount shift=0,sleep=off "${qemu_args[@]}") ;;
+qemu-icount) qemu_args=(-accel tcg,thread=single -icount shift=0,sleep=off "${qemu_args[@]}") ;;
 *) kab_die "unknown mode of time '$time_mode'" ;;
 esac
 cmdline="console=ttyS0 nokaslr panic=-1 loglevel=4 $KAB_KERNEL_CMDLINE KAB_MODE=$time_mode $*"
@@ -35,7 +37,7 @@ console=$outdir/console.log stream=$outdir/stream.raw
 : > "$console"
 : > "$stream"
 # KAB_TLB_MODELS: the simulated MMU watches the guest (tlbsim/).
-KAB_SIM_OUTDIR=$outdir kab_guest_qemu "$KAB_KERNEL_QEMU"
+KAB_SIM_OUTDIR=$outdir kab_guest_qemu "$KAB_KERNEL_QEMU" "$time_mode"
 qemu_args+=("${KAB_QEMU_SIM_ARGS[@]}")
 printf '%q ' env "${KAB_QEMU_ENV[@]}" "$KAB_QEMU" "${qemu_args[@]}" -kernel "$KAB_KERNEL_IMAGE" \
 	-initrd "$initramfs" -append "$cmdline" > "$outdir/qemu-command"
