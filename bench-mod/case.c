@@ -16,6 +16,11 @@
 #include "kallocbench.h"
 #include "kallocbench_sim.h"
 
+#define KAB_PATTERN_NAME(name) [KAB_PATTERN_##name] = #name,
+static const char *const kab_pattern_names[KAB_NR_PATTERNS] = {
+	KAB_PATTERN_LIST(KAB_PATTERN_NAME)
+};
+
 static int kab_validate_gfp(struct kab_case *c,
 			    const struct kab_allocator_desc *a)
 {
@@ -136,10 +141,11 @@ static int kab_validate_loops(struct kab_case *c, u64 bytes)
 		return kab_refuse(c->reason, -EINVAL,
 				  "time_limit_ns %llu exceeds 600 s",
 				  c->time_limit_ns);
-	if (c->pattern == KAB_PATTERN_pair) {
+	if (c->pattern != KAB_PATTERN_batch) {
 		if (c->batch)
 			return kab_refuse(c->reason, -EINVAL,
-					  "the pair pattern needs batch 0");
+					  "the %s pattern needs batch 0",
+					  kab_pattern_names[c->pattern]);
 		return 0;
 	}
 	if (!c->batch)
@@ -187,6 +193,8 @@ static int kab_validate(struct kab_case *c)
 		err = kab_validate_size(c, a, &bytes);
 	if (!err)
 		err = kab_validate_loops(c, bytes);
+	if (!err)
+		err = kab_validate_cpus(c);
 	if (!err)
 		err = kab_validate_hist(c, c->alloc.hist, "alloc");
 	if (!err)

@@ -67,10 +67,15 @@ static inline bool kab_check_deadline(const struct kab_run *run, u32 *reads)
  * limit has passed at clock time @now or a signal is pending, so that the
  * batch stops allocating, frees what it got and the loop ends.
  */
+static inline bool kab_stopping(const struct kab_run *run)
+{
+	return signal_pending(current) || (run->stop && READ_ONCE(*run->stop));
+}
+
 static inline bool kab_batch_stop(const struct kab_run *run, u64 now)
 {
 	return (run->loop_end_ns && now >= run->loop_end_ns) ||
-	       signal_pending(current);
+	       kab_stopping(run);
 }
 
 /* The same for loops that read no clock per operation: reads it when there
@@ -84,15 +89,6 @@ static inline bool kab_batch_stop_read(const struct kab_run *run, u32 *reads)
 		now = kab_clock();
 	}
 	return kab_batch_stop(run, now);
-}
-
-static void kab_record(struct kab_lat *lat, u64 ns)
-{
-	lat->count++;
-	lat->sum += ns;
-	lat->min = min(lat->min, ns);
-	lat->max = max(lat->max, ns);
-	lat->hist[kab_hist_bucket(ns)]++;
 }
 
 /*
@@ -270,12 +266,14 @@ static int kab_loop(struct kab_run *run, void (*chunk)(struct kab_run *run),
 	for (*done = 0; *done < ops; *done += run->chunk_ops) {
 		run->chunk_ops = min_t(u64, chunk_ops, ops - *done);
 		kab_context_run(run, chunk);
+		if (run->finished && !atomic_read(run->finished))
+			run->overlapped_ops += run->chunk_ops;
 		if (limit_ns && kab_clock() - start >= limit_ns) {
 			*done += run->chunk_ops;
 			break;
 		}
 		/* Nothing is outstanding: any signal may end the case. */
-		if (signal_pending(current))
+		if (kab_stopping(run))
 			return -EINTR;
 		cond_resched();
 		chunk_ops = min(chunk_ops * 2, max_chunk_ops);
@@ -292,7 +290,7 @@ static void kab_empty_chunk(struct kab_run *run)
  * The median cost, seen from process context, of entering the case's
  * context, running nothing there and coming back.
  */
-static u64 kab_context_overhead(struct kab_run *run)
+u64 kab_context_overhead(struct kab_run *run)
 {
 	u64 samples[KAB_CONTEXT_SAMPLES], t0;
 	unsigned int i;
@@ -318,7 +316,7 @@ static void kab_lat_result(struct kab_op_stats *stats,
 	stats->max_ns = lat->max;
 }
 
-static int kab_copy_hist(u64 uptr, const u32 *hist)
+int kab_copy_hist(u64 uptr, const u32 *hist)
 {
 	if (!uptr)
 		return 0;
@@ -327,7 +325,7 @@ static int kab_copy_hist(u64 uptr, const u32 *hist)
 	return 0;
 }
 
-static void kab_results(struct kab_case *c, const struct kab_run *run)
+void kab_results(struct kab_case *c, const struct kab_run *run)
 {
 	c->clock_overhead_ns = run->overhead_ns;
 	c->atomic_limit_ns = run->atomic_limit_ns;
@@ -355,21 +353,20 @@ static void kab_results(struct kab_case *c, const struct kab_run *run)
 }
 
 /**
- * kab_run_case() - run a validated case and fill in its results
- * @c: the case; the caller holds the case lock
+ * kab_run_init() - a case's run, before its allocator is set up
+ * @run: filled in from @c
+ * @c: the validated case
  *
- * Everything the case allocates is freed before this returns, on every path.
- *
- * Return: 0, -ENOMEM when the harness cannot get its own buffers, -EINTR on a
- * fatal signal, -EFAULT when a histogram cannot be written, -EPROTO when a
- * chunk did not run in the context the case asked for.
+ * Return: 0, or -ENOMEM when the run's histograms or batch array cannot
+ * be had; kab_run_exit() frees them either way.
  */
-int kab_run_case(struct kab_case *c)
+int kab_run_init(struct kab_run *run, const struct kab_case *c)
 {
 	bool batch = c->pattern == KAB_PATTERN_batch;
 	const struct kab_context_desc *ctx = &kab_contexts[c->context];
 	const struct kab_amortized *loops = &kab_amortized[c->allocator];
-	struct kab_run run = {
+
+	*run = (struct kab_run) {
 		.args = {
 			.size = c->size_bytes,
 			.order = c->order,
@@ -383,22 +380,83 @@ int kab_run_case(struct kab_case *c)
 		.batch = batch ? c->batch : 0,
 		.alloc_lat.min = U64_MAX,
 		.free_lat.min = U64_MAX,
+		.amortized = batch ? loops->batch : loops->pair,
 	};
-	void (*amortized)(struct kab_run *run) =
-		batch ? loops->batch : loops->pair;
-	struct kab_zone_state zones;
-	LIST_HEAD(held);
-	u64 warm;
-	int err = -ENOMEM;
-
-	run.alloc_lat.hist = kvcalloc(KAB_HIST_BUCKETS, sizeof(u32),
+	run->alloc_lat.hist = kvcalloc(KAB_HIST_BUCKETS, sizeof(u32),
+				       GFP_KERNEL);
+	run->free_lat.hist = kvcalloc(KAB_HIST_BUCKETS, sizeof(u32),
 				      GFP_KERNEL);
-	run.free_lat.hist = kvcalloc(KAB_HIST_BUCKETS, sizeof(u32),
-				     GFP_KERNEL);
 	if (batch)
-		run.objs = kvmalloc_array(run.batch, sizeof(void *),
-					  GFP_KERNEL);
-	if (!run.alloc_lat.hist || !run.free_lat.hist || (batch && !run.objs))
+		run->objs = kvmalloc_array(run->batch, sizeof(void *),
+					   GFP_KERNEL);
+	if (!run->alloc_lat.hist || !run->free_lat.hist ||
+	    (batch && !run->objs))
+		return -ENOMEM;
+	return 0;
+}
+
+/* kab_run_exit() - free what kab_run_init() allocated */
+void kab_run_exit(struct kab_run *run)
+{
+	kvfree(run->objs);
+	kvfree(run->free_lat.hist);
+	kvfree(run->alloc_lat.hist);
+}
+
+/* kab_run_warmup() - the case's untimed operations before its loops */
+int kab_run_warmup(struct kab_run *run, const struct kab_case *c)
+{
+	u64 warm;
+
+	return kab_loop(run, run->amortized, c->warmup, c->time_limit_ns,
+			&warm);
+}
+
+/**
+ * kab_run_measured() - the amortized loop, then the per-operation loop
+ * @run: the case's run, warmed up
+ * @c: where the loops' operation counts go
+ *
+ * Return: 0, or -EINTR when a signal (or @run->stop) ended them early.
+ */
+int kab_run_measured(struct kab_run *run, struct kab_case *c)
+{
+	int err;
+
+	run->pair_ns = 0;
+	run->alloc_ns = 0;
+	run->free_ns = 0;
+	run->amortized_failures = 0;
+	err = kab_loop(run, run->amortized, c->iterations, c->time_limit_ns,
+		       &c->amortized_ops);
+	if (err)
+		return err;
+	return kab_loop(run, run->batch ? kab_batch_per_op : kab_pair_per_op,
+			c->iterations, c->time_limit_ns, &c->ops_done);
+}
+
+/**
+ * kab_run_case() - run a validated case and fill in its results
+ * @c: the case; the caller holds the case lock
+ *
+ * Everything the case allocates is freed before this returns, on every path.
+ * A case on several CPUs is run by kab_run_cpus().
+ *
+ * Return: 0, -ENOMEM when the harness cannot get its own buffers, -EINTR on a
+ * fatal signal, -EFAULT when a histogram cannot be written, -EPROTO when a
+ * chunk did not run in the context the case asked for.
+ */
+int kab_run_case(struct kab_case *c)
+{
+	struct kab_zone_state zones;
+	struct kab_run run;
+	LIST_HEAD(held);
+	int err;
+
+	if (c->cpus > 1)
+		return kab_run_cpus(c);
+	err = kab_run_init(&run, c);
+	if (err)
 		goto out_free;
 	err = kab_allocator_setup(run.allocator, &run.args);
 	if (err)
@@ -412,7 +470,7 @@ int kab_run_case(struct kab_case *c)
 	err = kab_pressure_apply(c->pressure, &held, &c->pressure_pages_held);
 	if (err)
 		goto out_release;
-	err = kab_loop(&run, amortized, c->warmup, c->time_limit_ns, &warm);
+	err = kab_run_warmup(&run, c);
 	if (!err)
 		err = kab_pressure_apply(c->pressure, &held,
 					 &c->pressure_pages_held);
@@ -423,17 +481,8 @@ int kab_run_case(struct kab_case *c)
 	c->highatomic_pages = zones.highatomic;
 	c->wmark_min = zones.wmark_min;
 	c->wmark_low = zones.wmark_low;
-	run.pair_ns = 0;
-	run.alloc_ns = 0;
-	run.free_ns = 0;
-	run.amortized_failures = 0;
 
-	err = kab_loop(&run, amortized, c->iterations, c->time_limit_ns,
-		       &c->amortized_ops);
-	if (err)
-		goto out_release;
-	err = kab_loop(&run, batch ? kab_batch_per_op : kab_pair_per_op,
-		       c->iterations, c->time_limit_ns, &c->ops_done);
+	err = kab_run_measured(&run, c);
 	kab_pressure_release(&held);
 	kab_pressure_snapshot(&zones);
 	c->free_pages_after = zones.free;
@@ -454,8 +503,6 @@ out_release:
 out_teardown:
 	kab_allocator_teardown(run.allocator, &run.args);
 out_free:
-	kvfree(run.objs);
-	kvfree(run.free_lat.hist);
-	kvfree(run.alloc_lat.hist);
+	kab_run_exit(&run);
 	return err;
 }

@@ -43,7 +43,7 @@ int results_file_index(const char *name);
 #define CASES_COLUMN_LIST(X)						\
 	X(case) X(repetition) X(kernel) X(config) X(mode) X(allocator)	\
 	X(size_bytes) X(order) X(gfp) X(context) X(frag_level) X(frag_kind) \
-	X(pattern) X(pressure)							\
+	X(pattern) X(pressure) X(cpus)					\
 	X(batch) X(iterations) X(ops_done) X(failures)			\
 	X(alloc_ns_mean) X(alloc_ns_p50) X(alloc_ns_p90) X(alloc_ns_p99)	\
 	X(alloc_ns_p999) X(alloc_ns_min) X(alloc_ns_max)			\
@@ -56,6 +56,8 @@ int results_file_index(const char *name);
 	X(pressure_pages_held) X(free_pages_start) X(free_pages_before)	\
 	X(free_pages_after) X(wmark_min) X(wmark_low) X(highatomic_pages)	\
 	X(pcp_pages_start) X(pcp_pages_after) X(pressure_reached)	\
+	X(cpu_list) X(cpu_ops) X(pair_mops_per_cpu) X(pair_mops_total)	\
+	X(overlap_ns) X(overlap_share) X(remote_frees)			\
 	X(counter_scaling)
 /* After the counters, one column per event; error stays last. */
 #define CASES_TAIL_COLUMN_LIST(X) X(status) X(error)
@@ -135,6 +137,9 @@ struct case_outcome {
 	const struct kab_case *result;
 	const uint32_t *alloc_hist;
 	const uint32_t *free_hist;
+	/* A case on several CPUs (result->cpus above 1): each CPU's figures,
+	 * its histograms behind their hist pointers. */
+	const struct kab_cpu_result *cpu_results;
 	/* The counters of the sweep, one per counter column; @counters NULL
 	 * when nothing was counted. Cells are empty unless the case ran and
 	 * the event counted. */
