@@ -10,7 +10,8 @@
 #                        QEMU (icount, skylake-sp and zen4), the PREEMPT_RT
 #                        boot, the 32-bit 686-pae (HighMem) boot, a
 #                        three-target comparison, an A/A comparison, the
-#                        facts and a Ctrl-C of a real run
+#                        facts, a Ctrl-C of a real run and cases on two
+#                        CPUs at once (icount)
 #   make compare TARGETS="debian-6.1 debian-6.12"   (or debian-6.1+init_on_alloc=0)
 #   make compare RUNS="results/A results/B"
 #   make facts [TARGETS="debian-6.1 debian-6.12 debian-6.1+memory=8192"]
@@ -30,7 +31,7 @@ export KERNEL SWEEP MODE BOOT_WORDS CONFIG RUN_ID TIMEOUT TARGETS RUNS JOBS BOOT
 .PHONY: bench test setup runner module unit-test module-test config-test \
 	integration-test frag-test access-test tlbsim-test rt-test i386-test \
 	compare-test aa-test test-setup check-sweeps compare plots reference clean \
-	facts facts-test interrupt-test
+	facts facts-test interrupt-test cpus-test
 
 bench:
 	@scripts/bench.sh
@@ -47,7 +48,7 @@ module: setup
 
 test: test-setup unit-test module-test config-test integration-test frag-test \
 	access-test tlbsim-test rt-test i386-test compare-test aa-test facts-test \
-	interrupt-test
+	interrupt-test cpus-test
 
 test-setup:
 	@scripts/setup.sh --tests
@@ -111,6 +112,12 @@ i386-test: runner
 # Ctrl-C mid-sweep: the guest shut down, every finished case collected.
 interrupt-test: runner
 	@tests/interrupt.sh
+
+# Cases on two CPUs at once in an icount guest of two: per-CPU histograms
+# and operations, overlapping loops, remote frees on the other CPU, the
+# refused combinations, a SIGINT mid-case and rmmod after it.
+cpus-test: runner
+	@tests/cpus.sh
 
 check-sweeps: runner
 	@for f in configs/sweeps/*.conf; do $(RUNNER) check $$f || exit 2; done
