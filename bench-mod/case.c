@@ -162,6 +162,35 @@ static int kab_validate_loops(struct kab_case *c, u64 bytes)
 	return 0;
 }
 
+/* A bulk call holds its objects in one array: one CPU, the pair pattern. */
+static int kab_validate_bulk(struct kab_case *c,
+			     const struct kab_allocator_desc *a)
+{
+	if (c->bulk_reserved)
+		return kab_refuse(c->reason, -EINVAL, "bulk_reserved must be 0");
+	if (!(a->caps & KAB_CAP_BULK)) {
+		if (c->bulk)
+			return kab_refuse(c->reason, -EINVAL,
+					  "%s takes no bulk", a->name);
+		return 0;
+	}
+	if (!c->bulk)
+		return kab_refuse(c->reason, -EINVAL, "%s needs bulk >= 1",
+				  a->name);
+	if (c->bulk > KAB_MAX_BULK)
+		return kab_refuse(c->reason, -E2BIG, "bulk %u exceeds %u",
+				  c->bulk, KAB_MAX_BULK);
+	if (c->pattern != KAB_PATTERN_pair)
+		return kab_refuse(c->reason, -EINVAL,
+				  "%s takes the pair pattern only", a->name);
+	if (c->cpus > 1)
+		return kab_refuse(c->reason, -EINVAL,
+				  "%s runs on one CPU, not %u", a->name, c->cpus);
+	/* Cannot overflow: size_bytes is at most half of RAM, bulk 2^10. */
+	return kab_check_memory(c->reason, "bulk x size_bytes",
+				c->bulk * c->size_bytes);
+}
+
 static int kab_validate_hist(struct kab_case *c, u64 uptr, const char *what)
 {
 	if (uptr && !access_ok(u64_to_user_ptr(uptr), KAB_HIST_BYTES))
@@ -195,6 +224,8 @@ static int kab_validate(struct kab_case *c)
 		err = kab_validate_loops(c, bytes);
 	if (!err)
 		err = kab_validate_cpus(c);
+	if (!err)
+		err = kab_validate_bulk(c, a);
 	if (!err)
 		err = kab_validate_hist(c, c->alloc.hist, "alloc");
 	if (!err)

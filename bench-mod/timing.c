@@ -371,6 +371,7 @@ int kab_run_init(struct kab_run *run, const struct kab_case *c)
 			.size = c->size_bytes,
 			.order = c->order,
 			.gfp = kab_gfp_mask(c->gfp),
+			.bulk = c->bulk,
 		},
 		.allocator = &kab_allocators[c->allocator],
 		.context = ctx,

@@ -40,7 +40,19 @@
 	X(vmalloc_huge, KAB_BY_SIZE)		\
 	X(kvmalloc, KAB_BY_SIZE)		\
 	X(alloc_pages, KAB_BY_ORDER)		\
-	X(__get_free_pages, KAB_BY_ORDER)
+	X(__get_free_pages, KAB_BY_ORDER)	\
+	X(kmem_cache_alloc_bulk, KAB_BY_SIZE)
+
+/*
+ * Allocators whose one call allocates (and frees) kab_case.bulk objects
+ * at once, entries of KAB_ALLOCATOR_LIST: kmem_cache_alloc_bulk() and
+ * kmem_cache_free_bulk() on a cache of size_bytes objects. Every figure
+ * of such a case is per call; the runner divides by the bulk size.
+ */
+#define KAB_BULK_ALLOCATOR_LIST(X)	\
+	X(kmem_cache_alloc_bulk)
+/* The largest kab_case.bulk. */
+#define KAB_MAX_BULK			1024U
 
 /*
  * GFP flags a request may combine. X(name, is_base): name is the kernel's own
@@ -423,6 +435,9 @@ struct kab_cpu_result {
  *	@pair_amortized_ns and the amortized means are the means of the
  *	CPUs' own, and @context_cpu is KAB_CPU_MIXED
  * @cpus_reserved: in: must be 0
+ * @bulk: in: objects per call of an allocator of KAB_BULK_ALLOCATOR_LIST,
+ *	1 to KAB_MAX_BULK (pair pattern, one CPU); 0 for the others
+ * @bulk_reserved: in: must be 0
  * @per_cpu: in: with @cpus above 1, a user pointer to @cpus struct
  *	kab_cpu_result (their hist pointers read, the rest written), or 0;
  *	0 with @cpus 0 or 1
@@ -471,6 +486,8 @@ struct kab_case {
 	__u64 pcp_pages_after;
 	__u32 cpus;
 	__u32 cpus_reserved;
+	__u32 bulk;
+	__u32 bulk_reserved;
 	__u64 per_cpu;
 	__u64 overlap_ns;
 	__u64 overlapped_ops;

@@ -391,6 +391,17 @@ static void add_pressure_reached(struct csv_row *row, bool applies,
 	csv_add(row, usable < result->wmark_low ? "yes" : "no");
 }
 
+/* A bulk allocator's amortized alloc+free pair, per object of the bulk. */
+static void add_per_object(struct csv_row *row, const struct sweep_case *spec,
+			   uint64_t pair_ns)
+{
+	char text[32];
+
+	snprintf(text, sizeof(text), "%.2f",
+		 spec->bulk ? (double)pair_ns / spec->bulk : 0);
+	csv_add(row, spec->bulk && pair_ns ? text : "");
+}
+
 /*
  * cpu_list to overlap_share: the CPUs the case ran on and the operations of
  * each one's per-operation loop (blank-separated, in the same order); the
@@ -475,6 +486,7 @@ static void add_figures(struct csv_row *row, const struct sweep_case *spec,
 	add_u64_if(row, per_op && attempted,
 		   attempted ? result->alloc.amortized_ns : 0);
 	add_u64_if(row, per_op && freed, freed ? result->free.amortized_ns : 0);
+	add_per_object(row, spec, freed ? result->pair_amortized_ns : 0);
 	add_u64_if(row, ran, ran ? result->clock_overhead_ns : 0);
 	add_context(row, ran, result);
 	add_u64_if(row, ran, ran ? result->pressure_pages_held : 0);
@@ -578,6 +590,7 @@ char *results_case_row(const struct run_labels *labels, size_t case_number,
 	csv_add(&row, kab_pressure_names[spec->pressure]);
 	csv_add_u64(&row, spec->cpus > 1 ? spec->cpus : 1);
 	add_u64_if(&row, batched, spec->batch);
+	add_u64_if(&row, spec->bulk, spec->bulk);
 	csv_add_u64(&row, spec->iterations);
 	add_figures(&row, spec, outcome);
 	add_counters(&row, outcome);

@@ -44,13 +44,14 @@ int results_file_index(const char *name);
 	X(case) X(repetition) X(kernel) X(config) X(mode) X(allocator)	\
 	X(size_bytes) X(order) X(gfp) X(context) X(frag_level) X(frag_kind) \
 	X(pattern) X(pressure) X(cpus)					\
-	X(batch) X(iterations) X(ops_done) X(failures)			\
+	X(batch) X(bulk) X(iterations) X(ops_done) X(failures)		\
 	X(alloc_ns_mean) X(alloc_ns_p50) X(alloc_ns_p90) X(alloc_ns_p99)	\
 	X(alloc_ns_p999) X(alloc_ns_min) X(alloc_ns_max)			\
 	X(free_ns_mean) X(free_ns_p50) X(free_ns_p90) X(free_ns_p99)	\
 	X(free_ns_p999) X(free_ns_min) X(free_ns_max)			\
 	X(amortized_ops) X(amortized_failures)				\
 	X(pair_ns_amortized) X(alloc_ns_amortized) X(free_ns_amortized)	\
+	X(pair_ns_per_object)						\
 	X(clock_overhead_ns) X(context_cpu) X(context_mechanism)		\
 	X(context_overhead_ns) X(atomic_limit_ns)			\
 	X(pressure_pages_held) X(free_pages_start) X(free_pages_before)	\

@@ -80,6 +80,8 @@ static void describe_case(const struct sweep_case *spec, struct strbuf *text)
 	if (spec->pressure != KAB_PRESSURE_none)
 		sb_printf(text, " pressure %s",
 			  kab_pressure_names[spec->pressure]);
+	if (spec->bulk)
+		sb_printf(text, " bulk %u", spec->bulk);
 	if (spec->cpus > 1)
 		sb_printf(text, " on %u CPUs", spec->cpus);
 	if (spec->frag_kind != SWEEP_NO_FRAG_KIND)
@@ -229,6 +231,7 @@ static void fill_request(const struct sweep_case *spec, uint32_t *alloc_hist,
 		.size_bytes = spec->size_bytes,
 		.order = spec->order,
 		.batch = spec->batch,
+		.bulk = spec->bulk,
 		.iterations = spec->iterations,
 		.warmup = spec->warmup,
 		.time_limit_ns = spec->time_limit_ns,

@@ -63,6 +63,9 @@ enum sweep_kind {
 	  NUMBER(1, UINT32_MAX, SWEEP_DEFAULT_REPETITIONS))			\
 	X(batch, batch, SWEEP_IN_HEADER | SWEEP_IN_ALLOC, number,		\
 	  NUMBER(0, UINT32_MAX, SWEEP_DEFAULT_BATCH))				\
+	/* objects per call of a bulk allocator; 0: none */			\
+	X(bulk, bulk, SWEEP_IN_HEADER | SWEEP_IN_ALLOC, number,		\
+	  NUMBER(0, KAB_MAX_BULK, 0))						\
 	X(events, events, SWEEP_IN_HEADER, names, READER(read_event))		\
 	X(allocators, allocators, SWEEP_IN_GROUP, u32s,			\
 	  NAMES(kab_allocator_names, KAB_NR_ALLOCATORS, "allocator"))		\
@@ -279,6 +282,8 @@ struct sweep_case {
 	uint64_t size_bytes;
 	uint32_t order;
 	uint32_t batch;
+	/* objects per call of a bulk allocator, 0 for the others */
+	uint32_t bulk;
 	uint64_t iterations;
 	uint64_t warmup;
 	uint64_t time_limit_ns;
