@@ -32,14 +32,16 @@
  * @obj: the objects, NULL for an allocation that failed
  * @cpu: the CPU each was allocated on
  * @head: slots filled, written by the allocating side only
- * @tail: slots freed, written by the freeing side only
+ * @tail: slots freed, written by the freeing side only (both words, for
+ *	smp_load_acquire() on 32-bit too; a case has at most
+ *	KAB_MAX_ITERATIONS operations)
  * @closed: the allocating side is done: @head is final
  */
 struct kab_ring {
 	void *obj[KAB_RING_SLOTS];
 	u32 cpu[KAB_RING_SLOTS];
-	u64 head ____cacheline_aligned;
-	u64 tail ____cacheline_aligned;
+	unsigned long head ____cacheline_aligned;
+	unsigned long tail ____cacheline_aligned;
 	bool closed;
 };
 
@@ -82,7 +84,8 @@ int kab_remote_alloc(struct kab_run *run, struct kab_ring *ring, u64 ops,
 		     u64 *failed)
 {
 	const struct kab_allocator_desc *a = run->allocator;
-	u64 head = 0, t0, t1;
+	unsigned long head = 0;
+	u64 t0, t1;
 	int err = 0;
 	void *obj;
 
@@ -122,7 +125,8 @@ int kab_remote_alloc(struct kab_run *run, struct kab_ring *ring, u64 ops,
 void kab_remote_free(struct kab_run *run, struct kab_ring *ring, u64 *remote)
 {
 	const struct kab_allocator_desc *a = run->allocator;
-	u64 tail = 0, t0, t1;
+	unsigned long tail = 0;
+	u64 t0, t1;
 	bool closed;
 	void *obj;
 	u32 slot;
