@@ -12,8 +12,9 @@
 #                        three-target comparison, an A/A comparison, the
 #                        facts, a Ctrl-C of a real run, the ABI fuzzer
 #                        with the OOM-prone pressure cases, KVM's command
-#                        line and probe against a stand-in QEMU, and
-#                        MODE=host's refusals
+#                        line and probe against a stand-in QEMU,
+#                        MODE=host's refusals and cases on two CPUs at
+#                        once (icount)
 #   make bench MODE=host HOST_OK=1 [HOST_CPU=N] [HOST_MEMORY_PERMILLE=100]
 #                        the running kernel itself, as root (README, Host)
 #   make compare TARGETS="debian-6.1 debian-6.12"   (or debian-6.1+init_on_alloc=0)
@@ -37,7 +38,7 @@ export KERNEL SWEEP MODE BOOT_WORDS CONFIG RUN_ID TIMEOUT TARGETS RUNS JOBS BOOT
 	integration-test frag-test access-test tlbsim-test rt-test i386-test \
 	compare-test aa-test test-setup check-sweeps compare plots reference clean \
 	facts facts-test interrupt-test fuzz-test kvm-test host-refusal-test \
-	host-test
+	host-test cpus-test
 
 bench:
 	@scripts/bench.sh
@@ -54,7 +55,7 @@ module: setup
 
 test: test-setup unit-test kvm-test host-refusal-test module-test config-test integration-test frag-test \
 	access-test tlbsim-test rt-test i386-test compare-test aa-test facts-test \
-	interrupt-test fuzz-test
+	interrupt-test fuzz-test cpus-test
 
 test-setup:
 	@scripts/setup.sh --tests
@@ -139,6 +140,12 @@ interrupt-test: runner
 # are refused, then the seeded fuzzer; one TCG boot, about 3 minutes.
 fuzz-test: runner
 	@tests/fuzz.sh
+
+# Cases on two CPUs at once in an icount guest of two: per-CPU histograms
+# and operations, overlapping loops, remote frees on the other CPU, the
+# refused combinations, a SIGINT mid-case and rmmod after it.
+cpus-test: runner
+	@tests/cpus.sh
 
 check-sweeps: runner
 	@for f in configs/sweeps/*.conf; do $(RUNNER) check $$f || exit 2; done

@@ -49,6 +49,24 @@ static void kab_cache_teardown(struct kab_alloc_args *args)
 	kmem_cache_destroy(args->cache);
 }
 
+/* A cache as kmem_cache_alloc's, and the array one bulk call fills. */
+static int kab_bulk_setup(struct kab_alloc_args *args)
+{
+	args->objs = kvmalloc_array(args->bulk, sizeof(void *), GFP_KERNEL);
+	if (!args->objs)
+		return -ENOMEM;
+	if (!kab_cache_setup(args))
+		return 0;
+	kvfree(args->objs);
+	return -ENOMEM;
+}
+
+static void kab_bulk_teardown(struct kab_alloc_args *args)
+{
+	kab_cache_teardown(args);
+	kvfree(args->objs);
+}
+
 /* A row: its name and its calls from the list entry, then what it can do. */
 #define KAB_ROW(id, ...)						\
 	[KAB_ALLOC_##id] = {						\
@@ -92,11 +110,18 @@ const struct kab_allocator_desc kab_allocators[KAB_NR_ALLOCATORS] = {
 		.allowed_gfp = KAB_GFP_PAGES, .max_size = KAB_MAX_BLOCK),
 	KAB_ROW(__get_free_pages, .caps = KAB_CAP_ORDER | KAB_CAP_POW2,
 		.allowed_gfp = KAB_GFP_PAGES, .max_size = KAB_MAX_BLOCK),
+	/* kmem_cache_alloc's cache and bounds, @bulk objects a call. */
+	KAB_ROW(kmem_cache_alloc_bulk, .caps = KAB_CAP_BULK,
+		.allowed_gfp = KAB_GFP_SLAB, .min_size = 1,
+		.max_size = KMALLOC_MAX_SIZE / 2, .setup = kab_bulk_setup,
+		.teardown = kab_bulk_teardown),
 };
 
-#define KAB_IS_BUFFER(id)	| BIT(KAB_ALLOC_##id)
+#define KAB_IS_LISTED(id)	| BIT(KAB_ALLOC_##id)
 /* The allocators KAB_IOC_ACCESS serves, as the uapi lists them. */
-#define KAB_BUFFER_ALLOCATORS	(0 KAB_ACCESS_ALLOCATOR_LIST(KAB_IS_BUFFER))
+#define KAB_BUFFER_ALLOCATORS	(0 KAB_ACCESS_ALLOCATOR_LIST(KAB_IS_LISTED))
+/* The bulk allocators, as the uapi lists them. */
+#define KAB_BULK_ALLOCATORS	(0 KAB_BULK_ALLOCATOR_LIST(KAB_IS_LISTED))
 
 /* Fails the build when a row disagrees with the uapi lists. */
 #define KAB_ROW_AGREES(id, by)						\
@@ -104,7 +129,10 @@ const struct kab_allocator_desc kab_allocators[KAB_NR_ALLOCATORS] = {
 			KAB_CAP_ORDER) != ((by) == KAB_BY_ORDER));	\
 	BUILD_BUG_ON(!!(kab_allocators[KAB_ALLOC_##id].caps &		\
 			KAB_CAP_BUFFER) !=				\
-		     !!(KAB_BUFFER_ALLOCATORS & BIT(KAB_ALLOC_##id)));
+		     !!(KAB_BUFFER_ALLOCATORS & BIT(KAB_ALLOC_##id)));	\
+	BUILD_BUG_ON(!!(kab_allocators[KAB_ALLOC_##id].caps &		\
+			KAB_CAP_BULK) !=				\
+		     !!(KAB_BULK_ALLOCATORS & BIT(KAB_ALLOC_##id)));
 
 /**
  * kab_allocator_setup() - prepare a validated case's allocator

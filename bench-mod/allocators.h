@@ -65,6 +65,8 @@ const char *kab_gfp_name(u32 bits);
  * object also costs page-table pages and an array of its pages.
  */
 #define KAB_CAP_MAPS		BIT(6)
+/* One call allocates kab_alloc_args.bulk objects (KAB_BULK_ALLOCATOR_LIST). */
+#define KAB_CAP_BULK		BIT(7)
 
 /**
  * struct kab_alloc_args - what one call of an allocator gets
@@ -72,12 +74,16 @@ const char *kab_gfp_name(u32 bits);
  * @order: buddy order, for allocators sized by order
  * @gfp: the mask, __GFP_NOWARN included
  * @cache: kmem_cache_alloc's cache, made by the row's setup
+ * @bulk: objects per call of a bulk allocator
+ * @objs: a bulk allocator's @bulk objects, the array made by its setup
  */
 struct kab_alloc_args {
 	size_t size;
 	unsigned int order;
 	gfp_t gfp;
 	struct kmem_cache *cache;
+	unsigned int bulk;
+	void **objs;
 };
 
 /**
@@ -225,6 +231,19 @@ static inline void kab___get_free_pages_free(const struct kab_alloc_args *a,
 					     void *obj)
 {
 	free_pages((unsigned long)obj, a->order);
+}
+
+/* The array of objects stands for the bulk: NULL when none came. */
+static inline void *kab_kmem_cache_alloc_bulk_alloc(const struct kab_alloc_args *a)
+{
+	return kmem_cache_alloc_bulk(a->cache, a->gfp, a->bulk, a->objs) ?
+	       a->objs : NULL;
+}
+
+static inline void kab_kmem_cache_alloc_bulk_free(const struct kab_alloc_args *a,
+						   void *objs)
+{
+	kmem_cache_free_bulk(a->cache, a->bulk, objs);
 }
 
 /**

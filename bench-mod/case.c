@@ -16,6 +16,11 @@
 #include "kallocbench.h"
 #include "kallocbench_sim.h"
 
+#define KAB_PATTERN_NAME(name) [KAB_PATTERN_##name] = #name,
+static const char *const kab_pattern_names[KAB_NR_PATTERNS] = {
+	KAB_PATTERN_LIST(KAB_PATTERN_NAME)
+};
+
 static int kab_validate_gfp(struct kab_case *c,
 			    const struct kab_allocator_desc *a)
 {
@@ -138,10 +143,11 @@ static int kab_validate_loops(struct kab_case *c, u64 bytes)
 		return kab_refuse(c->reason, -EINVAL,
 				  "time_limit_ns %llu exceeds 600 s",
 				  c->time_limit_ns);
-	if (c->pattern == KAB_PATTERN_pair) {
+	if (c->pattern != KAB_PATTERN_batch) {
 		if (c->batch)
 			return kab_refuse(c->reason, -EINVAL,
-					  "the pair pattern needs batch 0");
+					  "the %s pattern needs batch 0",
+					  kab_pattern_names[c->pattern]);
 		return 0;
 	}
 	if (!c->batch)
@@ -156,6 +162,44 @@ static int kab_validate_loops(struct kab_case *c, u64 bytes)
 				  "batch %u of %llu bytes exceeds half the available memory, %llu",
 				  c->batch, bytes, kab_memory_limit());
 	return 0;
+}
+
+/* A bulk call holds its objects in one array: one CPU, the pair pattern. */
+static int kab_validate_bulk(struct kab_case *c,
+			     const struct kab_allocator_desc *a)
+{
+	if (c->bulk_reserved)
+		return kab_refuse(c->reason, -EINVAL, "bulk_reserved must be 0");
+	if (!(a->caps & KAB_CAP_BULK)) {
+		if (c->bulk)
+			return kab_refuse(c->reason, -EINVAL,
+					  "%s takes no bulk", a->name);
+		return 0;
+	}
+	if (!c->bulk)
+		return kab_refuse(c->reason, -EINVAL, "%s needs bulk >= 1",
+				  a->name);
+	if (c->bulk > KAB_MAX_BULK)
+		return kab_refuse(c->reason, -E2BIG, "bulk %u exceeds %u",
+				  c->bulk, KAB_MAX_BULK);
+	if (c->pattern != KAB_PATTERN_pair)
+		return kab_refuse(c->reason, -EINVAL,
+				  "%s takes the pair pattern only", a->name);
+	if (c->cpus > 1)
+		return kab_refuse(c->reason, -EINVAL,
+				  "%s runs on one CPU, not %u", a->name, c->cpus);
+	/*
+	 * kmem_cache_alloc_bulk() needs interrupts on: SLUB's takes its
+	 * per-CPU lock with local_lock_irq() and turns them on as it leaves,
+	 * inside a hard interrupt too (the fuzzer's BUG in irq_work.c).
+	 */
+	if (kab_contexts[c->context].irqs_off)
+		return kab_refuse(c->reason, -EINVAL,
+				  "%s needs interrupts on: not in %s context",
+				  a->name, kab_contexts[c->context].name);
+	/* Cannot overflow: size_bytes is at most half of RAM, bulk 2^10. */
+	return kab_check_memory(c->reason, "bulk x size_bytes",
+				c->bulk * c->size_bytes);
 }
 
 static int kab_validate_hist(struct kab_case *c, u64 uptr, const char *what)
@@ -190,6 +234,10 @@ static int kab_validate(struct kab_case *c)
 	if (!err)
 		err = kab_validate_loops(c, bytes);
 	if (!err)
+		err = kab_validate_cpus(c);
+	if (!err)
+		err = kab_validate_bulk(c, a);
+	if (!err)
 		err = kab_validate_hist(c, c->alloc.hist, "alloc");
 	if (!err)
 		err = kab_validate_hist(c, c->free.hist, "free");
@@ -201,7 +249,7 @@ static int kab_validate(struct kab_case *c)
  * @kf: the open file
  * @req: the request; on refusal only its reason goes back
  * @reply: receives the histograms, copied to @c->alloc.hist and
- *	@c->free.hist on success
+ *	@c->free.hist on success, and on several CPUs what goes to @c->per_cpu
  *
  * Return: 0, or a negative errno.
  */
@@ -209,6 +257,7 @@ long kab_case_ioctl(struct kab_file *kf, void *req, struct kab_reply *reply)
 {
 	struct kab_case *c = req;
 	u32 *alloc_hist, *free_hist;
+	void *per_cpu = NULL;
 	int err;
 
 	err = kab_validate(c);
@@ -218,8 +267,18 @@ long kab_case_ioctl(struct kab_file *kf, void *req, struct kab_reply *reply)
 	free_hist = kab_reply_buffer(reply, c->free.hist, KAB_HIST_BYTES);
 	if (!alloc_hist || !free_hist)
 		return -ENOMEM;
+	/* The threads' histograms live there even when per_cpu is 0. */
+	if (c->cpus > 1) {
+		per_cpu = kab_reply_buffer(reply, c->per_cpu,
+					   kab_per_cpu_bytes(c->cpus));
+		if (!per_cpu)
+			return -ENOMEM;
+	}
 	kab_sim_mark(KAB_SIM_EVENT_phase_begin, KAB_SIM_PHASE_case, 0);
-	err = kab_run_case(c, alloc_hist, free_hist);
+	if (c->cpus > 1)
+		err = kab_run_cpus(c, alloc_hist, free_hist, per_cpu);
+	else
+		err = kab_run_case(c, alloc_hist, free_hist);
 	kab_sim_mark(KAB_SIM_EVENT_phase_end, KAB_SIM_PHASE_case, 0);
 	return err;
 }

@@ -7,6 +7,9 @@
 #ifndef KAB_CASE_H
 #define KAB_CASE_H
 
+#include <linux/atomic.h>
+#include <linux/minmax.h>
+#include <linux/smp.h>
 #include <linux/time64.h>
 #include <linux/types.h>
 
@@ -35,6 +38,15 @@ struct kab_lat {
 	u32 *hist;
 };
 
+static inline void kab_record(struct kab_lat *lat, u64 ns)
+{
+	lat->count++;
+	lat->sum += ns;
+	lat->min = min(lat->min, ns);
+	lat->max = max(lat->max, ns);
+	lat->hist[kab_hist_bucket(ns)]++;
+}
+
 /**
  * struct kab_run - one case while it runs
  * @args: what every allocation gets; first, so that passing it costs
@@ -62,6 +74,14 @@ struct kab_lat {
  * @amortized_failures: amortized loop: allocations that returned NULL
  * @alloc_lat: per-operation loop, allocations
  * @free_lat: per-operation loop, frees
+ * @amortized: the amortized loop's chunk, generated for the allocator
+ * @stop: when not NULL, set once the loops must end early with -EINTR:
+ *	a thread of a case on several CPUs gets no signals (cpus.c)
+ * @finished: when not NULL, how many CPUs of the case have left their
+ *	measured loops; a chunk that ends while none has counts in
+ *	@overlapped_ops
+ * @overlapped_ops: operations of chunks done while every CPU was in its
+ *	measured loops
  */
 struct kab_run {
 	struct kab_alloc_args args;
@@ -83,6 +103,10 @@ struct kab_run {
 	u64 amortized_failures;
 	struct kab_lat alloc_lat;
 	struct kab_lat free_lat;
+	void (*amortized)(struct kab_run *run);
+	const bool *stop;
+	const atomic_t *finished;
+	u64 overlapped_ops;
 };
 
 /**
@@ -92,6 +116,9 @@ struct kab_run {
  * @atomic: may not sleep: refuses what may, and bounds every chunk by
  *	kab_case.atomic_limit_ns
  * @not_on_rt: PREEMPT_RT forbids allocating here at all
+ * @one_at_a_time: one chunk runs here at a time, whichever CPU asks (one
+ *	lock, one tasklet, one irq_work): a case on several CPUs refuses it
+ * @irqs_off: interrupts are off while a chunk runs
  * @in_context: optional, true when called in the context the row promises;
  *	a case whose chunk finds otherwise fails with -EPROTO
  * @run: runs @run->chunk in the context and returns once it is done
@@ -101,13 +128,52 @@ struct kab_context_desc {
 	const char *mechanism;
 	bool atomic;
 	bool not_on_rt;
+	bool one_at_a_time;
+	bool irqs_off;
 	bool (*in_context)(void);
 	void (*run)(struct kab_run *run);
 };
 
 extern const struct kab_context_desc kab_contexts[KAB_NR_CONTEXTS];
+
+/* Notes in @run->cpu the CPU its work runs on now (KAB_CPU_MIXED once two
+ * differed). */
+static inline void kab_note_cpu(struct kab_run *run)
+{
+	u32 cpu = raw_smp_processor_id();
+
+	if (run->cpu == KAB_CPU_NONE)
+		run->cpu = cpu;
+	else if (run->cpu != cpu)
+		run->cpu = KAB_CPU_MIXED;
+}
 void kab_context_run(struct kab_run *run, void (*chunk)(struct kab_run *run));
 
+int kab_run_init(struct kab_run *run, const struct kab_case *c,
+		 u32 *alloc_hist, u32 *free_hist);
+void kab_run_exit(struct kab_run *run);
+u64 kab_context_overhead(struct kab_run *run);
+int kab_run_warmup(struct kab_run *run, const struct kab_case *c);
+int kab_run_measured(struct kab_run *run, struct kab_case *c);
+void kab_results(struct kab_case *c, const struct kab_run *run);
 int kab_run_case(struct kab_case *c, u32 *alloc_hist, u32 *free_hist);
+
+int kab_validate_cpus(struct kab_case *c);
+struct kab_ring;
+struct kab_ring *kab_rings_new(u32 pairs);
+struct kab_ring *kab_ring_of(struct kab_ring *rings, u32 pair);
+int kab_remote_alloc(struct kab_run *run, struct kab_ring *ring, u64 ops,
+		     u64 *failed);
+void kab_remote_free(struct kab_run *run, struct kab_ring *ring, u64 *remote);
+/*
+ * What kab_case.per_cpu receives: kab_case.cpus struct kab_cpu_result,
+ * then each CPU's allocation and free histograms in that order.
+ */
+static inline size_t kab_per_cpu_bytes(u32 cpus)
+{
+	return cpus * (sizeof(struct kab_cpu_result) + 2 * KAB_HIST_BYTES);
+}
+int kab_run_cpus(struct kab_case *c, u32 *alloc_hist, u32 *free_hist,
+		 void *per_cpu);
 
 #endif /* KAB_CASE_H */

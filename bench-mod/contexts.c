@@ -33,12 +33,8 @@
 static void kab_chunk(struct kab_run *run)
 {
 	const struct kab_context_desc *ctx = run->context;
-	u32 cpu = raw_smp_processor_id();
 
-	if (run->cpu == KAB_CPU_NONE)
-		run->cpu = cpu;
-	else if (run->cpu != cpu)
-		run->cpu = KAB_CPU_MIXED;
+	kab_note_cpu(run);
 	if (ctx->in_context && !ctx->in_context())
 		run->wrong_context = true;
 	run->deadline_ns = run->atomic_limit_ns ?
@@ -162,10 +158,12 @@ const struct kab_context_desc kab_contexts[KAB_NR_CONTEXTS] = {
 		.name = "spinlock",
 		.mechanism = "spin_lock",
 		.atomic = true,
+		.one_at_a_time = true,
 		.run = kab_in_spinlock,
 	},
 	[KAB_CONTEXT_irq_off] = {
 		.name = "irq_off",
+		.irqs_off = true,
 		.mechanism = "local_irq_save",
 		.atomic = true,
 		.not_on_rt = true,
@@ -176,6 +174,7 @@ const struct kab_context_desc kab_contexts[KAB_NR_CONTEXTS] = {
 		.name = "softirq",
 		.mechanism = "tasklet",
 		.atomic = true,
+		.one_at_a_time = true,
 		.in_context = kab_check_softirq,
 		.run = kab_in_softirq,
 	},
@@ -183,6 +182,8 @@ const struct kab_context_desc kab_contexts[KAB_NR_CONTEXTS] = {
 		.name = "hardirq",
 		.mechanism = "irq_work-hard",
 		.atomic = true,
+		.one_at_a_time = true,
+		.irqs_off = true,
 		.not_on_rt = true,
 		.in_context = kab_check_hardirq,
 		.run = kab_in_hardirq,

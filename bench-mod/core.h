@@ -60,8 +60,9 @@ int kab_copy_request(void *dst, void __user *src, size_t size,
 		     char reason[KAB_REASON_LEN]);
 __printf(3, 4) int kab_refuse(char reason[KAB_REASON_LEN], int err,
 			      const char *fmt, ...);
-/* Buffers beside the request that one answer may copy out. */
-#define KAB_REPLY_BUFFERS	2
+/* Buffers beside the request that one answer may copy out: a case on
+ * several CPUs has its two histograms and its per-CPU block. */
+#define KAB_REPLY_BUFFERS	3
 
 /**
  * struct kab_reply - what an answer copies out beside its request

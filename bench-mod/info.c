@@ -23,6 +23,7 @@ long kab_info_ioctl(struct kab_file *kf, void *req, struct kab_reply *reply)
 	info->nr_page_orders = KAB_NR_PAGE_ORDERS;
 	info->thread_size = THREAD_SIZE;
 	info->preempt_rt = IS_ENABLED(CONFIG_PREEMPT_RT);
+	info->online_cpus = num_online_cpus();
 	info->kmalloc_max_size = KMALLOC_MAX_SIZE;
 	info->totalram_bytes = (u64)totalram_pages() << PAGE_SHIFT;
 	info->clock_overhead_ns = kab_boot_clock_overhead_ns;

@@ -10,6 +10,8 @@
  *
  *	main.c                 the device: open, release, ioctl dispatch
  *	info.c case.c access.c probes.c fragmenter.c   one handler each
+ *	cpus.c remote.c        a case on several CPUs at once, the ring
+ *	                       of the remote_free pattern
  *	timing.c contexts.c    a case's loops and the contexts they run in
  *	allocators.c gfp.c     the allocators, their calls and held buffers
  *	pressure.c             zones, watermarks, pages held to shape memory

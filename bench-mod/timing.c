@@ -66,10 +66,15 @@ static inline bool kab_check_deadline(const struct kab_run *run, u32 *reads)
  * limit has passed at clock time @now or a signal is pending, so that the
  * batch stops allocating, frees what it got and the loop ends.
  */
+static inline bool kab_stopping(const struct kab_run *run)
+{
+	return signal_pending(current) || (run->stop && READ_ONCE(*run->stop));
+}
+
 static inline bool kab_batch_stop(const struct kab_run *run, u64 now)
 {
 	return (run->loop_end_ns && now >= run->loop_end_ns) ||
-	       signal_pending(current);
+	       kab_stopping(run);
 }
 
 /* The same for loops that read no clock per operation: reads it when there
@@ -83,15 +88,6 @@ static inline bool kab_batch_stop_read(const struct kab_run *run, u32 *reads)
 		now = kab_clock();
 	}
 	return kab_batch_stop(run, now);
-}
-
-static void kab_record(struct kab_lat *lat, u64 ns)
-{
-	lat->count++;
-	lat->sum += ns;
-	lat->min = min(lat->min, ns);
-	lat->max = max(lat->max, ns);
-	lat->hist[kab_hist_bucket(ns)]++;
 }
 
 /*
@@ -269,12 +265,14 @@ static int kab_loop(struct kab_run *run, void (*chunk)(struct kab_run *run),
 	for (*done = 0; *done < ops; *done += run->chunk_ops) {
 		run->chunk_ops = min_t(u64, chunk_ops, ops - *done);
 		kab_context_run(run, chunk);
+		if (run->finished && !atomic_read(run->finished))
+			run->overlapped_ops += run->chunk_ops;
 		if (limit_ns && kab_clock() - start >= limit_ns) {
 			*done += run->chunk_ops;
 			break;
 		}
 		/* Nothing is outstanding: any signal may end the case. */
-		if (signal_pending(current))
+		if (kab_stopping(run))
 			return -EINTR;
 		cond_resched();
 		chunk_ops = min(chunk_ops * 2, max_chunk_ops);
@@ -291,7 +289,7 @@ static void kab_empty_chunk(struct kab_run *run)
  * The median cost, seen from process context, of entering the case's
  * context, running nothing there and coming back.
  */
-static u64 kab_context_overhead(struct kab_run *run)
+u64 kab_context_overhead(struct kab_run *run)
 {
 	u64 samples[KAB_CONTEXT_SAMPLES], t0;
 	unsigned int i;
@@ -317,7 +315,7 @@ static void kab_lat_result(struct kab_op_stats *stats,
 	stats->max_ns = lat->max;
 }
 
-static void kab_results(struct kab_case *c, const struct kab_run *run)
+void kab_results(struct kab_case *c, const struct kab_run *run)
 {
 	c->clock_overhead_ns = run->overhead_ns;
 	c->atomic_limit_ns = run->atomic_limit_ns;
@@ -370,28 +368,30 @@ static int kab_pressure_fits(struct kab_case *c, const struct kab_run *run)
 }
 
 /**
- * kab_run_case() - run a validated case and fill in its results
- * @c: the case; the caller holds the case lock
+ * kab_run_init() - a case's run, before its allocator is set up
+ * @run: filled in from @c
+ * @c: the validated case
  * @alloc_hist: KAB_HIST_BUCKETS zeroed counters, the allocations' histogram
  * @free_hist: the same for the frees
  *
- * Everything the case allocates is freed before this returns, on every path.
+ * The histograms are the caller's (reply buffers, never user memory).
  *
- * Return: 0, -ENOMEM when the harness cannot get its own buffers, -E2BIG
- * with a reason when the case does not fit under its pressure, -EINTR on a
- * fatal signal, -EPROTO when a chunk did not run in the context the case
- * asked for.
+ * Return: 0, or -ENOMEM when the batch array cannot be had; kab_run_exit()
+ * frees it either way.
  */
-int kab_run_case(struct kab_case *c, u32 *alloc_hist, u32 *free_hist)
+int kab_run_init(struct kab_run *run, const struct kab_case *c,
+		 u32 *alloc_hist, u32 *free_hist)
 {
 	bool batch = c->pattern == KAB_PATTERN_batch;
 	const struct kab_context_desc *ctx = &kab_contexts[c->context];
 	const struct kab_amortized *loops = &kab_amortized[c->allocator];
-	struct kab_run run = {
+
+	*run = (struct kab_run) {
 		.args = {
 			.size = c->size_bytes,
 			.order = c->order,
 			.gfp = kab_gfp_mask(c->gfp),
+			.bulk = c->bulk,
 		},
 		.allocator = &kab_allocators[c->allocator],
 		.context = ctx,
@@ -401,18 +401,77 @@ int kab_run_case(struct kab_case *c, u32 *alloc_hist, u32 *free_hist)
 		.batch = batch ? c->batch : 0,
 		.alloc_lat = { .min = U64_MAX, .hist = alloc_hist },
 		.free_lat = { .min = U64_MAX, .hist = free_hist },
+		.amortized = batch ? loops->batch : loops->pair,
 	};
-	void (*amortized)(struct kab_run *run) =
-		batch ? loops->batch : loops->pair;
-	struct kab_zone_state zones;
-	LIST_HEAD(held);
-	u64 warm;
-	int err = -ENOMEM;
-
 	if (batch)
-		run.objs = kvmalloc_array(run.batch, sizeof(void *),
-					  GFP_KERNEL);
-	if (batch && !run.objs)
+		run->objs = kvmalloc_array(run->batch, sizeof(void *),
+					   GFP_KERNEL);
+	if (batch && !run->objs)
+		return -ENOMEM;
+	return 0;
+}
+
+/* kab_run_exit() - free what kab_run_init() allocated */
+void kab_run_exit(struct kab_run *run)
+{
+	kvfree(run->objs);
+}
+
+/* kab_run_warmup() - the case's untimed operations before its loops */
+int kab_run_warmup(struct kab_run *run, const struct kab_case *c)
+{
+	u64 warm;
+
+	return kab_loop(run, run->amortized, c->warmup, c->time_limit_ns,
+			&warm);
+}
+
+/**
+ * kab_run_measured() - the amortized loop, then the per-operation loop
+ * @run: the case's run, warmed up
+ * @c: where the loops' operation counts go
+ *
+ * Return: 0, or -EINTR when a signal (or @run->stop) ended them early.
+ */
+int kab_run_measured(struct kab_run *run, struct kab_case *c)
+{
+	int err;
+
+	run->pair_ns = 0;
+	run->alloc_ns = 0;
+	run->free_ns = 0;
+	run->amortized_failures = 0;
+	err = kab_loop(run, run->amortized, c->iterations, c->time_limit_ns,
+		       &c->amortized_ops);
+	if (err)
+		return err;
+	return kab_loop(run, run->batch ? kab_batch_per_op : kab_pair_per_op,
+			c->iterations, c->time_limit_ns, &c->ops_done);
+}
+
+/**
+ * kab_run_case() - run a validated case on one CPU and fill in its results
+ * @c: the case; the caller holds the case lock
+ * @alloc_hist: KAB_HIST_BUCKETS zeroed counters, the allocations' histogram
+ * @free_hist: the same for the frees
+ *
+ * Everything the case allocates is freed before this returns, on every path.
+ * A case on several CPUs is run by kab_run_cpus().
+ *
+ * Return: 0, -ENOMEM when the harness cannot get its own buffers, -E2BIG
+ * with a reason when the case does not fit under its pressure, -EINTR on a
+ * fatal signal, -EPROTO when a chunk did not run in the context the case
+ * asked for.
+ */
+int kab_run_case(struct kab_case *c, u32 *alloc_hist, u32 *free_hist)
+{
+	struct kab_zone_state zones;
+	struct kab_run run;
+	LIST_HEAD(held);
+	int err;
+
+	err = kab_run_init(&run, c, alloc_hist, free_hist);
+	if (err)
 		goto out_free;
 	err = kab_allocator_setup(run.allocator, &run.args);
 	if (err)
@@ -428,7 +487,7 @@ int kab_run_case(struct kab_case *c, u32 *alloc_hist, u32 *free_hist)
 		err = kab_pressure_fits(c, &run);
 	if (err)
 		goto out_release;
-	err = kab_loop(&run, amortized, c->warmup, c->time_limit_ns, &warm);
+	err = kab_run_warmup(&run, c);
 	if (!err)
 		err = kab_pressure_apply(c->pressure, &held,
 					 &c->pressure_pages_held);
@@ -441,17 +500,8 @@ int kab_run_case(struct kab_case *c, u32 *alloc_hist, u32 *free_hist)
 	c->highatomic_pages = zones.highatomic;
 	c->wmark_min = zones.wmark_min;
 	c->wmark_low = zones.wmark_low;
-	run.pair_ns = 0;
-	run.alloc_ns = 0;
-	run.free_ns = 0;
-	run.amortized_failures = 0;
 
-	err = kab_loop(&run, amortized, c->iterations, c->time_limit_ns,
-		       &c->amortized_ops);
-	if (err)
-		goto out_release;
-	err = kab_loop(&run, batch ? kab_batch_per_op : kab_pair_per_op,
-		       c->iterations, c->time_limit_ns, &c->ops_done);
+	err = kab_run_measured(&run, c);
 	kab_pressure_release(&held);
 	kab_pressure_snapshot(&zones);
 	c->free_pages_after = zones.free;
@@ -469,6 +519,6 @@ out_release:
 out_teardown:
 	kab_allocator_teardown(run.allocator, &run.args);
 out_free:
-	kvfree(run.objs);
+	kab_run_exit(&run);
 	return err;
 }

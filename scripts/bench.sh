@@ -87,6 +87,8 @@ else
 	"$KAB_ROOT/scripts/setup.sh"
 	prepare_guest
 fi
+# Several CPUs under icount boot QEMU 10 (kab_guest_qemu).
+! kab_icount_smp "$time_mode" || "$KAB_ROOT/scripts/fetch-qemu.sh"
 flock -u 9
 
 sweep_name=$(basename "$sweep" .conf)
@@ -125,7 +127,7 @@ else
 		--fact "boot_words=${BOOT_WORDS:-}"
 		--fact "memory_mb=${KAB_MEMORY_MB:-$KAB_KERNEL_MEMORY_MB}"
 		--fact-file "qemu.command=$run_dir/qemu-command"
-		--fact "qemu.version=$(KAB_SIM_OUTDIR=$run_dir kab_guest_qemu "$KAB_KERNEL_QEMU" && "$KAB_QEMU" --version | head -n 1)"
+		--fact "qemu.version=$(KAB_SIM_OUTDIR=$run_dir kab_guest_qemu "$KAB_KERNEL_QEMU" "$time_mode" && "$KAB_QEMU" --version | head -n 1)"
 		--fact "tlbsim.models=$KAB_TLB_MODELS"
 		--fact "qemu.cpus=${CPUS:-1}"
 		--fact "memcg=$(sed -n 's/^KAB-MEMCG \([^\r]*\).*/\1/p' "$run_dir/console.log" | head -n 1)"

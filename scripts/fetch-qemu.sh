@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# fetch-qemu.sh: the QEMU the simulated MMU needs, in build/qemu/VERSION,
-# and build/qemu/tlbsim.env describing it for the other scripts.
+# fetch-qemu.sh: the QEMU the simulated MMU and icount guests of several CPUs
+# need, in build/qemu/VERSION, and build/qemu/tlbsim.env describing it for
+# the other scripts.
 #
 # Debian 12's QEMU 7.2 cannot read guest registers or memory from a plugin;
 # bookworm-backports' QEMU 10 can, and depends only on bookworm's

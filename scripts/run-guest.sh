@@ -26,7 +26,7 @@ console=$outdir/console.log stream=$outdir/stream.raw
 : > "$console"
 : > "$stream"
 # KAB_TLB_MODELS: the simulated MMU watches the guest (tlbsim/).
-KAB_SIM_OUTDIR=$outdir kab_guest_qemu "$KAB_KERNEL_QEMU"
+KAB_SIM_OUTDIR=$outdir kab_guest_qemu "$KAB_KERNEL_QEMU" "$time_mode"
 qemu_args+=("${KAB_QEMU_SIM_ARGS[@]}")
 printf '%q ' env "${KAB_QEMU_ENV[@]}" "$KAB_QEMU" "${qemu_args[@]}" -kernel "$KAB_KERNEL_IMAGE" \
 	-initrd "$initramfs" -append "$cmdline" > "$outdir/qemu-command"

@@ -49,8 +49,6 @@ for bad in MEMORY_MB=abc MEMORY_MB=100 CPUS=abc CPUS=0 TIMEOUT=abc TIMEOUT=-5 MO
 	kab_check "make bench $bad is refused at once" \
 		test $(($(date +%s) - started)) -le 5
 done
-expect_error "CPUS=2 with MODE=icount is refused (icount hangs with more than one CPU)" \
-	"icount runs one CPU" env CPUS=2 MODE=icount "$KAB_ROOT/scripts/bench.sh"
 expect_error "an unknown TLB_MODEL is refused before the guest boots, listing the known ones" \
 	"unknown TLB model 'zen5' (known: skylake-sp zen4, or none)" \
 	env TLB_MODEL=zen5 MODE=icount "$KAB_ROOT/scripts/bench.sh"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The ABI under attack, in one TCG boot of the default kernel: the sweep
+# The ABI under attack, in one TCG boot of the default kernel on two CPUs
+# (so that cases on several CPUs run, not only their refusals): the sweep
 # tests/sweeps/pressure.conf (cases under pressure low that would hold more
 # than the headroom above the min watermarks are refused with a reason, one
 # that fits runs, and the OOM killer never wakes), then the guest fuzzer
@@ -15,6 +16,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 kernel=${KERNEL:-debian-6.1}
+export CPUS=2
 results=$KAB_BUILD/test-results-fuzz
 rm -rf "$results"
 mkdir -p "$results"

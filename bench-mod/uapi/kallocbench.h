@@ -17,7 +17,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define KAB_ABI_VERSION		5
+#define KAB_ABI_VERSION		6
 #define KAB_DEVICE_NAME		"kallocbench"
 #define KAB_REASON_LEN		96
 #define KAB_NAME_LEN		32
@@ -40,7 +40,19 @@
 	X(vmalloc_huge, KAB_BY_SIZE)		\
 	X(kvmalloc, KAB_BY_SIZE)		\
 	X(alloc_pages, KAB_BY_ORDER)		\
-	X(__get_free_pages, KAB_BY_ORDER)
+	X(__get_free_pages, KAB_BY_ORDER)	\
+	X(kmem_cache_alloc_bulk, KAB_BY_SIZE)
+
+/*
+ * Allocators whose one call allocates (and frees) kab_case.bulk objects
+ * at once, entries of KAB_ALLOCATOR_LIST: kmem_cache_alloc_bulk() and
+ * kmem_cache_free_bulk() on a cache of size_bytes objects. Every figure
+ * of such a case is per call; the runner divides by the bulk size.
+ */
+#define KAB_BULK_ALLOCATOR_LIST(X)	\
+	X(kmem_cache_alloc_bulk)
+/* The largest kab_case.bulk. */
+#define KAB_MAX_BULK			1024U
 
 /*
  * GFP flags a request may combine. X(name, is_base): name is the kernel's own
@@ -74,11 +86,16 @@
 
 /*
  * Patterns: pair is alloc then free, repeated; batch is @batch allocations
- * followed by their @batch frees, repeated.
+ * followed by their @batch frees, repeated; remote_free (on an even number
+ * of CPUs, kab_case.cpus) pairs the CPUs up, the first of each pair
+ * allocating @iterations objects and handing each through a bounded ring
+ * to the second, which frees it (per-operation figures only: alloc from
+ * the allocating CPUs, free from the freeing ones).
  */
 #define KAB_PATTERN_LIST(X)	\
 	X(pair)			\
-	X(batch)
+	X(batch)		\
+	X(remote_free)
 
 /*
  * Contexts the measured operations run in; see bench-mod/contexts.c. Only
@@ -155,6 +172,8 @@
 #define KAB_ATOMIC_LIMIT_MAX_NS		10000000ULL
 /* kab_case.context_cpu when the chunks of a case ran on several CPUs. */
 #define KAB_CPU_MIXED			0xffffffffU
+/* The most CPUs one case may run on at once, kab_case.cpus. */
+#define KAB_MAX_CPUS			256U
 
 #define KAB_ALLOCATOR_ENUM(name, ...)	KAB_ALLOC_##name,
 #define KAB_GFP_ENUM(name, ...)		KAB_GFP_BIT_##name,
@@ -270,6 +289,8 @@ static inline __u64 kab_hist_bucket_width(__u32 bucket)
  * @nr_page_orders: number of buddy orders (orders 0 .. nr_page_orders - 1)
  * @thread_size: THREAD_SIZE, the size of a kernel stack
  * @preempt_rt: 1 when the kernel is built with CONFIG_PREEMPT_RT
+ * @online_cpus: CPUs online, the most a case may run on at once
+ * @info_reserved: 0
  * @kmalloc_max_size: KMALLOC_MAX_SIZE
  * @totalram_bytes: memory the buddy allocator manages
  * @clock_overhead_ns: calibrated cost of one clock read, the median of
@@ -287,6 +308,8 @@ struct kab_info {
 	__u32 nr_page_orders;
 	__u32 thread_size;
 	__u32 preempt_rt;
+	__u32 online_cpus;
+	__u32 info_reserved;
 	__u64 kmalloc_max_size;
 	__u64 totalram_bytes;
 	__u64 clock_overhead_ns;
@@ -312,6 +335,44 @@ struct kab_op_stats {
 	__u64 min_ns;
 	__u64 max_ns;
 	__u64 hist;
+};
+
+/**
+ * struct kab_cpu_result - one CPU of a case run on several at once
+ * @cpu: out: the CPU its thread ran every chunk on
+ * @reserved: in: must be 0
+ * @ops_done: out: as kab_case.ops_done, on this CPU
+ * @amortized_ops: out: as kab_case.amortized_ops, on this CPU
+ * @failures: out: as kab_case.failures, on this CPU
+ * @amortized_failures: out: as kab_case.amortized_failures, on this CPU
+ * @pair_amortized_ns: out: as kab_case.pair_amortized_ns, on this CPU
+ * @overlapped_ops: out: operations of its two measured loops (of
+ *	@amortized_ops + @ops_done) done while every CPU of the case was in
+ *	its measured loops, counted per chunk of at most 64 operations
+ * @start_ns: out: when this CPU began its measured loops, in ns after the
+ *	first CPU of the case began its own
+ * @end_ns: out: when it ended them, from the same origin
+ * @remote_frees: out: remote_free pattern, a freeing CPU: frees that ran
+ *	on a CPU other than the one the object was allocated on (both
+ *	read with smp_processor_id()); 0 otherwise
+ * @alloc: out: as kab_case.alloc, on this CPU; @hist is where in
+ *	kab_case.per_cpu its histogram was written
+ * @free: out: as kab_case.free, on this CPU
+ */
+struct kab_cpu_result {
+	__u32 cpu;
+	__u32 reserved;
+	__u64 ops_done;
+	__u64 amortized_ops;
+	__u64 failures;
+	__u64 amortized_failures;
+	__u64 pair_amortized_ns;
+	__u64 overlapped_ops;
+	__u64 start_ns;
+	__u64 end_ns;
+	__u64 remote_frees;
+	struct kab_op_stats alloc;
+	struct kab_op_stats free;
 };
 
 /**
@@ -379,6 +440,27 @@ struct kab_op_stats {
  * @pcp_pages_after: out: the same after the case; released pages go
  *	there first, so @free_pages_after + @pcp_pages_after is what
  *	compares with @free_pages_start + @pcp_pages_start
+ * @cpus: in: CPUs the case runs on at once, each the loops of a whole
+ *	case (one thread bound to each of the first @cpus online CPUs,
+ *	measured loops started together after their warmups); 0 or 1: in
+ *	the calling task, as before. With more, the figures of @alloc and
+ *	@free, the operation counts and failures are those of all CPUs
+ *	together (@alloc.hist and @free.hist sum their histograms),
+ *	@pair_amortized_ns and the amortized means are the means of the
+ *	CPUs' own, and @context_cpu is KAB_CPU_MIXED
+ * @cpus_reserved: in: must be 0
+ * @bulk: in: objects per call of an allocator of KAB_BULK_ALLOCATOR_LIST,
+ *	1 to KAB_MAX_BULK (pair pattern, one CPU); 0 for the others
+ * @bulk_reserved: in: must be 0
+ * @per_cpu: in: with @cpus above 1, a user pointer or 0; 0 with @cpus 0
+ *	or 1. Written only: @cpus struct kab_cpu_result, then each CPU's
+ *	allocation and free histograms (KAB_HIST_BUCKETS __u32 each) in the
+ *	CPUs' order, @cpus * (sizeof(struct kab_cpu_result) +
+ *	8 * KAB_HIST_BUCKETS) bytes in all
+ * @overlap_ns: out: how long every CPU was in its measured loops at once
+ *	(the intersection of their [start_ns, end_ns]); 0 for one CPU
+ * @overlapped_ops: out: the sum of the CPUs' overlapped_ops; 0 for one
+ * @remote_frees: out: the sum of the CPUs' remote_frees
  * @alloc: in/out: allocation figures
  * @free: in/out: free figures
  * @reason: out: why the module refused the request, when it returns -EINVAL
@@ -418,6 +500,14 @@ struct kab_case {
 	__u64 highatomic_pages;
 	__u64 pcp_pages_start;
 	__u64 pcp_pages_after;
+	__u32 cpus;
+	__u32 cpus_reserved;
+	__u32 bulk;
+	__u32 bulk_reserved;
+	__u64 per_cpu;
+	__u64 overlap_ns;
+	__u64 overlapped_ops;
+	__u64 remote_frees;
 	struct kab_op_stats alloc;
 	struct kab_op_stats free;
 	char context_mechanism[KAB_NAME_LEN];

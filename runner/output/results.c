@@ -403,6 +403,71 @@ static void add_pressure_reached(struct csv_row *row, bool applies,
 	csv_add(row, usable < result->wmark_low ? "yes" : "no");
 }
 
+/* A bulk allocator's amortized alloc+free pair, per object of the bulk. */
+static void add_per_object(struct csv_row *row, const struct sweep_case *spec,
+			   uint64_t pair_ns)
+{
+	char text[32];
+
+	snprintf(text, sizeof(text), "%.2f",
+		 spec->bulk ? (double)pair_ns / spec->bulk : 0);
+	csv_add(row, spec->bulk && pair_ns ? text : "");
+}
+
+/*
+ * cpu_list to overlap_share: the CPUs the case ran on and the operations of
+ * each one's per-operation loop (blank-separated, in the same order); the
+ * alloc+free pairs a second of the amortized loop did on one CPU (their
+ * mean) and on all together; how long all were in their measured loops at
+ * once, and the share of the measured operations done then; for the
+ * remote_free pattern, the frees that ran on another CPU than their
+ * allocation.
+ */
+static void add_cpus(struct csv_row *row, const struct sweep_case *spec,
+		     const struct case_outcome *outcome)
+{
+	const struct kab_case *result = outcome->result;
+	bool ran = outcome->status == CASE_ok;
+	bool several = ran && spec->cpus > 1;
+	uint32_t n = several ? spec->cpus : 1;
+	struct strbuf cpus = { 0 }, ops = { 0 };
+	double total = 0;
+	uint64_t measured = 0;
+	char text[32];
+
+	for (uint32_t i = 0; several && i < n; i++) {
+		const struct kab_cpu_result *cpu = &outcome->cpu_results[i];
+
+		sb_printf(&cpus, "%s%u", i ? " " : "", cpu->cpu);
+		sb_printf(&ops, "%s%llu", i ? " " : "",
+			  (unsigned long long)cpu->ops_done);
+		if (cpu->pair_amortized_ns)
+			total += 1e3 / (double)cpu->pair_amortized_ns;
+		measured += cpu->ops_done + cpu->amortized_ops;
+	}
+	if (ran && !several) {
+		sb_printf(&cpus, "%u", result->context_cpu);
+		sb_printf(&ops, "%llu", (unsigned long long)result->ops_done);
+		if (result->pair_amortized_ns)
+			total = 1e3 / (double)result->pair_amortized_ns;
+	}
+	csv_add(row, ran && (several || result->context_cpu != KAB_CPU_MIXED) ?
+		     cpus.text : "");
+	csv_add(row, ran ? ops.text : "");
+	snprintf(text, sizeof(text), "%.4f", total / n);
+	csv_add(row, total > 0 ? text : "");
+	snprintf(text, sizeof(text), "%.4f", total);
+	csv_add(row, total > 0 ? text : "");
+	add_u64_if(row, several, several ? result->overlap_ns : 0);
+	snprintf(text, sizeof(text), "%.4f",
+		 measured ? (double)result->overlapped_ops / (double)measured : 0);
+	csv_add(row, several && measured ? text : "");
+	add_u64_if(row, several && spec->pattern == KAB_PATTERN_remote_free,
+		   several ? result->remote_frees : 0);
+	sb_free(&cpus);
+	sb_free(&ops);
+}
+
 /*
  * Everything from ops_done to pressure_reached. The amortized loop's figures
  * include its failed allocations: the alloc figure exists when it made any
@@ -433,6 +498,7 @@ static void add_figures(struct csv_row *row, const struct sweep_case *spec,
 	add_u64_if(row, per_op && attempted,
 		   attempted ? result->alloc.amortized_ns : 0);
 	add_u64_if(row, per_op && freed, freed ? result->free.amortized_ns : 0);
+	add_per_object(row, spec, freed ? result->pair_amortized_ns : 0);
 	add_u64_if(row, ran, ran ? result->clock_overhead_ns : 0);
 	add_context(row, ran, result);
 	add_u64_if(row, ran, ran ? result->pressure_pages_held : 0);
@@ -446,6 +512,7 @@ static void add_figures(struct csv_row *row, const struct sweep_case *spec,
 	add_u64_if(row, ran, ran ? result->pcp_pages_after : 0);
 	add_pressure_reached(row, ran && spec->pressure != KAB_PRESSURE_none,
 			     result);
+	add_cpus(row, spec, outcome);
 }
 
 void case_error_text(const struct case_outcome *outcome, struct strbuf *text)
@@ -533,7 +600,9 @@ char *results_case_row(const struct run_labels *labels, size_t case_number,
 		      kab_frag_kind_names[spec->frag_kind]);
 	csv_add(&row, kab_pattern_names[spec->pattern]);
 	csv_add(&row, kab_pressure_names[spec->pressure]);
+	csv_add_u64(&row, spec->cpus > 1 ? spec->cpus : 1);
 	add_u64_if(&row, batched, spec->batch);
+	add_u64_if(&row, spec->bulk, spec->bulk);
 	csv_add_u64(&row, spec->iterations);
 	add_figures(&row, spec, outcome);
 	add_counters(&row, outcome);

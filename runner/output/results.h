@@ -111,6 +111,9 @@ struct case_outcome {
 	const struct kab_case *result;
 	const uint32_t *alloc_hist;
 	const uint32_t *free_hist;
+	/* A case on several CPUs (result->cpus above 1): each CPU's figures,
+	 * its histograms behind their hist pointers. */
+	const struct kab_cpu_result *cpu_results;
 	/* The counters of the sweep, one per counter column; @counters NULL
 	 * when nothing was counted. Cells are empty unless the case ran and
 	 * the event counted. */

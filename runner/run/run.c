@@ -85,6 +85,10 @@ static void describe_case(const struct sweep_case *spec, struct strbuf *text)
 	if (spec->pressure != KAB_PRESSURE_none)
 		sb_printf(text, " pressure %s",
 			  kab_pressure_names[spec->pressure]);
+	if (spec->bulk)
+		sb_printf(text, " bulk %u", spec->bulk);
+	if (spec->cpus > 1)
+		sb_printf(text, " on %u CPUs", spec->cpus);
 	if (spec->frag_kind != SWEEP_NO_FRAG_KIND)
 		sb_printf(text, " frag %s %s", spec->frag.label,
 			  kab_frag_kind_names[spec->frag_kind]);
@@ -212,8 +216,14 @@ enum case_status run_status_of(int result)
 	}
 }
 
+/*
+ * @cpu_results: room for KAB_MAX_CPUS results and their histograms
+ * (cpu_results_new()), which the module fills for a case on several CPUs,
+ * each result pointing at its histograms.
+ */
 static void fill_request(const struct sweep_case *spec, uint32_t *alloc_hist,
-			 uint32_t *free_hist, struct kab_case *request)
+			 uint32_t *free_hist, struct kab_cpu_result *cpu_results,
+			 struct kab_case *request)
 {
 	*request = (struct kab_case){
 		.size = sizeof(*request),
@@ -226,12 +236,15 @@ static void fill_request(const struct sweep_case *spec, uint32_t *alloc_hist,
 		.size_bytes = spec->size_bytes,
 		.order = spec->order,
 		.batch = spec->batch,
+		.bulk = spec->bulk,
 		.iterations = spec->iterations,
 		.warmup = spec->warmup,
 		.time_limit_ns = spec->time_limit_ns,
 		.atomic_limit_ns = spec->atomic_limit_ns,
 		.alloc.hist = (uintptr_t)alloc_hist,
 		.free.hist = (uintptr_t)free_hist,
+		.cpus = spec->cpus,
+		.per_cpu = spec->cpus > 1 ? (uintptr_t)cpu_results : 0,
 	};
 	memset(alloc_hist, 0, KAB_HIST_BUCKETS * sizeof(*alloc_hist));
 	memset(free_hist, 0, KAB_HIST_BUCKETS * sizeof(*free_hist));
@@ -257,6 +270,21 @@ static int write_outcome(const struct run_context *context, size_t number,
 		result = results_write_histogram(context->sink, number,
 						 repetition, "free",
 						 outcome->free_hist);
+	for (uint32_t i = 0; outcome->status == CASE_ok && i < spec->cpus &&
+			     spec->cpus > 1 && result == 0; i++) {
+		const struct kab_cpu_result *cpu = &outcome->cpu_results[i];
+		char op[32];
+
+		snprintf(op, sizeof(op), "alloc.cpu%u", cpu->cpu);
+		result = results_write_histogram(context->sink, number,
+						 repetition, op,
+						 (const uint32_t *)(uintptr_t)cpu->alloc.hist);
+		snprintf(op, sizeof(op), "free.cpu%u", cpu->cpu);
+		if (result == 0)
+			result = results_write_histogram(context->sink, number,
+							 repetition, op,
+							 (const uint32_t *)(uintptr_t)cpu->free.hist);
+	}
 	if (result == 0) {
 		row = results_case_row(context->labels, number, repetition,
 				       spec, outcome);
@@ -287,8 +315,8 @@ static void tally(struct run_totals *totals, enum case_status status)
  */
 static int run_one(const struct run_context *context,
 		   const struct sweep_case *spec, uint32_t *alloc_hist,
-		   uint32_t *free_hist, struct kab_case *request,
-		   struct case_outcome *outcome)
+		   uint32_t *free_hist, struct kab_cpu_result *cpu_results,
+		   struct kab_case *request, struct case_outcome *outcome)
 {
 	struct run_counters *counters = context->counters;
 	struct perf_group *group =
@@ -297,7 +325,7 @@ static int run_one(const struct run_context *context,
 	int result;
 
 	for (int attempt = 0;; attempt++) {
-		fill_request(spec, alloc_hist, free_hist, request);
+		fill_request(spec, alloc_hist, free_hist, cpu_results, request);
 		/* Around the ioctl only, from scratch on each attempt. */
 		counting = group && perf_group_reset(group) == 0 &&
 			   perf_group_enable(group) == 0;
@@ -472,11 +500,21 @@ static int refusal_of(const struct run_context *context,
 	return result;
 }
 
+/* KAB_MAX_CPUS results and each CPU's two histograms after them all, the
+ * most kab_case.per_cpu receives; the module says where each histogram is. */
+static struct kab_cpu_result *cpu_results_new(void)
+{
+	size_t hists = 2 * (size_t)KAB_HIST_BUCKETS * sizeof(uint32_t);
+
+	return xcalloc(KAB_MAX_CPUS, sizeof(struct kab_cpu_result) + hists);
+}
+
 void run_cases(const struct run_context *context,
 	       const struct sweep_cases *cases, struct run_totals *totals)
 {
 	uint32_t *alloc_hist = xcalloc(KAB_HIST_BUCKETS, sizeof(*alloc_hist));
 	uint32_t *free_hist = xcalloc(KAB_HIST_BUCKETS, sizeof(*free_hist));
+	struct kab_cpu_result *cpu_results = cpu_results_new();
 	struct sweep_count count;
 	struct run_costs costs;
 	size_t total, done = 0;
@@ -484,7 +522,7 @@ void run_cases(const struct run_context *context,
 	struct kab_case request;
 	struct case_outcome outcome = {
 		.result = &request, .alloc_hist = alloc_hist,
-		.free_hist = free_hist,
+		.free_hist = free_hist, .cpu_results = cpu_results,
 	};
 	struct access_outcome access = { 0 };
 	struct strbuf what = { 0 };
@@ -535,7 +573,8 @@ void run_cases(const struct run_context *context,
 					    frag_reason, refusal_reason);
 			if (result) {
 				/* Refused before the module saw it. */
-				fill_request(spec, alloc_hist, free_hist, &request);
+				fill_request(spec, alloc_hist, free_hist,
+					     cpu_results, &request);
 				memcpy(request.reason, refusal_reason,
 				       sizeof(request.reason));
 				outcome.counter_count = context->counters ?
@@ -546,7 +585,8 @@ void run_cases(const struct run_context *context,
 						  "before");
 				kab_sim_mark(KAB_SIM_EVENT_case_begin, i + 1, rep);
 				result = run_one(context, spec, alloc_hist,
-						 free_hist, &request, &outcome);
+						 free_hist, cpu_results,
+						 &request, &outcome);
 				kab_sim_mark(KAB_SIM_EVENT_case_end, 0, 0);
 				snapshot_zoneinfo(context, spec, i + 1, rep,
 						  "after");
@@ -574,6 +614,7 @@ out:
 	sb_free(&what);
 	free(alloc_hist);
 	free(free_hist);
+	free(cpu_results);
 }
 
 static void on_stop_signal(int signo)

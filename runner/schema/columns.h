@@ -32,19 +32,22 @@
 #define CASES_COLUMN_LIST(KEY, X)					\
 	X(case) X(repetition) X(kernel) X(config) X(mode) KEY(allocator)	\
 	KEY(size_bytes) KEY(order) KEY(gfp) KEY(context) KEY(frag_level)	\
-	KEY(frag_kind) KEY(pattern) KEY(pressure) KEY(batch)		\
-	X(iterations) X(ops_done) X(failures)				\
+	KEY(frag_kind) KEY(pattern) KEY(pressure) KEY(cpus) KEY(batch)	\
+	KEY(bulk) X(iterations) X(ops_done) X(failures)			\
 	X(alloc_ns_mean) X(alloc_ns_p50) X(alloc_ns_p90) X(alloc_ns_p99)	\
 	X(alloc_ns_p999) X(alloc_ns_min) X(alloc_ns_max)			\
 	X(free_ns_mean) X(free_ns_p50) X(free_ns_p90) X(free_ns_p99)	\
 	X(free_ns_p999) X(free_ns_min) X(free_ns_max)			\
 	X(amortized_ops) X(amortized_failures)				\
 	X(pair_ns_amortized) X(alloc_ns_amortized) X(free_ns_amortized)	\
+	X(pair_ns_per_object)						\
 	X(clock_overhead_ns) X(context_cpu) X(context_mechanism)		\
 	X(context_overhead_ns) X(atomic_limit_ns)			\
 	X(pressure_pages_held) X(free_pages_start) X(free_pages_before)	\
 	X(free_pages_after) X(wmark_min) X(wmark_low) X(highatomic_pages)	\
 	X(pcp_pages_start) X(pcp_pages_after) X(pressure_reached)	\
+	X(cpu_list) X(cpu_ops) X(pair_mops_per_cpu) X(pair_mops_total)	\
+	X(overlap_ns) X(overlap_share) X(remote_frees)			\
 	X(counter_scaling)
 
 /* The last columns of cases.csv, access.csv and hyperfine.csv: error
@@ -70,8 +73,8 @@
  * empty. */
 #define CASE_KEY_COLUMN_LIST(X)						\
 	X(allocator) X(size_bytes) X(order) X(gfp) X(context)		\
-	X(frag_level) X(frag_kind) X(pattern) X(pressure) X(batch)	\
-	X(passes)
+	X(frag_level) X(frag_kind) X(pattern) X(pressure) X(cpus)	\
+	X(batch) X(bulk) X(passes)
 
 /* compare.csv, of `kallocbench compare`: one row per pair of targets, case
  * and figure; the simulated MMU's rep-string shares where both sides have

@@ -167,7 +167,8 @@ static void frag_state_set(const struct frag_states *frag, size_t level,
 
 /* Cross product of the group's lists, allocators outermost. */
 static void expand_cross(const struct sweep *sweep, size_t index,
-			 const struct values *values, struct sweep_cases *cases)
+			 const struct values *values, uint32_t online_cpus,
+			 struct sweep_cases *cases)
 {
 	const struct sweep_section *group = &sweep->group[index];
 	static const uint32_t default_context = SWEEP_DEFAULT_CONTEXT;
@@ -178,6 +179,10 @@ static void expand_cross(const struct sweep *sweep, size_t index,
 	const uint32_t *pressures = group->pressure.count ?
 				    group->pressure.value : &default_pressure;
 	size_t nr_pressures = group->pressure.count ? group->pressure.count : 1;
+	static const uint32_t default_cpus = 1;
+	const uint32_t *cpus = group->cpus.count ? group->cpus.value :
+						   &default_cpus;
+	size_t nr_cpus = group->cpus.count ? group->cpus.count : 1;
 	const struct sweep_u32s *patterns = sweep_group_patterns(group);
 	struct frag_states frag = frag_states_of(group);
 	struct sweep_case one = {
@@ -196,6 +201,8 @@ static void expand_cross(const struct sweep *sweep, size_t index,
 	};
 	uint32_t batch = (uint32_t)sweep_setting(sweep, group, SWEEP_KEY_batch,
 						 NULL);
+	uint32_t bulk = (uint32_t)sweep_setting(sweep, group, SWEEP_KEY_bulk,
+						NULL);
 
 	/* One loop level per list, unindented to keep the body readable. */
 	for (size_t l = 0; l < frag.nr_levels; l++)
@@ -205,14 +212,17 @@ static void expand_cross(const struct sweep *sweep, size_t index,
 	for (size_t g = 0; g < group->gfp.count; g++)
 	for (size_t c = 0; c < nr_contexts; c++)
 	for (size_t p = 0; p < patterns->count; p++)
-	for (size_t m = 0; m < nr_pressures; m++) {
+	for (size_t m = 0; m < nr_pressures; m++)
+	for (size_t n = 0; n < nr_cpus; n++) {
 		frag_state_set(&frag, l, k, &one);
 		one.pressure = pressures[m];
+		one.cpus = cpus[n] == SWEEP_CPUS_ALL ? online_cpus : cpus[n];
 		one.allocator = group->allocators.value[a];
 		one.gfp = group->gfp.value[g];
 		one.context = contexts[c];
 		one.pattern = patterns->value[p];
 		one.batch = one.pattern == KAB_PATTERN_batch ? batch : 0;
+		one.bulk = kab_allocator_is_bulk[one.allocator] ? bulk : 0;
 		if (kab_allocator_sized_by[one.allocator] == KAB_BY_SIZE)
 			one.size_bytes = values->value[v];
 		else
@@ -351,7 +361,8 @@ static int expand(const struct sweep *sweep, const struct kab_info *info,
 		else if (access)
 			expand_access(sweep, i, &values, cases);
 		else
-			expand_cross(sweep, i, &values, cases);
+			expand_cross(sweep, i, &values,
+				     info ? info->online_cpus : 1, cases);
 	}
 	free(values.value);
 	if (result == 0)
@@ -377,6 +388,7 @@ const struct kab_info sweep_reference_kernel = {
 	.nr_page_orders = 11,
 	.kmalloc_max_size = 4 << 20,
 	.max_iterations = UINT64_MAX,
+	.online_cpus = 1,
 };
 
 size_t sweep_kernel_dependent_entries(const struct sweep *sweep)

@@ -267,6 +267,22 @@ static bool read_name(struct parser *p, enum sweep_key key, char *token)
 	return true;
 }
 
+static bool read_cpus(struct parser *p, enum sweep_key key, char *token)
+{
+	uint64_t number;
+
+	if (strcmp(token, SWEEP_CPUS_ALL_NAME) == 0) {
+		push_u32(value_of(p->current, key), SWEEP_CPUS_ALL);
+		return true;
+	}
+	if (parse_number(token, false, &number) != NUMBER_OK || number < 1 ||
+	    number > KAB_MAX_CPUS)
+		return fail(p, "cpus takes numbers of CPUs from 1 to %u or %s, not '%s'",
+			    KAB_MAX_CPUS, SWEEP_CPUS_ALL_NAME, token);
+	push_u32(value_of(p->current, key), (uint32_t)number);
+	return true;
+}
+
 /* Under the kind whose table names it; the group's kind is checked later. */
 static bool read_pattern(struct parser *p, enum sweep_key key, char *token)
 {

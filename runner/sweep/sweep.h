@@ -63,6 +63,9 @@ enum sweep_kind {
 	  NUMBER(1, UINT32_MAX, SWEEP_DEFAULT_REPETITIONS))			\
 	X(batch, batch, SWEEP_IN_HEADER | SWEEP_IN_ALLOC, number,		\
 	  NUMBER(0, UINT32_MAX, SWEEP_DEFAULT_BATCH))				\
+	/* objects per call of a bulk allocator; 0: none */			\
+	X(bulk, bulk, SWEEP_IN_HEADER | SWEEP_IN_ALLOC, number,		\
+	  NUMBER(0, KAB_MAX_BULK, 0))						\
 	X(events, events, SWEEP_IN_HEADER, names, READER(read_event))		\
 	X(allocators, allocators, SWEEP_IN_GROUP, u32s,			\
 	  NAMES(kab_allocator_names, KAB_NR_ALLOCATORS, "allocator"))		\
@@ -73,6 +76,8 @@ enum sweep_kind {
 	  NAMES(kab_context_names, KAB_NR_CONTEXTS, "context"))			\
 	/* each kind's own patterns (kind_rules in sweep.c) */		\
 	X(patterns, patterns, SWEEP_IN_GROUP, patterns, READER(read_pattern))	\
+	/* numbers of CPUs, or all (SWEEP_CPUS_ALL) */			\
+	X(cpus, cpus, SWEEP_IN_ALLOC, u32s, READER(read_cpus))		\
 	X(pressure, pressure, SWEEP_IN_ALLOC, u32s,				\
 	  NAMES(kab_pressure_names, KAB_NR_PRESSURES, "pressure"))		\
 	X(frag_levels, frag_levels, SWEEP_IN_GROUP, frags,			\
@@ -111,6 +116,9 @@ extern const char *const sweep_kind_names[SWEEP_NR_KINDS];
 #define SWEEP_DEFAULT_REPETITIONS	1
 #define SWEEP_DEFAULT_BATCH		0
 #define SWEEP_DEFAULT_PASSES		4
+/* cpus = all: every online CPU of the target, counted where it runs. */
+#define SWEEP_CPUS_ALL			0
+#define SWEEP_CPUS_ALL_NAME		"all"
 /* Contexts of a group without a contexts key. */
 #define SWEEP_DEFAULT_CONTEXT		KAB_CONTEXT_process
 
@@ -259,6 +267,8 @@ struct sweep_case {
 	enum kab_context context;
 	enum kab_pattern pattern;
 	enum kab_pressure pressure;
+	/* CPUs the case runs on at once (1: the runner's own, as always) */
+	uint32_t cpus;
 	/*
 	 * The fragmentation level and kind (SWEEP_NO_FRAG_KIND when the level
 	 * touches nothing). frag_recorded: the group names its levels, so the
@@ -272,6 +282,8 @@ struct sweep_case {
 	uint64_t size_bytes;
 	uint32_t order;
 	uint32_t batch;
+	/* objects per call of a bulk allocator, 0 for the others */
+	uint32_t bulk;
 	uint64_t iterations;
 	uint64_t warmup;
 	uint64_t time_limit_ns;

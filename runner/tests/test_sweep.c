@@ -463,6 +463,12 @@ struct parse_error_case {
 #define GROUP_TAIL "gfp = GFP_KERNEL\npatterns = pair\n"
 
 static const struct parse_error_case parse_errors[] = {
+	{ "cpus of 0", "[g]\nallocators = kmalloc\ncpus = 1 0\n", 3,
+	  "cpus takes numbers of CPUs from 1 to 256 or all, not '0'" },
+	{ "cpus beyond the module's bound", "[g]\nallocators = kmalloc\ncpus = 257\n",
+	  3, "not '257'" },
+	{ "cpus by a bad word", "[g]\nallocators = kmalloc\ncpus = every\n", 3,
+	  "not 'every'" },
 	{ "unknown group key", "[g]\nallocators = kmalloc\nsizez = 64\n",
 	  3, "unknown key 'sizez' in group [g] (known: iterations" },
 	{ "unknown [sweep] key", "[sweep]\nname = x\nallocators = kmalloc\n",
@@ -484,7 +490,7 @@ static const struct parse_error_case parse_errors[] = {
 	{ "repeated flag", "[g]\ngfp = GFP_KERNEL|__GFP_ZERO|__GFP_ZERO\n", 2,
 	  "GFP flag __GFP_ZERO twice" },
 	{ "unknown pattern", "[g]\npatterns = pair bunch\n", 2,
-	  "unknown pattern 'bunch' (known: pair batch; with kind = access: "
+	  "unknown pattern 'bunch' (known: pair batch remote_free; with kind = access: "
 	  "sequential per_page random)" },
 	{ "access pattern in an allocation group",
 	  "[g]\nallocators = kmalloc\nsizes = 4K\ngfp = GFP_KERNEL\n"
@@ -699,6 +705,32 @@ static const struct parse_error_case parse_errors[] = {
 	  "kmalloc kmalloc\n", 2, "line longer than 198 characters" },
 };
 
+/* cpus: innermost, in its order; all is the INFO's online CPUs. */
+static void test_cpus_expand(void **state)
+{
+	static const char text[] =
+		"[g]\nallocators = kmalloc\nsizes = 64\n" GROUP_TAIL
+		"cpus = 2 all 1\n\n[h]\nallocators = kmalloc\nsizes = 64\n"
+		GROUP_TAIL;
+	struct kab_info info = x86_64_info;
+	struct sweep_cases cases;
+	struct sweep_error err;
+	struct sweep sweep;
+
+	(void)state;
+	info.online_cpus = 4;
+	assert_int_equal(parse_sweep_text(text, &sweep, &err), 0);
+	assert_int_equal(sweep_expand(&sweep, &info, &cases, &err), 0);
+	assert_int_equal(cases.count, 4);
+	assert_int_equal(cases.item[0].cpus, 2);
+	assert_int_equal(cases.item[1].cpus, 4);
+	assert_int_equal(cases.item[2].cpus, 1);
+	/* A group without cpus runs on one. */
+	assert_int_equal(cases.item[3].cpus, 1);
+	sweep_cases_free(&cases);
+	sweep_free(&sweep);
+}
+
 static void test_parse_error(void **state)
 {
 	const struct parse_error_case *e = *state;
@@ -779,6 +811,7 @@ int main(void)
 		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_access_group_expands),
+		cmocka_unit_test(test_cpus_expand),
 	};
 	struct CMUnitTest tests[ARRAY_SIZE(fixed) + ARRAY_SIZE(parse_errors)];
 	size_t count = 0;

@@ -40,9 +40,13 @@ const char *const kab_access_phase_names[KAB_NR_ACCESS_PHASES] = {
 	KAB_ACCESS_PHASE_LIST(NAME_OF)
 };
 
-#define HAS_ACCESS(name) [KAB_ALLOC_##name] = true,
+#define LISTED(name) [KAB_ALLOC_##name] = true,
 const bool kab_allocator_has_access[KAB_NR_ALLOCATORS] = {
-	KAB_ACCESS_ALLOCATOR_LIST(HAS_ACCESS)
+	KAB_ACCESS_ALLOCATOR_LIST(LISTED)
+};
+
+const bool kab_allocator_is_bulk[KAB_NR_ALLOCATORS] = {
+	KAB_BULK_ALLOCATOR_LIST(LISTED)
 };
 
 const char *const kab_probe_names[KAB_NR_PROBES] = {

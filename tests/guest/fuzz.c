@@ -109,6 +109,11 @@ struct fuzz_step {
 
 /* Buffers a request may point to: good ones, a read-only one. */
 static uint32_t hist_buffers[2][KAB_HIST_BUCKETS];
+/* kab_case.per_cpu of a case on up to FUZZ_CPUS CPUs: results, histograms. */
+#define FUZZ_CPUS 2
+static unsigned char per_cpu_buffer[FUZZ_CPUS *
+				    (sizeof(struct kab_cpu_result) +
+				     2 * KAB_HIST_BUCKETS * sizeof(uint32_t))];
 static struct kab_ksize_class class_buffer[KAB_MAX_KSIZE_CLASSES];
 static void *read_only_page;
 static union fuzz_request sent;
@@ -151,6 +156,19 @@ static void valid_case(struct kab_case *c)
 	else
 		c->size_bytes = small_size();
 	c->batch = c->pattern == KAB_PATTERN_batch ? 1 + below(64) : 0;
+	/* A bulk call takes the pair pattern on one CPU. */
+	if (c->allocator == KAB_ALLOC_kmem_cache_alloc_bulk) {
+		c->pattern = KAB_PATTERN_pair;
+		c->batch = 0;
+		c->bulk = 1 + below(64);
+	}
+	c->cpus = chance(4) ? FUZZ_CPUS : below(2);
+	/* remote_free pairs the CPUs up, in process context. */
+	if (c->pattern == KAB_PATTERN_remote_free) {
+		c->cpus = FUZZ_CPUS;
+		c->context = KAB_CONTEXT_process;
+		c->gfp = GFP(GFP_KERNEL);
+	}
 	c->iterations = 1 + below(256);
 	c->warmup = below(16);
 	c->time_limit_ns = 1000000 + below(20000000);
@@ -306,6 +324,9 @@ static void next_step(struct fuzz_step *s)
 		valid_case(&s->req.c);
 		s->req.c.alloc.hist = pointer_to(some_target(), hist_buffers[0]);
 		s->req.c.free.hist = pointer_to(some_target(), hist_buffers[1]);
+		if (s->req.c.cpus > 1)
+			s->req.c.per_cpu = pointer_to(some_target(),
+						      per_cpu_buffer);
 		break;
 	case FUZZ_frag_apply:
 		valid_frag(&s->req.frag);

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Cases on several CPUs at once, in an icount guest of two CPUs (QEMU 10's
+# round-robin TCG): each reports a histogram and operations per CPU on two
+# distinct CPUs, their measured loops overlap, every page comes back, the
+# combinations that make no sense are refused with their reason, the bulk
+# API costs less per object than one object at a time, and a
+# SIGINT to the runner mid-case stops the case's threads so that rmmod
+# works (tests/guest/cpus_interrupt.sh).
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../scripts/lib.sh"
+. "$here/lib.sh"
+
+results=$KAB_BUILD/test-results-cpus
+rm -rf "$results"
+mkdir -p "$results"
+run=$results/cpus
+export CPUS=2
+kab_check "an icount boot of two CPUs completes" \
+	kab_test_boot "$results" cpus icount "${KERNEL:-debian-6.1}" \
+	"$here/sweeps/cpus.conf" 1200 "$here/guest/cpus_interrupt.sh"
+
+# column NAME: its number in cases.csv (no field before "error" has a comma).
+column() { head -n 1 "$run/cases.csv" | tr ',' '\n' | grep -nx "$1" | cut -d: -f1; }
+# rows CPUS STATUS: the case numbers of cases.csv rows on CPUS CPUs in STATUS.
+rows() {
+	awk -F, -v c="$(column cpus)" -v s="$(column status)" -v n="$1" -v st="$2" \
+		'NR > 1 && $c == n && $s == st { print $1 }' "$run/cases.csv"
+}
+# cell CASE NAME: the cell of column NAME in the row of case CASE.
+cell() { awk -F, -v c="$(column "$2")" -v k="$1" 'NR > 1 && $1 == k { print $c }' "$run/cases.csv"; }
+distinct() { [ "$(tr ' ' '\n' <<< "$1" | sort -u | wc -l)" -eq "$2" ]; }
+sums_to() { [ "$(tr ' ' '\n' <<< "$1" | awk '{ s += $1 } END { print s }')" = "$2" ]; }
+positive() { awk -v v="$1" 'BEGIN { exit !(v != "" && v + 0 > 0) }'; }
+above() { awk -v v="$1" -v m="$2" 'BEGIN { exit !(v != "" && v + 0 > m) }'; }
+hist_cpus() { # the CPUs with their own histogram of OP for CASE
+	awk -F, -v k="$1" -v op="$2" '$1 == k && index($3, op ".cpu") == 1 { sub(op ".cpu", "", $3); print $3 }' \
+		"$run/histograms.csv" | sort -u | tr '\n' ' '
+}
+refused() { # CASE REASON
+	[ -n "$1" ] && [ "$(cell "$1" status)" = refused ] && grep -q "^$1,.*$2" "$run/cases.csv"
+}
+memory_back() {
+	[ $(( ($(cell "$1" free_pages_after) + $(cell "$1" pcp_pages_after)) * 100 )) -ge \
+		$(( ($(cell "$1" free_pages_start) + $(cell "$1" pcp_pages_start)) * 99 )) ]
+}
+
+two=$(rows 2 ok)
+kab_check "6 cases ran on 2 CPUs" test "$(wc -w <<< "$two")" -eq 6
+kab_check "5 cases ran on 1 CPU" test "$(rows 1 ok | wc -w)" -eq 5
+for k in $two; do
+	what="case $k ($(cell "$k" allocator) $(cell "$k" size_bytes)$(cell "$k" order) $(cell "$k" pattern))"
+	kab_check "$what: operations on 2 distinct CPUs" distinct "$(cell "$k" cpu_list)" 2
+	kab_check "$what: the measured loops overlapped" positive "$(cell "$k" overlap_ns)"
+	kab_check "$what: over half the operations overlapped" above "$(cell "$k" overlap_share)" 0.5
+	kab_check "$what: every CPU's memory came back" memory_back "$k"
+	if [ "$(cell "$k" pattern)" = remote_free ]; then
+		kab_check "$what: one CPU's histogram of allocations, the other's of frees" \
+			test "$(hist_cpus "$k" alloc | wc -w)" -eq 1 -a "$(hist_cpus "$k" free | wc -w)" -eq 1 \
+			-a "$(hist_cpus "$k" alloc)" != "$(hist_cpus "$k" free)"
+		kab_check "$what: each CPU did every allocation or every free" \
+			test "$(cell "$k" cpu_ops)" = "$(cell "$k" ops_done) $(cell "$k" ops_done)"
+		kab_check "$what: every free ran on the other CPU (smp_processor_id)" \
+			test "$(cell "$k" remote_frees)" = "$(cell "$k" ops_done)"
+		continue
+	fi
+	kab_check "$what: histograms of 2 CPUs" \
+		test "$(hist_cpus "$k" alloc | wc -w)" -eq 2 -a "$(hist_cpus "$k" free | wc -w)" -eq 2
+	kab_check "$what: the CPUs' operations add up to ops_done" \
+		sums_to "$(cell "$k" cpu_ops)" "$(cell "$k" ops_done)"
+done
+k=$(rows 1 refused)
+kab_check "remote_free on 1 CPU is refused with the reason" \
+	refused "$k" "remote_free pairs CPUs up: needs an even cpus"
+# of_allocator ALLOCATOR CASE...: the cases of ALLOCATOR
+of_allocator() { local a=$1 k; shift; for k; do [ "$(cell "$k" allocator)" != "$a" ] || echo "$k"; done; }
+k=$(of_allocator kmalloc $(rows 2 refused))
+kab_check "softirq on 2 CPUs is refused with the reason, irq_off runs" \
+	refused "$k" "softirq context runs one chunk at a time"
+kab_check "kmem_cache_alloc_bulk on 2 CPUs is refused with the reason" \
+	refused "$(of_allocator kmem_cache_alloc_bulk $(rows 2 refused))" \
+	"kmem_cache_alloc_bulk runs on one CPU, not 2"
+bulk=$(of_allocator kmem_cache_alloc_bulk $(rows 1 ok))
+single=$(of_allocator kmem_cache_alloc $(rows 1 ok))
+kab_check "kmem_cache_alloc_bulk(64) costs less per object than kmem_cache_alloc+free on one CPU ($(cell "$bulk" pair_ns_per_object) vs $(cell "$single" pair_ns_amortized) ns)" \
+	above "$(cell "$single" pair_ns_amortized)" "$(cell "$bulk" pair_ns_per_object)"
+kab_check "the bulk row says its bulk" test "$(cell "$bulk" bulk)" = 64
+k=$(rows 64 refused)
+kab_check "64 CPUs on a guest of 2 are refused with the reason" \
+	refused "$k" "cpus 64 exceeds the 2 online CPUs"
+kab_check "SIGINT mid-case on 2 CPUs: the runner exits 130, its 2 threads ran and none is left" \
+	grep -q "KAB-CPUS-INTERRUPT rc=130 threads_during=2 threads_after=0" "$run/console.log"
+kab_check "rmmod works after the interrupted case" grep -q "KAB-RMMOD rc=0" "$run/console.log"
+console_clean() { [ -s "$1" ] && kab_console_clean "$1"; }
+kab_check "the console is clean" console_clean "$run/console.log"
+kab_test_finish cpus "$results" cpus
