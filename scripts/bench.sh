@@ -109,6 +109,7 @@ accel=tcg
 	--fact "kernel.release=$KAB_KERNEL_RELEASE" \
 	--fact "kernel.arch=$KAB_GUEST_ARCH" \
 	--fact "kernel.package_version=$KAB_KERNEL_VERSION" \
+	--fact "kernel.suite=${KAB_KERNEL_SUITE:-$(. /etc/os-release && echo "$VERSION_CODENAME")}" \
 	--fact "sweep.name=$sweep_name" \
 	--fact-file "sweep.text=$sweep" \
 	--fact-file "qemu.command=$run_dir/qemu-command" \
