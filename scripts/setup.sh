@@ -16,6 +16,8 @@ packages=(
 	libinih-dev libjansson-dev libcmocka-dev libpfm4-dev
 	# the simulated MMU's QEMU plugin (tlbsim/)
 	libglib2.0-dev pkg-config
+	# the build roots of Debian 13 and later kernels (scripts/build-root.sh)
+	debootstrap
 )
 add_arch=
 while [ $# -gt 0 ]; do
