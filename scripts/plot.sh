@@ -38,9 +38,15 @@ ok_values() {
 		(col in h) && $(h["status"]) == "ok" && !seen[$(h[col])]++ { print $(h[col]) }' "$1" | xargs
 }
 
-allocators_sized_by() { # size_bytes or order
-	awk -F, -v by="$1" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-		$(h["status"]) == "ok" && $(h[by]) != "" && !seen[$(h["allocator"])]++ { print $(h["allocator"]) }' "$csv" | xargs
+# allocators_sized_by size_bytes|order [PATTERN GFP]: the allocators that
+# ran sized so, with that pattern and mask where given (a panel of one of
+# them needs rows of the pattern and mask it draws: kmalloc_nolock runs
+# with GFP_NOWAIT only).
+allocators_sized_by() {
+	awk -F, -v by="$1" -v pattern="${2:-}" -v gfp="${3:-}" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+		$(h["status"]) == "ok" && $(h[by]) != "" &&
+		(pattern == "" || ($(h["pattern"]) == pattern && $(h["gfp"]) == gfp)) &&
+		!seen[$(h["allocator"])]++ { print $(h["allocator"]) }' "$csv" | xargs
 }
 
 # first_value COLUMN: its first value among the rows that ran, either file.
@@ -165,9 +171,10 @@ if [ "$(wc -w <<< "$contexts")" -gt 1 ]; then
 	trap 'rm -f "$by_series"' EXIT
 	grouped_by_series "$contexts" > "$by_series"
 	for by in size_bytes order; do
-		allocators=$(allocators_sized_by "$by")
-		[ -n "$allocators" ] || continue
+		[ -n "$(allocators_sized_by "$by")" ] || continue
 		read -r pattern gfp _ < <(selection "$by")
+		allocators=$(allocators_sized_by "$by" "$(most_common_among "$by" pattern)" \
+			"$(most_common_among "$by" gfp)")
 		render latency-by-context "latency-by-context-${by%_bytes}" \
 			"datafile='$by_series'" "contexts='$contexts'" "allocators='$allocators'" "by='$by'" \
 			"sizes='$(values_of "$by" "$by")'" "$pattern" "$gfp"
