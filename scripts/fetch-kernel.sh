@@ -102,9 +102,13 @@ fetch_debian() {
 		touch "$root/.unpacked"
 	fi
 	# The headers' Makefile includes the -common tree by absolute path, and
-	# 6.16 and later also name their own tree so (KBUILD_OUTPUT).
-	sed -i -e "s#^include /usr/src/#include $root/usr/src/#" \
-		-e "s#^KBUILD_OUTPUT=/usr/src/#KBUILD_OUTPUT=$root/usr/src/#" \
+	# 6.16 and later also name their own tree so (KBUILD_OUTPUT): both
+	# point into the kernel cache by its real path, the same for every
+	# checkout that shares it and inside a build root (kab_kernel_make).
+	local real
+	real=$(realpath "$root")
+	sed -i -e "s#^include .*/usr/src/#include $real/usr/src/#" \
+		-e "s#^KBUILD_OUTPUT=.*/usr/src/#KBUILD_OUTPUT=$real/usr/src/#" \
 		"$root/usr/src/$headers/Makefile"
 	# The split layout keeps the bzImage under /usr/lib/modules.
 	image=$root/boot/vmlinuz-$release
