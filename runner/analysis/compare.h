@@ -17,7 +17,7 @@
 #define COMPARE_KEY_LIST(X)						\
 	X(allocator) X(size_bytes) X(order) X(gfp) X(context)		\
 	X(frag_level) X(frag_kind) X(pattern) X(pressure) X(batch)	\
-	X(passes)
+	X(sheaf_capacity) X(passes)
 
 /* X(source, column, title): the figures compared, lower is better. */
 #define COMPARE_METRIC_LIST(X)						\

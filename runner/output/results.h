@@ -44,7 +44,7 @@ int results_file_index(const char *name);
 	X(case) X(repetition) X(kernel) X(config) X(mode) X(allocator)	\
 	X(size_bytes) X(order) X(gfp) X(context) X(frag_level) X(frag_kind) \
 	X(pattern) X(pressure)							\
-	X(batch) X(iterations) X(ops_done) X(failures)			\
+	X(batch) X(sheaf_capacity) X(iterations) X(ops_done) X(failures)	\
 	X(alloc_ns_mean) X(alloc_ns_p50) X(alloc_ns_p90) X(alloc_ns_p99)	\
 	X(alloc_ns_p999) X(alloc_ns_min) X(alloc_ns_max)			\
 	X(free_ns_mean) X(free_ns_p50) X(free_ns_p90) X(free_ns_p99)	\
