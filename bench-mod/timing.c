@@ -392,6 +392,7 @@ int kab_run_case(struct kab_case *c, u32 *alloc_hist, u32 *free_hist)
 			.size = c->size_bytes,
 			.order = c->order,
 			.gfp = kab_gfp_mask(c->gfp),
+			.sheaf_capacity = c->sheaf_capacity,
 		},
 		.allocator = &kab_allocators[c->allocator],
 		.context = ctx,

@@ -534,6 +534,7 @@ char *results_case_row(const struct run_labels *labels, size_t case_number,
 	csv_add(&row, kab_pattern_names[spec->pattern]);
 	csv_add(&row, kab_pressure_names[spec->pressure]);
 	add_u64_if(&row, batched, spec->batch);
+	add_u64_if(&row, spec->sheaf_capacity, spec->sheaf_capacity);
 	csv_add_u64(&row, spec->iterations);
 	add_figures(&row, spec, outcome);
 	add_counters(&row, outcome);

@@ -33,6 +33,7 @@
 	X(case) X(repetition) X(kernel) X(config) X(mode) KEY(allocator)	\
 	KEY(size_bytes) KEY(order) KEY(gfp) KEY(context) KEY(frag_level)	\
 	KEY(frag_kind) KEY(pattern) KEY(pressure) KEY(batch)		\
+	KEY(sheaf_capacity)						\
 	X(iterations) X(ops_done) X(failures)				\
 	X(alloc_ns_mean) X(alloc_ns_p50) X(alloc_ns_p90) X(alloc_ns_p99)	\
 	X(alloc_ns_p999) X(alloc_ns_min) X(alloc_ns_max)			\
@@ -71,7 +72,7 @@
 #define CASE_KEY_COLUMN_LIST(X)						\
 	X(allocator) X(size_bytes) X(order) X(gfp) X(context)		\
 	X(frag_level) X(frag_kind) X(pattern) X(pressure) X(batch)	\
-	X(passes)
+	X(sheaf_capacity) X(passes)
 
 /* compare.csv, of `kallocbench compare`: one row per pair of targets, case
  * and figure; the simulated MMU's rep-string shares where both sides have
