@@ -6,9 +6,9 @@
 #                        model (also under ASan/UBSan), module W=1 and
 #                        sparse builds on every kernel file, the QEMU
 #                        integration test (6.1 and 7.3), the fragmentation
-#                        test, the
-#                        access benchmark under TCG, the simulated MMU in
-#                        QEMU (icount, skylake-sp and zen4), the PREEMPT_RT
+#                        test, the access benchmark under TCG, the
+#                        simulated MMU in QEMU (icount, skylake-sp and
+#                        zen4), the PREEMPT_RT
 #                        boot, the 32-bit 686-pae (HighMem) boot, a
 #                        three-target comparison, an A/A comparison, the
 #                        facts, a Ctrl-C of a real run, the ABI fuzzer
