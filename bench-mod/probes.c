@@ -35,7 +35,7 @@
 /* Bisection steps after the first failure: the gap ends at 1/16 of it. */
 #define KAB_VMALLOC_PROBE_STEPS	4
 /* The probe's budget: a TCG guest maps about 1 GiB a second. */
-#define KAB_VMALLOC_PROBE_NS	(30 * NSEC_PER_SEC)
+#define KAB_VMALLOC_PROBE_NS	(30ULL * NSEC_PER_SEC)
 /* init_on_alloc: the object the probe fills, frees and allocates again. */
 #define KAB_INIT_PROBE_SIZE	256
 /* kmalloc_max bisects up to this multiple of KMALLOC_MAX_SIZE. */
