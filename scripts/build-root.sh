@@ -34,8 +34,9 @@ compiler=${cc_text%% *}
 compiler=${compiler#x86_64-linux-gnu-}
 [[ $compiler == gcc-[0-9]* ]] || kab_die "$name was configured with '$cc_text', not a Debian gcc-N"
 # make and libc6-dev for the module build, pahole for the modules' BTF
-# (CONFIG_DEBUG_INFO_BTF_MODULES).
-packages=(make libc6-dev pahole "$compiler")
+# (CONFIG_DEBUG_INFO_BTF_MODULES), perl for W=1's kernel-doc check (6.12's
+# scripts/kernel-doc is Perl and needs Pod::Usage, which minbase lacks).
+packages=(make libc6-dev pahole perl "$compiler")
 # The checker: 6.15 and later headers use __typeof_unqual__ under
 # __CHECKER__, which sparse 0.6.4 (bookworm's and trixie's) cannot parse;
 # sid's 0.6.5~rc1 can. Every root runs sid's sparse as /usr/local/bin/sparse
