@@ -4,10 +4,11 @@
 #              [BOOT_WORDS="seed=2 init_on_alloc=0"] [CONFIG=label]
 #   make test            unit tests of the runner and of the simulated MMU's
 #                        model (also under ASan/UBSan), module W=1 and
-#                        sparse builds on 6.1, 6.1-rt and 6.12, the QEMU
-#                        integration test, the fragmentation test, the
-#                        access benchmark under TCG, the simulated MMU in
-#                        QEMU (icount, skylake-sp and zen4), the PREEMPT_RT
+#                        sparse builds on every kernel file, the QEMU
+#                        integration test, the fragmentation
+#                        test, the access benchmark under TCG, the
+#                        simulated MMU in QEMU (icount, skylake-sp and
+#                        zen4), the PREEMPT_RT
 #                        boot, the 32-bit 686-pae (HighMem) boot, a
 #                        three-target comparison, an A/A comparison, the
 #                        facts, a Ctrl-C of a real run, the ABI fuzzer
@@ -66,12 +67,12 @@ unit-test: setup
 	@$(MAKE) -s -C runner BUILD=$(BUILD)/runner test
 	@$(MAKE) -s -C tlbsim BUILD=$(BUILD)/tlbsim test
 
-# The module must build cleanly on the kernels Debian 12 ships.
+# The module must build cleanly on every shipped kernel (configs/kernels),
+# those of Debian 13 and later in their release's build root.
 module-test: setup
-	@tests/module-build.sh debian-6.1
-	@tests/module-build.sh debian-6.1-rt
-	@tests/module-build.sh debian-6.12
-	@tests/module-build.sh debian-6.1-686-pae
+	@for conf in configs/kernels/*.conf; do \
+		tests/module-build.sh "$$(basename "$$conf" .conf)" || exit 1; \
+	done
 
 # KVM where there is none: the command line of each mode of time, and the
 # probe of MODE=auto against a QEMU that hangs, boots or is missing.
@@ -93,6 +94,10 @@ config-test: runner
 	@tests/config-errors.sh
 	@tests/console-check.sh
 
+# On the default kernel, where the allocators of 6.18 and later are refused
+# saying since when. KERNEL=debian-7.3 tests/integration.sh runs it on 7.3;
+# not yet in make test: there order-0 alloc_pages counts no
+# kmem:mm_page_alloc event and vfree(16M) fewer mm_page_free than pages.
 integration-test: runner
 	@tests/integration.sh
 

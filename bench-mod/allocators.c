@@ -31,16 +31,19 @@
 
 /*
  * The cache may be merged with an existing one of the same geometry, as a
- * driver's cache would be. Setup runs in process context whatever the
- * case's context, so kmem_cache_create() may sleep here.
+ * driver's cache would be (one with sheaves is never merged). Setup runs in
+ * process context whatever the case's context, so kmem_cache_create() may
+ * sleep here.
  */
 static int kab_cache_setup(struct kab_alloc_args *args)
 {
 	slab_flags_t flags = args->gfp & __GFP_DMA ? SLAB_CACHE_DMA : 0;
 	char name[32];
 
-	snprintf(name, sizeof(name), "kab-%zu", args->size);
-	args->cache = kmem_cache_create(name, args->size, 0, flags, NULL);
+	snprintf(name, sizeof(name), "kab-%zu-s%u", args->size,
+		 args->sheaf_capacity);
+	args->cache = kab_kmem_cache_create(name, args->size, flags,
+					    args->sheaf_capacity);
 	return args->cache ? 0 : -ENOMEM;
 }
 
@@ -86,7 +89,8 @@ const struct kab_allocator_desc kab_allocators[KAB_NR_ALLOCATORS] = {
 	 * an object, and a slab above the maximum order makes
 	 * kmem_cache_create() fail with dump_stack().
 	 */
-	KAB_ROW(kmem_cache_alloc, .allowed_gfp = KAB_GFP_SLAB, .min_size = 1,
+	KAB_ROW(kmem_cache_alloc, .caps = KAB_CAP_SHEAVES,
+		.allowed_gfp = KAB_GFP_SLAB, .min_size = 1,
 		.max_size = KMALLOC_MAX_SIZE / 2, .setup = kab_cache_setup,
 		.teardown = kab_cache_teardown),
 	/* krealloc() to 0 bytes is a free, not a growth. */
@@ -110,8 +114,18 @@ const struct kab_allocator_desc kab_allocators[KAB_NR_ALLOCATORS] = {
 		.allowed_gfp = KAB_GFP_PAGES, .max_size = KAB_MAX_BLOCK),
 	KAB_ROW(__get_free_pages, .caps = KAB_CAP_ORDER | KAB_CAP_POW2,
 		.allowed_gfp = KAB_GFP_PAGES, .max_size = KAB_MAX_BLOCK),
+	/* No larger objects than the largest kmalloc cache: NULL above. */
+	KAB_ROW(kmalloc_nolock, .caps = KAB_CAP_NOWAIT | KAB_CAP_NOLOCK |
+					KAB_CAP_FAILS_ABOVE,
+		.unavailable = KAB_KMALLOC_NOLOCK_MISSING,
+		.allowed_gfp = KAB_GFP(__GFP_ZERO) | KAB_GFP(__GFP_NOWARN),
+		.max_size = KMALLOC_MAX_CACHE_SIZE),
+	KAB_ROW(alloc_pages_nolock, .caps = KAB_CAP_ORDER | KAB_CAP_POW2 |
+					    KAB_CAP_PAGE | KAB_CAP_NOWAIT,
+		.unavailable = KAB_ALLOC_PAGES_NOLOCK_MISSING,
+		.allowed_gfp = KAB_GFP(__GFP_NOWARN), .max_size = KAB_MAX_BLOCK),
 	/* kmem_cache_alloc's cache and bounds, @bulk objects a call. */
-	KAB_ROW(kmem_cache_alloc_bulk, .caps = KAB_CAP_BULK,
+	KAB_ROW(kmem_cache_alloc_bulk, .caps = KAB_CAP_BULK | KAB_CAP_SHEAVES,
 		.allowed_gfp = KAB_GFP_SLAB, .min_size = 1,
 		.max_size = KMALLOC_MAX_SIZE / 2, .setup = kab_bulk_setup,
 		.teardown = kab_bulk_teardown),

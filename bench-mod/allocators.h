@@ -21,6 +21,7 @@
 #include <linux/types.h>
 #include <linux/vmalloc.h>
 
+#include "compat.h"
 #include "core.h"
 
 /* The request bit of a GFP list entry, e.g. KAB_GFP(GFP_DMA32). */
@@ -65,14 +66,28 @@ const char *kab_gfp_name(u32 bits);
  * object also costs page-table pages and an array of its pages.
  */
 #define KAB_CAP_MAPS		BIT(6)
+/*
+ * Never reclaims and takes no base mask (the _nolock allocators): the
+ * request says GFP_NOWAIT.
+ */
+#define KAB_CAP_NOWAIT		BIT(7)
+/*
+ * Its allocation and its free only ever trylock: runs in every context,
+ * PREEMPT_RT's included.
+ */
+#define KAB_CAP_NOLOCK		BIT(8)
+/* Its cache may have sheaves (struct kab_case.sheaf_capacity). */
+#define KAB_CAP_SHEAVES		BIT(9)
 /* One call allocates kab_alloc_args.bulk objects (KAB_BULK_ALLOCATOR_LIST). */
-#define KAB_CAP_BULK		BIT(7)
+#define KAB_CAP_BULK		BIT(10)
 
 /**
  * struct kab_alloc_args - what one call of an allocator gets
  * @size: bytes, for allocators sized by bytes
  * @order: buddy order, for allocators sized by order
  * @gfp: the mask, __GFP_NOWARN included
+ * @sheaf_capacity: the sheaf capacity the row's setup gives the cache, 0
+ *	for none
  * @cache: kmem_cache_alloc's cache, made by the row's setup
  * @bulk: objects per call of a bulk allocator
  * @objs: a bulk allocator's @bulk objects, the array made by its setup
@@ -81,6 +96,7 @@ struct kab_alloc_args {
 	size_t size;
 	unsigned int order;
 	gfp_t gfp;
+	unsigned int sheaf_capacity;
 	struct kmem_cache *cache;
 	unsigned int bulk;
 	void **objs;
@@ -90,6 +106,8 @@ struct kab_alloc_args {
  * struct kab_allocator_desc - one entry of KAB_ALLOCATOR_LIST
  * @name: as in the list
  * @caps: KAB_CAP_* flags
+ * @unavailable: NULL where this kernel has the allocator, else why not
+ *	(from compat.h); its cases are refused with it
  * @allowed_gfp: modifier bits (KAB_GFP()) a request may add to its base
  * @min_size: smallest size_bytes (sized by bytes)
  * @max_size: largest size it serves, 0 for no limit of its own; sized by
@@ -103,6 +121,7 @@ struct kab_alloc_args {
 struct kab_allocator_desc {
 	const char *name;
 	u32 caps;
+	const char *unavailable;
 	u32 allowed_gfp;
 	u64 min_size;
 	u64 max_size;
@@ -232,6 +251,30 @@ static inline void kab___get_free_pages_free(const struct kab_alloc_args *a,
 {
 	free_pages((unsigned long)obj, a->order);
 }
+
+/*
+ * The _nolock calls take only the modifiers they accept (kmalloc_nolock:
+ * __GFP_ZERO; alloc_pages_nolock: none); __GFP_NOWARN they add themselves.
+ * free_pages_nolock() is not exported: __free_pages() frees the pages
+ * (free_pages_nolock() is it with trylocks only).
+ */
+static inline void *kab_kmalloc_nolock_alloc(const struct kab_alloc_args *a)
+{
+	return kab_kmalloc_nolock(a->size, a->gfp & __GFP_ZERO);
+}
+
+static inline void kab_kmalloc_nolock_free(const struct kab_alloc_args *a,
+					   void *obj)
+{
+	kab_kfree_nolock(obj);
+}
+
+static inline void *kab_alloc_pages_nolock_alloc(const struct kab_alloc_args *a)
+{
+	return kab_alloc_pages_nolock(a->order);
+}
+
+#define kab_alloc_pages_nolock_free	kab_alloc_pages_free
 
 /* The array of objects stands for the bulk: NULL when none came. */
 static inline void *kab_kmem_cache_alloc_bulk_alloc(const struct kab_alloc_args *a)

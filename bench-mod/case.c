@@ -52,6 +52,10 @@ static int kab_validate_gfp(struct kab_case *c,
 		return kab_refuse(c->reason, -EINVAL,
 				  "%s may sleep and needs a mask that may, such as GFP_KERNEL, not %s",
 				  a->name, kab_gfp_name(bases));
+	if ((a->caps & KAB_CAP_NOWAIT) && bases != KAB_GFP(GFP_NOWAIT))
+		return kab_refuse(c->reason, -EINVAL,
+				  "%s takes no reclaim flags and needs GFP_NOWAIT, not %s",
+				  a->name, kab_gfp_name(bases));
 	return 0;
 }
 
@@ -60,15 +64,16 @@ static int kab_validate_gfp(struct kab_case *c,
  * so a bad combination costs an errno, not a "sleeping function called
  * from invalid context" splat. kmem_cache_alloc's kmem_cache_create() is no
  * exception to this: it runs in setup, in process context, whatever the
- * context of the case.
+ * context of the case. kmalloc_nolock() and kfree_nolock() only ever
+ * trylock, so they run in every context, PREEMPT_RT's included (where they
+ * fail in hardirq context rather than take a sleeping lock: counted, not
+ * refused); alloc_pages_nolock()'s pages go back through __free_pages().
  */
 static int kab_validate_context(struct kab_case *c,
 				const struct kab_allocator_desc *a)
 {
 	const struct kab_context_desc *ctx = &kab_contexts[c->context];
 
-	if (c->reserved)
-		return kab_refuse(c->reason, -EINVAL, "reserved must be 0");
 	if (c->pressure >= KAB_NR_PRESSURES)
 		return kab_refuse(c->reason, -EINVAL, "pressure %u is unknown",
 				  c->pressure);
@@ -80,7 +85,8 @@ static int kab_validate_context(struct kab_case *c,
 				  c->atomic_limit_ns, KAB_ATOMIC_LIMIT_MAX_NS);
 	if (!ctx->atomic)
 		return 0;
-	if (IS_ENABLED(CONFIG_PREEMPT_RT) && ctx->not_on_rt)
+	if (IS_ENABLED(CONFIG_PREEMPT_RT) && ctx->not_on_rt &&
+	    !(a->caps & KAB_CAP_NOLOCK))
 		return kab_refuse(c->reason, -EINVAL,
 				  "PREEMPT_RT forbids allocating in %s context",
 				  ctx->name);
@@ -92,6 +98,29 @@ static int kab_validate_context(struct kab_case *c,
 		return kab_refuse(c->reason, -EINVAL,
 				  "%s may sleep in direct reclaim: not allowed in %s context",
 				  kab_gfp_name(c->gfp & KAB_GFP_BASES), ctx->name);
+	return 0;
+}
+
+/*
+ * What the kernel lacks: an allocator newer than it, or the sheaves of a
+ * cache (kmem_cache_args.sheaf_capacity), which only the setup of a
+ * cache's allocators (KAB_CAP_SHEAVES) creates a cache for.
+ */
+static int kab_validate_kernel(struct kab_case *c,
+			       const struct kab_allocator_desc *a)
+{
+	if (a->unavailable)
+		return kab_refuse(c->reason, -EINVAL, "%s: %s", a->name,
+				  a->unavailable);
+	if (!c->sheaf_capacity)
+		return 0;
+	if (!(a->caps & KAB_CAP_SHEAVES))
+		return kab_refuse(c->reason, -EINVAL,
+				  "sheaf_capacity is for a cache's allocators, not %s",
+				  a->name);
+	if (!KAB_HAVE_SHEAVES)
+		return kab_refuse(c->reason, -EINVAL,
+				  "sheaf_capacity needs cache sheaves (new in 6.18)");
 	return 0;
 }
 
@@ -226,7 +255,9 @@ static int kab_validate(struct kab_case *c)
 		return kab_refuse(c->reason, -EINVAL, "pattern %u is unknown",
 				  c->pattern);
 	a = &kab_allocators[c->allocator];
-	err = kab_validate_gfp(c, a);
+	err = kab_validate_kernel(c, a);
+	if (!err)
+		err = kab_validate_gfp(c, a);
 	if (!err)
 		err = kab_validate_context(c, a);
 	if (!err)

@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * kallocbench - what differs between the kernels the module builds on (6.1
- * to 6.12), kept in one place.
+ * to 7.3), kept in one place.
  */
 #ifndef KAB_COMPAT_H
 #define KAB_COMPAT_H
 
+#include <linux/gfp.h>
 #include <linux/mmzone.h>
+#include <linux/numa.h>
+#include <linux/slab.h>
+#include <linux/stddef.h>
 #include <linux/version.h>
 
 /*
@@ -21,5 +25,55 @@
 #else
 #define KAB_NR_PAGE_ORDERS	MAX_ORDER
 #endif
+
+/*
+ * kmalloc_nolock() and kfree_nolock(): 6.18. kmalloc from any context, NMI
+ * and hard interrupts included: only trylocks, NULL when a lock is taken or
+ * the size is above KMALLOC_MAX_CACHE_SIZE. The stubs below never run: the
+ * row's unavailable reason refuses its cases (bench-mod/case.c).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 18, 0)
+#define KAB_KMALLOC_NOLOCK_MISSING	NULL
+#define kab_kmalloc_nolock(size, gfp)	kmalloc_nolock(size, gfp, NUMA_NO_NODE)
+#define kab_kfree_nolock(obj)		kfree_nolock(obj)
+#else
+#define KAB_KMALLOC_NOLOCK_MISSING	"kmalloc_nolock() is new in 6.18"
+#define kab_kmalloc_nolock(size, gfp)	((void)(size), (void)(gfp), (void *)NULL)
+#define kab_kfree_nolock(obj)		((void)(obj))
+#endif
+
+/*
+ * alloc_pages_nolock(): 6.15, as alloc_pages_nolock(nid, order); 6.18 put
+ * a gfp_flags argument (only __GFP_ACCOUNT) in front. The module uses
+ * 6.18's form, the first the shipped kernels have (7.2, 7.3).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 18, 0)
+#define KAB_ALLOC_PAGES_NOLOCK_MISSING	NULL
+#define kab_alloc_pages_nolock(order)	alloc_pages_nolock(0, NUMA_NO_NODE, order)
+#else
+#define KAB_ALLOC_PAGES_NOLOCK_MISSING	"alloc_pages_nolock() with gfp flags is new in 6.18"
+#define kab_alloc_pages_nolock(order)	((void)(order), (struct page *)NULL)
+#endif
+
+/*
+ * kmem_cache_args.sheaf_capacity, SLUB's per-CPU sheaves of a cache: 6.18.
+ * struct kmem_cache_args itself is 6.12's; before, kmem_cache_create()
+ * took the alignment and constructor as arguments.
+ */
+#define KAB_HAVE_SHEAVES	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 18, 0))
+
+static inline struct kmem_cache *kab_kmem_cache_create(const char *name,
+							unsigned int size,
+							slab_flags_t flags,
+							unsigned int sheaf_capacity)
+{
+#if KAB_HAVE_SHEAVES
+	struct kmem_cache_args args = { .sheaf_capacity = sheaf_capacity };
+
+	return kmem_cache_create(name, size, &args, flags);
+#else
+	return kmem_cache_create(name, size, 0, flags, NULL);
+#endif
+}
 
 #endif /* KAB_COMPAT_H */

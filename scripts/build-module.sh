@@ -2,7 +2,8 @@
 # build-module.sh NAME: build bench-mod/ against kernel NAME's build tree
 # (host: the running kernel's) in build/mod/RELEASE (a directory of links to
 # the sources, so that one source tree serves every kernel) and print the
-# path of the .ko.
+# path of the .ko. A kernel of another Debian release is built in that
+# release's build root (scripts/build-root.sh).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -15,9 +16,10 @@ for src in "$KAB_ROOT"/bench-mod/*.[ch] "$KAB_ROOT"/bench-mod/Kbuild "$KAB_ROOT"
 done
 # Drop links to sources that no longer exist.
 find "$out" -maxdepth 1 -xtype l -delete
-# 6.12's headers ship vmlinux for BTF; without pahole skip BTF for modules.
+# 6.12's headers ship vmlinux for BTF; without pahole skip BTF for modules
+# (a build root has pahole).
 extra=()
-command -v pahole >/dev/null || extra+=(CONFIG_DEBUG_INFO_BTF_MODULES=)
-make -s -C "$KAB_KERNEL_BUILD" M="$out" W=1 "${extra[@]}" modules >&2 ||
+[ -n "${KAB_KERNEL_SUITE:-}" ] || command -v pahole >/dev/null || extra+=(CONFIG_DEBUG_INFO_BTF_MODULES=)
+kab_kernel_make -s M="$out" W=1 "${extra[@]}" modules >&2 ||
 	kab_die "building bench-mod against $KAB_KERNEL_RELEASE failed"
 echo "$out/kallocbench.ko"

@@ -8,6 +8,14 @@
 # dpkg-deb -x into build/kernels/RELEASE; a second run reuses both. A local
 # kernel names its bzImage and build tree.
 #
+# suite = SUITE (e.g. trixie-backports, sid, experimental) resolves and
+# downloads through a private apt configuration of that Debian suite under
+# build/apt/SUITE (scripts/lib.sh kab_apt_suite), never the system's sources;
+# without it the host's own suites (bookworm) are used. Debian 13's 6.16 and
+# later split linux-image-RELEASE into linux-binary-RELEASE (the bzImage)
+# and linux-modules-RELEASE: the guest loads no module but ours, so only
+# the first is fetched.
+#
 # arch = i386 (a 32-bit kernel, e.g. 686-pae) fetches the image and headers of
 # that architecture through Debian multiarch (scripts/setup.sh --arch i386)
 # and the host's own linux-kbuild, whose tools run here and read 32-bit
@@ -18,9 +26,9 @@ set -euo pipefail
 name=${1:?usage: fetch-kernel.sh NAME}
 conf=$KAB_ROOT/configs/kernels/$name.conf
 [ -f "$conf" ] || kab_die "no kernel '$name': $conf does not exist (known: $(cd "$KAB_ROOT/configs/kernels" && ls *.conf | sed 's/\.conf$//' | tr '\n' ' '))"
-KAB_CONF_package= KAB_CONF_image= KAB_CONF_build= KAB_CONF_cmdline=
+KAB_CONF_package= KAB_CONF_image= KAB_CONF_build= KAB_CONF_cmdline= KAB_CONF_suite=
 KAB_CONF_qemu=qemu-system-x86_64 KAB_CONF_memory_mb=2048 KAB_CONF_arch=amd64
-kab_read_conf "$conf" description source package image build qemu cmdline memory_mb arch
+kab_read_conf "$conf" description source package suite image build qemu cmdline memory_mb arch
 arch=$KAB_CONF_arch
 case $arch in
 amd64) qual= ;;
@@ -28,18 +36,21 @@ i386) qual=:i386 ;;
 *) kab_die "$conf: unknown arch '$arch' (known: amd64 i386)" ;;
 esac
 [ "$arch" = amd64 ] || "$KAB_ROOT/scripts/setup.sh" --arch "$arch"
+suite=$KAB_CONF_suite
+KAB_APT=()
+[ -z "$suite" ] || kab_apt_suite "$suite"
 
 # depends_on PACKAGE PATTERN: the first dependency of PACKAGE matching
 # PATTERN, without the architecture apt shows for a foreign one
 # ("<linux-headers-6.1.0-50-common:i386>" is linux-headers-6.1.0-50-common).
 depends_on() {
-	apt-cache depends "$1" 2>/dev/null |
+	apt-cache "${KAB_APT[@]}" depends "$1" 2>/dev/null |
 		awk -v pat="$2" '$1 == "Depends:" { gsub(/[<>]/, "", $2); sub(/:.*/, "", $2) }
 			$1 == "Depends:" && $2 ~ pat { print $2; exit }'
 }
 
 candidate_version() {
-	apt-cache policy "$1" 2>/dev/null | awk '$1 == "Candidate:" { print $2 }'
+	apt-cache "${KAB_APT[@]}" policy "$1" 2>/dev/null | awk '$1 == "Candidate:" { print $2 }'
 }
 
 fetch_debian() {
@@ -51,16 +62,20 @@ fetch_debian() {
 		[ -n "$version" ] && [ "$version" != "(none)" ]
 	}
 	# A fresh machine may have no package lists yet.
-	if ! known_to_apt "$pkg$qual" && [ "$(id -u)" -eq 0 ]; then
+	if [ -z "$suite" ] && ! known_to_apt "$pkg$qual" && [ "$(id -u)" -eq 0 ]; then
 		kab_say "apt does not know $pkg yet: running apt-get update"
 		apt-get update -q >&2 || true
 	fi
 	known_to_apt "$pkg$qual" ||
-		kab_die "$conf: Debian package '$pkg' is unknown to apt; as root run 'apt-get update' (for i386 kernels also 'dpkg --add-architecture i386')"
+		kab_die "$conf: Debian package '$pkg' is unknown to apt${suite:+ in $suite}; as root run 'apt-get update' (for i386 kernels also 'dpkg --add-architecture i386')"
 	concrete=$(depends_on "$pkg$qual" '^linux-image-[0-9]')
 	[ -n "$concrete" ] || concrete=$pkg
 	release=${concrete#linux-image-}
 	release=${release%-unsigned}
+	# The split layout: the image package only depends on the bzImage's.
+	local binary
+	binary=$(depends_on "$concrete$qual" "^linux-binary-")
+	[ -z "$binary" ] || concrete=$binary
 	local headers=linux-headers-$release
 	local common kbuild
 	common=$(depends_on "$headers$qual" '^linux-headers-.*-common')
@@ -75,7 +90,7 @@ fetch_debian() {
 		kab_say "fetching kernel $release: $concrete $headers $common $kbuild"
 		# -common has no architecture; kbuild is the host's. apt-get
 		# says nothing when every file is already there.
-		(cd "$debs" && apt-get download "$concrete$qual" "$headers$qual" "$common" "$kbuild" 2>&1 |
+		(cd "$debs" && apt-get "${KAB_APT[@]}" download "$concrete$qual" "$headers$qual" "$common" "$kbuild" 2>&1 |
 			{ grep -v 'Download is performed unsandboxed' >&2 || true; }) ||
 			kab_die "apt-get download failed for $release"
 		rm -rf "$root" && mkdir -p "$root"
@@ -84,12 +99,21 @@ fetch_debian() {
 			   "$debs/${common}_"*.deb "$debs/${kbuild}_"*.deb; do
 			dpkg-deb -x "$deb" "$root"
 		done
-		# The headers' Makefile includes the -common tree by absolute path.
-		sed -i "s#^include /usr/src/#include $root/usr/src/#" \
-			"$root/usr/src/$headers/Makefile"
 		touch "$root/.unpacked"
 	fi
-	image=$(ls "$root"/boot/vmlinuz-"$release")
+	# The headers' Makefile includes the -common tree by absolute path, and
+	# 6.16 and later also name their own tree so (KBUILD_OUTPUT): both
+	# point into the kernel cache by its real path, the same for every
+	# checkout that shares it and inside a build root (kab_kernel_make).
+	local real
+	real=$(realpath "$root")
+	sed -i -e "s#^include .*/usr/src/#include $real/usr/src/#" \
+		-e "s#^KBUILD_OUTPUT=.*/usr/src/#KBUILD_OUTPUT=$real/usr/src/#" \
+		"$root/usr/src/$headers/Makefile"
+	# The split layout keeps the bzImage under /usr/lib/modules.
+	image=$root/boot/vmlinuz-$release
+	[ -f "$image" ] || image=$root/usr/lib/modules/$release/vmlinuz
+	[ -f "$image" ] || kab_die "$concrete has no bzImage of $release"
 	build=$root/usr/src/$headers
 	pkg_version=$(dpkg-deb -f "$(ls "$KAB_BUILD"/cache/debs/"${concrete}"_*.deb | tail -n 1)" Version)
 }
@@ -100,7 +124,7 @@ fetch_local() {
 	[ -f "$build/Makefile" ] || kab_die "$conf: build '$build' is not a kernel build tree (no Makefile)"
 	release=$(make -s -C "$build" kernelrelease 2>/dev/null) ||
 		kab_die "$conf: cannot read the kernel release of $build"
-	pkg_version=local
+	pkg_version=local suite=
 }
 
 case ${KAB_CONF_source:-} in
@@ -114,6 +138,7 @@ cat > "$KAB_BUILD/kernels/$name.env" <<ENV
 KAB_KERNEL_NAME='$name'
 KAB_KERNEL_RELEASE='$release'
 KAB_KERNEL_VERSION='$pkg_version'
+KAB_KERNEL_SUITE='$suite'
 KAB_KERNEL_IMAGE='$image'
 KAB_KERNEL_BUILD='$build'
 KAB_KERNEL_QEMU='$KAB_CONF_qemu'
@@ -121,4 +146,4 @@ KAB_KERNEL_CMDLINE='$KAB_CONF_cmdline'
 KAB_KERNEL_MEMORY_MB='$KAB_CONF_memory_mb'
 KAB_KERNEL_ARCH='$arch'
 ENV
-kab_say "kernel $name: $release ($pkg_version)"
+kab_say "kernel $name: $release ($pkg_version${suite:+ from $suite})"

@@ -101,6 +101,43 @@ kab_apt_suite() {
 	fi
 }
 
+# kab_build_root_suite SUITE: the Debian release whose build root builds a
+# kernel of SUITE (scripts/build-root.sh): a backport's base release, and
+# sid for experimental (built against sid, not a release of its own).
+kab_build_root_suite() {
+	case $1 in
+	experimental) echo sid ;;
+	*) echo "${1%-backports}" ;;
+	esac
+}
+
+# kab_build_root SUITE: the path of that build root.
+kab_build_root() {
+	echo "$KAB_BUILD/roots/$(kab_build_root_suite "$1")"
+}
+
+# kab_kernel_make ARG...: make -C the kernel build tree of the loaded
+# build/kernels/NAME.env with ARG...: on the host for a kernel of the host's
+# release, else in the kernel's build root (scripts/build-root.sh) with this
+# checkout and the kernel cache mounted at the same paths, so that every
+# path means the same inside and out.
+kab_kernel_make() {
+	if [ -z "${KAB_KERNEL_SUITE:-}" ]; then
+		make -C "$KAB_KERNEL_BUILD" "$@"
+		return
+	fi
+	local root
+	root=$("$KAB_ROOT/scripts/build-root.sh" "$KAB_KERNEL_NAME") || return
+	unshare -m sh -c '
+		root=$1 checkout=$2 kernels=$3 build=$4; shift 4
+		for dir in "$checkout" "$kernels"; do
+			mkdir -p "$root$dir" && mount --bind "$dir" "$root$dir" || exit
+		done
+		mount -t proc proc "$root/proc" || exit
+		exec chroot "$root" make -C "$build" CHECK=/usr/local/bin/sparse "$@"' \
+		kab-kernel-make "$root" "$KAB_ROOT" "$(realpath "$KAB_BUILD/kernels")" "$KAB_KERNEL_BUILD" "$@"
+}
+
 # kab_guest_qemu DEFAULT_QEMU TIME_MODE: the QEMU a guest boots with, in
 # KAB_QEMU, and the arguments and environment the simulated MMU adds, in
 # KAB_QEMU_SIM_ARGS (an array) and KAB_QEMU_ENV (VAR=VALUE words for env).

@@ -37,8 +37,14 @@ ok_values() {
 	kab_select --distinct "$1" "$2" --where status=ok | xargs
 }
 
-allocators_sized_by() { # size_bytes or order
-	kab_select --distinct "$csv" allocator --where status=ok --where "$1!=" | xargs
+# allocators_sized_by size_bytes|order [PATTERN GFP]: the allocators that
+# ran sized so, with that pattern and mask where given (a panel of one of
+# them needs rows of the pattern and mask it draws: kmalloc_nolock runs
+# with GFP_NOWAIT only).
+allocators_sized_by() {
+	local only=()
+	[ -z "${2:-}" ] || only=(--where "pattern=$2" --where "gfp=$3")
+	kab_select --distinct "$csv" allocator --where status=ok --where "$1!=" "${only[@]}" | xargs
 }
 
 # first_value COLUMN: its first value among the rows that ran, either file.
@@ -162,9 +168,10 @@ if [ "$(wc -w <<< "$contexts")" -gt 1 ]; then
 	trap 'rm -f "$by_series"' EXIT
 	grouped_by_series "$contexts" > "$by_series"
 	for by in size_bytes order; do
-		allocators=$(allocators_sized_by "$by")
-		[ -n "$allocators" ] || continue
+		[ -n "$(allocators_sized_by "$by")" ] || continue
 		read -r pattern gfp _ < <(selection "$by")
+		allocators=$(allocators_sized_by "$by" "$(most_common_among "$by" pattern)" \
+			"$(most_common_among "$by" gfp)")
 		render latency-by-context "latency-by-context-${by%_bytes}" \
 			"datafile='$by_series'" "contexts='$contexts'" "allocators='$allocators'" "by='$by'" \
 			"sizes='$(values_of "$by" "$by")'" "$pattern" "$gfp"

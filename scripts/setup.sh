@@ -20,6 +20,8 @@ guest_packages=(
 	qemu-system-x86 busybox-static cpio
 	# the simulated MMU's QEMU plugin (tlbsim/)
 	libglib2.0-dev pkg-config
+	# the build roots of Debian 13 and later kernels (scripts/build-root.sh)
+	debootstrap
 )
 add_arch= host_only= list=
 while [ $# -gt 0 ]; do

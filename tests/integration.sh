@@ -122,10 +122,8 @@ for ctx in $atomic_contexts; do
 done
 # gfield RUN ALLOCATOR SIZE GFP COLUMN: like field, for one GFP mask.
 gfield() {
-	awk -F, -v a="$2" -v s="$3" -v g="$4" -v col="$5" '
-		NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; if (!(col in h)) exit; next }
-		$(h["allocator"]) == a && $(h["size_bytes"]) == s &&
-		$(h["gfp"]) == g { print $(h[col]); exit }' "$1/cases.csv"
+	kab_select "$1/cases.csv" "$5" --where allocator="$2" --where size_bytes="$3" \
+		--where gfp="$4" | sed -n 1p
 }
 for gfp in GFP_KERNEL GFP_KERNEL_ACCOUNT GFP_NOFS GFP_NOIO "GFP_KERNEL|__GFP_RETRY_MAYFAIL"; do
 	for a in kmalloc vmalloc; do
@@ -142,6 +140,46 @@ account_512=$(gfield "$first" kmalloc 512 GFP_KERNEL_ACCOUNT pair_ns_amortized)
 kab_say "kmalloc(512)+kfree: GFP_KERNEL $kernel_512, GFP_KERNEL_ACCOUNT $account_512 instructions"
 kab_check "GFP_KERNEL_ACCOUNT's memcg charge costs kmalloc instructions ($kernel_512 -> $account_512)" \
 	less_than "$kernel_512" "$account_512"
+# The allocators of 6.18 and later (integration.conf, [nolock] to
+# [cache with sheaves]): measured where the kernel has them, refused saying since when
+# where it has not. rows RUN COLUMN NAME=VALUE...: COLUMN of every case row
+# of RUN matching each NAME=VALUE, one a line.
+rows() {
+	local where=() filter
+	for filter in "${@:3}"; do where+=(--where "$filter"); done
+	kab_select "$1/cases.csv" "$2" "${where[@]}"
+}
+# all_are VALUE COLUMN NAME=VALUE...: the first run has such rows, each
+# with VALUE in COLUMN.
+all_are() {
+	local want=$1 got
+	got=$(rows "$first" "${@:2}")
+	[ -n "$got" ] && ! grep -qvxF -- "$want" <<< "$got"
+}
+nolock_runs_in() {
+	all_are ok status allocator=kmalloc_nolock context="$1" &&
+		all_are 0 failures allocator=kmalloc_nolock context="$1"
+}
+release=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["kernel"]["release"])' "$first/meta.json")
+if printf '6.18\n%s\n' "${release%%[-+]*}" | sort -V -C; then
+	for ctx in process $atomic_contexts; do
+		kab_check "kmalloc_nolock(256, GFP_NOWAIT) in $ctx runs, pair and batch, none failing" \
+			nolock_runs_in "$ctx"
+	done
+	kab_check "alloc_pages_nolock(order 0) in process and hardirq context runs, none failing" \
+		all_are 0 failures allocator=alloc_pages_nolock status=ok
+	kab_check "kmem_cache_alloc(256) with 32-object sheaves runs, pair and batch" \
+		all_are ok status allocator=kmem_cache_alloc sheaf_capacity=32
+else
+	kab_check "kmalloc_nolock is refused, saying it is 6.18's" \
+		all_are "EINVAL: kmalloc_nolock: kmalloc_nolock() is new in 6.18" error allocator=kmalloc_nolock
+	kab_check "alloc_pages_nolock is refused, saying it is 6.18's" \
+		all_are "EINVAL: alloc_pages_nolock: alloc_pages_nolock() with gfp flags is new in 6.18" error allocator=alloc_pages_nolock
+	kab_check "kmem_cache_alloc with sheaves is refused, saying they are 6.18's" \
+		all_are "EINVAL: sheaf_capacity needs cache sheaves (new in 6.18)" error allocator=kmem_cache_alloc sheaf_capacity=32
+fi
+kab_check "kmem_cache_alloc(256) with sheaf_capacity 0 runs, pair and batch" \
+	all_are ok status allocator=kmem_cache_alloc size_bytes=256 sheaf_capacity=
 # Counters: software events and tracepoints count, hardware ones are
 # unsupported under TCG, and an unsupported counter is an empty cell.
 header=$(head -n 1 "$first/cases.csv")

@@ -26,7 +26,9 @@
  * Allocators. X(name, sized_by): name is how sweeps and results spell it;
  * sized_by is KAB_BY_SIZE (the request gives size_bytes) or KAB_BY_ORDER (the
  * request gives a buddy order). The module has one row per entry in
- * bench-mod/allocators.c and its two calls in bench-mod/allocators.h.
+ * bench-mod/allocators.c and its two calls in bench-mod/allocators.h. A
+ * kernel without an allocator (kmalloc_nolock and alloc_pages_nolock are
+ * 6.18's) refuses its cases with the reason.
  */
 #define KAB_BY_SIZE		0
 #define KAB_BY_ORDER		1
@@ -41,6 +43,8 @@
 	X(kvmalloc, KAB_BY_SIZE)		\
 	X(alloc_pages, KAB_BY_ORDER)		\
 	X(__get_free_pages, KAB_BY_ORDER)	\
+	X(kmalloc_nolock, KAB_BY_SIZE)		\
+	X(alloc_pages_nolock, KAB_BY_ORDER)	\
 	X(kmem_cache_alloc_bulk, KAB_BY_SIZE)
 
 /*
@@ -416,7 +420,10 @@ struct kab_cpu_result {
  *	ran on more than one
  * @context_mechanism: out: how the module entered the context, e.g.
  *	"tasklet" or "irq_work-hard"
- * @reserved: in: must be 0
+ * @sheaf_capacity: in: kmem_cache_alloc and kmem_cache_alloc_bulk only:
+ *	the sheaf capacity their cache is created with (SLUB's per-CPU
+ *	sheaves, 6.18 and later); 0 asks for none (by 7.3 every cache has
+ *	sheaves of the kernel's own capacity)
  * @pressure: in: enum kab_pressure
  * @pressure_reserved: in: must be 0
  * @pressure_pages_held: out: order-0 pages the module held during the
@@ -488,7 +495,7 @@ struct kab_case {
 	__u64 clock_overhead_ns;
 	__u64 context_overhead_ns;
 	__u32 context_cpu;
-	__u32 reserved;
+	__u32 sheaf_capacity;
 	__u32 pressure;
 	__u32 pressure_reserved;
 	__u64 pressure_pages_held;

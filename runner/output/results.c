@@ -603,6 +603,7 @@ char *results_case_row(const struct run_labels *labels, size_t case_number,
 	csv_add_u64(&row, spec->cpus > 1 ? spec->cpus : 1);
 	add_u64_if(&row, batched, spec->batch);
 	add_u64_if(&row, spec->bulk, spec->bulk);
+	add_u64_if(&row, spec->sheaf_capacity, spec->sheaf_capacity);
 	csv_add_u64(&row, spec->iterations);
 	add_figures(&row, spec, outcome);
 	add_counters(&row, outcome);

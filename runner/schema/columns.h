@@ -33,7 +33,8 @@
 	X(case) X(repetition) X(kernel) X(config) X(mode) KEY(allocator)	\
 	KEY(size_bytes) KEY(order) KEY(gfp) KEY(context) KEY(frag_level)	\
 	KEY(frag_kind) KEY(pattern) KEY(pressure) KEY(cpus) KEY(batch)	\
-	KEY(bulk) X(iterations) X(ops_done) X(failures)			\
+	KEY(bulk) KEY(sheaf_capacity)					\
+	X(iterations) X(ops_done) X(failures)				\
 	X(alloc_ns_mean) X(alloc_ns_p50) X(alloc_ns_p90) X(alloc_ns_p99)	\
 	X(alloc_ns_p999) X(alloc_ns_min) X(alloc_ns_max)			\
 	X(free_ns_mean) X(free_ns_p50) X(free_ns_p90) X(free_ns_p99)	\
@@ -74,7 +75,7 @@
 #define CASE_KEY_COLUMN_LIST(X)						\
 	X(allocator) X(size_bytes) X(order) X(gfp) X(context)		\
 	X(frag_level) X(frag_kind) X(pattern) X(pressure) X(cpus)	\
-	X(batch) X(bulk) X(passes)
+	X(batch) X(bulk) X(sheaf_capacity) X(passes)
 
 /* compare.csv, of `kallocbench compare`: one row per pair of targets, case
  * and figure; the simulated MMU's rep-string shares where both sides have

@@ -198,6 +198,8 @@ static void expand_cross(const struct sweep *sweep, size_t index,
 						 NULL) * 1000,
 		.repetitions = sweep_setting(sweep, group,
 					     SWEEP_KEY_repetitions, NULL),
+		.sheaf_capacity = (uint32_t)sweep_setting(
+			sweep, group, SWEEP_KEY_sheaf_capacity, NULL),
 	};
 	uint32_t batch = (uint32_t)sweep_setting(sweep, group, SWEEP_KEY_batch,
 						 NULL);

@@ -95,7 +95,10 @@ enum sweep_kind {
 	  NUMBER(1, UINT64_MAX, SWEEP_DEFAULT_PASSES))				\
 	X(hyperfine, hyperfine, SWEEP_IN_ACCESS, number, NUMBER(0, 1000, 0))	\
 	X(tlb_model, tlb_models, SWEEP_IN_HEADER, names,			\
-	  READER(read_tlb_model))
+	  READER(read_tlb_model))						\
+	/* kmem_cache_alloc's cache: SLUB's sheaves (6.18); 0: none asked */ \
+	X(sheaf_capacity, sheaf_capacity, SWEEP_IN_HEADER | SWEEP_IN_ALLOC,	\
+	  number, NUMBER(0, UINT32_MAX, 0))
 
 #define SWEEP_KEY_ENUM(key, ...) SWEEP_KEY_##key,
 enum sweep_key {
@@ -284,6 +287,7 @@ struct sweep_case {
 	uint32_t batch;
 	/* objects per call of a bulk allocator, 0 for the others */
 	uint32_t bulk;
+	uint32_t sheaf_capacity;
 	uint64_t iterations;
 	uint64_t warmup;
 	uint64_t time_limit_ns;

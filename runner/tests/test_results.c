@@ -91,7 +91,7 @@ static void test_header_is_the_contract(void **state)
 	(void)state;
 	assert_string_equal(results_cases_header(),
 		"case,repetition,kernel,config,mode,allocator,size_bytes,order,"
-		"gfp,context,frag_level,frag_kind,pattern,pressure,cpus,batch,bulk,iterations,ops_done,failures,"
+		"gfp,context,frag_level,frag_kind,pattern,pressure,cpus,batch,bulk,sheaf_capacity,iterations,ops_done,failures,"
 		"alloc_ns_mean,alloc_ns_p50,alloc_ns_p90,alloc_ns_p99,alloc_ns_p999,"
 		"alloc_ns_min,alloc_ns_max,free_ns_mean,free_ns_p50,free_ns_p90,"
 		"free_ns_p99,free_ns_p999,free_ns_min,free_ns_max,amortized_ops,"

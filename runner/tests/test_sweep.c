@@ -172,6 +172,28 @@ static void test_group_overrides_and_inherits(void **state)
 	sweep_cases_free(&cases);
 }
 
+/* sheaf_capacity: 0 unless set, a group's own over [sweep]'s. */
+static void test_sheaf_capacity_overrides_and_inherits(void **state)
+{
+	struct sweep_cases cases;
+
+	(void)state;
+	expand_ok("[sweep]\nsheaf_capacity = 16\n"
+		  "[g]\nallocators = kmem_cache_alloc\nsizes = 64\n"
+		  "gfp = GFP_KERNEL\npatterns = pair\n"
+		  "[h]\nallocators = kmem_cache_alloc\nsizes = 64\n"
+		  "gfp = GFP_KERNEL\npatterns = pair\nsheaf_capacity = 0\n",
+		  &cases);
+	assert_int_equal(cases.count, 2);
+	assert_int_equal(cases.item[0].sheaf_capacity, 16);
+	assert_int_equal(cases.item[1].sheaf_capacity, 0);
+	sweep_cases_free(&cases);
+	expand_ok("[g]\nallocators = kmem_cache_alloc\nsizes = 64\n"
+		  "gfp = GFP_KERNEL\npatterns = pair\n", &cases);
+	assert_int_equal(cases.item[0].sheaf_capacity, 0);
+	sweep_cases_free(&cases);
+}
+
 static void test_sizes_syntax(void **state)
 {
 	static const uint64_t expected[] = {
@@ -798,6 +820,7 @@ int main(void)
 		cmocka_unit_test(test_example_metadata_and_count),
 		cmocka_unit_test(test_defaults_without_sweep_section),
 		cmocka_unit_test(test_group_overrides_and_inherits),
+		cmocka_unit_test(test_sheaf_capacity_overrides_and_inherits),
 		cmocka_unit_test(test_sizes_syntax),
 		cmocka_unit_test(test_orders_syntax),
 		cmocka_unit_test(test_contexts_and_cross_product_order),

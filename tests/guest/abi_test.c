@@ -23,6 +23,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -474,9 +475,6 @@ static void test_atomic_limit_beyond_maximum_is_refused(void **state)
 	(void)state;
 	c.atomic_limit_ns = KAB_ATOMIC_LIMIT_MAX_NS + 1;
 	assert_refused(c, EINVAL);
-	c = valid_case();
-	c.reserved = 1;
-	assert_refused(c, EINVAL);
 }
 
 static void test_unknown_pressure_is_refused(void **state)
@@ -597,6 +595,84 @@ static void test_atomic_contexts_count_every_operation(void **state)
 						    "irq_work-hard");
 		}
 	}
+}
+
+/*
+ * Whether the running kernel is 6.18 or later, the first with
+ * kmalloc_nolock(), alloc_pages_nolock(gfp, nid, order) and cache sheaves
+ * (bench-mod/compat.h).
+ */
+static bool kernel_has_nolock_and_sheaves(void)
+{
+	struct utsname u;
+	unsigned int major = 0, minor = 0;
+
+	assert_int_equal(uname(&u), 0);
+	assert_int_equal(sscanf(u.release, "%u.%u", &major, &minor), 2);
+	return major > 6 || (major == 6 && minor >= 18);
+}
+
+/*
+ * kmalloc_nolock and alloc_pages_nolock: only GFP_NOWAIT, and then every
+ * context; kmalloc_nolock on PREEMPT_RT too (its free only trylocks as
+ * well), alloc_pages_nolock there only where __free_pages() may run. An
+ * older kernel refuses both, saying since when they exist.
+ */
+static void test_nolock_allocators_run_in_every_context(void **state)
+{
+	static const enum kab_allocator nolock[] = {
+		KAB_ALLOC_kmalloc_nolock, KAB_ALLOC_alloc_pages_nolock,
+	};
+	bool have = kernel_has_nolock_and_sheaves();
+
+	(void)state;
+	for (size_t a = 0; a < sizeof(nolock) / sizeof(nolock[0]); a++) {
+		struct kab_case c = valid_case();
+
+		c.allocator = nolock[a];
+		if (nolock[a] == KAB_ALLOC_alloc_pages_nolock)
+			c.size_bytes = 0;
+		assert_refused_saying(c, have ? "GFP_NOWAIT" : "new in 6.18");
+		c.gfp = GFP(GFP_NOWAIT);
+		for (size_t i = 0; i <= NR_ATOMIC_CONTEXTS; i++) {
+			c.context = i ? atomic_contexts[i - 1] : KAB_CONTEXT_process;
+			if (!have) {
+				assert_refused_saying(c, "new in 6.18");
+				continue;
+			}
+			if (info.preempt_rt && forbidden_on_rt(c.context) &&
+			    nolock[a] == KAB_ALLOC_alloc_pages_nolock) {
+				assert_refused_saying(c, "PREEMPT_RT");
+				continue;
+			}
+			assert_int_equal(run_case(&c), 0);
+			print_message("allocator %u in context %u: %llu of %llu failed\n",
+				      c.allocator, c.context,
+				      (unsigned long long)c.failures,
+				      (unsigned long long)c.ops_done);
+			assert_int_equal(c.ops_done, c.iterations);
+			if (!info.preempt_rt)
+				assert_int_equal(c.failures, 0);
+		}
+	}
+}
+
+/* A cache with sheaves where the kernel has them; only kmem_cache_alloc's. */
+static void test_sheaf_capacity_is_for_kmem_cache_alloc(void **state)
+{
+	struct kab_case c = valid_case();
+
+	(void)state;
+	c.sheaf_capacity = 32;
+	assert_refused_saying(c, "kmem_cache_alloc");
+	c.allocator = KAB_ALLOC_kmem_cache_alloc;
+	if (!kernel_has_nolock_and_sheaves()) {
+		assert_refused_saying(c, "new in 6.18");
+		return;
+	}
+	assert_int_equal(run_case(&c), 0);
+	assert_int_equal(c.ops_done, c.iterations);
+	assert_int_equal(c.failures, 0);
 }
 
 static struct kab_frag frag_request(uint32_t kind, uint32_t touch_permille,
@@ -915,6 +991,8 @@ int main(void)
 		cmocka_unit_test(test_unknown_pressure_is_refused),
 		cmocka_unit_test(test_pressure_low_shows_what_gfp_atomic_buys),
 		cmocka_unit_test(test_atomic_contexts_count_every_operation),
+		cmocka_unit_test(test_nolock_allocators_run_in_every_context),
+		cmocka_unit_test(test_sheaf_capacity_is_for_kmem_cache_alloc),
 		cmocka_unit_test(test_bad_fragmentation_requests_are_refused),
 		cmocka_unit_test(test_fragmentation_over_the_cap_is_refused),
 		cmocka_unit_test(test_unmovable_level_is_released_on_release_and_close),
