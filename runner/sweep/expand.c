@@ -203,13 +203,17 @@ static void expand_cross(const struct sweep *sweep, size_t index,
 	};
 	uint32_t batch = (uint32_t)sweep_setting(sweep, group, SWEEP_KEY_batch,
 						 NULL);
-	uint32_t bulk = (uint32_t)sweep_setting(sweep, group, SWEEP_KEY_bulk,
-						NULL);
+	static const uint32_t default_bulk = 1;
+	const uint32_t *bulks = group->bulk.count ? group->bulk.value :
+						    &default_bulk;
+	size_t nr_bulks = group->bulk.count ? group->bulk.count : 1;
 
 	/* One loop level per list, unindented to keep the body readable. */
 	for (size_t l = 0; l < frag.nr_levels; l++)
 	for (size_t k = 0; k < frag_kinds_at(&frag, l); k++)
 	for (size_t a = 0; a < group->allocators.count; a++)
+	for (size_t b = 0; b < (kab_allocator_is_bulk[group->allocators.value[a]] ?
+				nr_bulks : 1); b++)
 	for (size_t v = 0; v < values->count; v++)
 	for (size_t g = 0; g < group->gfp.count; g++)
 	for (size_t c = 0; c < nr_contexts; c++)
@@ -224,7 +228,7 @@ static void expand_cross(const struct sweep *sweep, size_t index,
 		one.context = contexts[c];
 		one.pattern = patterns->value[p];
 		one.batch = one.pattern == KAB_PATTERN_batch ? batch : 0;
-		one.bulk = kab_allocator_is_bulk[one.allocator] ? bulk : 0;
+		one.bulk = kab_allocator_is_bulk[one.allocator] ? bulks[b] : 0;
 		if (kab_allocator_sized_by[one.allocator] == KAB_BY_SIZE)
 			one.size_bytes = values->value[v];
 		else

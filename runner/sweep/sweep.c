@@ -283,6 +283,18 @@ static bool read_cpus(struct parser *p, enum sweep_key key, char *token)
 	return true;
 }
 
+static bool read_bulk(struct parser *p, enum sweep_key key, char *token)
+{
+	uint64_t number;
+
+	if (parse_number(token, false, &number) != NUMBER_OK || number < 1 ||
+	    number > KAB_MAX_BULK)
+		return fail(p, "bulk takes objects per call from 1 to %u, not '%s'",
+			    KAB_MAX_BULK, token);
+	push_u32(value_of(p->current, key), (uint32_t)number);
+	return true;
+}
+
 /* Under the kind whose table names it; the group's kind is checked later. */
 static bool read_pattern(struct parser *p, enum sweep_key key, char *token)
 {

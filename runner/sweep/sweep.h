@@ -63,9 +63,8 @@ enum sweep_kind {
 	  NUMBER(1, UINT32_MAX, SWEEP_DEFAULT_REPETITIONS))			\
 	X(batch, batch, SWEEP_IN_HEADER | SWEEP_IN_ALLOC, number,		\
 	  NUMBER(0, UINT32_MAX, SWEEP_DEFAULT_BATCH))				\
-	/* objects per call of a bulk allocator; 0: none */			\
-	X(bulk, bulk, SWEEP_IN_HEADER | SWEEP_IN_ALLOC, number,		\
-	  NUMBER(0, KAB_MAX_BULK, 0))						\
+	/* objects per call of a bulk allocator, a list (default 1) */	\
+	X(bulk, bulk, SWEEP_IN_ALLOC, u32s, READER(read_bulk))		\
 	X(events, events, SWEEP_IN_HEADER, names, READER(read_event))		\
 	X(allocators, allocators, SWEEP_IN_GROUP, u32s,			\
 	  NAMES(kab_allocator_names, KAB_NR_ALLOCATORS, "allocator"))		\

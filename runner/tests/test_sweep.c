@@ -491,6 +491,13 @@ static const struct parse_error_case parse_errors[] = {
 	  3, "not '257'" },
 	{ "cpus by a bad word", "[g]\nallocators = kmalloc\ncpus = every\n", 3,
 	  "not 'every'" },
+	{ "bulk of 0", "[g]\nallocators = kmem_cache_alloc_bulk\nbulk = 8 0\n",
+	  3, "bulk takes objects per call from 1 to 1024, not '0'" },
+	{ "bulk beyond the module's bound",
+	  "[g]\nallocators = kmem_cache_alloc_bulk\nbulk = 1025\n", 3,
+	  "not '1025'" },
+	{ "bulk in [sweep]", "[sweep]\nbulk = 8\n", 2,
+	  "unknown key 'bulk' in [sweep]" },
 	{ "unknown group key", "[g]\nallocators = kmalloc\nsizez = 64\n",
 	  3, "unknown key 'sizez' in group [g] (known: iterations" },
 	{ "unknown [sweep] key", "[sweep]\nname = x\nallocators = kmalloc\n",
@@ -753,6 +760,50 @@ static void test_cpus_expand(void **state)
 	sweep_free(&sweep);
 }
 
+/*
+ * bulk: a list, each value a case of a bulk allocator only (the others in
+ * the group run once, with none); a bulk allocator without it takes 1.
+ */
+static void test_bulk_expand(void **state)
+{
+	static const char text[] =
+		"[g]\nallocators = kmalloc kmem_cache_alloc_bulk\n"
+		"sizes = 64 256\n" GROUP_TAIL "bulk = 16 1 250\n\n"
+		"[h]\nallocators = kmem_cache_alloc_bulk\nsizes = 64\n"
+		GROUP_TAIL;
+	static const struct {
+		uint32_t allocator;
+		uint64_t size_bytes;
+		uint32_t bulk;
+	} expected[] = {
+		{ KAB_ALLOC_kmalloc, 64, 0 },
+		{ KAB_ALLOC_kmalloc, 256, 0 },
+		{ KAB_ALLOC_kmem_cache_alloc_bulk, 64, 16 },
+		{ KAB_ALLOC_kmem_cache_alloc_bulk, 256, 16 },
+		{ KAB_ALLOC_kmem_cache_alloc_bulk, 64, 1 },
+		{ KAB_ALLOC_kmem_cache_alloc_bulk, 256, 1 },
+		{ KAB_ALLOC_kmem_cache_alloc_bulk, 64, 250 },
+		{ KAB_ALLOC_kmem_cache_alloc_bulk, 256, 250 },
+		{ KAB_ALLOC_kmem_cache_alloc_bulk, 64, 1 },
+	};
+	struct sweep_cases cases;
+	struct sweep_error err;
+	struct sweep sweep;
+
+	(void)state;
+	assert_int_equal(parse_sweep_text(text, &sweep, &err), 0);
+	assert_int_equal(sweep_expand(&sweep, &x86_64_info, &cases, &err), 0);
+	assert_int_equal(cases.count, sizeof(expected) / sizeof(expected[0]));
+	for (size_t i = 0; i < cases.count; i++) {
+		assert_int_equal(cases.item[i].allocator, expected[i].allocator);
+		assert_int_equal(cases.item[i].size_bytes,
+				 expected[i].size_bytes);
+		assert_int_equal(cases.item[i].bulk, expected[i].bulk);
+	}
+	sweep_cases_free(&cases);
+	sweep_free(&sweep);
+}
+
 static void test_parse_error(void **state)
 {
 	const struct parse_error_case *e = *state;
@@ -835,6 +886,7 @@ int main(void)
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_access_group_expands),
 		cmocka_unit_test(test_cpus_expand),
+		cmocka_unit_test(test_bulk_expand),
 	};
 	struct CMUnitTest tests[ARRAY_SIZE(fixed) + ARRAY_SIZE(parse_errors)];
 	size_t count = 0;
