@@ -12,6 +12,9 @@ access=$run_dir/access.csv
 [ -s "$csv" ] || [ -s "$access" ] || kab_die "$csv: no cases to plot"
 touch "$csv" "$access"
 mkdir -p "$run_dir/plots"
+# The plots' own views of the data, gone when the script ends.
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
 
 # sort_by_columns FILE COLUMN[:n]...: FILE's header, then its rows sorted by
 # the named columns (":n" numerically; one an older run lacks is left out),
@@ -164,8 +167,7 @@ grouped_by_series() {
 }
 contexts=$(values_of context)
 if [ "$(wc -w <<< "$contexts")" -gt 1 ]; then
-	by_series=$(mktemp)
-	trap 'rm -f "$by_series"' EXIT
+	by_series=$scratch/by-series.csv
 	grouped_by_series "$contexts" > "$by_series"
 	for by in size_bytes order; do
 		[ -n "$(allocators_sized_by "$by")" ] || continue
@@ -181,14 +183,73 @@ fi
 pressure_panels=$(kab_select "$csv" allocator size_bytes order --where status=ok --where pressure=low |
 	awk -F'\t' '{ v = $2 != "" ? $2 : "o" $3; if (!seen[$1 " " v]++) print $1, v }')
 if [ -n "$pressure_panels" ]; then
-	pressure_csv=$(mktemp)
-	trap 'rm -f "${by_series:-}" "$pressure_csv"' EXIT
+	pressure_csv=$scratch/pressure.csv
 	kab_select --csv "$csv" --where pressure=low > "$pressure_csv"
 	render failure-by-context failure-by-context "datafile='$pressure_csv'" \
 		"contexts='$(kab_select --distinct "$csv" context --where status=ok --where pressure=low | xargs)'" \
 		"gfps='$(kab_select --distinct "$csv" gfp --where status=ok --where pressure=low | xargs)'" \
 		"panel_allocators='$(cut -d' ' -f1 <<< "$pressure_panels" | xargs)'" \
 		"panel_values='$(cut -d' ' -f2 <<< "$pressure_panels" | xargs)'"
+fi
+# Several CPUs at once: the scalability curve of the pair pattern (one
+# line per allocator and size or order, in process context, unfragmented,
+# without pressure), local vs remote free at the same numbers of CPUs,
+# and the bulk API's cost per object against the bulk size.
+icount_note=
+[ "$mode" != qemu-icount ] ||
+	icount_note="icount: the CPUs take turns on one virtual clock (the total is flat by construction): code paths, not scaling"
+# series_of: kab_select's tab-separated allocator, size, order and more as
+# CSV, the first three one name: kmalloc-256, alloc_pages-o3.
+series_of() {
+	awk -F'\t' '{ line = $1 "-" ($2 != "" ? $2 : "o" $3)
+		for (i = 4; i <= NF; i++) line = line "," $i
+		print line }'
+}
+plain_case=(--where status=ok --where context=process --where frag_level=none --where pressure=none)
+if [ -n "$(kab_select "$csv" cpus "${plain_case[@]}" --where pattern=pair --where cpus!=1 --where bulk=)" ]; then
+	scalability=$scratch/scalability.csv
+	{
+		echo series,cpus,pair_mops_per_cpu,pair_mops_total
+		kab_select "$csv" allocator size_bytes order cpus pair_mops_per_cpu pair_mops_total \
+			"${plain_case[@]}" --where pattern=pair --where bulk= | series_of |
+			LC_ALL=C sort -t, -s -k1,1 -k2,2n
+	} > "$scalability"
+	render cpus-scalability cpus-scalability "datafile='$scalability'" \
+		"series='$(kab_select --distinct "$scalability" series | xargs)'" \
+		"icount_note='$icount_note'"
+fi
+if [ -n "$(kab_select "$csv" cpus "${plain_case[@]}" --where pattern=remote_free)" ]; then
+	remote=$scratch/remote.csv
+	{
+		echo label,local_alloc,local_free,remote_alloc,remote_free
+		kab_select "$csv" allocator size_bytes order cpus pattern alloc_ns_mean free_ns_mean \
+			"${plain_case[@]}" --where bulk= | series_of |
+			awk -F, '$3 == "pair" || $3 == "remote_free" {
+				key = $1 " on " $2 " CPUs"
+				if (!(key in seen)) { seen[key] = 1; order[++n] = key }
+				v[key, $3] = $4 "," $5 }
+			END { for (i = 1; i <= n; i++) { k = order[i]
+				if ((k, "pair") in v && (k, "remote_free") in v)
+					print k "," v[k, "pair"] "," v[k, "remote_free"] } }'
+	} > "$remote"
+	[ "$(wc -l < "$remote")" -lt 2 ] ||
+		render cpus-remote-free cpus-remote-free "datafile='$remote'" "icount_note='$icount_note'"
+fi
+bulk_rows=(--where status=ok --where allocator=kmem_cache_alloc_bulk --where cpus=1)
+if [ -n "$(kab_select "$csv" bulk "${bulk_rows[@]}")" ]; then
+	bulk_csv=$scratch/bulk.csv
+	{
+		echo series,bulk,per_object
+		kab_select "$csv" size_bytes bulk pair_ns_per_object "${bulk_rows[@]}" |
+			tr '\t' , | LC_ALL=C sort -t, -s -k1,1n -k2,2n
+	} > "$bulk_csv"
+	sizes=$(kab_select --distinct "$bulk_csv" series | xargs)
+	singles=$(for size in $sizes; do
+		single=$(kab_select "$csv" pair_ns_amortized "${plain_case[@]}" --where allocator=kmem_cache_alloc \
+			--where pattern=pair --where cpus=1 --where "size_bytes=$size" | head -n 1)
+		echo "${single:-none}"
+	done | xargs)
+	render cpus-bulk cpus-bulk "datafile='$bulk_csv'" "series='$sizes'" "singles='$singles'"
 fi
 # Fragmentation: the cases of the allocators that ran at some level other
 # than none, each with its state (level/kind) numbered in order of
@@ -197,8 +258,7 @@ fi
 # blocks per order of each state and phase from frag.csv, summed over the
 # zones.
 if [ -s "$run_dir/frag.csv" ]; then
-	frag_cases=$(mktemp) frag_blocks=$(mktemp)
-	trap 'rm -f "${by_series:-}" "${pressure_csv:-}" "$frag_cases" "$frag_blocks"' EXIT
+	frag_cases=$scratch/frag-cases.csv frag_blocks=$scratch/frag-blocks.csv
 	fragmented=$(kab_select --distinct "$csv" allocator --where frag_level!=none | xargs)
 	echo "state_index,state,allocator,gfp,size_bytes,order,success_pct,alloc_ns_mean,alloc_ns_p50,alloc_ns_p99" > "$frag_cases"
 	kab_select "$csv" frag_level frag_kind allocator gfp size_bytes order ops_done failures \
@@ -243,8 +303,8 @@ if [ -n "$access_allocators" ]; then
 	# Each series' rows adjacent, sizes ascending (allocator, pattern, size;
 	# pattern, pair, size), since gnuplot breaks a line at every row it
 	# leaves out.
-	sorted=$(mktemp -d)
-	trap 'rm -rf "${by_series:-}" "${pressure_csv:-}" "${frag_cases:-}" "${frag_blocks:-}" "$sorted"' EXIT
+	sorted=$scratch/tradeoff
+	mkdir "$sorted"
 	access_series=$sorted/access.csv breakeven_series=$sorted/breakeven.csv
 	tlb_series=$sorted/tradeoff.csv
 	sort_by_columns "$access" allocator pattern frag_level frag_kind size_bytes:n > "$access_series"

@@ -91,6 +91,10 @@ kab_check "64 CPUs on a guest of 2 are refused with the reason" \
 kab_check "SIGINT mid-case on 2 CPUs: the runner exits 130, its 2 threads ran and none is left" \
 	grep -q "KAB-CPUS-INTERRUPT rc=130 threads_during=2 threads_after=0" "$run/console.log"
 kab_check "rmmod works after the interrupted case" grep -q "KAB-RMMOD rc=0" "$run/console.log"
+for plot in cpus-scalability cpus-remote-free cpus-bulk; do
+	kab_check "plot $plot rendered as PNG and SVG" \
+		test -s "$run/plots/$plot.png" -a -s "$run/plots/$plot.svg"
+done
 console_clean() { [ -s "$1" ] && kab_console_clean "$1"; }
 kab_check "the console is clean" console_clean "$run/console.log"
 kab_test_finish cpus "$results" cpus
