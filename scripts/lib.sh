@@ -164,6 +164,30 @@ kab_guest_qemu() {
 		"$KAB_BUILD/tlbsim/libkabtlb.so,model=${models// /:},out=${KAB_SIM_OUTDIR:?}/sim.csv,info=$KAB_SIM_OUTDIR/sim.json")
 }
 
+# kab_wait_forwarding PID [SIGNAL]: wait for the child PID to exit; a
+# SIGINT or SIGTERM that arrives meanwhile is sent on to it (as SIGNAL, or
+# as itself without one) and the wait goes on until PID is gone, so that
+# nothing it was writing is cut short and nothing outlives the caller.
+# KAB_WAIT_RC is PID's exit status, KAB_INTERRUPTED the signal that came
+# (INT or TERM), or empty.
+kab_wait_forwarding() {
+	KAB_WAIT_PID=$1 KAB_WAIT_SIGNAL=${2:-} KAB_INTERRUPTED= KAB_WAIT_RC=
+	trap '_kab_forward INT' INT
+	trap '_kab_forward TERM' TERM
+	while [ -z "$KAB_WAIT_RC" ]; do
+		# wait returns early (above 128) when a trapped signal arrives.
+		wait "$KAB_WAIT_PID" && KAB_WAIT_RC=0 || KAB_WAIT_RC=$?
+		if [ -n "$KAB_INTERRUPTED" ] && kill -0 "$KAB_WAIT_PID" 2>/dev/null; then
+			KAB_WAIT_RC=
+		fi
+	done
+	trap - INT TERM
+}
+_kab_forward() {
+	KAB_INTERRUPTED=$1
+	kill "-${KAB_WAIT_SIGNAL:-$1}" "$KAB_WAIT_PID" 2>/dev/null || true
+}
+
 # kab_qemu_machine_args TIME_MODE CPUS MEMORY_MB: a guest's accelerator,
 # CPU and machine in KAB_QEMU_MACHINE_ARGS (an array). Under KVM the guest
 # gets the host's CPU with its PMU virtualised (pmu=on), so that the

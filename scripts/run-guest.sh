@@ -67,22 +67,8 @@ tail -n +1 -s 0.5 -f --pid="$qemu" "$console" 2>/dev/null | show_progress &
 # timeout runs QEMU in a process group of its own, which a Ctrl-C of make
 # does not reach: stop the guest here, then wait for it to be gone, so that
 # the caller collects what it streamed and no QEMU outlives the run.
-interrupted=
-stop_guest() {
-	interrupted=$1
-	kill -TERM "$qemu" 2>/dev/null || true
-}
-trap 'stop_guest INT' INT
-trap 'stop_guest TERM' TERM
-qemu_rc=
-while [ -z "$qemu_rc" ]; do
-	# wait returns early (above 128) when a trapped signal arrives.
-	wait "$qemu" && qemu_rc=0 || qemu_rc=$?
-	if [ -n "$interrupted" ] && kill -0 "$qemu" 2>/dev/null; then
-		qemu_rc=
-	fi
-done
-trap - INT TERM
+kab_wait_forwarding "$qemu" TERM
+qemu_rc=$KAB_WAIT_RC interrupted=$KAB_INTERRUPTED
 
 problem=
 if [ -n "$interrupted" ]; then

@@ -38,22 +38,8 @@ kab_say "kallocbench.ko loaded into $(uname -r)"
 taskset -c "$cpu" "$runner" run --sweep "$sweep" --stream "$stream" \
 	--mode host --config "$config" --memory-cap-permille "$cap" &
 runner_pid=$!
-interrupted=
-stop_runner() {
-	interrupted=$1
-	kill "-$1" "$runner_pid" 2>/dev/null || true
-}
-trap 'stop_runner INT' INT
-trap 'stop_runner TERM' TERM
-runner_rc=
-while [ -z "$runner_rc" ]; do
-	# wait returns early (above 128) when a trapped signal arrives.
-	wait "$runner_pid" && runner_rc=0 || runner_rc=$?
-	if [ -n "$interrupted" ] && kill -0 "$runner_pid" 2>/dev/null; then
-		runner_rc=
-	fi
-done
-trap - INT TERM
+kab_wait_forwarding "$runner_pid"
+runner_rc=$KAB_WAIT_RC interrupted=$KAB_INTERRUPTED
 if [ -n "$interrupted" ]; then
 	kab_say "stopped by SIG$interrupted: the runner stopped after the case in flight"
 	exit 130
