@@ -53,7 +53,8 @@ kab_check "the fuzzer exited 0" grep -q "KAB-TEST fuzz[.a-z]* rc=0" "$run/consol
 kab_check "rmmod succeeds after the fuzzer" grep -q "KAB-RMMOD rc=0" "$run/console.log"
 # What insmod, the sweep, the fuzzer and rmmod left missing of free memory
 # (MemFree and the per-CPU lists), against what explains it: slab caches
-# that keep empty slabs, page tables, vmalloc areas, and the direct map's
+# that keep empty slabs, page tables, vmalloc areas, the per-CPU
+# allocator's chunks (a cache's per-CPU parts), and the direct map's
 # 2 MiB pages that the module's read-only and executable mappings split
 # into 4 KiB ones (one page of page table per 2 MiB split, which rmmod
 # does not merge back). What is left must be within the tolerance.
@@ -64,20 +65,20 @@ memory() { # WHEN KEY
 memory_report() {
 	local -A b a
 	local k lost explained split
-	for k in MemFree PerCPU Slab VmallocUsed PageTables DirectMap4k; do
+	for k in MemFree PcpFree Slab VmallocUsed Percpu PageTables DirectMap4k; do
 		b[$k]=$(memory before-insmod $k) a[$k]=$(memory after-rmmod $k)
 		if [ -z "${b[$k]}" ] || [ -z "${a[$k]}" ]; then
 			echo "no KAB-MEMINFO $k on the console"
 			return 1
 		fi
 	done
-	lost=$(( (b[MemFree] + b[PerCPU]) - (a[MemFree] + a[PerCPU]) ))
+	lost=$(( (b[MemFree] + b[PcpFree]) - (a[MemFree] + a[PcpFree]) ))
 	split=$(( (a[DirectMap4k] - b[DirectMap4k]) * 4 / 2048 ))
 	explained=$(( (a[Slab] - b[Slab]) + (a[PageTables] - b[PageTables]) +
-		(a[VmallocUsed] - b[VmallocUsed]) + split ))
+		(a[VmallocUsed] - b[VmallocUsed]) + (a[Percpu] - b[Percpu]) + split ))
 	echo "memory before insmod -> after rmmod (kB): MemFree+per-CPU lost $lost;" \
 		"Slab ${b[Slab]} -> ${a[Slab]}, PageTables ${b[PageTables]} -> ${a[PageTables]}," \
-		"VmallocUsed ${b[VmallocUsed]} -> ${a[VmallocUsed]}," \
+		"VmallocUsed ${b[VmallocUsed]} -> ${a[VmallocUsed]}, Percpu ${b[Percpu]} -> ${a[Percpu]}," \
 		"DirectMap4k ${b[DirectMap4k]} -> ${a[DirectMap4k]} (split page tables $split);" \
 		"unexplained $((lost - explained)), tolerance $memory_tolerance_kb"
 	[ $((lost - explained)) -le $memory_tolerance_kb ]

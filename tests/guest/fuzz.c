@@ -391,6 +391,38 @@ static long meminfo_kb(const char *key)
 	return kb;
 }
 
+/*
+ * Where memory went when it did not come back: every /proc/meminfo line
+ * that moved by more than FUZZ_MEMORY_MOVED_KB, in the before text and now.
+ */
+#define FUZZ_MEMORY_MOVED_KB	256
+#define FUZZ_MEMINFO_BYTES	8192
+
+static void meminfo_text(char *text)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	size_t n = f ? fread(text, 1, FUZZ_MEMINFO_BYTES - 1, f) : 0;
+
+	text[n] = '\0';
+	if (f)
+		fclose(f);
+}
+
+static void print_meminfo_moves(char *before)
+{
+	char key[64], *line, *saved;
+	long was, is;
+
+	for (line = strtok_r(before, "\n", &saved); line;
+	     line = strtok_r(NULL, "\n", &saved)) {
+		if (sscanf(line, "%63[^:]: %ld", key, &was) != 2)
+			continue;
+		is = meminfo_kb(key);
+		if (labs(is - was) > FUZZ_MEMORY_MOVED_KB)
+			printf("fuzz: moved: %s %ld -> %ld kB\n", key, was, is);
+	}
+}
+
 static struct memory memory_now(void)
 {
 	struct memory m;
@@ -433,6 +465,7 @@ int main(int argc, char **argv)
 	int files[FUZZ_FILES], e, unknown = 0;
 	struct memory before, after;
 	long lost_kb;
+	static char meminfo_before[FUZZ_MEMINFO_BYTES];
 	struct fuzz_step s;
 	unsigned long n;
 	unsigned int f, k;
@@ -444,6 +477,7 @@ int main(int argc, char **argv)
 	printf("fuzz: seed %llu, %lu requests on %d files\n",
 	       (unsigned long long)seed, count, FUZZ_FILES);
 	before = memory_now();
+	meminfo_text(meminfo_before);
 	for (f = 0; f < FUZZ_FILES; f++)
 		files[f] = open("/dev/" KAB_DEVICE_NAME, O_RDWR);
 	rng_state = seed ? seed : 1;
@@ -489,5 +523,7 @@ int main(int argc, char **argv)
 	       after.direct_map_4k_kb);
 	printf("fuzz: %d requests answered outside the ABI's errnos; memory %s\n",
 	       unknown, lost_kb <= FUZZ_MEMORY_TOLERANCE_KB ? "back" : "NOT back");
+	if (lost_kb > FUZZ_MEMORY_TOLERANCE_KB)
+		print_meminfo_moves(meminfo_before);
 	return unknown || lost_kb > FUZZ_MEMORY_TOLERANCE_KB;
 }
