@@ -85,6 +85,26 @@
 	X(baseline_rep_share) X(candidate_rep_share)			\
 	X(rep_share_of_change)
 
+/*
+ * one-sided.csv, of `kallocbench compare`: one row per pair of targets and
+ * case measured on one side only (side: the target that has it), with
+ * the other side's status ("absent" where it has no such case) and why
+ * the case is not compared.
+ */
+#define ONE_SIDED_COLUMN_LIST(KEY, X)					\
+	X(baseline) X(candidate) X(source) CASE_KEY_COLUMN_LIST(KEY)	\
+	X(side) X(other_status) X(reason)
+
+/* X(id, name): the files `kallocbench compare` writes and its report
+ * reads. */
+#define COMPARE_FILE_LIST(X)			\
+	X(COMPARE_CSV, "compare.csv")		\
+	X(ONE_SIDED_CSV, "one-sided.csv")	\
+	X(TARGETS_CSV, "targets.csv")		\
+	X(COMMAND_TXT, "command.txt")		\
+	X(REPORT_MD, "report.md")		\
+	X(INDEX_HTML, "index.html")
+
 /* hyperfine.csv: one row per access case timed by hyperfine, then the tail. */
 #define HYPERFINE_COLUMN_LIST(KEY, X)					\
 	X(case) X(kernel) X(config) X(mode) X(allocator) X(size_bytes)	\
