@@ -78,6 +78,8 @@ const char *kab_gfp_name(u32 bits);
 #define KAB_CAP_NOLOCK		BIT(8)
 /* Its cache may have sheaves (struct kab_case.sheaf_capacity). */
 #define KAB_CAP_SHEAVES		BIT(9)
+/* Allocates on the node of struct kab_alloc_args.node. */
+#define KAB_CAP_NODE		BIT(10)
 
 /**
  * struct kab_alloc_args - what one call of an allocator gets
@@ -87,6 +89,7 @@ const char *kab_gfp_name(u32 bits);
  * @sheaf_capacity: the sheaf capacity the row's setup gives the cache, 0
  *	for none
  * @cache: kmem_cache_alloc's cache, made by the row's setup
+ * @node: the NUMA node, for the rows with KAB_CAP_NODE
  */
 struct kab_alloc_args {
 	size_t size;
@@ -94,6 +97,7 @@ struct kab_alloc_args {
 	gfp_t gfp;
 	unsigned int sheaf_capacity;
 	struct kmem_cache *cache;
+	int node;
 };
 
 /**
@@ -132,6 +136,8 @@ void kab_allocator_teardown(const struct kab_allocator_desc *a,
 			    struct kab_alloc_args *args);
 u64 kab_allocator_peak_pages(const struct kab_allocator_desc *a,
 			     const struct kab_alloc_args *args, u32 objects);
+u32 kab_allocator_misplaced(const struct kab_allocator_desc *a,
+			    const struct kab_alloc_args *args, u32 *checked);
 
 /*
  * The calls, kab_<name>_alloc() and kab_<name>_free() for each entry of
@@ -269,6 +275,20 @@ static inline void *kab_alloc_pages_nolock_alloc(const struct kab_alloc_args *a)
 }
 
 #define kab_alloc_pages_nolock_free	kab_alloc_pages_free
+
+static inline void *kab_kmalloc_node_alloc(const struct kab_alloc_args *a)
+{
+	return kmalloc_node(a->size, a->gfp, a->node);
+}
+
+#define kab_kmalloc_node_free	kab_kmalloc_free
+
+static inline void *kab_alloc_pages_node_alloc(const struct kab_alloc_args *a)
+{
+	return alloc_pages_node(a->node, a->gfp, a->order);
+}
+
+#define kab_alloc_pages_node_free	kab_alloc_pages_free
 
 /**
  * struct kab_buffer - one buffer held from an allocator with KAB_CAP_BUFFER

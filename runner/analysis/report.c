@@ -222,6 +222,7 @@ static const char *const key_prefixes[COMPARE_NR_KEYS] = {
 	[COMPARE_KEY_order] = "order ",
 	[COMPARE_KEY_batch] = "batch ",
 	[COMPARE_KEY_sheaf_capacity] = "sheaves ",
+	[COMPARE_KEY_node] = "node ",
 	[COMPARE_KEY_frag_level] = "frag ",
 	[COMPARE_KEY_pressure] = "pressure ",
 };

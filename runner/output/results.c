@@ -446,6 +446,9 @@ static void add_figures(struct csv_row *row, const struct sweep_case *spec,
 	add_u64_if(row, ran, ran ? result->pcp_pages_after : 0);
 	add_pressure_reached(row, ran && spec->pressure != KAB_PRESSURE_none,
 			     result);
+	ran = ran && kab_allocator_takes_node[spec->allocator];
+	add_u64_if(row, ran, ran ? result->node_checked : 0);
+	add_u64_if(row, ran, ran ? result->node_misplaced : 0);
 }
 
 void case_error_text(const struct case_outcome *outcome, struct strbuf *text)
@@ -535,6 +538,7 @@ char *results_case_row(const struct run_labels *labels, size_t case_number,
 	csv_add(&row, kab_pressure_names[spec->pressure]);
 	add_u64_if(&row, batched, spec->batch);
 	add_u64_if(&row, spec->sheaf_capacity, spec->sheaf_capacity);
+	add_u64_if(&row, kab_allocator_takes_node[spec->allocator], spec->node);
 	csv_add_u64(&row, spec->iterations);
 	add_figures(&row, spec, outcome);
 	add_counters(&row, outcome);

@@ -33,7 +33,7 @@
 	X(case) X(repetition) X(kernel) X(config) X(mode) KEY(allocator)	\
 	KEY(size_bytes) KEY(order) KEY(gfp) KEY(context) KEY(frag_level)	\
 	KEY(frag_kind) KEY(pattern) KEY(pressure) KEY(batch)		\
-	KEY(sheaf_capacity)						\
+	KEY(sheaf_capacity) KEY(node)					\
 	X(iterations) X(ops_done) X(failures)				\
 	X(alloc_ns_mean) X(alloc_ns_p50) X(alloc_ns_p90) X(alloc_ns_p99)	\
 	X(alloc_ns_p999) X(alloc_ns_min) X(alloc_ns_max)			\
@@ -46,7 +46,7 @@
 	X(pressure_pages_held) X(free_pages_start) X(free_pages_before)	\
 	X(free_pages_after) X(wmark_min) X(wmark_low) X(highatomic_pages)	\
 	X(pcp_pages_start) X(pcp_pages_after) X(pressure_reached)	\
-	X(counter_scaling)
+	X(node_checked) X(node_misplaced) X(counter_scaling)
 
 /* The last columns of cases.csv, access.csv and hyperfine.csv: error
  * stays last, the free text of a case that did not run. */
@@ -72,7 +72,7 @@
 #define CASE_KEY_COLUMN_LIST(X)						\
 	X(allocator) X(size_bytes) X(order) X(gfp) X(context)		\
 	X(frag_level) X(frag_kind) X(pattern) X(pressure) X(batch)	\
-	X(sheaf_capacity) X(passes)
+	X(sheaf_capacity) X(node) X(passes)
 
 /* compare.csv, of `kallocbench compare`: one row per pair of targets, case
  * and figure; the simulated MMU's rep-string shares where both sides have

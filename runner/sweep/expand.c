@@ -198,6 +198,8 @@ static void expand_cross(const struct sweep *sweep, size_t index,
 	};
 	uint32_t batch = (uint32_t)sweep_setting(sweep, group, SWEEP_KEY_batch,
 						 NULL);
+	uint32_t node = (uint32_t)sweep_setting(sweep, group, SWEEP_KEY_node,
+						NULL);
 
 	/* One loop level per list, unindented to keep the body readable. */
 	for (size_t l = 0; l < frag.nr_levels; l++)
@@ -215,6 +217,7 @@ static void expand_cross(const struct sweep *sweep, size_t index,
 		one.context = contexts[c];
 		one.pattern = patterns->value[p];
 		one.batch = one.pattern == KAB_PATTERN_batch ? batch : 0;
+		one.node = kab_allocator_takes_node[one.allocator] ? node : 0;
 		if (kab_allocator_sized_by[one.allocator] == KAB_BY_SIZE)
 			one.size_bytes = values->value[v];
 		else

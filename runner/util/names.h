@@ -35,6 +35,8 @@ extern const char *const kab_access_pattern_names[KAB_NR_ACCESS_PATTERNS];
 extern const char *const kab_access_phase_names[KAB_NR_ACCESS_PHASES];
 /* Whether the access benchmark measures the allocator. */
 extern const bool kab_allocator_has_access[KAB_NR_ALLOCATORS];
+/* Whether the allocator allocates on a NUMA node a case names. */
+extern const bool kab_allocator_takes_node[KAB_NR_ALLOCATORS];
 extern const char *const kab_probe_names[KAB_NR_PROBES];
 
 /* Index of @name in @names, or -1. */
