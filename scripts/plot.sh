@@ -101,15 +101,17 @@ most_common_among() {
 selection() { # SIZED_BY: the gnuplot definitions of the rows to draw
 	echo "pattern='$(most_common_among "$1" pattern)'" "gfp='$(most_common_among "$1" gfp)'" \
 		"context='$(most_common_among "$1" context)'" \
-		"frag_state='$(unfragmented_or_most_common "$1")'"
+		"frag_state='$(none_or_most_common "$1" frag_level)'" \
+		"pressure_state='$(none_or_most_common "$1" pressure)'"
 }
-# unfragmented_or_most_common SIZED_BY: "none" where cases ran without
-# fragmentation (the frag plots show the levels), else the most common level.
-unfragmented_or_most_common() {
-	if [ -n "$(kab_select "$csv" frag_level --where status=ok --where "$1!=" --where frag_level=none)" ]; then
+# none_or_most_common SIZED_BY COLUMN: "none" where cases ran without
+# fragmentation (or pressure; their own plots show the levels), else the
+# most common value.
+none_or_most_common() {
+	if [ -n "$(kab_select "$csv" "$2" --where status=ok --where "$1!=" --where "$2=none")" ]; then
 		echo none
 	else
-		most_common_among "$1" frag_level
+		most_common_among "$1" "$2"
 	fi
 }
 
@@ -129,22 +131,30 @@ render() { # SCRIPT OUT [VAR=VALUE...]
 	done
 }
 
+# by_value: cases.csv with each line's rows (allocator, pattern, gfp,
+# context, fragmentation, pressure) adjacent and by size or order, since
+# gnuplot breaks a line at every row it leaves out.
+by_value=$(mktemp)
+trap 'rm -f "$by_value"' EXIT
+sort_by_columns "$csv" allocator pattern gfp context frag_level frag_kind pressure \
+	size_bytes:n order:n > "$by_value"
 sized=$(allocators_sized_by size_bytes)
 any_failed=$(kab_select "$csv" ops_done failures --where status=ok --where size_bytes!= |
 	awk -F'\t' '$1 > 0 && $2 == $1 { n++ } END { print n ? 1 : 0 }')
 ordered=$(allocators_sized_by order)
 if [ -n "$sized" ]; then
-	read -r pattern gfp context frag_state < <(selection size_bytes)
+	read -r pattern gfp context frag_state pressure_state < <(selection size_bytes)
 	for op in alloc free; do
-		render latency-vs-size $op-latency-vs-size "op='$op'" "allocators='$sized'" \
-			"any_failed=$any_failed" "sizes='$(ok_values "$csv" size_bytes)'" \
-			"$pattern" "$gfp" "$context" "$frag_state"
+		render latency-vs-size $op-latency-vs-size "datafile='$by_value'" "op='$op'" \
+			"allocators='$sized'" "any_failed=$any_failed" \
+			"sizes='$(ok_values "$csv" size_bytes)'" \
+			"$pattern" "$gfp" "$context" "$frag_state" "$pressure_state"
 	done
 fi
 if [ -n "$ordered" ]; then
-	read -r pattern gfp context frag_state < <(selection order)
-	render latency-vs-order pages-latency-vs-order "allocators='$ordered'" \
-		"$pattern" "$gfp" "$context" "$frag_state"
+	read -r pattern gfp context frag_state pressure_state < <(selection order)
+	render latency-vs-order pages-latency-vs-order "datafile='$by_value'" \
+		"allocators='$ordered'" "$pattern" "$gfp" "$context" "$frag_state" "$pressure_state"
 fi
 # values_of COLUMN [SIZED_BY]: distinct values of COLUMN among the rows that
 # ran (with SIZED_BY set), in order of appearance.
@@ -165,7 +175,7 @@ grouped_by_series() {
 contexts=$(values_of context)
 if [ "$(wc -w <<< "$contexts")" -gt 1 ]; then
 	by_series=$(mktemp)
-	trap 'rm -f "$by_series"' EXIT
+	trap 'rm -f "$by_value" "$by_series"' EXIT
 	grouped_by_series "$contexts" > "$by_series"
 	for by in size_bytes order; do
 		[ -n "$(allocators_sized_by "$by")" ] || continue
@@ -182,7 +192,7 @@ pressure_panels=$(kab_select "$csv" allocator size_bytes order --where status=ok
 	awk -F'\t' '{ v = $2 != "" ? $2 : "o" $3; if (!seen[$1 " " v]++) print $1, v }')
 if [ -n "$pressure_panels" ]; then
 	pressure_csv=$(mktemp)
-	trap 'rm -f "${by_series:-}" "$pressure_csv"' EXIT
+	trap 'rm -f "$by_value" "${by_series:-}" "$pressure_csv"' EXIT
 	kab_select --csv "$csv" --where pressure=low > "$pressure_csv"
 	render failure-by-context failure-by-context "datafile='$pressure_csv'" \
 		"contexts='$(kab_select --distinct "$csv" context --where status=ok --where pressure=low | xargs)'" \
@@ -198,7 +208,7 @@ fi
 # zones.
 if [ -s "$run_dir/frag.csv" ]; then
 	frag_cases=$(mktemp) frag_blocks=$(mktemp)
-	trap 'rm -f "${by_series:-}" "${pressure_csv:-}" "$frag_cases" "$frag_blocks"' EXIT
+	trap 'rm -f "$by_value" "${by_series:-}" "${pressure_csv:-}" "$frag_cases" "$frag_blocks"' EXIT
 	fragmented=$(kab_select --distinct "$csv" allocator --where frag_level!=none | xargs)
 	echo "state_index,state,allocator,gfp,size_bytes,order,success_pct,alloc_ns_mean,alloc_ns_p50,alloc_ns_p99" > "$frag_cases"
 	kab_select "$csv" frag_level frag_kind allocator gfp size_bytes order ops_done failures \
@@ -244,7 +254,7 @@ if [ -n "$access_allocators" ]; then
 	# pattern, pair, size), since gnuplot breaks a line at every row it
 	# leaves out.
 	sorted=$(mktemp -d)
-	trap 'rm -rf "${by_series:-}" "${pressure_csv:-}" "${frag_cases:-}" "${frag_blocks:-}" "$sorted"' EXIT
+	trap 'rm -rf "$by_value" "${by_series:-}" "${pressure_csv:-}" "${frag_cases:-}" "${frag_blocks:-}" "$sorted"' EXIT
 	access_series=$sorted/access.csv breakeven_series=$sorted/breakeven.csv
 	tlb_series=$sorted/tradeoff.csv
 	sort_by_columns "$access" allocator pattern frag_level frag_kind size_bytes:n > "$access_series"
