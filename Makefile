@@ -32,14 +32,14 @@ KERNEL ?= debian-6.1
 BUILD := $(CURDIR)/build
 RUNNER := $(BUILD)/runner/kallocbench
 export KERNEL SWEEP MODE BOOT_WORDS CONFIG RUN_ID TIMEOUT TARGETS RUNS JOBS BOOTS \
-	COMPARE_ID MEMORY_MB CPUS FACTS_ID TLB_MODEL HOST_OK HOST_CPU \
+	COMPARE_ID MEMORY_MB CPUS NUMA FACTS_ID TLB_MODEL HOST_OK HOST_CPU \
 	HOST_MEMORY_PERMILLE
 
 .PHONY: bench test setup runner module unit-test module-test config-test \
 	integration-test frag-test access-test tlbsim-test rt-test i386-test \
 	compare-test aa-test test-setup check-sweeps compare plots reference clean \
 	facts facts-test interrupt-test fuzz-test kvm-test host-refusal-test \
-	host-test cpus-test
+	host-test cpus-test numa-test
 
 bench:
 	@scripts/bench.sh
@@ -56,7 +56,7 @@ module: setup
 
 test: test-setup unit-test kvm-test host-refusal-test module-test config-test integration-test frag-test \
 	access-test tlbsim-test rt-test i386-test compare-test aa-test facts-test \
-	interrupt-test fuzz-test cpus-test
+	interrupt-test fuzz-test cpus-test numa-test
 
 test-setup:
 	@scripts/setup.sh --tests
@@ -136,6 +136,10 @@ rt-test: runner
 # The 32-bit 686-pae kernel with HighMem: kmalloc pages low, vmalloc high.
 i386-test: runner
 	@tests/i386.sh
+
+# Two NUMA nodes: kmalloc_node and alloc_pages_node local and remote.
+numa-test: runner
+	@tests/numa.sh
 
 # Ctrl-C mid-sweep: the guest shut down, every finished case collected.
 interrupt-test: runner

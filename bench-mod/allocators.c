@@ -6,6 +6,7 @@
  */
 #include <linux/build_bug.h>
 #include <linux/kernel.h>
+#include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -129,6 +130,11 @@ const struct kab_allocator_desc kab_allocators[KAB_NR_ALLOCATORS] = {
 		.allowed_gfp = KAB_GFP_SLAB, .min_size = 1,
 		.max_size = KMALLOC_MAX_SIZE / 2, .setup = kab_bulk_setup,
 		.teardown = kab_bulk_teardown),
+	KAB_ROW(kmalloc_node, .caps = KAB_CAP_NODE | KAB_CAP_FAILS_ABOVE,
+		.allowed_gfp = KAB_GFP_SLAB, .max_size = KMALLOC_MAX_SIZE),
+	KAB_ROW(alloc_pages_node, .caps = KAB_CAP_ORDER | KAB_CAP_POW2 |
+					  KAB_CAP_PAGE | KAB_CAP_NODE,
+		.allowed_gfp = KAB_GFP_PAGES, .max_size = KAB_MAX_BLOCK),
 };
 
 #define KAB_IS_LISTED(id)	| BIT(KAB_ALLOC_##id)
@@ -136,6 +142,8 @@ const struct kab_allocator_desc kab_allocators[KAB_NR_ALLOCATORS] = {
 #define KAB_BUFFER_ALLOCATORS	(0 KAB_ACCESS_ALLOCATOR_LIST(KAB_IS_LISTED))
 /* The bulk allocators, as the uapi lists them. */
 #define KAB_BULK_ALLOCATORS	(0 KAB_BULK_ALLOCATOR_LIST(KAB_IS_LISTED))
+/* The allocators that take a node, as the uapi lists them. */
+#define KAB_NODE_ALLOCATORS	(0 KAB_NODE_ALLOCATOR_LIST(KAB_IS_LISTED))
 
 /* Fails the build when a row disagrees with the uapi lists. */
 #define KAB_ROW_AGREES(id, by)						\
@@ -146,7 +154,10 @@ const struct kab_allocator_desc kab_allocators[KAB_NR_ALLOCATORS] = {
 		     !!(KAB_BUFFER_ALLOCATORS & BIT(KAB_ALLOC_##id)));	\
 	BUILD_BUG_ON(!!(kab_allocators[KAB_ALLOC_##id].caps &		\
 			KAB_CAP_BULK) !=				\
-		     !!(KAB_BULK_ALLOCATORS & BIT(KAB_ALLOC_##id)));
+		     !!(KAB_BULK_ALLOCATORS & BIT(KAB_ALLOC_##id)));	\
+	BUILD_BUG_ON(!!(kab_allocators[KAB_ALLOC_##id].caps &		\
+			KAB_CAP_NODE) !=				\
+		     !!(KAB_NODE_ALLOCATORS & BIT(KAB_ALLOC_##id)));
 
 /**
  * kab_allocator_setup() - prepare a validated case's allocator
@@ -213,6 +224,46 @@ u64 kab_allocator_peak_pages(const struct kab_allocator_desc *a,
 						     PAGE_SIZE));
 	}
 	return max(slab, mapped);
+}
+
+/* Allocations kab_allocator_misplaced() holds at once, and their pages. */
+#define KAB_PLACEMENT_OBJECTS	32
+#define KAB_PLACEMENT_PAGES	1024
+
+/**
+ * kab_allocator_misplaced() - how many allocations miss the requested node
+ * @a: a row with KAB_CAP_NODE
+ * @args: what every allocation gets, @args->node among it
+ * @checked: out: the allocations looked at
+ *
+ * Holds up to KAB_PLACEMENT_OBJECTS allocations at once (fewer when they
+ * would hold more than KAB_PLACEMENT_PAGES pages), so that each is a new
+ * object rather than the last one freed, and looks up the node of each
+ * one's memory. In process context, after the measured loops, untimed.
+ *
+ * Return: the allocations whose memory is on another node.
+ */
+u32 kab_allocator_misplaced(const struct kab_allocator_desc *a,
+			    const struct kab_alloc_args *args, u32 *checked)
+{
+	u64 pages = max_t(u64, kab_allocator_peak_pages(a, args, 1), 1);
+	u32 n = min_t(u64, KAB_PLACEMENT_OBJECTS,
+		      max_t(u64, div64_u64(KAB_PLACEMENT_PAGES, pages), 1));
+	void *objs[KAB_PLACEMENT_OBJECTS];
+	u32 i, misplaced = 0;
+	struct page *page;
+
+	for (i = 0; i < n; i++) {
+		objs[i] = a->alloc(args);
+		if (!objs[i])
+			break;
+		page = a->caps & KAB_CAP_PAGE ? objs[i] : virt_to_page(objs[i]);
+		misplaced += page_to_nid(page) != args->node;
+	}
+	*checked = i;
+	while (i--)
+		a->free(args, objs[i]);
+	return misplaced;
 }
 
 static void *kab_buffer_addr(const struct kab_buffer *buf)

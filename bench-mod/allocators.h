@@ -80,6 +80,8 @@ const char *kab_gfp_name(u32 bits);
 #define KAB_CAP_SHEAVES		BIT(9)
 /* One call allocates kab_alloc_args.bulk objects (KAB_BULK_ALLOCATOR_LIST). */
 #define KAB_CAP_BULK		BIT(10)
+/* Allocates on the node of struct kab_alloc_args.node. */
+#define KAB_CAP_NODE		BIT(11)
 
 /**
  * struct kab_alloc_args - what one call of an allocator gets
@@ -91,6 +93,7 @@ const char *kab_gfp_name(u32 bits);
  * @cache: kmem_cache_alloc's cache, made by the row's setup
  * @bulk: objects per call of a bulk allocator
  * @objs: a bulk allocator's @bulk objects, the array made by its setup
+ * @node: the NUMA node, for the rows with KAB_CAP_NODE
  */
 struct kab_alloc_args {
 	size_t size;
@@ -100,6 +103,7 @@ struct kab_alloc_args {
 	struct kmem_cache *cache;
 	unsigned int bulk;
 	void **objs;
+	int node;
 };
 
 /**
@@ -138,6 +142,8 @@ void kab_allocator_teardown(const struct kab_allocator_desc *a,
 			    struct kab_alloc_args *args);
 u64 kab_allocator_peak_pages(const struct kab_allocator_desc *a,
 			     const struct kab_alloc_args *args, u32 objects);
+u32 kab_allocator_misplaced(const struct kab_allocator_desc *a,
+			    const struct kab_alloc_args *args, u32 *checked);
 
 /*
  * The calls, kab_<name>_alloc() and kab_<name>_free() for each entry of
@@ -288,6 +294,20 @@ static inline void kab_kmem_cache_alloc_bulk_free(const struct kab_alloc_args *a
 {
 	kmem_cache_free_bulk(a->cache, a->bulk, objs);
 }
+
+static inline void *kab_kmalloc_node_alloc(const struct kab_alloc_args *a)
+{
+	return kmalloc_node(a->size, a->gfp, a->node);
+}
+
+#define kab_kmalloc_node_free	kab_kmalloc_free
+
+static inline void *kab_alloc_pages_node_alloc(const struct kab_alloc_args *a)
+{
+	return alloc_pages_node(a->node, a->gfp, a->order);
+}
+
+#define kab_alloc_pages_node_free	kab_alloc_pages_free
 
 /**
  * struct kab_buffer - one buffer held from an allocator with KAB_CAP_BUFFER

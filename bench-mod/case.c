@@ -8,6 +8,7 @@
 #include <linux/gfp.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/nodemask.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
@@ -121,6 +122,24 @@ static int kab_validate_kernel(struct kab_case *c,
 	if (!KAB_HAVE_SHEAVES)
 		return kab_refuse(c->reason, -EINVAL,
 				  "sheaf_capacity needs cache sheaves (new in 6.18)");
+	return 0;
+}
+
+/* A node is for the rows that take one, and must be online. */
+static int kab_validate_node(struct kab_case *c,
+			     const struct kab_allocator_desc *a)
+{
+	if (!(a->caps & KAB_CAP_NODE)) {
+		if (c->node)
+			return kab_refuse(c->reason, -EINVAL,
+					  "node is for kmalloc_node and alloc_pages_node, not %s",
+					  a->name);
+		return 0;
+	}
+	if (c->node >= MAX_NUMNODES || !node_online(c->node))
+		return kab_refuse(c->reason, -EINVAL,
+				  "node %u is not online (online: %*pbl)",
+				  c->node, nodemask_pr_args(&node_states[N_ONLINE]));
 	return 0;
 }
 
@@ -260,6 +279,8 @@ static int kab_validate(struct kab_case *c)
 		err = kab_validate_gfp(c, a);
 	if (!err)
 		err = kab_validate_context(c, a);
+	if (!err)
+		err = kab_validate_node(c, a);
 	if (!err)
 		err = kab_validate_size(c, a, &bytes);
 	if (!err)

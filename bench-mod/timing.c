@@ -393,6 +393,7 @@ int kab_run_init(struct kab_run *run, const struct kab_case *c,
 			.gfp = kab_gfp_mask(c->gfp),
 			.bulk = c->bulk,
 			.sheaf_capacity = c->sheaf_capacity,
+			.node = c->node,
 		},
 		.allocator = &kab_allocators[c->allocator],
 		.context = ctx,
@@ -514,6 +515,10 @@ int kab_run_case(struct kab_case *c, u32 *alloc_hist, u32 *free_hist)
 		err = -EPROTO;
 		goto out_teardown;
 	}
+	c->node_checked = 0;
+	c->node_misplaced = !(run.allocator->caps & KAB_CAP_NODE) ? 0 :
+		kab_allocator_misplaced(run.allocator, &run.args,
+					&c->node_checked);
 	kab_results(c, &run);
 out_release:
 	kab_pressure_release(&held);

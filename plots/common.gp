@@ -12,9 +12,10 @@ set grid lc rgb "#dddddd"
 set key outside right top vertical Left reverse noenhanced
 set termoption noenhanced
 # In icount mode a figure counts guest instructions (one virtual ns each),
-# not time on any CPU: axes say "instructions (icount)", never "latency (ns)".
+# not time on any CPU: axes say "instructions (icount)", never "latency";
+# otherwise the ticks carry the unit (tick_label), so the label does not.
 if (!exists("icount")) icount = 0
-cost_label(what) = icount ? what . ": instructions (icount)" : what . " latency (ns)"
+cost_label(what) = icount ? what . ": instructions (icount)" : what . " latency"
 per_label(what) = icount ? what . " (instructions, icount)" : what . " (ns)"
 # Costs span nanoseconds to seconds: label them in human units.
 tick_label(v) = icount ? \
@@ -29,13 +30,22 @@ do for [e=0:10] {
 	do for [m in "1 2 5"] { set ytics add (tick_label(m * 10**e) m * 10**e) }
 }
 set mytics 10
+# A size in bytes as the kernel writes it: 512, 4K, 2M.
+size_label(b) = b >= 1048576 && b % 1048576 == 0 ? sprintf("%dM", b / 1048576) : \
+	b >= 1024 && b % 1024 == 0 ? sprintf("%dK", b / 1024) : sprintf("%d", b)
 set style line 1 lw 2 pt 7 ps 0.8
 # frag_state: the fragmentation level drawn, where the script was given
 # one (a fragmented case's mean would otherwise average into the line).
 if (!exists("frag_state")) frag_state = ""
+# pressure_state: the same for memory pressure (smooth unique would
+# average a case under pressure with its twin without).
+if (!exists("pressure_state")) pressure_state = ""
 ok(a) = strcol("status") eq "ok" && strcol("allocator") eq a && \
 	strcol("pattern") eq pattern && strcol("gfp") eq gfp && \
-	(frag_state eq "" || strcol("frag_level") eq frag_state)
+	(frag_state eq "" || strcol("frag_level") eq frag_state) && \
+	(pressure_state eq "" || strcol("pressure") eq pressure_state)
+# ", frag heavy" or ", pressure low" for a title, where not none.
+state_note(name, state) = state eq "" || state eq "none" ? "" : ", " . name . " " . state
 # A case whose every allocation failed is measured as a failure, not a cost.
 served(a) = ok(a) && strcol("context") eq context && \
 	column("failures") < column("ops_done")

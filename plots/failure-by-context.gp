@@ -3,7 +3,9 @@
 # order given, one line per GFP mask; failures / ops_done of the per-operation
 # loop. Extra input: contexts, gfps, panel_allocators and panel_values
 # (space-separated, paired: panel k is allocator word(panel_allocators, k)
-# with size_bytes word(panel_values, k), or order N written oN).
+# with size_bytes word(panel_values, k), or order N written oN). Each mask's
+# points are rings of their own size, so that masks with the same rate (all
+# 0% where the pressure made none fail) still show one ring each.
 load "plots/common.gp"
 context_at(c, i) = i > words(contexts) ? NaN : \
 	(word(contexts, i) eq c ? i : context_at(c, i + 1))
@@ -33,6 +35,6 @@ do for [k=1:n] {
 	set title a . " " . label(v)
 	plot for [j=1:words(gfps)] datafile \
 		using (at(a, v, word(gfps, j))):(100.0 * column("failures") / column("ops_done")) \
-		smooth unique with linespoints lw 2 pt 7 lc j title word(gfps, j)
+		smooth unique with linespoints lw 2 pt 6 ps (2.6 - 0.6 * j) lc j title word(gfps, j)
 }
 unset multiplot

@@ -7,14 +7,17 @@
 load "plots/common.gp"
 set key inside top left font ",7" samplen 2
 set logscale x 2
-set xtics 4
-set xlabel "size"
-set format x "%.0b%BB"
+set xlabel "request size (bytes)"
 n = words(allocators)
 at(a, s) = strcol("allocator") eq a && column("state_index") == s - 1
-# x a step beyond the sizes that ran, so that one size still has a range
+# x a step beyond the sizes that ran, so that one size still has a range;
+# a label at every power of two between (the sweep doubles its sizes)
 stats datafile using (column("size_bytes")) nooutput
 set xrange [STATS_min / 2:STATS_max * 2]
+set xtics () rotate by -45 font ",8"
+do for [e=int(log(STATS_min) / log(2) + 0.5):int(log(STATS_max) / log(2) + 0.5)] {
+	set xtics add (size_label(2**e) 2**e)
+}
 set multiplot layout 2, n title sprintf("large allocations by fragmentation level: %s (alloc mean, cases where every allocation succeeded) and success\n%s", \
 	icount ? "cost" : "latency", heading)
 do for [k=1:n] {

@@ -6,8 +6,9 @@ set xrange [-0.5:*]
 set xtics 1
 set xlabel "order (block of 2^order pages)"
 set ylabel cost_label("alloc and free")
-set title sprintf("page allocator " . (icount ? "cost" : "latency") . " vs order (%s, %s, %s)\n%s", \
-	pattern, gfp, context, heading)
+set title sprintf("page allocator " . (icount ? "cost" : "latency") . " vs order (%s, %s, %s%s%s)\n%s", \
+	pattern, gfp, context, state_note("frag", frag_state), \
+	state_note("pressure", pressure_state), heading)
 n = words(allocators)
 plot for [i=1:n] datafile using \
 	(served(word(allocators, i)) ? column("order") : NaN):(column("alloc_ns_mean")) \

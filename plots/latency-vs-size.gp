@@ -6,8 +6,6 @@
 load "plots/common.gp"
 set logscale x 2
 set logscale y 10
-size_label(b) = b >= 1048576 && b % 1048576 == 0 ? sprintf("%dM", b / 1048576) : \
-	b >= 1024 && b % 1024 == 0 ? sprintf("%dK", b / 1024) : sprintf("%d", b)
 # A sweep of a few sizes gets each labelled; a long one every eighth power.
 if (words(sizes) <= 12) {
 	set xtics ()
@@ -40,9 +38,9 @@ stats datafile using (strcol("status") eq "ok" ? column(op . "_ns_p99") : NaN) n
 set yrange [cheapest / 3:STATS_max * 3]
 set xlabel "request size (bytes)"
 set ylabel cost_label(op)
-set title sprintf("%s " . (icount ? "cost" : "latency") . " vs size (%s, %s, %s%s): mean (solid), p99 (dashed)\n%s", \
-	op, pattern, gfp, context, \
-	frag_state eq "" || frag_state eq "none" ? "" : ", frag " . frag_state, heading)
+set title sprintf("%s " . (icount ? "cost" : "latency") . " vs size (%s, %s, %s%s%s): mean (solid), p99 (dashed)\n%s", \
+	op, pattern, gfp, context, state_note("frag", frag_state), \
+	state_note("pressure", pressure_state), heading)
 mean = op . "_ns_mean"
 p99 = op . "_ns_p99"
 n = words(allocators)

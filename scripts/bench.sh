@@ -8,7 +8,7 @@
 # kernel, with HOST_OK=1 as root; scripts/host.sh), RUN_ID, TIMEOUT (s),
 # BOOT_WORDS (extra kernel command-line words, e.g. seed=2), MEMORY_MB
 # (guest memory; else the sweep's memory_mb, else the kernel file's), CPUS
-# (guest CPUs, default 1), TLB_MODEL (the simulated MMU's CPU models, or
+# (guest CPUs, default 1), NUMA (guest NUMA nodes, default 1), TLB_MODEL (the simulated MMU's CPU models, or
 # none; else the sweep's tlb_model), RESULTS (default results/).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -130,6 +130,7 @@ else
 		--fact "qemu.version=$(KAB_SIM_OUTDIR=$run_dir kab_guest_qemu "$KAB_KERNEL_QEMU" "$time_mode" && "$KAB_QEMU" --version | head -n 1)"
 		--fact "tlbsim.models=$KAB_TLB_MODELS"
 		--fact "qemu.cpus=${CPUS:-1}"
+		--fact "qemu.numa_nodes=${NUMA:-1}"
 		--fact "memcg=$(sed -n 's/^KAB-MEMCG \([^\r]*\).*/\1/p' "$run_dir/console.log" | head -n 1)"
 		--fact "host.kernel=$(uname -r)"
 		--fact "host.cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"

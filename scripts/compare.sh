@@ -74,7 +74,7 @@ if [ ${#targets[@]} -gt 0 ]; then
 			while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
 			( KERNEL=$KAB_TARGET_KERNEL SWEEP=$sweep MODE=$mode CONFIG=$KAB_TARGET_CONFIG \
 				BOOT_WORDS="${boot_words[*]}${boot_words[*]:+ }seed=$seed" \
-				MEMORY_MB=$KAB_TARGET_MEMORY CPUS=$KAB_TARGET_CPUS \
+				MEMORY_MB=$KAB_TARGET_MEMORY CPUS=$KAB_TARGET_CPUS NUMA=$KAB_TARGET_NUMA \
 				RUN_ID=$run_label RESULTS=$out/runs \
 				"$KAB_ROOT/scripts/bench.sh" > "$out/logs/$label-seed-$boot.log" 2>&1 ) &
 			pids+=($!) labels+=("$run_label")

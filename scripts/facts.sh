@@ -29,7 +29,7 @@ for target in "${targets[@]}"; do
 	label=$KAB_TARGET_LABEL
 	kab_say "facts of $target: $out/$label"
 	if ! RESULTS=$out RUN_ID=$label KERNEL=$KAB_TARGET_KERNEL MODE=${MODE:-icount} \
-		TIMEOUT=${TIMEOUT:-600} MEMORY_MB=$KAB_TARGET_MEMORY CPUS=$KAB_TARGET_CPUS \
+		TIMEOUT=${TIMEOUT:-600} MEMORY_MB=$KAB_TARGET_MEMORY CPUS=$KAB_TARGET_CPUS NUMA=$KAB_TARGET_NUMA \
 		CONFIG=$KAB_TARGET_CONFIG BOOT_WORDS="KAB_FACTS=1 ${KAB_TARGET_BOOT_WORDS[*]}" \
 		"$KAB_ROOT/scripts/bench.sh" > "$out/$label.log" 2>&1; then
 		kab_say "target $target failed; see $out/$label.log"

@@ -188,16 +188,18 @@ _kab_forward() {
 	kill "-${KAB_WAIT_SIGNAL:-$1}" "$KAB_WAIT_PID" 2>/dev/null || true
 }
 
-# kab_qemu_machine_args TIME_MODE CPUS MEMORY_MB: a guest's accelerator,
-# CPU and machine in KAB_QEMU_MACHINE_ARGS (an array). Under KVM the guest
-# gets the host's CPU with its PMU virtualised (pmu=on), so that the
-# runner's hardware counters count; under TCG QEMU's max CPU without
-# hardware randomness. Bit-exact reruns under icount also need a virtual
-# RTC fixed in time and no KASLR (tests/integration.sh boots twice and
-# finds the same figures); several CPUs there take turns on one host
+# kab_qemu_machine_args TIME_MODE CPUS MEMORY_MB [NODES]: a guest's
+# accelerator, CPU and machine in KAB_QEMU_MACHINE_ARGS (an array). Under
+# KVM the guest gets the host's CPU with its PMU virtualised (pmu=on), so
+# that the runner's hardware counters count; under TCG QEMU's max CPU
+# without hardware randomness. Bit-exact reruns under icount also need a
+# virtual RTC fixed in time and no KASLR (tests/integration.sh boots twice
+# and finds the same figures); several CPUs there take turns on one host
 # thread (round-robin TCG, thread=single) in QEMU 10 (kab_guest_qemu).
+# NODES > 1 splits the memory into that many NUMA nodes
+# (kab_qemu_numa_args).
 kab_qemu_machine_args() {
-	local time_mode=$1 cpus=$2 memory_mb=$3 accel cpu=max,-rdrand,-rdseed
+	local time_mode=$1 cpus=$2 memory_mb=$3 nodes=${4:-1} accel cpu=max,-rdrand,-rdseed
 	case $time_mode in
 	qemu-kvm) accel=(-accel kvm) cpu=host,pmu=on ;;
 	qemu-tcg) accel=(-accel tcg) ;;
@@ -207,6 +209,25 @@ kab_qemu_machine_args() {
 	KAB_QEMU_MACHINE_ARGS=("${accel[@]}" -smp "$cpus" -m "$memory_mb" -cpu "$cpu"
 		-display none -monitor none -no-reboot -net none
 		-rtc base=2024-01-01T00:00:00,clock=vm)
+	[ "$nodes" -le 1 ] || kab_qemu_numa_args "$cpus" "$memory_mb" "$nodes"
+}
+
+# kab_qemu_numa_args CPUS MEMORY_MB NODES: NODES NUMA nodes added to
+# KAB_QEMU_MACHINE_ARGS, each with its share of the memory (a RAM backend of
+# its own; the last takes the remainder) and the CPUs dealt out in turn, so
+# that with fewer CPUs than nodes the last nodes have memory and no CPU
+# (one CPU under icount: node 0 holds it, node 1 is remote memory).
+kab_qemu_numa_args() {
+	local cpus=$1 memory_mb=$2 nodes=$3 node cpu share size args
+	share=$((memory_mb / nodes))
+	for ((node = 0; node < nodes; node++)); do
+		size=$share
+		[ "$node" -lt $((nodes - 1)) ] || size=$((memory_mb - share * (nodes - 1)))
+		args="nodeid=$node,memdev=kab-node$node"
+		for ((cpu = node; cpu < cpus; cpu += nodes)); do args+=",cpus=$cpu"; done
+		KAB_QEMU_MACHINE_ARGS+=(-object "memory-backend-ram,id=kab-node$node,size=${size}M"
+			-numa "node,$args")
+	done
 }
 
 # kab_icount_smp TIME_MODE: whether a guest in TIME_MODE counts
@@ -225,22 +246,23 @@ kab_check_make_line() {
 	esac
 	kab_check_number MEMORY_MB 256 1048576 "MiB of guest memory"
 	kab_check_number CPUS 1 256 "guest CPUs"
+	kab_check_number NUMA 1 8 "NUMA nodes"
 	kab_check_number TIMEOUT 1 604800 "seconds the guest may run"
 }
 
 # kab_parse_target TARGET: KERNEL[+WORD...] as `make compare` and `make
 # facts` take it, into KAB_TARGET_KERNEL; KAB_TARGET_CONFIG, the words joined
 # with "+" ("default" without words), the run's config label;
-# KAB_TARGET_MEMORY and KAB_TARGET_CPUS, from memory=MIB and cpus=N (empty
-# when not given); KAB_TARGET_BOOT_WORDS, an array of every other word, for
+# KAB_TARGET_MEMORY, KAB_TARGET_CPUS and KAB_TARGET_NUMA, from memory=MIB,
+# cpus=N and numa=NODES (empty when not given); KAB_TARGET_BOOT_WORDS, an array of every other word, for
 # the guest kernel's command line; and KAB_TARGET_LABEL, the target as a run
 # id and folder name (any character but A-Z a-z 0-9 . _ = + - made _). Dies
 # naming the target on a kernel without configs/kernels/KERNEL.conf or a bad
-# memory= or cpus=.
+# memory=, cpus= or numa=.
 kab_parse_target() {
 	local target=$1 word words=()
 	KAB_TARGET_KERNEL=${target%%+*} KAB_TARGET_CONFIG=default
-	KAB_TARGET_MEMORY= KAB_TARGET_CPUS= KAB_TARGET_BOOT_WORDS=()
+	KAB_TARGET_MEMORY= KAB_TARGET_CPUS= KAB_TARGET_NUMA= KAB_TARGET_BOOT_WORDS=()
 	KAB_TARGET_LABEL=${target//[^A-Za-z0-9._=+-]/_}
 	[ -f "$KAB_ROOT/configs/kernels/$KAB_TARGET_KERNEL.conf" ] ||
 		kab_die "target '$target': no configs/kernels/$KAB_TARGET_KERNEL.conf"
@@ -258,6 +280,10 @@ kab_parse_target() {
 			KAB_TARGET_CPUS=${word#cpus=}
 			(CPUS=$KAB_TARGET_CPUS kab_check_number CPUS 1 256 "guest CPUs") ||
 				kab_die "target '$target': cpus= takes the guest's CPUs" ;;
+		numa=*)
+			KAB_TARGET_NUMA=${word#numa=}
+			(NUMA=$KAB_TARGET_NUMA kab_check_number NUMA 1 8 "NUMA nodes") ||
+				kab_die "target '$target': numa= takes the guest's NUMA nodes" ;;
 		*) KAB_TARGET_BOOT_WORDS+=("$word") ;;
 		esac
 	done

@@ -104,15 +104,17 @@ most_common_among() {
 selection() { # SIZED_BY: the gnuplot definitions of the rows to draw
 	echo "pattern='$(most_common_among "$1" pattern)'" "gfp='$(most_common_among "$1" gfp)'" \
 		"context='$(most_common_among "$1" context)'" \
-		"frag_state='$(unfragmented_or_most_common "$1")'"
+		"frag_state='$(none_or_most_common "$1" frag_level)'" \
+		"pressure_state='$(none_or_most_common "$1" pressure)'"
 }
-# unfragmented_or_most_common SIZED_BY: "none" where cases ran without
-# fragmentation (the frag plots show the levels), else the most common level.
-unfragmented_or_most_common() {
-	if [ -n "$(kab_select "$csv" frag_level --where status=ok --where "$1!=" --where frag_level=none)" ]; then
+# none_or_most_common SIZED_BY COLUMN: "none" where cases ran without
+# fragmentation (or pressure; their own plots show the levels), else the
+# most common value.
+none_or_most_common() {
+	if [ -n "$(kab_select "$csv" "$2" --where status=ok --where "$1!=" --where "$2=none")" ]; then
 		echo none
 	else
-		most_common_among "$1" frag_level
+		most_common_among "$1" "$2"
 	fi
 }
 
@@ -132,22 +134,29 @@ render() { # SCRIPT OUT [VAR=VALUE...]
 	done
 }
 
+# by_value: cases.csv with each line's rows (allocator, pattern, gfp,
+# context, fragmentation, pressure) adjacent and by size or order, since
+# gnuplot breaks a line at every row it leaves out.
+by_value=$scratch/by-value.csv
+sort_by_columns "$csv" allocator pattern gfp context frag_level frag_kind pressure \
+	size_bytes:n order:n > "$by_value"
 sized=$(allocators_sized_by size_bytes)
 any_failed=$(kab_select "$csv" ops_done failures --where status=ok --where size_bytes!= |
 	awk -F'\t' '$1 > 0 && $2 == $1 { n++ } END { print n ? 1 : 0 }')
 ordered=$(allocators_sized_by order)
 if [ -n "$sized" ]; then
-	read -r pattern gfp context frag_state < <(selection size_bytes)
+	read -r pattern gfp context frag_state pressure_state < <(selection size_bytes)
 	for op in alloc free; do
-		render latency-vs-size $op-latency-vs-size "op='$op'" "allocators='$sized'" \
-			"any_failed=$any_failed" "sizes='$(ok_values "$csv" size_bytes)'" \
-			"$pattern" "$gfp" "$context" "$frag_state"
+		render latency-vs-size $op-latency-vs-size "datafile='$by_value'" "op='$op'" \
+			"allocators='$sized'" "any_failed=$any_failed" \
+			"sizes='$(ok_values "$csv" size_bytes)'" \
+			"$pattern" "$gfp" "$context" "$frag_state" "$pressure_state"
 	done
 fi
 if [ -n "$ordered" ]; then
-	read -r pattern gfp context frag_state < <(selection order)
-	render latency-vs-order pages-latency-vs-order "allocators='$ordered'" \
-		"$pattern" "$gfp" "$context" "$frag_state"
+	read -r pattern gfp context frag_state pressure_state < <(selection order)
+	render latency-vs-order pages-latency-vs-order "datafile='$by_value'" \
+		"allocators='$ordered'" "$pattern" "$gfp" "$context" "$frag_state" "$pressure_state"
 fi
 # values_of COLUMN [SIZED_BY]: distinct values of COLUMN among the rows that
 # ran (with SIZED_BY set), in order of appearance.

@@ -16,8 +16,9 @@ name=$1 time_mode=$2 initramfs=$3 outdir=$4 timeout_s=$5
 shift 5
 . "$KAB_BUILD/kernels/$name.env"
 
-# CPUS and the memory bench.sh chose (KAB_MEMORY_MB) size the guest.
-kab_qemu_machine_args "$time_mode" "${CPUS:-1}" "${KAB_MEMORY_MB:-$KAB_KERNEL_MEMORY_MB}"
+# CPUS, NUMA (nodes) and the memory bench.sh chose (KAB_MEMORY_MB) size the
+# guest.
+kab_qemu_machine_args "$time_mode" "${CPUS:-1}" "${KAB_MEMORY_MB:-$KAB_KERNEL_MEMORY_MB}" "${NUMA:-1}"
 qemu_args=("${KAB_QEMU_MACHINE_ARGS[@]}")
 cmdline="console=ttyS0 nokaslr panic=-1 loglevel=4 $KAB_KERNEL_CMDLINE KAB_MODE=$time_mode $*"
 

@@ -42,7 +42,7 @@ expect_error "a bad sweep stops make bench before anything boots, with file:line
 	"bad.conf:7:" env SWEEP="$scratch/bad.conf" MODE=icount "$KAB_ROOT/scripts/bench.sh"
 # Make-line values are refused before anything is fetched or booted, each
 # in a second or two.
-for bad in MEMORY_MB=abc MEMORY_MB=100 CPUS=abc CPUS=0 TIMEOUT=abc TIMEOUT=-5 MODE=bogus; do
+for bad in MEMORY_MB=abc MEMORY_MB=100 CPUS=abc CPUS=0 NUMA=0 NUMA=9 TIMEOUT=abc TIMEOUT=-5 MODE=bogus; do
 	started=$(date +%s)
 	expect_error "make bench $bad is refused with the value named" \
 		"${bad%%=*}=" env "$bad" "$KAB_ROOT/scripts/bench.sh"
@@ -61,6 +61,9 @@ expect_error "make compare refuses an unknown kernel before building anything" \
 expect_error "make compare refuses a target's bad cpus= before building anything" \
 	"target 'debian-6.1+cpus=0': cpus= takes" \
 	env TARGETS="debian-6.1 debian-6.1+cpus=0" "$KAB_ROOT/scripts/compare.sh"
+expect_error "make compare refuses a target's bad numa= before building anything" \
+	"target 'debian-6.1+numa=abc': numa= takes" \
+	env TARGETS="debian-6.1 debian-6.1+numa=abc" "$KAB_ROOT/scripts/compare.sh"
 # make facts parses its targets with the same kab_parse_target, all of them
 # before the first boots.
 started=$(date +%s)

@@ -45,7 +45,9 @@
 	X(__get_free_pages, KAB_BY_ORDER)	\
 	X(kmalloc_nolock, KAB_BY_SIZE)		\
 	X(alloc_pages_nolock, KAB_BY_ORDER)	\
-	X(kmem_cache_alloc_bulk, KAB_BY_SIZE)
+	X(kmem_cache_alloc_bulk, KAB_BY_SIZE)	\
+	X(kmalloc_node, KAB_BY_SIZE)		\
+	X(alloc_pages_node, KAB_BY_ORDER)
 
 /*
  * Allocators whose one call allocates (and frees) kab_case.bulk objects
@@ -57,6 +59,16 @@
 	X(kmem_cache_alloc_bulk)
 /* The largest kab_case.bulk. */
 #define KAB_MAX_BULK			1024U
+
+/*
+ * Allocators that allocate on the NUMA node a request names
+ * (kab_case.node), entries of KAB_ALLOCATOR_LIST: kmalloc and alloc_pages
+ * with a node. The module's rows say so with KAB_CAP_NODE; the build
+ * fails when the two disagree.
+ */
+#define KAB_NODE_ALLOCATOR_LIST(X)	\
+	X(kmalloc_node)			\
+	X(alloc_pages_node)
 
 /*
  * GFP flags a request may combine. X(name, is_base): name is the kernel's own
@@ -472,6 +484,14 @@ struct kab_cpu_result {
  * @free: in/out: free figures
  * @reason: out: why the module refused the request, when it returns -EINVAL
  *	or -E2BIG after a valid size and version
+ * @node: in: the NUMA node the allocators of KAB_NODE_ALLOCATOR_LIST
+ *	allocate on, which must be online (else -EINVAL with a reason); must
+ *	be 0 for the others
+ * @node_checked: out: allocations, held together after the measured loops
+ *	(at most 32, and 4 MiB), whose node the module looked up; 0 for
+ *	allocators that take no node
+ * @node_misplaced: out: those of @node_checked whose memory is on another
+ *	node than @node (the allocator fell back)
  */
 struct kab_case {
 	__u32 size;
@@ -519,6 +539,9 @@ struct kab_case {
 	struct kab_op_stats free;
 	char context_mechanism[KAB_NAME_LEN];
 	char reason[KAB_REASON_LEN];
+	__u32 node;
+	__u32 node_checked;
+	__u64 node_misplaced;
 };
 
 /* kab_access.map_order_min and friends when there is nothing to report. */

@@ -23,9 +23,10 @@ static const char compare_usage[] =
 	"where one was measured, and a verdict. A target is a results folder, or\n"
 	"several joined with commas: boots of the same kernel and config with\n"
 	"different dummy boot words (seed=N), whose spread is the boot layout's.\n"
-	"Writes DIR/compare.csv, DIR/targets.csv, each target's meta.json and\n"
-	"sweep under DIR/targets/, DIR/command.txt, and the report\n"
-	"(DIR/report.md, DIR/index.html; see `kallocbench report`).\n"
+	"Writes DIR/compare.csv, DIR/one-sided.csv (the cases measured on one\n"
+	"side only, and why they are not compared), DIR/targets.csv, each\n"
+	"target's meta.json and sweep under DIR/targets/, DIR/command.txt, and\n"
+	"the report (DIR/report.md, DIR/index.html; see `kallocbench report`).\n"
 	"\n"
 	"Verdicts: in icount mode a figure is exact for one boot but moves with\n"
 	"the command line's and the initramfs's bytes, so each boot is one\n"
@@ -61,6 +62,13 @@ static const char compare_usage[] =
 	_Static_assert(COLUMN_OF_##source(name) >= 0, #name);
 COMPARE_METRIC_LIST(METRIC_IS_COLUMN)
 
+#define COMPARE_FILE_NAME(id, name) name,
+const char *const compare_file_names[COMPARE_NR_FILES] = {
+	COMPARE_FILE_LIST(COMPARE_FILE_NAME)
+};
+const char *const compare_side_names[COMPARE_NR_SIDES] = {
+	COMPARE_SIDE_LIST(COMPARE_NAME)
+};
 const char *const compare_source_names[COMPARE_NR_SOURCES] = {
 	COMPARE_SOURCE_LIST(COMPARE_SOURCE_NAME)
 };
@@ -212,6 +220,8 @@ struct run {
 	/* the columns whose sum is a row's operations (or -1) */
 	int ops_column[COMPARE_NR_SOURCES][ARRAY_SIZE(ops_columns)];
 	int status_column[COMPARE_NR_SOURCES];
+	/* why a case did not run; -1 where the file has no such column */
+	int error_column[COMPARE_NR_SOURCES];
 };
 
 /* One target: the boots of one kernel and config. */
@@ -274,6 +284,7 @@ static int load_source(struct run *run, enum compare_source source,
 		run->ops_column[source][i] = csv_table_column(table,
 							      ops_columns[i]);
 	run->status_column[source] = csv_table_column(table, "status");
+	run->error_column[source] = csv_table_column(table, "error");
 	if (run->status_column[source] < 0 ||
 	    run->key_column[source][COMPARE_KEY_allocator] < 0) {
 		snprintf(why, why_len, "%s: no %s column", path.text,
@@ -607,6 +618,20 @@ static void write_header(struct strbuf *out)
 	sb_append(out, COLUMNS_LINE(COMPARE_COLUMN_LIST));
 }
 
+/* The columns a row of compare.csv and one-sided.csv begin with. */
+static void add_case_columns(struct csv_row *row, const struct side *base,
+			     const struct side *cand,
+			     enum compare_source source,
+			     const struct run *key_run,
+			     const struct csv_fields *key)
+{
+	csv_add(row, base->label);
+	csv_add(row, cand->label);
+	csv_add(row, compare_source_names[source]);
+	for (int k = 0; k < COMPARE_NR_KEYS; k++)
+		csv_add(row, key_value(key_run, source, key, k));
+}
+
 static void add_figure_row(const struct side *base, const struct side *cand,
 			   const struct csv_fields *key, int metric,
 			   const double *b, size_t nb, const double *c,
@@ -618,11 +643,7 @@ static void add_figure_row(const struct side *base, const struct side *cand,
 	struct csv_row row = { 0 };
 	char *line;
 
-	csv_add(&row, base->label);
-	csv_add(&row, cand->label);
-	csv_add(&row, compare_source_names[source]);
-	for (int k = 0; k < COMPARE_NR_KEYS; k++)
-		csv_add(&row, key_value(&base->boot[0], source, key, k));
+	add_case_columns(&row, base, cand, source, &base->boot[0], key);
 	csv_add(&row, compare_metric_names[metric]);
 	csv_add_u64(&row, nb);
 	csv_add_u64(&row, nc);
@@ -644,21 +665,230 @@ static void add_figure_row(const struct side *base, const struct side *cand,
 	free(line);
 }
 
+static const char *row_status(const struct run *run,
+			      enum compare_source source,
+			      const struct csv_fields *row)
+{
+	return row->field[run->status_column[source]];
+}
+
+/*
+ * A row of @key's case on @side, an ok one where some boot has one; NULL
+ * when no boot ran the case. *@row_run: the boot of the row.
+ */
+static const struct csv_fields *side_case(const struct side *side,
+					  enum compare_source source,
+					  const struct run *key_run,
+					  const struct csv_fields *key,
+					  const struct run **row_run)
+{
+	const struct csv_fields *found = NULL;
+
+	for (size_t b = 0; b < side->boots; b++) {
+		const struct run *run = &side->boot[b];
+
+		for (size_t r = 0; r < run->table[source].rows; r++) {
+			const struct csv_fields *row = &run->table[source].row[r];
+			bool ok;
+
+			if (!same_key(key_run, key, run, row, source))
+				continue;
+			ok = strcmp(row_status(run, source, row), "ok") == 0;
+			if (!found || ok) {
+				found = row;
+				*row_run = run;
+			}
+			if (ok)
+				return found;
+		}
+	}
+	return found;
+}
+
+/* "=VALUE", or " unset" for an empty key. */
+static void key_setting(struct strbuf *out, int k, const char *value)
+{
+	if (*value)
+		sb_printf(out, "%s=%s", compare_key_names[k], value);
+	else
+		sb_printf(out, "%s unset", compare_key_names[k]);
+}
+
+/*
+ * Why @key's case, measured on one side and not on @lacks, is not
+ * compared: @lacks refused or failed it (@other, its row in @other_run),
+ * ran it with another value of one key, ran no case of its allocator, or
+ * none such.
+ */
+static void one_sided_reason(const struct side *lacks,
+			     enum compare_source source,
+			     const struct run *key_run,
+			     const struct csv_fields *key,
+			     const struct run *other_run,
+			     const struct csv_fields *other,
+			     struct strbuf *why)
+{
+	const char *allocator = key_value(key_run, source, key,
+					  COMPARE_KEY_allocator);
+	bool same_allocator = false;
+
+	if (other) {
+		int error = other_run->error_column[source];
+
+		sb_printf(why, "%s on %s", row_status(other_run, source, other),
+			  lacks->label);
+		if (error >= 0 && *other->field[error])
+			sb_printf(why, ": %s", other->field[error]);
+		return;
+	}
+	for (size_t b = 0; b < lacks->boots; b++) {
+		const struct run *run = &lacks->boot[b];
+
+		for (size_t r = 0; r < run->table[source].rows; r++) {
+			const struct csv_fields *row = &run->table[source].row[r];
+			int differs = -1, count = 0;
+
+			for (int k = 0; k < COMPARE_NR_KEYS; k++)
+				if (strcmp(key_value(key_run, source, key, k),
+					   key_value(run, source, row, k))) {
+					differs = k;
+					count++;
+				}
+			same_allocator |= strcmp(allocator, key_value(
+				run, source, row, COMPARE_KEY_allocator)) == 0;
+			if (count != 1)
+				continue;
+			sb_printf(why, "%s ran it with ", lacks->label);
+			key_setting(why, differs,
+				    key_value(run, source, row, differs));
+			sb_append(why, " instead of ");
+			key_setting(why, differs,
+				    key_value(key_run, source, key, differs));
+			sb_append(why, ": another case");
+			return;
+		}
+	}
+	if (!same_allocator)
+		sb_printf(why, "%s ran no %s case (its kernel lacks it or its "
+			  "sweep has none)", lacks->label, allocator);
+	else
+		sb_printf(why, "%s ran no such case (its sweep has none)",
+			  lacks->label);
+}
+
+static void add_one_sided_row(const struct side *base,
+			      const struct side *cand,
+			      enum compare_source source,
+			      const struct run *key_run,
+			      const struct csv_fields *key,
+			      enum compare_side side, const char *other_status,
+			      const char *reason, struct strbuf *out)
+{
+	struct csv_row row = { 0 };
+	char *line;
+
+	add_case_columns(&row, base, cand, source, key_run, key);
+	csv_add(&row, compare_side_names[side]);
+	csv_add(&row, other_status);
+	csv_add(&row, reason);
+	line = csv_finish(&row);
+	sb_printf(out, "%s\n", line);
+	free(line);
+}
+
 struct pair_counts {
-	/* the baseline's cases without an ok counterpart */
-	size_t unmatched;
 	size_t figures;
+	/* the cases measured on one side only, by side */
+	size_t one_sided[COMPARE_NR_SIDES];
 };
 
-/* Rows of one candidate against the baseline, case by case. */
+/*
+ * A row of one-sided.csv for @key's case of @base's first boot, which
+ * gave no figure against @cand, unless neither side measured it.
+ */
+static void baseline_case_not_compared(const struct side *base,
+				       const struct side *cand,
+				       enum compare_source source,
+				       const struct csv_fields *key,
+				       struct strbuf *one_sided,
+				       struct pair_counts *counts)
+{
+	const struct run *key_run = &base->boot[0], *base_run, *cand_run;
+	const struct csv_fields *base_row, *cand_row;
+	struct strbuf why = { 0 };
+	enum compare_side side;
+	bool base_ok, cand_ok;
+
+	base_row = side_case(base, source, key_run, key, &base_run);
+	cand_row = side_case(cand, source, key_run, key, &cand_run);
+	base_ok = strcmp(row_status(base_run, source, base_row), "ok") == 0;
+	cand_ok = cand_row &&
+		  strcmp(row_status(cand_run, source, cand_row), "ok") == 0;
+	if (!base_ok && !cand_ok)
+		return;
+	if (base_ok && cand_ok) {
+		side = COMPARE_SIDE_both;
+		sb_append(&why, "no figure has a value on both sides");
+	} else if (base_ok) {
+		side = COMPARE_SIDE_baseline;
+		one_sided_reason(cand, source, key_run, key, cand_run,
+				 cand_row, &why);
+	} else {
+		side = COMPARE_SIDE_candidate;
+		one_sided_reason(base, source, key_run, key, base_run,
+				 base_row, &why);
+	}
+	add_one_sided_row(base, cand, source, key_run, key, side,
+			  side == COMPARE_SIDE_candidate ?
+			  row_status(base_run, source, base_row) :
+			  cand_row ? row_status(cand_run, source, cand_row) :
+			  "absent", why.text, one_sided);
+	counts->one_sided[side]++;
+	sb_free(&why);
+}
+
+/* Rows of one-sided.csv for the ok cases of @cand the baseline never ran. */
+static void candidate_only_cases(const struct side *base,
+				 const struct side *cand,
+				 enum compare_source source,
+				 struct strbuf *one_sided,
+				 struct pair_counts *counts)
+{
+	const struct run *key_run = &cand->boot[0], *unused;
+
+	for (size_t r = 0; r < key_run->table[source].rows; r++) {
+		const struct csv_fields *key = &key_run->table[source].row[r];
+		const struct csv_fields *row;
+		struct strbuf why = { 0 };
+
+		if (seen_before(key_run, source, r) ||
+		    side_case(base, source, key_run, key, &unused))
+			continue;
+		row = side_case(cand, source, key_run, key, &unused);
+		if (strcmp(row_status(unused, source, row), "ok") != 0)
+			continue;
+		one_sided_reason(base, source, key_run, key, NULL, NULL, &why);
+		add_one_sided_row(base, cand, source, key_run, key,
+				  COMPARE_SIDE_candidate, "absent", why.text,
+				  one_sided);
+		counts->one_sided[COMPARE_SIDE_candidate]++;
+		sb_free(&why);
+	}
+}
+
+/*
+ * Rows of one candidate against the baseline, case by case: its figures
+ * in @out, the cases measured on one side only in @one_sided.
+ */
 static void compare_pair(const struct side *base, const struct side *cand,
-			 struct strbuf *out, struct pair_counts *counts)
+			 struct strbuf *out, struct strbuf *one_sided,
+			 struct pair_counts *counts)
 {
 	bool per_boot = side_is_icount(base) && side_is_icount(cand);
 	const struct run *key_run = &base->boot[0];
 
 	*counts = (struct pair_counts){ 0 };
-	for (int source = 0; source < COMPARE_NR_SOURCES; source++)
+	for (int source = 0; source < COMPARE_NR_SOURCES; source++) {
 		for (size_t r = 0; r < key_run->table[source].rows; r++) {
 			const struct csv_fields *key =
 				&key_run->table[source].row[r];
@@ -690,10 +920,28 @@ static void compare_pair(const struct side *base, const struct side *cand,
 				free(b);
 				free(c);
 			}
-			counts->unmatched += !matched &&
-				strcmp(key->field[key_run->status_column[source]],
-				       "ok") == 0;
+			if (!matched)
+				baseline_case_not_compared(base, cand, source,
+							   key, one_sided,
+							   counts);
 		}
+		candidate_only_cases(base, cand, source, one_sided, counts);
+	}
+}
+
+/* Writes @text to DIR/@file; 0, or -1 with a message. */
+static int write_compare_file(const char *dir, enum compare_file file,
+			      const struct strbuf *text)
+{
+	struct strbuf path = { 0 };
+	int result;
+
+	sb_printf(&path, "%s/%s", dir, compare_file_names[file]);
+	result = write_file(path.text, text->text, text->len);
+	if (result < 0)
+		fprintf(stderr, "kallocbench: cannot write %s: %m\n", path.text);
+	sb_free(&path);
+	return result;
 }
 
 static int write_targets(const char *dir, struct side *sides, size_t count)
@@ -747,13 +995,12 @@ static int write_targets(const char *dir, struct side *sides, size_t count)
 			result = write_file(path.text, sweep, strlen(sweep));
 		free(sweep);
 	}
-	sb_reset(&path);
-	sb_printf(&path, "%s/targets.csv", dir);
-	if (result == 0)
-		result = write_file(path.text, text.text, text.len);
 	if (result < 0)
 		fprintf(stderr, "kallocbench: cannot write %s: %m\n",
 			path.text);
+	else
+		result = write_compare_file(dir, COMPARE_FILE_TARGETS_CSV,
+					    &text);
 	sb_free(&text);
 	sb_free(&path);
 	return result;
@@ -783,50 +1030,59 @@ static char *default_out(const struct side *sides, size_t count)
 }
 
 /*
- * compare.csv, command.txt and the targets; @disjoint counts the candidates
- * that share no figure with the baseline.
+ * compare.csv, one-sided.csv, command.txt and the targets; @disjoint
+ * counts the candidates that share no figure with the baseline.
  */
 static int write_comparison(const char *out, struct side *sides,
 			    size_t count, const char *command,
 			    size_t *disjoint)
 {
-	struct strbuf text = { 0 }, path = { 0 };
+	struct strbuf text = { 0 }, one_sided = { 0 }, line = { 0 };
 	int result = make_dirs(out);
 
+	if (result < 0)
+		fprintf(stderr, "kallocbench: cannot create %s: %m\n", out);
 	*disjoint = 0;
 	write_header(&text);
+	sb_append(&one_sided, COLUMNS_LINE(ONE_SIDED_COLUMN_LIST));
 	for (size_t i = 1; i < count; i++) {
 		struct pair_counts counts;
 
 		warn_mismatches(&sides[0], &sides[i]);
-		compare_pair(&sides[0], &sides[i], &text, &counts);
+		compare_pair(&sides[0], &sides[i], &text, &one_sided, &counts);
 		if (!counts.figures) {
 			fprintf(stderr, "kallocbench: %s and %s have no case "
 				"in common: nothing to compare\n",
 				sides[0].label, sides[i].label);
 			(*disjoint)++;
-		} else if (counts.unmatched) {
-			fprintf(stderr, "kallocbench: %zu cases of %s have no "
-				"ok counterpart in %s\n", counts.unmatched,
-				sides[0].label, sides[i].label);
 		}
+		if (counts.one_sided[COMPARE_SIDE_baseline] ||
+		    counts.one_sided[COMPARE_SIDE_candidate] ||
+		    counts.one_sided[COMPARE_SIDE_both])
+			fprintf(stderr, "kallocbench: not compared: %zu cases "
+				"measured on %s only, %zu on %s only, %zu "
+				"without a figure on both (%s and the report "
+				"say why)\n",
+				counts.one_sided[COMPARE_SIDE_baseline],
+				sides[0].label,
+				counts.one_sided[COMPARE_SIDE_candidate],
+				sides[i].label,
+				counts.one_sided[COMPARE_SIDE_both],
+				compare_file_names[COMPARE_FILE_ONE_SIDED_CSV]);
 	}
-	sb_printf(&path, "%s/compare.csv", out);
+	sb_printf(&line, "%s\n", command);
 	if (result == 0)
-		result = write_file(path.text, text.text, text.len);
-	sb_reset(&path);
-	sb_printf(&path, "%s/command.txt", out);
-	if (result == 0) {
-		sb_reset(&text);
-		sb_printf(&text, "%s\n", command);
-		result = write_file(path.text, text.text, text.len);
-	}
-	if (result < 0)
-		fprintf(stderr, "kallocbench: cannot write %s: %m\n", path.text);
+		result = write_compare_file(out, COMPARE_FILE_COMPARE_CSV, &text);
+	if (result == 0)
+		result = write_compare_file(out, COMPARE_FILE_ONE_SIDED_CSV,
+					    &one_sided);
+	if (result == 0)
+		result = write_compare_file(out, COMPARE_FILE_COMMAND_TXT, &line);
 	if (result == 0)
 		result = write_targets(out, sides, count);
 	sb_free(&text);
-	sb_free(&path);
+	sb_free(&one_sided);
+	sb_free(&line);
 	return result;
 }
 

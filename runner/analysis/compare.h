@@ -48,6 +48,16 @@ enum compare_metric {
 	COMPARE_METRIC_LIST(COMPARE_METRIC_ENUM) COMPARE_NR_METRICS
 };
 
+#define COMPARE_FILE_ENUM(id, name) COMPARE_FILE_##id,
+enum compare_file { COMPARE_FILE_LIST(COMPARE_FILE_ENUM) COMPARE_NR_FILES };
+extern const char *const compare_file_names[COMPARE_NR_FILES];
+
+/* The sides of one-sided.csv: where a case was measured. */
+#define COMPARE_SIDE_LIST(X) X(baseline) X(candidate) X(both)
+#define COMPARE_SIDE_ENUM(name) COMPARE_SIDE_##name,
+enum compare_side { COMPARE_SIDE_LIST(COMPARE_SIDE_ENUM) COMPARE_NR_SIDES };
+extern const char *const compare_side_names[COMPARE_NR_SIDES];
+
 extern const char *const compare_source_names[COMPARE_NR_SOURCES];
 extern const char *const compare_key_names[COMPARE_NR_KEYS];
 extern const char *const compare_metric_names[COMPARE_NR_METRICS];
@@ -152,7 +162,8 @@ extern const char compare_rep_note[];
 int cmd_compare(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 /* Writes DIR/report.md and DIR/index.html from DIR/compare.csv,
- * DIR/targets.csv and the SVGs in DIR/plots; 0 or -1 with a message. */
+ * DIR/one-sided.csv, DIR/targets.csv and the SVGs in DIR/plots; 0 or -1
+ * with a message. */
 int report_write(const char *dir);
 
 #endif

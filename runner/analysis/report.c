@@ -19,8 +19,8 @@ static const char report_usage[] =
 	"usage: kallocbench report DIR\n"
 	"\n"
 	"Writes DIR/report.md and DIR/index.html from what `kallocbench compare`\n"
-	"left in DIR (compare.csv, targets.csv, command.txt) and the SVG plots\n"
-	"in DIR/plots, which the HTML carries inline.\n";
+	"left in DIR (compare.csv, one-sided.csv, targets.csv, command.txt) and\n"
+	"the SVG plots in DIR/plots, which the HTML carries inline.\n";
 
 /* Rows of the table of changes, the largest first. */
 #define REPORT_MAX_CHANGES 40
@@ -177,6 +177,24 @@ struct compare_columns {
 	int rep_share_of_change;
 };
 
+/*
+ * The indexes of @count columns @names into @index, and of the compare
+ * keys into @key; -1 when @table lacks one.
+ */
+static int map_columns(const struct csv_table *table,
+		       const char *const *names, int *const *index,
+		       size_t count, int key[COMPARE_NR_KEYS])
+{
+	for (size_t i = 0; i < count; i++)
+		if ((*index[i] = csv_table_column(table, names[i])) < 0)
+			return -1;
+	for (int k = 0; k < COMPARE_NR_KEYS; k++)
+		if ((key[k] = csv_table_column(table,
+					       compare_key_names[k])) < 0)
+			return -1;
+	return 0;
+}
+
 static int map_compare_columns(const struct csv_table *table,
 			       struct compare_columns *col)
 {
@@ -196,14 +214,7 @@ static int map_compare_columns(const struct csv_table *table,
 		"candidate_rep_share", "rep_share_of_change",
 	};
 
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		if ((*all[i] = csv_table_column(table, names[i])) < 0)
-			return -1;
-	for (int k = 0; k < COMPARE_NR_KEYS; k++)
-		if ((col->key[k] = csv_table_column(
-			     table, compare_key_names[k])) < 0)
-			return -1;
-	return 0;
+	return map_columns(table, names, all, ARRAY_SIZE(names), col->key);
 }
 
 /* How a key's value reads in a case's name: "frag " before frag_level. */
@@ -211,6 +222,7 @@ static const char *const key_prefixes[COMPARE_NR_KEYS] = {
 	[COMPARE_KEY_order] = "order ",
 	[COMPARE_KEY_batch] = "batch ",
 	[COMPARE_KEY_sheaf_capacity] = "sheaves ",
+	[COMPARE_KEY_node] = "node ",
 	[COMPARE_KEY_frag_level] = "frag ",
 	[COMPARE_KEY_pressure] = "pressure ",
 };
@@ -225,14 +237,17 @@ static bool key_is_default(int k, const char *value)
 		k == COMPARE_KEY_pressure) && strcmp(value, "none") == 0;
 }
 
-/* "kmalloc 4K GFP_KERNEL process pair", the parts that are set. */
+/*
+ * "kmalloc 4K GFP_KERNEL process pair", the parts that are set; @key: the
+ * columns of the compare keys.
+ */
 static char *case_name(const struct csv_fields *row,
-		       const struct compare_columns *col)
+		       const int key[COMPARE_NR_KEYS])
 {
 	struct strbuf name = { 0 };
 
 	for (int k = 0; k < COMPARE_NR_KEYS; k++) {
-		const char *value = row->field[col->key[k]];
+		const char *value = row->field[key[k]];
 		char size[24];
 
 		if (!*value || key_is_default(k, value))
@@ -352,7 +367,7 @@ static void change_cells(char **cells, const struct csv_fields *row,
 	struct strbuf text = { 0 };
 	char *base, *cand;
 
-	cells[0] = case_name(row, col);
+	cells[0] = case_name(row, col->key);
 	cells[1] = xstrdup(metric_title(row->field[col->metric]));
 	sb_printf(&text, "%.1f", strtod(row->field[col->baseline_value], NULL));
 	cells[2] = sb_steal(&text);
@@ -563,7 +578,7 @@ static void doc_spreads(struct doc *doc, const struct csv_table *table,
 			row[3] = sb_steal(&text);
 			sb_printf(&text, "%.2f%%", 100 * spread[count - 1]);
 			row[4] = sb_steal(&text);
-			widest_name = case_name(&table->row[widest], col);
+			widest_name = case_name(&table->row[widest], col->key);
 			sb_printf(&text, "%s, %s", widest_name,
 				  metric_title(table->row[widest].field[col->metric]));
 			row[5] = sb_steal(&text);
@@ -661,6 +676,86 @@ static void doc_pair(struct doc *doc, const struct csv_table *table,
 	sb_free(&text);
 }
 
+/* The columns of one-sided.csv the report reads. */
+struct one_sided_columns {
+	int key[COMPARE_NR_KEYS];
+	int candidate, source, side, other_status, reason;
+};
+
+static int map_one_sided_columns(const struct csv_table *table,
+				 struct one_sided_columns *col)
+{
+	int *all[] = { &col->candidate, &col->source, &col->side,
+		       &col->other_status, &col->reason };
+	static const char *const names[] = {
+		"candidate", "source", "side", "other_status", "reason",
+	};
+
+	return map_columns(table, names, all, ARRAY_SIZE(names), col->key);
+}
+
+#define ONE_SIDED_COLUMNS 5
+
+/*
+ * The cases of @candidate's pair that only one side measured: named, with
+ * the side that has them and why they have no ratio, never left out.
+ */
+static void doc_one_sided(struct doc *doc, const struct csv_table *table,
+			  const struct one_sided_columns *col,
+			  const char *baseline, const char *candidate)
+{
+	static const char *const titles[ONE_SIDED_COLUMNS] = {
+		"case", "file", "measured on", "other side", "why not compared",
+	};
+	char **cells = xcalloc((table->rows + 1) * ONE_SIDED_COLUMNS,
+			       sizeof(*cells));
+	struct strbuf text = { 0 };
+	size_t count = 0;
+
+	for (size_t c = 0; c < ONE_SIDED_COLUMNS; c++)
+		cells[c] = xstrdup(titles[c]);
+	for (size_t r = 0; r < table->rows; r++) {
+		const struct csv_fields *row = &table->row[r];
+		const char *side = row->field[col->side];
+		char **cell = &cells[(count + 1) * ONE_SIDED_COLUMNS];
+
+		if (strcmp(row->field[col->candidate], candidate) != 0)
+			continue;
+		cell[0] = case_name(row, col->key);
+		cell[1] = xstrdup(row->field[col->source]);
+		cell[2] = xstrdup(
+			strcmp(side, compare_side_names[COMPARE_SIDE_baseline]) == 0 ?
+			baseline :
+			strcmp(side, compare_side_names[COMPARE_SIDE_candidate]) == 0 ?
+			candidate : "both, no figure in common");
+		cell[3] = xstrdup(row->field[col->other_status]);
+		cell[4] = xstrdup(row->field[col->reason]);
+		count++;
+	}
+	sb_printf(&text, "Cases measured on one side only (%zu)", count);
+	doc_heading(doc, 3, text.text);
+	sb_reset(&text);
+	if (!count) {
+		doc_para(doc, "Every case measured on either side was measured "
+			 "on both.");
+	} else {
+		sb_printf(&text, "These cases have figures on one target and "
+			  "none on the other, so they have no ratio and are not "
+			  "in the counts above: an allocator only one kernel "
+			  "has, a key that differs (such as sheaf_capacity), a "
+			  "case the other side refused or a sweep that differs. "
+			  "\"other side\" is the status of the case there, "
+			  "\"absent\" where it has no such case; they are in %s.",
+			  compare_file_names[COMPARE_FILE_ONE_SIDED_CSV]);
+		doc_para(doc, text.text);
+		doc_table(doc, cells, count, ONE_SIDED_COLUMNS);
+	}
+	for (size_t i = 0; i < (count + 1) * ONE_SIDED_COLUMNS; i++)
+		free(cells[i]);
+	free(cells);
+	sb_free(&text);
+}
+
 static void doc_targets(struct doc *doc, const struct csv_table *targets)
 {
 	size_t columns = targets->header.count;
@@ -700,6 +795,8 @@ static bool all_icount(const struct csv_table *targets)
 static void doc_body(struct doc *doc, const char *dir,
 		     const struct csv_table *table,
 		     const struct compare_columns *col,
+		     const struct csv_table *one_sided,
+		     const struct one_sided_columns *one_sided_col,
 		     const struct csv_table *targets, const char *command)
 {
 	struct strbuf text = { 0 };
@@ -724,13 +821,18 @@ static void doc_body(struct doc *doc, const char *dir,
 	doc_heading(doc, 2, "Targets");
 	doc_targets(doc, targets);
 	doc_spreads(doc, table, col, targets);
-	for (size_t r = 1; r < targets->rows && label >= 0; r++)
+	for (size_t r = 1; r < targets->rows && label >= 0; r++) {
 		doc_pair(doc, table, col, targets->row[r].field[label],
 			 all_icount(targets) ? "instructions" : "ns");
+		doc_one_sided(doc, one_sided, one_sided_col,
+			      targets->row[0].field[label],
+			      targets->row[r].field[label]);
+	}
 	doc_heading(doc, 2, "Plots");
 	doc_plots(doc, dir);
 	doc_heading(doc, 2, "Reproduce");
-	doc_para(doc, "Every figure is in compare.csv; each target's "
+	doc_para(doc, "Every figure is in compare.csv, every case measured on "
+		 "one side only in one-sided.csv; each target's "
 		 "meta.json (kernel, config, mode of time, accel, counters "
 		 "unsupported) and sweep are under targets/. The command:");
 	doc_code(doc, command);
@@ -742,11 +844,12 @@ static int write_doc(const char *dir, const struct doc *doc)
 	struct strbuf path = { 0 }, html = { 0 };
 	int result;
 
-	sb_printf(&path, "%s/report.md", dir);
+	sb_printf(&path, "%s/%s", dir, compare_file_names[COMPARE_FILE_REPORT_MD]);
 	result = write_file(path.text, doc->md.text, doc->md.len);
 	if (result == 0) {
 		sb_reset(&path);
-		sb_printf(&path, "%s/index.html", dir);
+		sb_printf(&path, "%s/%s", dir,
+			  compare_file_names[COMPARE_FILE_INDEX_HTML]);
 		sb_printf(&html, "%s%s</body>\n</html>\n", html_head,
 			  doc->html.text);
 		result = write_file(path.text, html.text, html.len);
@@ -758,32 +861,48 @@ static int write_doc(const char *dir, const struct doc *doc)
 	return result;
 }
 
+/* DIR/@file into @table; 0, or -1 with @why. */
+static int load_compare_file(const char *dir, enum compare_file file,
+			     struct csv_table *table, char *why, size_t why_len)
+{
+	struct strbuf path = { 0 };
+	int result;
+
+	sb_printf(&path, "%s/%s", dir, compare_file_names[file]);
+	result = csv_table_load(path.text, table, why, why_len);
+	sb_free(&path);
+	return result;
+}
+
 int report_write(const char *dir)
 {
-	struct csv_table table = { 0 }, targets = { 0 };
+	struct csv_table table = { 0 }, targets = { 0 }, one_sided = { 0 };
 	struct compare_columns col;
+	struct one_sided_columns one_sided_col;
 	struct strbuf path = { 0 };
 	struct doc doc = { 0 };
 	char why[512], *command = NULL;
 	int result = -1;
 
-	sb_printf(&path, "%s/compare.csv", dir);
-	if (csv_table_load(path.text, &table, why, sizeof(why)) < 0)
+	if (load_compare_file(dir, COMPARE_FILE_COMPARE_CSV, &table, why,
+			      sizeof(why)) < 0 ||
+	    load_compare_file(dir, COMPARE_FILE_ONE_SIDED_CSV, &one_sided, why,
+			      sizeof(why)) < 0 ||
+	    load_compare_file(dir, COMPARE_FILE_TARGETS_CSV, &targets, why,
+			      sizeof(why)) < 0)
 		goto out;
-	if (map_compare_columns(&table, &col) < 0) {
-		snprintf(why, sizeof(why), "%s: not a compare.csv", path.text);
+	if (map_compare_columns(&table, &col) < 0 ||
+	    map_one_sided_columns(&one_sided, &one_sided_col) < 0) {
+		snprintf(why, sizeof(why), "%s: not what kallocbench compare "
+			 "writes", dir);
 		goto out;
 	}
-	sb_reset(&path);
-	sb_printf(&path, "%s/targets.csv", dir);
-	if (csv_table_load(path.text, &targets, why, sizeof(why)) < 0)
-		goto out;
-	sb_reset(&path);
-	sb_printf(&path, "%s/command.txt", dir);
+	sb_printf(&path, "%s/%s", dir,
+		  compare_file_names[COMPARE_FILE_COMMAND_TXT]);
 	command = read_file(path.text, NULL);
 	if (command)
 		command[strcspn(command, "\n")] = '\0';
-	doc_body(&doc, dir, &table, &col, &targets,
+	doc_body(&doc, dir, &table, &col, &one_sided, &one_sided_col, &targets,
 		 command ? command : "(not recorded)");
 	result = write_doc(dir, &doc);
 	why[0] = '\0';
@@ -792,6 +911,7 @@ out:
 		fprintf(stderr, "kallocbench: %s\n", why);
 	csv_table_free(&table);
 	csv_table_free(&targets);
+	csv_table_free(&one_sided);
 	sb_free(&doc.md);
 	sb_free(&doc.html);
 	sb_free(&path);

@@ -513,6 +513,9 @@ static void add_figures(struct csv_row *row, const struct sweep_case *spec,
 	add_pressure_reached(row, ran && spec->pressure != KAB_PRESSURE_none,
 			     result);
 	add_cpus(row, spec, outcome);
+	ran = ran && kab_allocator_takes_node[spec->allocator];
+	add_u64_if(row, ran, ran ? result->node_checked : 0);
+	add_u64_if(row, ran, ran ? result->node_misplaced : 0);
 }
 
 void case_error_text(const struct case_outcome *outcome, struct strbuf *text)
@@ -604,6 +607,7 @@ char *results_case_row(const struct run_labels *labels, size_t case_number,
 	add_u64_if(&row, batched, spec->batch);
 	add_u64_if(&row, spec->bulk, spec->bulk);
 	add_u64_if(&row, spec->sheaf_capacity, spec->sheaf_capacity);
+	add_u64_if(&row, kab_allocator_takes_node[spec->allocator], spec->node);
 	csv_add_u64(&row, spec->iterations);
 	add_figures(&row, spec, outcome);
 	add_counters(&row, outcome);

@@ -33,7 +33,7 @@
 	X(case) X(repetition) X(kernel) X(config) X(mode) KEY(allocator)	\
 	KEY(size_bytes) KEY(order) KEY(gfp) KEY(context) KEY(frag_level)	\
 	KEY(frag_kind) KEY(pattern) KEY(pressure) KEY(cpus) KEY(batch)	\
-	KEY(bulk) KEY(sheaf_capacity)					\
+	KEY(bulk) KEY(sheaf_capacity) KEY(node)				\
 	X(iterations) X(ops_done) X(failures)				\
 	X(alloc_ns_mean) X(alloc_ns_p50) X(alloc_ns_p90) X(alloc_ns_p99)	\
 	X(alloc_ns_p999) X(alloc_ns_min) X(alloc_ns_max)			\
@@ -49,7 +49,7 @@
 	X(pcp_pages_start) X(pcp_pages_after) X(pressure_reached)	\
 	X(cpu_list) X(cpu_ops) X(pair_mops_per_cpu) X(pair_mops_total)	\
 	X(overlap_ns) X(overlap_share) X(remote_frees)			\
-	X(counter_scaling)
+	X(node_checked) X(node_misplaced) X(counter_scaling)
 
 /* The last columns of cases.csv, access.csv and hyperfine.csv: error
  * stays last, the free text of a case that did not run. */
@@ -75,7 +75,7 @@
 #define CASE_KEY_COLUMN_LIST(X)						\
 	X(allocator) X(size_bytes) X(order) X(gfp) X(context)		\
 	X(frag_level) X(frag_kind) X(pattern) X(pressure) X(cpus)	\
-	X(batch) X(bulk) X(sheaf_capacity) X(passes)
+	X(batch) X(bulk) X(sheaf_capacity) X(node) X(passes)
 
 /* compare.csv, of `kallocbench compare`: one row per pair of targets, case
  * and figure; the simulated MMU's rep-string shares where both sides have
@@ -87,6 +87,26 @@
 	X(ratio) X(ci_low) X(ci_high) X(threshold) X(method) X(verdict)	\
 	X(baseline_rep_share) X(candidate_rep_share)			\
 	X(rep_share_of_change)
+
+/*
+ * one-sided.csv, of `kallocbench compare`: one row per pair of targets and
+ * case measured on one side only (side: the target that has it), with
+ * the other side's status ("absent" where it has no such case) and why
+ * the case is not compared.
+ */
+#define ONE_SIDED_COLUMN_LIST(KEY, X)					\
+	X(baseline) X(candidate) X(source) CASE_KEY_COLUMN_LIST(KEY)	\
+	X(side) X(other_status) X(reason)
+
+/* X(id, name): the files `kallocbench compare` writes and its report
+ * reads. */
+#define COMPARE_FILE_LIST(X)			\
+	X(COMPARE_CSV, "compare.csv")		\
+	X(ONE_SIDED_CSV, "one-sided.csv")	\
+	X(TARGETS_CSV, "targets.csv")		\
+	X(COMMAND_TXT, "command.txt")		\
+	X(REPORT_MD, "report.md")		\
+	X(INDEX_HTML, "index.html")
 
 /* hyperfine.csv: one row per access case timed by hyperfine, then the tail. */
 #define HYPERFINE_COLUMN_LIST(KEY, X)					\

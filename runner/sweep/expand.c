@@ -207,6 +207,8 @@ static void expand_cross(const struct sweep *sweep, size_t index,
 	const uint32_t *bulks = group->bulk.count ? group->bulk.value :
 						    &default_bulk;
 	size_t nr_bulks = group->bulk.count ? group->bulk.count : 1;
+	uint32_t node = (uint32_t)sweep_setting(sweep, group, SWEEP_KEY_node,
+						NULL);
 
 	/* One loop level per list, unindented to keep the body readable. */
 	for (size_t l = 0; l < frag.nr_levels; l++)
@@ -229,6 +231,7 @@ static void expand_cross(const struct sweep *sweep, size_t index,
 		one.pattern = patterns->value[p];
 		one.batch = one.pattern == KAB_PATTERN_batch ? batch : 0;
 		one.bulk = kab_allocator_is_bulk[one.allocator] ? bulks[b] : 0;
+		one.node = kab_allocator_takes_node[one.allocator] ? node : 0;
 		if (kab_allocator_sized_by[one.allocator] == KAB_BY_SIZE)
 			one.size_bytes = values->value[v];
 		else

@@ -97,7 +97,10 @@ enum sweep_kind {
 	  READER(read_tlb_model))						\
 	/* kmem_cache_alloc's cache: SLUB's sheaves (6.18); 0: none asked */ \
 	X(sheaf_capacity, sheaf_capacity, SWEEP_IN_HEADER | SWEEP_IN_ALLOC,	\
-	  number, NUMBER(0, UINT32_MAX, 0))
+	  number, NUMBER(0, UINT32_MAX, 0))					\
+	/* the NUMA node of kmalloc_node and alloc_pages_node (x86's most) */ \
+	X(node, node, SWEEP_IN_HEADER | SWEEP_IN_ALLOC, number,		\
+	  NUMBER(0, 1023, 0))
 
 #define SWEEP_KEY_ENUM(key, ...) SWEEP_KEY_##key,
 enum sweep_key {
@@ -287,6 +290,8 @@ struct sweep_case {
 	/* objects per call of a bulk allocator, 0 for the others */
 	uint32_t bulk;
 	uint32_t sheaf_capacity;
+	/* for the allocators that take a node, else 0 */
+	uint32_t node;
 	uint64_t iterations;
 	uint64_t warmup;
 	uint64_t time_limit_ns;

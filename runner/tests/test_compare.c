@@ -288,7 +288,7 @@ static void test_compare_run_with_itself(void **state)
 	assert_non_null(csv);
 	assert_non_null(strstr(csv, "debian-6.1,debian-6.1#2,cases,kmalloc,"
 			       "4096,,GFP_KERNEL,process,none,none,pair,none,"
-			       ",,,,,pair_ns_amortized,1,1,500.0000,500.0000,,,"
+			       ",,,,,,pair_ns_amortized,1,1,500.0000,500.0000,,,"
 			       "1.0000,,,,no spread measured,unknown,,,\n"));
 	assert_null(strstr(csv, "slower"));
 	assert_null(strstr(csv, "faster"));
@@ -360,7 +360,7 @@ static void test_compare_marks_change(void **state)
 			       "0.0200,boot spread (icount),slower,,,\n"));
 	/* the access benchmark's buffer did not change */
 	assert_non_null(strstr(csv, ",access,vmalloc,16777216,,,,none,,random,"
-			       ",,,,,4,alloc_ns,2,2,20000.0000,20000.0000,"));
+			       ",,,,,,4,alloc_ns,2,2,20000.0000,20000.0000,"));
 	html = read_in_dir(dir, "cmp/index.html");
 	assert_non_null(strstr(html, "<td>kmalloc 4K GFP_KERNEL process pair</td>"
 			       "<td>amortized alloc+free</td><td>501.0</td>"
@@ -469,6 +469,97 @@ static void test_compare_notes_rep_string(void **state)
 	remove_tree(dir);
 }
 
+#define ONE_SIDED_HEADER "case,repetition,allocator,size_bytes," \
+	"sheaf_capacity,pair_ns_amortized,status,error\n"
+
+/* A boot of kernel @kernel whose cases.csv is ONE_SIDED_HEADER, @rows. */
+static void write_kernel_boot(const char *dir, const char *name,
+			      const char *kernel, const char *rows)
+{
+	struct strbuf text = { 0 };
+
+	sb_printf(&text, "{\"mode\": \"qemu-tcg\", \"config\": \"default\", "
+		  "\"kernel\": {\"name\": \"%s\"}}\n", kernel);
+	write_in_run(dir, name, "meta.json", &text);
+	sb_reset(&text);
+	sb_printf(&text, ONE_SIDED_HEADER "%s", rows);
+	write_in_run(dir, name, "cases.csv", &text);
+	sb_free(&text);
+}
+
+/*
+ * A case measured on one side only is listed, with the side that has it
+ * and why it has no ratio, in one-sided.csv and both reports: an allocator
+ * only the candidate's kernel has, a sheaf_capacity that differs, a case
+ * either side refused. Only the case both measured is compared.
+ */
+static void test_compare_lists_one_sided_cases(void **state)
+{
+	char *dir = make_temp_dir(), *err, *csv, *one_sided, *md, *html;
+
+	(void)state;
+	write_kernel_boot(dir, "a", "debian-6.1",
+			  "1,1,kmalloc,4096,,500,ok,\n"
+			  "2,1,vmalloc,4096,,9000,ok,\n"
+			  "3,1,kmalloc,8388608,,7000,ok,\n"
+			  "4,1,kvmalloc,1048576,,,refused,no memory\n");
+	write_kernel_boot(dir, "b", "debian-7.3",
+			  "1,1,kmalloc,4096,32,400,ok,\n"
+			  "2,1,vmalloc,4096,,9000,ok,\n"
+			  "3,1,kmalloc,8388608,,,refused,above the limit\n"
+			  "4,1,kvmalloc,1048576,,30000,ok,\n"
+			  "5,1,kmalloc_nolock,64,,100,ok,\n");
+	err = run_compare(dir, "a", "b");
+	assert_non_null(strstr(err, "not compared: 2 cases measured on "
+			       "debian-6.1 only, 3 on debian-7.3 only"));
+	csv = read_in_dir(dir, "cmp/compare.csv");
+	assert_non_null(strstr(csv, ",cases,vmalloc,4096,"));
+	assert_null(strstr(csv, "kvmalloc"));
+	assert_null(strstr(csv, "kmalloc_nolock"));
+	one_sided = read_in_dir(dir, "cmp/one-sided.csv");
+	assert_non_null(one_sided);
+	assert_non_null(strstr(one_sided, COLUMNS_LINE(ONE_SIDED_COLUMN_LIST)));
+	assert_non_null(strstr(one_sided, "debian-6.1,debian-7.3,cases,kmalloc,"
+			       "4096,,,,,,,,,,,,,,baseline,absent,debian-7.3 ran "
+			       "it with sheaf_capacity=32 instead of "
+			       "sheaf_capacity "
+			       "unset: another case\n"));
+	assert_non_null(strstr(one_sided, ",kmalloc,8388608,,,,,,,,,,,,,,baseline,"
+			       "refused,refused on debian-7.3: above the "
+			       "limit\n"));
+	assert_non_null(strstr(one_sided, ",kvmalloc,1048576,,,,,,,,,,,,,,"
+			       "candidate,refused,refused on debian-6.1: no "
+			       "memory\n"));
+	assert_non_null(strstr(one_sided, ",kmalloc,4096,,,,,,,,,,,32,,,candidate,"
+			       "absent,debian-6.1 ran it with sheaf_capacity "
+			       "unset instead of sheaf_capacity=32: another "
+			       "case\n"));
+	assert_non_null(strstr(one_sided, ",kmalloc_nolock,64,,,,,,,,,,,,,,"
+			       "candidate,absent,debian-6.1 ran no "
+			       "kmalloc_nolock case (its kernel lacks it or "
+			       "its sweep has none)\n"));
+	md = read_in_dir(dir, "cmp/report.md");
+	assert_non_null(strstr(md, "### Cases measured on one side only (5)"));
+	assert_non_null(strstr(md, "| kmalloc 4K sheaves 32 | cases | "
+			       "debian-7.3 | absent | debian-6.1 ran it with "
+			       "sheaf\\_capacity unset instead of sheaf\\_capacity=32: "
+			       "another case |"));
+	html = read_in_dir(dir, "cmp/index.html");
+	assert_non_null(strstr(html, "<tr><td>kmalloc_nolock 64</td>"
+			       "<td>cases</td><td>debian-7.3</td><td>absent"
+			       "</td><td>debian-6.1 ran no kmalloc_nolock case "
+			       "(its kernel lacks it or its sweep has none)"
+			       "</td></tr>"));
+	assert_non_null(strstr(html, "<td>kmalloc 8M</td><td>cases</td>"
+			       "<td>debian-6.1</td><td>refused</td>"));
+	free(html);
+	free(md);
+	free(one_sided);
+	free(csv);
+	free(err);
+	remove_tree(dir);
+}
+
 /*
  * The compare key is every column that cases.csv or access.csv marks as
  * naming a case, no more and no less: a KEY column left out of
@@ -510,10 +601,10 @@ static void test_compare_keys_frag_kind(void **state)
 	err = run_compare(dir, "a", "b");
 	csv = read_in_dir(dir, "cmp/compare.csv");
 	assert_non_null(strstr(csv, ",kmalloc,65536,,GFP_KERNEL,process,heavy,"
-			       "unmovable,pair,none,,,,,,pair_ns_amortized,1,1,"
+			       "unmovable,pair,none,,,,,,,pair_ns_amortized,1,1,"
 			       "5000.0000,5000.0000,"));
 	assert_non_null(strstr(csv, ",kmalloc,65536,,GFP_KERNEL,process,heavy,"
-			       "movable,pair,none,,,,,,pair_ns_amortized,1,1,"
+			       "movable,pair,none,,,,,,,pair_ns_amortized,1,1,"
 			       "2000.0000,2000.0000,"));
 	free(csv);
 	free(err);
@@ -600,6 +691,7 @@ int main(void)
 		cmocka_unit_test(test_compare_keys_are_the_key_columns),
 		cmocka_unit_test(test_compare_notes_rep_string),
 		cmocka_unit_test(test_compare_keys_frag_kind),
+		cmocka_unit_test(test_compare_lists_one_sided_cases),
 		cmocka_unit_test(test_compare_bootstrap_outside_icount),
 		cmocka_unit_test(test_compare_refuses_what_does_not_match),
 		cmocka_unit_test(test_compare_usage),

@@ -91,7 +91,7 @@ static void test_header_is_the_contract(void **state)
 	(void)state;
 	assert_string_equal(results_cases_header(),
 		"case,repetition,kernel,config,mode,allocator,size_bytes,order,"
-		"gfp,context,frag_level,frag_kind,pattern,pressure,cpus,batch,bulk,sheaf_capacity,iterations,ops_done,failures,"
+		"gfp,context,frag_level,frag_kind,pattern,pressure,cpus,batch,bulk,sheaf_capacity,node,iterations,ops_done,failures,"
 		"alloc_ns_mean,alloc_ns_p50,alloc_ns_p90,alloc_ns_p99,alloc_ns_p999,"
 		"alloc_ns_min,alloc_ns_max,free_ns_mean,free_ns_p50,free_ns_p90,"
 		"free_ns_p99,free_ns_p999,free_ns_min,free_ns_max,amortized_ops,"
@@ -101,7 +101,8 @@ static void test_header_is_the_contract(void **state)
 		"pressure_pages_held,free_pages_start,free_pages_before,"
 		"free_pages_after,wmark_min,wmark_low,highatomic_pages,"
 		"pcp_pages_start,pcp_pages_after,pressure_reached,cpu_list,cpu_ops,"
-		"pair_mops_per_cpu,pair_mops_total,overlap_ns,overlap_share,remote_frees,counter_scaling,status,"
+		"pair_mops_per_cpu,pair_mops_total,overlap_ns,overlap_share,"
+		"remote_frees,node_checked,node_misplaced,counter_scaling,status,"
 		"error");
 }
 
@@ -527,7 +528,7 @@ static void test_header_with_counters(void **state)
 	char *header = results_cases_header_events(counter_names, 2);
 
 	(void)state;
-	assert_non_null(strstr(header, ",remote_frees,counter_scaling,"
+	assert_non_null(strstr(header, ",remote_frees,node_checked,node_misplaced,counter_scaling,"
 			       "page-faults,cycles,status,error"));
 	assert_int_equal(strncmp(header, "case,repetition,", 16), 0);
 	free(header);

@@ -194,6 +194,24 @@ static void test_sheaf_capacity_overrides_and_inherits(void **state)
 	sweep_cases_free(&cases);
 }
 
+/* node: only the allocators that take one get it; the others run as ever. */
+static void test_node_is_for_node_allocators(void **state)
+{
+	struct sweep_cases cases;
+
+	(void)state;
+	expand_ok("[sweep]\nnode = 1\n"
+		  "[g]\nallocators = kmalloc_node, kmalloc\nsizes = 64\n"
+		  "gfp = GFP_KERNEL\npatterns = pair\n"
+		  "[h]\nallocators = alloc_pages_node\norders = 0\n"
+		  "gfp = GFP_KERNEL\npatterns = pair\nnode = 0\n", &cases);
+	assert_int_equal(cases.count, 3);
+	assert_int_equal(cases.item[0].node, 1);
+	assert_int_equal(cases.item[1].node, 0);
+	assert_int_equal(cases.item[2].node, 0);
+	sweep_cases_free(&cases);
+}
+
 static void test_sizes_syntax(void **state)
 {
 	static const uint64_t expected[] = {
@@ -872,6 +890,7 @@ int main(void)
 		cmocka_unit_test(test_defaults_without_sweep_section),
 		cmocka_unit_test(test_group_overrides_and_inherits),
 		cmocka_unit_test(test_sheaf_capacity_overrides_and_inherits),
+		cmocka_unit_test(test_node_is_for_node_allocators),
 		cmocka_unit_test(test_sizes_syntax),
 		cmocka_unit_test(test_orders_syntax),
 		cmocka_unit_test(test_contexts_and_cross_product_order),

@@ -49,6 +49,11 @@ const bool kab_allocator_is_bulk[KAB_NR_ALLOCATORS] = {
 	KAB_BULK_ALLOCATOR_LIST(LISTED)
 };
 
+#define TAKES_NODE(name) [KAB_ALLOC_##name] = true,
+const bool kab_allocator_takes_node[KAB_NR_ALLOCATORS] = {
+	KAB_NODE_ALLOCATOR_LIST(TAKES_NODE)
+};
+
 const char *const kab_probe_names[KAB_NR_PROBES] = {
 	KAB_PROBE_LIST(NAME_OF)
 };
