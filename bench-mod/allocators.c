@@ -32,9 +32,9 @@
 
 /*
  * The cache may be merged with an existing one of the same geometry, as a
- * driver's cache would be (one with sheaves is never merged). Setup runs in
- * process context whatever the case's context, so kmem_cache_create() may
- * sleep here.
+ * driver's cache would be (on 6.18 one with sheaves is never merged). Setup
+ * runs in process context whatever the case's context, so
+ * kmem_cache_create() may sleep here.
  */
 static int kab_cache_setup(struct kab_alloc_args *args)
 {

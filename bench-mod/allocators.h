@@ -89,7 +89,7 @@ const char *kab_gfp_name(u32 bits);
  * @order: buddy order, for allocators sized by order
  * @gfp: the mask, __GFP_NOWARN included
  * @sheaf_capacity: the sheaf capacity the row's setup gives the cache, 0
- *	for none
+ *	for none asked (struct kab_case.sheaf_capacity: what 0 is per kernel)
  * @cache: kmem_cache_alloc's cache, made by the row's setup
  * @bulk: objects per call of a bulk allocator
  * @objs: a bulk allocator's @bulk objects, the array made by its setup

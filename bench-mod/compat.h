@@ -56,8 +56,12 @@
 #endif
 
 /*
- * kmem_cache_args.sheaf_capacity, SLUB's per-CPU sheaves of a cache: 6.18.
- * struct kmem_cache_args itself is 6.12's; before, kmem_cache_create()
+ * kmem_cache_args.sheaf_capacity, SLUB's per-CPU sheaves of a cache: 6.18,
+ * where a cache has sheaves only when given a capacity. By 7.2 sheaves had
+ * replaced the per-CPU slabs (struct kmem_cache_cpu is gone from 7.2's and
+ * 7.3's BTF) and every cache has them: a capacity of 0 is the kernel's
+ * choice there, not none, though the field's comment in slab.h still says
+ * none. struct kmem_cache_args itself is 6.12's; before, kmem_cache_create()
  * took the alignment and constructor as arguments.
  */
 #define KAB_HAVE_SHEAVES	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 18, 0))

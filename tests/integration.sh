@@ -160,8 +160,7 @@ nolock_runs_in() {
 	all_are ok status allocator=kmalloc_nolock context="$1" &&
 		all_are 0 failures allocator=kmalloc_nolock context="$1"
 }
-release=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["kernel"]["release"])' "$first/meta.json")
-if printf '6.18\n%s\n' "${release%%[-+]*}" | sort -V -C; then
+if kab_kernel_since "$first" 6.18; then
 	for ctx in process $atomic_contexts; do
 		kab_check "kmalloc_nolock(256, GFP_NOWAIT) in $ctx runs, pair and batch, none failing" \
 			nolock_runs_in "$ctx"

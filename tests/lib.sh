@@ -59,6 +59,15 @@ kab_test_boot() {
 		> "$1/$2.summary" 2> "$1/$2.log"
 }
 
+# kab_kernel_since RUN VERSION: true when the kernel of RUN (its meta.json)
+# is VERSION or later, e.g. 6.18 for the allocators that kernel added.
+kab_kernel_since() {
+	local release
+	release=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["kernel"]["release"])' "$1/meta.json") ||
+		return 1
+	printf '%s\n%s\n' "$2" "${release%%[-+]*}" | sort -V -C
+}
+
 # kab_test_finish NAME RESULTS RUN_ID: when a check failed, the tails of the
 # run's log and console; then the closing line and the exit status.
 kab_test_finish() {

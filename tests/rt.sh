@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# The PREEMPT_RT boot: Debian's 6.1 RT kernel in icount mode on the RT sweep
-# plus the guest ABI test. Allocating with preemption or interrupts off and
-# in hard interrupt context is refused with a reason naming PREEMPT_RT; the
-# process, spinlock and softirq contexts run and count every operation.
+# The PREEMPT_RT boot: Debian's RT kernel (KERNEL, default debian-6.1-rt)
+# in icount mode on the RT sweep plus the guest ABI test. Allocating with
+# preemption or interrupts off and in hard interrupt context is refused with
+# a reason naming PREEMPT_RT; the process, spinlock and softirq contexts run
+# and count every operation.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../scripts/lib.sh"
 . "$here/lib.sh"
 
-results=$KAB_BUILD/test-results-rt
+kernel=${KERNEL:-debian-6.1-rt}
+results=$KAB_BUILD/test-results-$kernel
 rm -rf "$results"
 mkdir -p "$results" "$KAB_BUILD/tests"
 
@@ -16,12 +18,14 @@ abi_test=$KAB_BUILD/tests/abi_test
 kab_build_abi_test
 
 kab_check "the PREEMPT_RT icount boot completes" kab_test_boot "$results" rt \
-	icount debian-6.1-rt "$here/sweeps/rt.conf" 600 "$abi_test"
+	icount "$kernel" "$here/sweeps/rt.conf" 600 "$abi_test"
 run=$results/rt
 
-# ctx CONTEXT COLUMN: COLUMN of the case in CONTEXT.
+# ctx CONTEXT COLUMN [ALLOCATOR]: COLUMN of the case of ALLOCATOR (default
+# kmalloc) in CONTEXT.
 ctx() {
-	kab_select "$run/cases.csv" "$2" --where context="$1" | sed -n 1p
+	kab_select "$run/cases.csv" "$2" --where context="$1" \
+		--where allocator="${3:-kmalloc}" | sed -n 1p
 }
 runs() {
 	[ "$(ctx "$1" status)" = ok ] && [ "$(ctx "$1" ops_done)" = 300 ] &&
@@ -39,6 +43,14 @@ done
 for c in preempt_off irq_off hardirq; do
 	kab_check "kmalloc(256, GFP_ATOMIC) in $c is refused with the PREEMPT_RT reason" \
 		refused_for_rt "$c"
+	if kab_kernel_since "$run" 6.18; then
+		kab_check "kmalloc_nolock(256) in $c is not refused on RT: it ran every operation" \
+			sh -c "[ '$(ctx "$c" status kmalloc_nolock)' = ok ] &&
+			       [ '$(ctx "$c" ops_done kmalloc_nolock)' = 300 ]"
+	else
+		kab_check "kmalloc_nolock(256) in $c is refused, saying it is 6.18's" \
+			test "$(ctx "$c" error kmalloc_nolock)" = "EINVAL: kmalloc_nolock: kmalloc_nolock() is new in 6.18"
+	fi
 done
 kab_check "the guest ABI test passed on RT" \
 	grep -q "KAB-TEST abi_test rc=0" "$run/console.log"

@@ -434,8 +434,9 @@ struct kab_cpu_result {
  *	"tasklet" or "irq_work-hard"
  * @sheaf_capacity: in: kmem_cache_alloc and kmem_cache_alloc_bulk only:
  *	the sheaf capacity their cache is created with (SLUB's per-CPU
- *	sheaves, 6.18 and later); 0 asks for none (by 7.3 every cache has
- *	sheaves of the kernel's own capacity)
+ *	sheaves, 6.18 and later); 0 asks for none, which on 6.18 is a cache
+ *	without sheaves and on 7.2 and later, where every cache has sheaves,
+ *	the capacity the kernel chooses
  * @pressure: in: enum kab_pressure
  * @pressure_reserved: in: must be 0
  * @pressure_pages_held: out: order-0 pages the module held during the

@@ -52,8 +52,9 @@ struct perf_value {
  * an event's sake: every event is either supported or has a reason. */
 struct perf_group *perf_group_open(const char *const *names, size_t count,
 				   pid_t pid, int cpu);
-/* Each acts on the whole group at once; 0, or -1 with errno. A group without
- * a supported event succeeds and does nothing. */
+/* Each acts on the whole group at once (enable and disable through its
+ * leader, which holds the group on and off); 0, or -1 with errno. A group
+ * without a supported event succeeds and does nothing. */
 int perf_group_enable(struct perf_group *group);
 int perf_group_disable(struct perf_group *group);
 int perf_group_reset(struct perf_group *group);

@@ -95,7 +95,8 @@ enum sweep_kind {
 	X(hyperfine, hyperfine, SWEEP_IN_ACCESS, number, NUMBER(0, 1000, 0))	\
 	X(tlb_model, tlb_models, SWEEP_IN_HEADER, names,			\
 	  READER(read_tlb_model))						\
-	/* kmem_cache_alloc's cache: SLUB's sheaves (6.18); 0: none asked */ \
+	/* kmem_cache_alloc's cache: SLUB's sheaves (6.18); 0: none asked, */ \
+	/* no sheaves on 6.18, the kernel's own capacity on 7.2 and later */ \
 	X(sheaf_capacity, sheaf_capacity, SWEEP_IN_HEADER | SWEEP_IN_ALLOC,	\
 	  number, NUMBER(0, UINT32_MAX, 0))					\
 	/* the NUMA node of kmalloc_node and alloc_pages_node (x86's most) */ \

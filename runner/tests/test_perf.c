@@ -255,6 +255,42 @@ static void test_tracepoints(void **state)
 	perf_group_close(group);
 }
 
+/*
+ * A software leader with tracepoint siblings, as a sweep's events make it
+ * ("page-faults" first), counted twice like two cases: the second count
+ * must see the second round's pages too. Enabling each event of the group
+ * (PERF_IOC_FLAG_GROUP, the leader first) left the tracepoint off until
+ * this task was next switched in on 6.12, 6.18 and 7.3: 0 here.
+ */
+static void test_tracepoints_counted_again(void **state)
+{
+	const char *const names[] = { "page-faults", "kmem:mm_page_alloc" };
+	struct perf_value values[2];
+	struct perf_group *group;
+
+	(void)state;
+	if (!tracefs_mounted())
+		skip();
+	group = count_touching(names, 2, values);
+	assert_true(group->events[1].supported);
+	for (int round = 1; round <= 2; round++) {
+		if (round == 2) {
+			assert_int_equal(perf_group_reset(group), 0);
+			assert_int_equal(perf_group_enable(group), 0);
+			touch_fresh_pages(PAGES);
+			assert_int_equal(perf_group_disable(group), 0);
+			assert_int_equal(perf_group_read(group, values), 0);
+		}
+		assert_page_count(&values[0]);
+		assert_true(values[1].counted);
+		if (values[1].raw < PAGES)
+			fail_msg("count %d: kmem:mm_page_alloc %llu for %d fresh pages",
+				 round, (unsigned long long)values[1].raw,
+				 PAGES);
+	}
+	perf_group_close(group);
+}
+
 /* CPU-wide on the CPU this thread is pinned to: needs root at
  * perf_event_paranoid > 0, and says so otherwise. */
 static void test_cpu_wide(void **state)
@@ -305,6 +341,7 @@ int main(void)
 		cmocka_unit_test(test_nothing_supported),
 		cmocka_unit_test(test_tracepoint_without_tracefs),
 		cmocka_unit_test(test_tracepoints),
+		cmocka_unit_test(test_tracepoints_counted_again),
 		cmocka_unit_test(test_cpu_wide),
 	};
 
