@@ -129,6 +129,15 @@ const struct kab_allocator_desc kab_allocators[KAB_NR_ALLOCATORS] = {
 		.allowed_gfp = KAB_GFP_SLAB, .min_size = 1,
 		.max_size = KMALLOC_MAX_SIZE / 2, .setup = kab_bulk_setup,
 		.teardown = kab_bulk_teardown),
+	/* kmalloc's, with room for the rcu_head. */
+	KAB_ROW(kfree_rcu, .caps = KAB_CAP_FAILS_ABOVE | KAB_CAP_DEFERRED,
+		.allowed_gfp = KAB_GFP_SLAB,
+		.min_size = sizeof(struct kab_rcu_obj),
+		.max_size = KMALLOC_MAX_SIZE),
+	/* kvmalloc's; the free may sleep whatever the mask. */
+	KAB_ROW(kvfree_rcu, .caps = KAB_CAP_SLEEPS | KAB_CAP_MAPS |
+				    KAB_CAP_DEFERRED,
+		.allowed_gfp = KAB_GFP_SLAB, .min_size = 1),
 };
 
 #define KAB_IS_LISTED(id)	| BIT(KAB_ALLOC_##id)
@@ -136,6 +145,8 @@ const struct kab_allocator_desc kab_allocators[KAB_NR_ALLOCATORS] = {
 #define KAB_BUFFER_ALLOCATORS	(0 KAB_ACCESS_ALLOCATOR_LIST(KAB_IS_LISTED))
 /* The bulk allocators, as the uapi lists them. */
 #define KAB_BULK_ALLOCATORS	(0 KAB_BULK_ALLOCATOR_LIST(KAB_IS_LISTED))
+/* The deferred ones, the same way. */
+#define KAB_DEFERRED_ALLOCATORS	(0 KAB_DEFERRED_ALLOCATOR_LIST(KAB_IS_LISTED))
 
 /* Fails the build when a row disagrees with the uapi lists. */
 #define KAB_ROW_AGREES(id, by)						\
@@ -146,7 +157,10 @@ const struct kab_allocator_desc kab_allocators[KAB_NR_ALLOCATORS] = {
 		     !!(KAB_BUFFER_ALLOCATORS & BIT(KAB_ALLOC_##id)));	\
 	BUILD_BUG_ON(!!(kab_allocators[KAB_ALLOC_##id].caps &		\
 			KAB_CAP_BULK) !=				\
-		     !!(KAB_BULK_ALLOCATORS & BIT(KAB_ALLOC_##id)));
+		     !!(KAB_BULK_ALLOCATORS & BIT(KAB_ALLOC_##id)));	\
+	BUILD_BUG_ON(!!(kab_allocators[KAB_ALLOC_##id].caps &		\
+			KAB_CAP_DEFERRED) !=				\
+		     !!(KAB_DEFERRED_ALLOCATORS & BIT(KAB_ALLOC_##id)));
 
 /**
  * kab_allocator_setup() - prepare a validated case's allocator

@@ -17,6 +17,7 @@
 #include <linux/gfp.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/types.h>
 #include <linux/vmalloc.h>
@@ -80,6 +81,11 @@ const char *kab_gfp_name(u32 bits);
 #define KAB_CAP_SHEAVES		BIT(9)
 /* One call allocates kab_alloc_args.bulk objects (KAB_BULK_ALLOCATOR_LIST). */
 #define KAB_CAP_BULK		BIT(10)
+/*
+ * Its free queues the object for after an RCU grace period
+ * (KAB_DEFERRED_ALLOCATOR_LIST): a case measures the backlog it leaves.
+ */
+#define KAB_CAP_DEFERRED	BIT(11)
 
 /**
  * struct kab_alloc_args - what one call of an allocator gets
@@ -287,6 +293,35 @@ static inline void kab_kmem_cache_alloc_bulk_free(const struct kab_alloc_args *a
 						   void *objs)
 {
 	kmem_cache_free_bulk(a->cache, a->bulk, objs);
+}
+
+/* kfree_rcu()'s object: its rcu_head first, the rest of the size after. */
+struct kab_rcu_obj {
+	struct rcu_head rcu;
+};
+
+#define kab_kfree_rcu_alloc	kab_kmalloc_alloc
+
+/* The two-argument form never sleeps: it falls back to the rcu_head. */
+static inline void kab_kfree_rcu_free(const struct kab_alloc_args *a,
+				      void *obj)
+{
+	struct kab_rcu_obj *rcu_obj = obj;
+
+	kfree_rcu(rcu_obj, rcu);
+}
+
+#define kab_kvfree_rcu_alloc	kab_kvmalloc_alloc
+
+/*
+ * The headless form (6.1's kvfree_rcu(ptr), the name every shipped kernel
+ * also has): when it cannot get a page for its pointer array it waits for
+ * a grace period itself.
+ */
+static inline void kab_kvfree_rcu_free(const struct kab_alloc_args *a,
+				       void *obj)
+{
+	kvfree_rcu_mightsleep(obj);
 }
 
 /**

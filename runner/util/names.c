@@ -49,6 +49,10 @@ const bool kab_allocator_is_bulk[KAB_NR_ALLOCATORS] = {
 	KAB_BULK_ALLOCATOR_LIST(LISTED)
 };
 
+const bool kab_allocator_is_deferred[KAB_NR_ALLOCATORS] = {
+	KAB_DEFERRED_ALLOCATOR_LIST(LISTED)
+};
+
 const char *const kab_probe_names[KAB_NR_PROBES] = {
 	KAB_PROBE_LIST(NAME_OF)
 };

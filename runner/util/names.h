@@ -37,6 +37,8 @@ extern const char *const kab_access_phase_names[KAB_NR_ACCESS_PHASES];
 extern const bool kab_allocator_has_access[KAB_NR_ALLOCATORS];
 /* One call allocates kab_case.bulk objects (KAB_BULK_ALLOCATOR_LIST). */
 extern const bool kab_allocator_is_bulk[KAB_NR_ALLOCATORS];
+/* Frees after an RCU grace period (KAB_DEFERRED_ALLOCATOR_LIST). */
+extern const bool kab_allocator_is_deferred[KAB_NR_ALLOCATORS];
 extern const char *const kab_probe_names[KAB_NR_PROBES];
 
 /* Index of @name in @names, or -1. */
