@@ -135,6 +135,15 @@ const struct kab_allocator_desc kab_allocators[KAB_NR_ALLOCATORS] = {
 	KAB_ROW(alloc_pages_node, .caps = KAB_CAP_ORDER | KAB_CAP_POW2 |
 					  KAB_CAP_PAGE | KAB_CAP_NODE,
 		.allowed_gfp = KAB_GFP_PAGES, .max_size = KAB_MAX_BLOCK),
+	/* kmalloc's, with room for the rcu_head. */
+	KAB_ROW(kfree_rcu, .caps = KAB_CAP_FAILS_ABOVE | KAB_CAP_DEFERRED,
+		.allowed_gfp = KAB_GFP_SLAB,
+		.min_size = sizeof(struct kab_rcu_obj),
+		.max_size = KMALLOC_MAX_SIZE),
+	/* kvmalloc's; the free may sleep whatever the mask. */
+	KAB_ROW(kvfree_rcu, .caps = KAB_CAP_SLEEPS | KAB_CAP_MAPS |
+				    KAB_CAP_DEFERRED,
+		.allowed_gfp = KAB_GFP_SLAB, .min_size = 1),
 };
 
 #define KAB_IS_LISTED(id)	| BIT(KAB_ALLOC_##id)
@@ -144,6 +153,8 @@ const struct kab_allocator_desc kab_allocators[KAB_NR_ALLOCATORS] = {
 #define KAB_BULK_ALLOCATORS	(0 KAB_BULK_ALLOCATOR_LIST(KAB_IS_LISTED))
 /* The allocators that take a node, as the uapi lists them. */
 #define KAB_NODE_ALLOCATORS	(0 KAB_NODE_ALLOCATOR_LIST(KAB_IS_LISTED))
+/* The deferred ones, the same way. */
+#define KAB_DEFERRED_ALLOCATORS	(0 KAB_DEFERRED_ALLOCATOR_LIST(KAB_IS_LISTED))
 
 /* Fails the build when a row disagrees with the uapi lists. */
 #define KAB_ROW_AGREES(id, by)						\
@@ -157,7 +168,10 @@ const struct kab_allocator_desc kab_allocators[KAB_NR_ALLOCATORS] = {
 		     !!(KAB_BULK_ALLOCATORS & BIT(KAB_ALLOC_##id)));	\
 	BUILD_BUG_ON(!!(kab_allocators[KAB_ALLOC_##id].caps &		\
 			KAB_CAP_NODE) !=				\
-		     !!(KAB_NODE_ALLOCATORS & BIT(KAB_ALLOC_##id)));
+		     !!(KAB_NODE_ALLOCATORS & BIT(KAB_ALLOC_##id)));	\
+	BUILD_BUG_ON(!!(kab_allocators[KAB_ALLOC_##id].caps &		\
+			KAB_CAP_DEFERRED) !=				\
+		     !!(KAB_DEFERRED_ALLOCATORS & BIT(KAB_ALLOC_##id)));
 
 /**
  * kab_allocator_setup() - prepare a validated case's allocator

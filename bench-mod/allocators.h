@@ -17,6 +17,7 @@
 #include <linux/gfp.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/types.h>
 #include <linux/vmalloc.h>
@@ -82,6 +83,11 @@ const char *kab_gfp_name(u32 bits);
 #define KAB_CAP_BULK		BIT(10)
 /* Allocates on the node of struct kab_alloc_args.node. */
 #define KAB_CAP_NODE		BIT(11)
+/*
+ * Its free queues the object for after an RCU grace period
+ * (KAB_DEFERRED_ALLOCATOR_LIST): a case measures the backlog it leaves.
+ */
+#define KAB_CAP_DEFERRED	BIT(12)
 
 /**
  * struct kab_alloc_args - what one call of an allocator gets
@@ -308,6 +314,35 @@ static inline void *kab_alloc_pages_node_alloc(const struct kab_alloc_args *a)
 }
 
 #define kab_alloc_pages_node_free	kab_alloc_pages_free
+
+/* kfree_rcu()'s object: its rcu_head first, the rest of the size after. */
+struct kab_rcu_obj {
+	struct rcu_head rcu;
+};
+
+#define kab_kfree_rcu_alloc	kab_kmalloc_alloc
+
+/* The two-argument form never sleeps: it falls back to the rcu_head. */
+static inline void kab_kfree_rcu_free(const struct kab_alloc_args *a,
+				      void *obj)
+{
+	struct kab_rcu_obj *rcu_obj = obj;
+
+	kfree_rcu(rcu_obj, rcu);
+}
+
+#define kab_kvfree_rcu_alloc	kab_kvmalloc_alloc
+
+/*
+ * The headless form (6.1's kvfree_rcu(ptr), the name every shipped kernel
+ * also has): when it cannot get a page for its pointer array it waits for
+ * a grace period itself.
+ */
+static inline void kab_kvfree_rcu_free(const struct kab_alloc_args *a,
+				       void *obj)
+{
+	kvfree_rcu_mightsleep(obj);
+}
 
 /**
  * struct kab_buffer - one buffer held from an allocator with KAB_CAP_BUFFER

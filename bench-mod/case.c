@@ -7,6 +7,8 @@
 #include <linux/errno.h>
 #include <linux/gfp.h>
 #include <linux/kernel.h>
+#include <linux/math64.h>
+#include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/nodemask.h>
 #include <linux/string.h>
@@ -250,6 +252,37 @@ static int kab_validate_bulk(struct kab_case *c,
 				c->bulk * c->size_bytes);
 }
 
+/*
+ * A deferred free holds its object until a grace period has passed: every
+ * object of the warmup and the two loops may be held at once, more than
+ * the batch that bounds what the pressure check and one CPU's figures
+ * assume, and the backlog is read machine-wide, where other CPUs' cases
+ * would blur it.
+ */
+static int kab_validate_deferred(struct kab_case *c,
+				 const struct kab_allocator_desc *a)
+{
+	u64 objects = c->warmup + 2 * c->iterations;
+
+	if (c->drain_reserved)
+		return kab_refuse(c->reason, -EINVAL, "drain_reserved must be 0");
+	if (!(a->caps & KAB_CAP_DEFERRED))
+		return 0;
+	if (c->cpus > 1)
+		return kab_refuse(c->reason, -EINVAL,
+				  "%s runs on one CPU, not %u", a->name, c->cpus);
+	if (c->pressure != KAB_PRESSURE_none)
+		return kab_refuse(c->reason, -EINVAL,
+				  "%s holds what it frees for a grace period: no pressure",
+				  a->name);
+	/* Cannot overflow: each count is at most KAB_MAX_ITERATIONS. */
+	if (objects > div64_u64(kab_memory_limit(), max(c->size_bytes, 1ULL)))
+		return kab_refuse(c->reason, -E2BIG,
+				  "%llu objects of %llu bytes held until a grace period exceed half the available memory, %llu",
+				  objects, c->size_bytes, kab_memory_limit());
+	return 0;
+}
+
 static int kab_validate_hist(struct kab_case *c, u64 uptr, const char *what)
 {
 	if (uptr && !access_ok(u64_to_user_ptr(uptr), KAB_HIST_BYTES))
@@ -290,6 +323,8 @@ static int kab_validate(struct kab_case *c)
 	if (!err)
 		err = kab_validate_bulk(c, a);
 	if (!err)
+		err = kab_validate_deferred(c, a);
+	if (!err)
 		err = kab_validate_hist(c, c->alloc.hist, "alloc");
 	if (!err)
 		err = kab_validate_hist(c, c->free.hist, "free");
@@ -315,6 +350,11 @@ long kab_case_ioctl(struct kab_file *kf, void *req, struct kab_reply *reply)
 	err = kab_validate(c);
 	if (err)
 		return err;
+	/* Only a deferred allocator's case fills them in. */
+	c->backlog_bytes = 0;
+	c->drain_ns = 0;
+	c->backlog_left_bytes = 0;
+	c->drained = 0;
 	alloc_hist = kab_reply_buffer(reply, c->alloc.hist, KAB_HIST_BYTES);
 	free_hist = kab_reply_buffer(reply, c->free.hist, KAB_HIST_BYTES);
 	if (!alloc_hist || !free_hist)

@@ -159,6 +159,8 @@ void kab_results(struct kab_case *c, const struct kab_run *run);
 int kab_run_case(struct kab_case *c, u32 *alloc_hist, u32 *free_hist);
 
 int kab_validate_cpus(struct kab_case *c);
+u64 kab_slab_bytes(void);
+void kab_deferred_drain(struct kab_case *c, u64 start_bytes);
 struct kab_ring;
 struct kab_ring *kab_rings_new(u32 pairs);
 struct kab_ring *kab_ring_of(struct kab_ring *rings, u32 pair);

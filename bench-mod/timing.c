@@ -469,6 +469,7 @@ int kab_run_case(struct kab_case *c, u32 *alloc_hist, u32 *free_hist)
 {
 	struct kab_zone_state zones;
 	struct kab_run run;
+	u64 slab_start;
 	LIST_HEAD(held);
 	int err;
 
@@ -502,8 +503,11 @@ int kab_run_case(struct kab_case *c, u32 *alloc_hist, u32 *free_hist)
 	c->highatomic_pages = zones.highatomic;
 	c->wmark_min = zones.wmark_min;
 	c->wmark_low = zones.wmark_low;
+	slab_start = kab_slab_bytes();
 
 	err = kab_run_measured(&run, c);
+	if (!err && (run.allocator->caps & KAB_CAP_DEFERRED))
+		kab_deferred_drain(c, slab_start);
 	kab_pressure_release(&held);
 	kab_pressure_snapshot(&zones);
 	c->free_pages_after = zones.free;

@@ -45,9 +45,11 @@ memory_back() {
 		$(( ($(cell "$1" free_pages_start) + $(cell "$1" pcp_pages_start)) * 99 )) ]
 }
 
+# of_allocator ALLOCATOR CASE...: the cases of ALLOCATOR
+of_allocator() { local a=$1 k; shift; for k; do [ "$(cell "$k" allocator)" != "$a" ] || echo "$k"; done; }
 two=$(rows 2 ok)
 kab_check "6 cases ran on 2 CPUs" test "$(wc -w <<< "$two")" -eq 6
-kab_check "5 cases ran on 1 CPU" test "$(rows 1 ok | wc -w)" -eq 5
+kab_check "14 cases ran on 1 CPU" test "$(rows 1 ok | wc -w)" -eq 14
 for k in $two; do
 	what="case $k ($(cell "$k" allocator) $(cell "$k" size_bytes)$(cell "$k" order) $(cell "$k" pattern))"
 	kab_check "$what: operations on 2 distinct CPUs" distinct "$(cell "$k" cpu_list)" 2
@@ -69,11 +71,9 @@ for k in $two; do
 	kab_check "$what: the CPUs' operations add up to ops_done" \
 		sums_to "$(cell "$k" cpu_ops)" "$(cell "$k" ops_done)"
 done
-k=$(rows 1 refused)
+k=$(of_allocator kmem_cache_alloc $(rows 1 refused))
 kab_check "remote_free on 1 CPU is refused with the reason" \
 	refused "$k" "remote_free pairs CPUs up: needs an even cpus"
-# of_allocator ALLOCATOR CASE...: the cases of ALLOCATOR
-of_allocator() { local a=$1 k; shift; for k; do [ "$(cell "$k" allocator)" != "$a" ] || echo "$k"; done; }
 k=$(of_allocator kmalloc $(rows 2 refused))
 kab_check "softirq on 2 CPUs is refused with the reason, irq_off runs" \
 	refused "$k" "softirq context runs one chunk at a time"
@@ -85,6 +85,26 @@ single=$(of_allocator kmem_cache_alloc $(rows 1 ok))
 kab_check "kmem_cache_alloc_bulk(64) costs less per object than kmem_cache_alloc+free on one CPU ($(cell "$bulk" pair_ns_per_object) vs $(cell "$single" pair_ns_amortized) ns)" \
 	above "$(cell "$single" pair_ns_amortized)" "$(cell "$bulk" pair_ns_per_object)"
 kab_check "the bulk row says its bulk" test "$(cell "$bulk" bulk)" = 64
+# The deferred frees: kfree_rcu in process and hardirq context leaves a
+# backlog that comes back; kmalloc's kfree leaves none to report.
+for k in $(of_allocator kfree_rcu $(rows 1 ok)) $(of_allocator kvfree_rcu $(rows 1 ok)); do
+	what="case $k ($(cell "$k" allocator) $(cell "$k" size_bytes) $(cell "$k" context))"
+	kab_check "$what: its frees left a backlog" positive "$(cell "$k" backlog_bytes)"
+	kab_check "$what: the backlog drained ($(cell "$k" drain_ns) ns, $(cell "$k" backlog_left_bytes) bytes left)" \
+		test "$(cell "$k" drained)" = yes
+	kab_check "$what: its memory came back" memory_back "$k"
+done
+kab_check "kfree_rcu ran at 64 and 256 bytes in process and hardirq context" \
+	test "$(of_allocator kfree_rcu $(rows 1 ok) | wc -w)" -eq 4
+kab_check "kvfree_rcu ran in process context" \
+	test "$(of_allocator kvfree_rcu $(rows 1 ok) | wc -w)" -eq 1
+kab_check "kvfree_rcu in hardirq context is refused with the reason" \
+	refused "$(of_allocator kvfree_rcu $(rows 1 refused))" \
+	"kvfree_rcu may sleep: not allowed in hardirq context"
+for k in $(of_allocator kmalloc $(rows 1 ok)); do
+	kab_check "case $k (kmalloc $(cell "$k" size_bytes)): no backlog to report, empty" \
+		test -z "$(cell "$k" backlog_bytes)$(cell "$k" drained)"
+done
 k=$(rows 64 refused)
 kab_check "64 CPUs on a guest of 2 are refused with the reason" \
 	refused "$k" "cpus 64 exceeds the 2 online CPUs"

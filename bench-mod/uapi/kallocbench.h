@@ -17,7 +17,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define KAB_ABI_VERSION		6
+#define KAB_ABI_VERSION		7
 #define KAB_DEVICE_NAME		"kallocbench"
 #define KAB_REASON_LEN		96
 #define KAB_NAME_LEN		32
@@ -47,7 +47,9 @@
 	X(alloc_pages_nolock, KAB_BY_ORDER)	\
 	X(kmem_cache_alloc_bulk, KAB_BY_SIZE)	\
 	X(kmalloc_node, KAB_BY_SIZE)		\
-	X(alloc_pages_node, KAB_BY_ORDER)
+	X(alloc_pages_node, KAB_BY_ORDER)	\
+	X(kfree_rcu, KAB_BY_SIZE)		\
+	X(kvfree_rcu, KAB_BY_SIZE)
 
 /*
  * Allocators whose one call allocates (and frees) kab_case.bulk objects
@@ -57,6 +59,21 @@
  */
 #define KAB_BULK_ALLOCATOR_LIST(X)	\
 	X(kmem_cache_alloc_bulk)
+/*
+ * Allocators whose free only queues the object to be freed after an RCU
+ * grace period, entries of KAB_ALLOCATOR_LIST: kfree_rcu(obj, rcu) of a
+ * kmalloc'ed object whose struct rcu_head is its first bytes (never
+ * sleeps: every context), and kvfree_rcu_mightsleep(obj) of a kvmalloc'ed
+ * one (no rcu_head; may wait for a grace period: process context only).
+ * Their free figures are the cost to the caller; kab_case.backlog_bytes
+ * and kab_case.drain_ns what the deferred frees leave behind.
+ */
+#define KAB_DEFERRED_ALLOCATOR_LIST(X)	\
+	X(kfree_rcu)			\
+	X(kvfree_rcu)
+/* How long a case waits for its deferred frees to come back, at most. */
+#define KAB_DRAIN_LIMIT_NS		10000000000ULL
+
 /* The largest kab_case.bulk. */
 #define KAB_MAX_BULK			1024U
 
@@ -493,6 +510,24 @@ struct kab_cpu_result {
  *	allocators that take no node
  * @node_misplaced: out: those of @node_checked whose memory is on another
  *	node than @node (the allocator fell back)
+ * @backlog_bytes: out: allocators of KAB_DEFERRED_ALLOCATOR_LIST: how much
+ *	the machine's unreclaimable slab memory (NR_SLAB_UNRECLAIMABLE_B,
+ *	large kmallocs included, what /proc/meminfo's SUnreclaim shows) grew
+ *	from the start to the end of the measured loops, 0 when it shrank:
+ *	the objects freed but not yet back, less what came back meanwhile;
+ *	0 for the other allocators
+ * @drain_ns: out: deferred allocators: how long after the measured loops,
+ *	polled from process context every few ms, until that memory was
+ *	back within an eighth of @backlog_bytes or 256 KiB of where it
+ *	started, whichever is more (SLUB keeps some empty slabs, and the
+ *	counter lags by the CPUs' unfolded deltas); at most
+ *	KAB_DRAIN_LIMIT_NS, a signal ends the wait too
+ * @backlog_left_bytes: out: deferred allocators: how far above its start
+ *	the memory still was when the wait ended
+ * @drained: out: deferred allocators: 1 when the memory came back within
+ *	the bound, 0 when the wait ended first (@drain_ns is then how long
+ *	it waited)
+ * @drain_reserved: in: must be 0
  */
 struct kab_case {
 	__u32 size;
@@ -543,6 +578,11 @@ struct kab_case {
 	__u32 node;
 	__u32 node_checked;
 	__u64 node_misplaced;
+	__u64 backlog_bytes;
+	__u64 drain_ns;
+	__u64 backlog_left_bytes;
+	__u32 drained;
+	__u32 drain_reserved;
 };
 
 /* kab_access.map_order_min and friends when there is nothing to report. */

@@ -469,7 +469,25 @@ static void add_cpus(struct csv_row *row, const struct sweep_case *spec,
 }
 
 /*
- * Everything from ops_done to pressure_reached. The amortized loop's figures
+ * backlog_bytes to drained, for a deferred allocator (kfree_rcu): what its
+ * frees still held after the measured loops, what was left when the wait
+ * for them ended, how long it waited, and whether they came back.
+ */
+static void add_backlog(struct csv_row *row, const struct sweep_case *spec,
+			const struct case_outcome *outcome)
+{
+	const struct kab_case *result = outcome->result;
+	bool deferred = outcome->status == CASE_ok &&
+			kab_allocator_is_deferred[spec->allocator];
+
+	add_u64_if(row, deferred, deferred ? result->backlog_bytes : 0);
+	add_u64_if(row, deferred, deferred ? result->backlog_left_bytes : 0);
+	add_u64_if(row, deferred, deferred ? result->drain_ns : 0);
+	csv_add(row, !deferred ? "" : result->drained ? "yes" : "no");
+}
+
+/*
+ * Everything from ops_done to drained. The amortized loop's figures
  * include its failed allocations: the alloc figure exists when it made any
  * attempt, the free and pair figures only when it freed something.
  */
@@ -516,6 +534,7 @@ static void add_figures(struct csv_row *row, const struct sweep_case *spec,
 	ran = ran && kab_allocator_takes_node[spec->allocator];
 	add_u64_if(row, ran, ran ? result->node_checked : 0);
 	add_u64_if(row, ran, ran ? result->node_misplaced : 0);
+	add_backlog(row, spec, outcome);
 }
 
 void case_error_text(const struct case_outcome *outcome, struct strbuf *text)

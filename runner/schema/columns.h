@@ -49,7 +49,9 @@
 	X(pcp_pages_start) X(pcp_pages_after) X(pressure_reached)	\
 	X(cpu_list) X(cpu_ops) X(pair_mops_per_cpu) X(pair_mops_total)	\
 	X(overlap_ns) X(overlap_share) X(remote_frees)			\
-	X(node_checked) X(node_misplaced) X(counter_scaling)
+	X(node_checked) X(node_misplaced)				\
+	X(backlog_bytes) X(backlog_left_bytes) X(drain_ns) X(drained)	\
+	X(counter_scaling)
 
 /* The last columns of cases.csv, access.csv and hyperfine.csv: error
  * stays last, the free text of a case that did not run. */

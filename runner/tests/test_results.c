@@ -102,7 +102,8 @@ static void test_header_is_the_contract(void **state)
 		"free_pages_after,wmark_min,wmark_low,highatomic_pages,"
 		"pcp_pages_start,pcp_pages_after,pressure_reached,cpu_list,cpu_ops,"
 		"pair_mops_per_cpu,pair_mops_total,overlap_ns,overlap_share,"
-		"remote_frees,node_checked,node_misplaced,counter_scaling,status,"
+		"remote_frees,node_checked,node_misplaced,backlog_bytes,"
+		"backlog_left_bytes,drain_ns,drained,counter_scaling,status,"
 		"error");
 }
 
@@ -296,6 +297,39 @@ static void assert_figures_empty(const struct row_fixture *f)
 		if (*f->row.field[i])
 			fail_msg("%s is '%s', not empty", f->header.field[i],
 				 f->row.field[i]);
+}
+
+/* A deferred allocator's backlog; the other allocators' is empty, not 0. */
+static void test_backlog_columns(void **state)
+{
+	struct row_fixture *f = *state;
+
+	f->result.backlog_bytes = 655360;
+	f->result.backlog_left_bytes = 8192;
+	f->result.drain_ns = 31000000;
+	f->result.drained = 1;
+	make_row(f);
+	assert_string_equal(column(f, "backlog_bytes"), "");
+	assert_string_equal(column(f, "backlog_left_bytes"), "");
+	assert_string_equal(column(f, "drain_ns"), "");
+	assert_string_equal(column(f, "drained"), "");
+	f->spec.allocator = KAB_ALLOC_kfree_rcu;
+	make_row(f);
+	assert_string_equal(column(f, "backlog_bytes"), "655360");
+	assert_string_equal(column(f, "backlog_left_bytes"), "8192");
+	assert_string_equal(column(f, "drain_ns"), "31000000");
+	assert_string_equal(column(f, "drained"), "yes");
+	/* the wait ran out: how long it waited, and what was left */
+	f->spec.allocator = KAB_ALLOC_kvfree_rcu;
+	f->result.backlog_bytes = 0;
+	f->result.drained = 0;
+	make_row(f);
+	assert_string_equal(column(f, "backlog_bytes"), "0");
+	assert_string_equal(column(f, "drained"), "no");
+	f->outcome.status = CASE_refused;
+	make_row(f);
+	assert_string_equal(column(f, "backlog_bytes"), "");
+	assert_string_equal(column(f, "drained"), "");
 }
 
 static void test_refused_row(void **state)
@@ -528,7 +562,7 @@ static void test_header_with_counters(void **state)
 	char *header = results_cases_header_events(counter_names, 2);
 
 	(void)state;
-	assert_non_null(strstr(header, ",remote_frees,node_checked,node_misplaced,counter_scaling,"
+	assert_non_null(strstr(header, ",drained,counter_scaling,"
 			       "page-faults,cycles,status,error"));
 	assert_int_equal(strncmp(header, "case,repetition,", 16), 0);
 	free(header);
@@ -623,6 +657,7 @@ int main(void)
 		ROW_TEST(test_no_samples_leaves_figures_empty),
 		ROW_TEST(test_batch_that_freed_nothing),
 		ROW_TEST(test_no_amortized_ops),
+		ROW_TEST(test_backlog_columns),
 		ROW_TEST(test_refused_row),
 		ROW_TEST(test_interrupted_row),
 		cmocka_unit_test(test_header_with_counters),

@@ -49,9 +49,12 @@ const bool kab_allocator_is_bulk[KAB_NR_ALLOCATORS] = {
 	KAB_BULK_ALLOCATOR_LIST(LISTED)
 };
 
-#define TAKES_NODE(name) [KAB_ALLOC_##name] = true,
 const bool kab_allocator_takes_node[KAB_NR_ALLOCATORS] = {
-	KAB_NODE_ALLOCATOR_LIST(TAKES_NODE)
+	KAB_NODE_ALLOCATOR_LIST(LISTED)
+};
+
+const bool kab_allocator_is_deferred[KAB_NR_ALLOCATORS] = {
+	KAB_DEFERRED_ALLOCATOR_LIST(LISTED)
 };
 
 const char *const kab_probe_names[KAB_NR_PROBES] = {

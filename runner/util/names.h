@@ -39,6 +39,8 @@ extern const bool kab_allocator_has_access[KAB_NR_ALLOCATORS];
 extern const bool kab_allocator_is_bulk[KAB_NR_ALLOCATORS];
 /* Whether the allocator allocates on a NUMA node a case names. */
 extern const bool kab_allocator_takes_node[KAB_NR_ALLOCATORS];
+/* Frees after an RCU grace period (KAB_DEFERRED_ALLOCATOR_LIST). */
+extern const bool kab_allocator_is_deferred[KAB_NR_ALLOCATORS];
 extern const char *const kab_probe_names[KAB_NR_PROBES];
 
 /* Index of @name in @names, or -1. */
