@@ -107,14 +107,25 @@ struct fuzz_step {
 	union fuzz_request req;
 };
 
-/* Buffers a request may point to: good ones, a read-only one. */
-static uint32_t hist_buffers[2][KAB_HIST_BUCKETS];
+/*
+ * The good buffers a request may point to, in the middle of an arena of
+ * their own: a mutation of a pointer's low three bytes moves it at most
+ * 16 MiB, so that the module then writes into the arena, never over the
+ * fuzzer's own data; further, mostly unmapped memory (EFAULT). What such
+ * writes touch is given back before memory is compared.
+ */
+#define FUZZ_ARENA_BYTES	(64UL << 20)
 /* kab_case.per_cpu of a case on up to FUZZ_CPUS CPUs: results, histograms. */
 #define FUZZ_CPUS 2
-static unsigned char per_cpu_buffer[FUZZ_CPUS *
-				    (sizeof(struct kab_cpu_result) +
-				     2 * KAB_HIST_BUCKETS * sizeof(uint32_t))];
-static struct kab_ksize_class class_buffer[KAB_MAX_KSIZE_CLASSES];
+struct fuzz_buffers {
+	uint32_t hist[2][KAB_HIST_BUCKETS];
+	unsigned char per_cpu[FUZZ_CPUS * (sizeof(struct kab_cpu_result) +
+					   2 * KAB_HIST_BUCKETS *
+					   sizeof(uint32_t))];
+	struct kab_ksize_class classes[KAB_MAX_KSIZE_CLASSES];
+};
+static void *arena;
+static struct fuzz_buffers *buffers;
 static void *read_only_page;
 static union fuzz_request sent;
 
@@ -214,7 +225,7 @@ static void valid_probe(struct kab_probe *p, enum fuzz_target classes_at)
 	p->probe = below(KAB_NR_PROBES);
 	switch (p->probe) {
 	case KAB_PROBE_ksize_classes:
-		p->classes = pointer_to(classes_at, class_buffer);
+		p->classes = pointer_to(classes_at, buffers->classes);
 		p->max_classes = 1 + below(KAB_MAX_KSIZE_CLASSES);
 		break;
 	case KAB_PROBE_krealloc:
@@ -322,11 +333,11 @@ static void next_step(struct fuzz_step *s)
 	switch (s->kind) {
 	case FUZZ_run_case:
 		valid_case(&s->req.c);
-		s->req.c.alloc.hist = pointer_to(some_target(), hist_buffers[0]);
-		s->req.c.free.hist = pointer_to(some_target(), hist_buffers[1]);
+		s->req.c.alloc.hist = pointer_to(some_target(), buffers->hist[0]);
+		s->req.c.free.hist = pointer_to(some_target(), buffers->hist[1]);
 		if (s->req.c.cpus > 1)
 			s->req.c.per_cpu = pointer_to(some_target(),
-						      per_cpu_buffer);
+						      buffers->per_cpu);
 		break;
 	case FUZZ_frag_apply:
 		valid_frag(&s->req.frag);
@@ -470,6 +481,13 @@ int main(int argc, char **argv)
 	unsigned long n;
 	unsigned int f, k;
 
+	arena = mmap(NULL, FUZZ_ARENA_BYTES, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (arena == MAP_FAILED) {
+		perror("fuzz: mmap of the arena");
+		return 2;
+	}
+	buffers = (struct fuzz_buffers *)((char *)arena + FUZZ_ARENA_BYTES / 2);
 	if (argc > 3 && !strcmp(argv[3], "--show"))
 		return show(seed, count);
 	read_only_page = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
@@ -503,6 +521,7 @@ int main(int argc, char **argv)
 	}
 	for (f = 0; f < FUZZ_FILES; f++)
 		close(files[f]);
+	madvise(arena, FUZZ_ARENA_BYTES, MADV_DONTNEED);
 	after = memory_now();
 
 	printf("fuzz: answers by ioctl and errno (seed %llu, %lu requests):\n",
