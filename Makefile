@@ -39,7 +39,7 @@ export KERNEL SWEEP MODE BOOT_WORDS CONFIG RUN_ID TIMEOUT TARGETS RUNS JOBS BOOT
 	integration-test frag-test access-test tlbsim-test rt-test i386-test \
 	compare-test aa-test test-setup check-sweeps compare plots reference clean \
 	facts facts-test interrupt-test fuzz-test kvm-test host-refusal-test \
-	host-test cpus-test numa-test
+	host-test cpus-test numa-test debug-test
 
 bench:
 	@scripts/bench.sh
@@ -68,9 +68,11 @@ unit-test: setup
 	@$(MAKE) -s -C tlbsim BUILD=$(BUILD)/tlbsim test
 
 # The module must build cleanly on every shipped kernel (configs/kernels),
-# those of Debian 13 and later in their release's build root.
+# those of Debian 13 and later in their release's build root; the debug
+# kernel, built from source, is debug-test's (tests/debug.sh checks it).
 module-test: setup
 	@for conf in configs/kernels/*.conf; do \
+		! grep -qx 'source = debian-source' "$$conf" || continue; \
 		tests/module-build.sh "$$(basename "$$conf" .conf)" || exit 1; \
 	done
 
@@ -160,6 +162,13 @@ fuzz-test: runner
 # refused combinations, a SIGINT mid-case and rmmod after it.
 cpus-test: runner
 	@tests/cpus.sh
+
+# The debug kernel (built once from Debian's linux-source with KASAN,
+# lockdep, kmemleak and fault injection, then cached): the integration and
+# atomic sweeps, the ABI test and the fuzzer with allocations failed on
+# purpose, kmemleak after rmmod, and planted bugs each detector must catch.
+debug-test: runner
+	@tests/debug.sh
 
 check-sweeps: runner
 	@for f in configs/sweeps/*.conf; do $(RUNNER) check $$f || exit 2; done

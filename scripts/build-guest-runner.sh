@@ -26,11 +26,8 @@ packages=(busybox-static libinih-dev libjansson-dev libpfm4-dev)
 stamp="${packages[*]}"
 if [ "$(cat "$root/.unpacked" 2>/dev/null)" != "$stamp" ]; then
 	debs=$KAB_BUILD/cache/debs
-	mkdir -p "$debs"
 	kab_say "fetching the $arch guest's busybox and the runner's libraries: ${packages[*]}"
-	(cd "$debs" && apt-get download "${packages[@]/%/:$arch}" 2>&1 |
-		{ grep -v 'Download is performed unsandboxed' >&2 || true; }) ||
-		kab_die "apt-get download failed for the $arch guest's packages"
+	kab_download "the $arch guest's packages" "${packages[@]/%/:$arch}"
 	rm -rf "$root" && mkdir -p "$root"
 	for pkg in "${packages[@]}"; do
 		deb=$(ls "$debs/${pkg}_"*"_$arch.deb" | sort -V | tail -n 1)

@@ -2,9 +2,10 @@
 # build-initramfs.sh OUT MODULE SWEEP [PROGRAM...]: an initramfs with static
 # busybox, the module, the runner, hyperfine, the sweep, the guest test
 # PROGRAMs and every shared library those need (found with ldd, as
-# mkinitramfs does). KAB_GUEST_ARCH=i386 takes the 32-bit runner and
-# busybox instead (scripts/build-guest-runner.sh; the runner is static)
-# and leaves the host's amd64 hyperfine out.
+# mkinitramfs does); a PROGRAM that is a module (.ko) goes to / instead.
+# KAB_GUEST_ARCH=i386 takes the 32-bit runner and busybox instead
+# (scripts/build-guest-runner.sh; the runner is static) and leaves the
+# host's amd64 hyperfine out.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -57,7 +58,11 @@ if [ "${KAB_GUEST_ARCH:-amd64}" = amd64 ] && hyperfine=$(command -v hyperfine); 
 	copy_with_libraries "$hyperfine" /bin/hyperfine
 fi
 for program in "$@"; do
-	copy_with_libraries "$program" "/guest-tests/$(basename "$program")"
+	case $program in
+	# A test-only module (tests/debug-canary/) for the guest tests to load.
+	*.ko) cp "$program" "$tree/" ;;
+	*) copy_with_libraries "$program" "/guest-tests/$(basename "$program")" ;;
+	esac
 done
 
 # Identical inputs must give identical bytes: under icount even the

@@ -6,7 +6,10 @@
 # A Debian kernel is resolved from its (meta) package to a concrete release,
 # downloaded with apt-get download into build/cache/debs and unpacked with
 # dpkg-deb -x into build/kernels/RELEASE; a second run reuses both. A local
-# kernel names its bzImage and build tree.
+# kernel names its bzImage and build tree. A debian-source kernel is built
+# from Debian's linux-source package of kernel BASE's version with the
+# configuration fragment configs/CONFIG (scripts/build-debug-kernel.sh: the
+# debug kernel of `make debug-test`).
 #
 # suite = SUITE (e.g. trixie-backports, sid, experimental) resolves and
 # downloads through a private apt configuration of that Debian suite under
@@ -27,8 +30,10 @@ name=${1:?usage: fetch-kernel.sh NAME}
 conf=$KAB_ROOT/configs/kernels/$name.conf
 [ -f "$conf" ] || kab_die "no kernel '$name': $conf does not exist (known: $(cd "$KAB_ROOT/configs/kernels" && ls *.conf | sed 's/\.conf$//' | tr '\n' ' '))"
 KAB_CONF_package= KAB_CONF_image= KAB_CONF_build= KAB_CONF_cmdline= KAB_CONF_suite=
+KAB_CONF_base= KAB_CONF_config=
 KAB_CONF_qemu=qemu-system-x86_64 KAB_CONF_memory_mb=2048 KAB_CONF_arch=amd64
-kab_read_conf "$conf" description source package suite image build qemu cmdline memory_mb arch
+kab_read_conf "$conf" description source package suite image build qemu cmdline memory_mb arch \
+	base config
 arch=$KAB_CONF_arch
 case $arch in
 amd64) qual= ;;
@@ -86,13 +91,10 @@ fetch_debian() {
 	root=$KAB_BUILD/kernels/$release
 	if [ ! -f "$root/.unpacked" ]; then
 		local debs=$KAB_BUILD/cache/debs
-		mkdir -p "$debs"
 		kab_say "fetching kernel $release: $concrete $headers $common $kbuild"
 		# -common has no architecture; kbuild is the host's. apt-get
 		# says nothing when every file is already there.
-		(cd "$debs" && apt-get "${KAB_APT[@]}" download "$concrete$qual" "$headers$qual" "$common" "$kbuild" 2>&1 |
-			{ grep -v 'Download is performed unsandboxed' >&2 || true; }) ||
-			kab_die "apt-get download failed for $release"
+		kab_download "$release" "$concrete$qual" "$headers$qual" "$common" "$kbuild"
 		rm -rf "$root" && mkdir -p "$root"
 		local deb
 		for deb in "$debs/${concrete}_"*.deb "$debs/${headers}_"*.deb \
@@ -127,10 +129,21 @@ fetch_local() {
 	pkg_version=local suite=
 }
 
+fetch_debian_source() {
+	[ -n "$KAB_CONF_base" ] && [ -n "$KAB_CONF_config" ] ||
+		kab_die "$conf: source = debian-source needs 'base = KERNEL' and 'config = FRAGMENT'"
+	build=$("$KAB_ROOT/scripts/build-debug-kernel.sh" "$KAB_CONF_base" \
+		"$KAB_ROOT/configs/$KAB_CONF_config") || exit
+	image=$build/arch/x86/boot/bzImage
+	release=$(make -s -C "$build" kernelrelease)
+	pkg_version=$(. "$KAB_BUILD/kernels/$KAB_CONF_base.env" && echo "$KAB_KERNEL_VERSION")
+}
+
 case ${KAB_CONF_source:-} in
 debian) fetch_debian ;;
+debian-source) fetch_debian_source ;;
 local) fetch_local ;;
-*) kab_die "$conf: 'source' must be debian or local" ;;
+*) kab_die "$conf: 'source' must be debian, debian-source or local" ;;
 esac
 
 mkdir -p "$KAB_BUILD/kernels"

@@ -34,6 +34,18 @@ kab_read_conf() {
 	done < "$file"
 }
 
+# kab_download WHAT PACKAGE...: apt-get download PACKAGEs (through KAB_APT,
+# a private suite's options, when set) into build/cache/debs, where a file
+# already there is not fetched again; stops, naming WHAT, on a failure.
+kab_download() {
+	local what=$1
+	shift
+	mkdir -p "$KAB_BUILD/cache/debs"
+	(cd "$KAB_BUILD/cache/debs" && apt-get "${KAB_APT[@]}" download "$@" 2>&1 |
+		{ grep -v 'Download is performed unsandboxed' >&2 || true; }) ||
+		kab_die "apt-get download failed for $what"
+}
+
 # kab_kernel_env NAME: the KAB_KERNEL_* facts of kernel NAME, as
 # scripts/fetch-kernel.sh wrote them into build/kernels/NAME.env; NAME
 # host is the running kernel, its build tree /lib/modules/RELEASE/build.

@@ -3,7 +3,8 @@
 # missing ones when root, otherwise print the exact command and fail.
 # setup.sh --tests adds what only `make test` needs; setup.sh --host leaves
 # out what only a guest needs (QEMU, busybox, the simulated MMU's build),
-# for `make bench MODE=host`; --list prints the packages instead.
+# for `make bench MODE=host`; --debug-kernel adds what building a kernel
+# from source needs; --list prints the packages instead.
 # setup.sh --arch i386 adds what a 32-bit guest needs (called for kernels
 # whose configs/kernels file says arch = i386): Debian's i386 architecture
 # (multiarch, for apt-get download of i386 packages) and gcc -m32. A machine that
@@ -30,6 +31,8 @@ while [ $# -gt 0 ]; do
 	# report; debootstrap builds the root filesystem of tests/host.sh.
 	--tests) packages+=(python3 chromium debootstrap) ;;
 	--host) host_only=1 ;;
+	# The debug kernel's build from source (scripts/build-debug-kernel.sh).
+	--debug-kernel) packages+=(flex bison xz-utils) ;;
 	--list) list=1 ;;
 	--arch)
 		case ${2:-} in
@@ -47,7 +50,7 @@ while [ $# -gt 0 ]; do
 		esac
 		shift
 		;;
-	*) kab_die "usage: setup.sh [--tests] [--host] [--list] [--arch amd64|i386]" ;;
+	*) kab_die "usage: setup.sh [--tests] [--host] [--debug-kernel] [--list] [--arch amd64|i386]" ;;
 	esac
 	shift
 done

@@ -18,6 +18,13 @@
  *
  *	fuzz [SEED [COUNT]]	fuzz the device (defaults: FUZZ_SEED, FUZZ_COUNT)
  *	fuzz SEED N --show	print request N's bytes, without the device
+ *
+ * KAB_FUZZ_COUNT=N on the kernel command line (init's environment) sets the
+ * default count, and KAB_FUZZ_INJECT=N (tests/debug.sh, on the debug
+ * kernel's fault injection) first sends each request with its 1st, 2nd, ...
+ * Nth slab or page allocation failed (/proc/thread-self/fail-nth), until
+ * one that makes fewer, then as usual: a failed allocation must be answered
+ * like any request, with an errno of the ABI or a result.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -47,6 +54,16 @@
 #define GFP(name) (1U << KAB_GFP_BIT_##name)
 
 static uint64_t rng_state;
+
+/* Fault injection's settings: failures of sleeping and order-0 allocations too. */
+static const char *const inject_settings[][2] = {
+	{ "/sys/kernel/debug/failslab/ignore-gfp-wait", "N" },
+	{ "/sys/kernel/debug/failslab/verbose", "0" },
+	{ "/sys/kernel/debug/fail_page_alloc/ignore-gfp-wait", "N" },
+	{ "/sys/kernel/debug/fail_page_alloc/ignore-gfp-highmem", "N" },
+	{ "/sys/kernel/debug/fail_page_alloc/min-order", "0" },
+	{ "/sys/kernel/debug/fail_page_alloc/verbose", "0" },
+};
 
 static uint64_t rnd(void)
 {
@@ -468,10 +485,116 @@ static int show(uint64_t seed, unsigned long n)
 	return 0;
 }
 
+static int send(int file, const struct fuzz_step *s)
+{
+	memcpy(&sent, &s->req, fuzz_sizes[s->kind]);
+	return ioctl(file, fuzz_cmds[s->kind],
+		     (void *)(uintptr_t)pointer_to(s->request_at, &sent)) ? errno : 0;
+}
+
+static bool write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	bool ok = f && fputs(text, f) >= 0;
+
+	if (f && fclose(f))
+		ok = false;
+	if (!ok)
+		printf("fuzz: cannot write %s to %s: %s\n", text, path, strerror(errno));
+	return ok;
+}
+
+/* The thread's fail-nth file, open for the whole run; -1 without injection. */
+static int fail_nth = -1;
+
+static bool inject_start(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(inject_settings) / sizeof(inject_settings[0]); i++)
+		if (!write_text(inject_settings[i][0], inject_settings[i][1]))
+			return false;
+	fail_nth = open("/proc/thread-self/fail-nth", O_RDWR);
+	if (fail_nth < 0)
+		printf("fuzz: cannot open /proc/thread-self/fail-nth: %s\n", strerror(errno));
+	return fail_nth >= 0;
+}
+
+static void fail_nth_set(unsigned int nth)
+{
+	char text[16];
+	int n = snprintf(text, sizeof(text), "%u", nth);
+
+	if (pwrite(fail_nth, text, n, 0) != n)
+		printf("fuzz: cannot write fail-nth: %s\n", strerror(errno));
+}
+
+/* True when the failure set up was injected (the count ran out). */
+static bool fail_nth_used(void)
+{
+	char text[16] = "";
+
+	if (pread(fail_nth, text, sizeof(text) - 1, 0) <= 0)
+		printf("fuzz: cannot read fail-nth: %s\n", strerror(errno));
+	fail_nth_set(0);
+	return strtoul(text, NULL, 10) == 0;
+}
+
+/* How the injected failures were answered, and the unexpected answers. */
+struct injected {
+	unsigned long count, answers[FUZZ_NR_KINDS][256];
+	int unknown;
+};
+
+/* Request n sent with each of its first `max` allocations failed in turn. */
+static void send_injected(int file, const struct fuzz_step *s, unsigned long n,
+			  unsigned int max, struct injected *inj)
+{
+	unsigned int nth;
+	int e;
+
+	for (nth = 1; nth <= max; nth++) {
+		fail_nth_set(nth);
+		e = send(file, s);
+		if (!fail_nth_used())
+			return;
+		inj->count++;
+		inj->answers[s->kind][e & 255]++;
+		if (!known_errno(e)) {
+			inj->unknown++;
+			printf("fuzz: request %lu with allocation %u failed answered %s, not an errno of the ABI\n",
+			       n, nth, strerrorname_np(e) ? strerrorname_np(e) : "?");
+			print_bytes("unexpected", n, s);
+		}
+	}
+}
+
+static unsigned long env_number(const char *name, unsigned long otherwise)
+{
+	const char *value = getenv(name);
+
+	return value && *value ? strtoul(value, NULL, 0) : otherwise;
+}
+
+static void print_answers(const char *what, unsigned long answers[][256])
+{
+	unsigned int k;
+	int e;
+
+	for (k = 0; k < FUZZ_NR_KINDS; k++)
+		for (e = 0; e < 256; e++)
+			if (answers[k][e])
+				printf("fuzz: %s %-12s %-10s %lu\n", what, fuzz_names[k],
+				       e ? strerrorname_np(e) : "ok", answers[k][e]);
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t seed = argc > 1 ? strtoull(argv[1], NULL, 0) : FUZZ_SEED;
-	unsigned long count = argc > 2 ? strtoul(argv[2], NULL, 0) : FUZZ_COUNT;
+	unsigned long count = argc > 2 ? strtoul(argv[2], NULL, 0) :
+		env_number("KAB_FUZZ_COUNT", FUZZ_COUNT);
+	unsigned int inject = env_number("KAB_FUZZ_INJECT", 0);
+	static struct injected injected;
 	unsigned long answers[FUZZ_NR_KINDS][256] = { { 0 } };
 	int files[FUZZ_FILES], e, unknown = 0;
 	struct memory before, after;
@@ -479,7 +602,7 @@ int main(int argc, char **argv)
 	static char meminfo_before[FUZZ_MEMINFO_BYTES];
 	struct fuzz_step s;
 	unsigned long n;
-	unsigned int f, k;
+	unsigned int f;
 
 	arena = mmap(NULL, FUZZ_ARENA_BYTES, PROT_READ | PROT_WRITE,
 		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -494,6 +617,12 @@ int main(int argc, char **argv)
 			      -1, 0);
 	printf("fuzz: seed %llu, %lu requests on %d files\n",
 	       (unsigned long long)seed, count, FUZZ_FILES);
+	if (inject) {
+		printf("fuzz: each request also with each of its first %u allocations failed\n",
+		       inject);
+		if (!inject_start())
+			return 1;
+	}
 	before = memory_now();
 	meminfo_text(meminfo_before);
 	for (f = 0; f < FUZZ_FILES; f++)
@@ -508,9 +637,9 @@ int main(int argc, char **argv)
 		/* Its number before it is sent: a crash names it. */
 		printf("fuzz: #%lu\n", n);
 		fflush(stdout);
-		memcpy(&sent, &s.req, fuzz_sizes[s.kind]);
-		e = ioctl(files[s.file], fuzz_cmds[s.kind],
-			  (void *)(uintptr_t)pointer_to(s.request_at, &sent)) ? errno : 0;
+		if (inject)
+			send_injected(files[s.file], &s, n, inject, &injected);
+		e = send(files[s.file], &s);
 		answers[s.kind][e & 255]++;
 		if (!known_errno(e)) {
 			unknown++;
@@ -526,11 +655,14 @@ int main(int argc, char **argv)
 
 	printf("fuzz: answers by ioctl and errno (seed %llu, %lu requests):\n",
 	       (unsigned long long)seed, count);
-	for (k = 0; k < FUZZ_NR_KINDS; k++)
-		for (e = 0; e < 256; e++)
-			if (answers[k][e])
-				printf("fuzz:   %-12s %-10s %lu\n", fuzz_names[k],
-				       e ? strerrorname_np(e) : "ok", answers[k][e]);
+	print_answers(" ", answers);
+	if (inject) {
+		printf("fuzz: %lu allocations failed on purpose, answered by ioctl and errno:\n",
+		       injected.count);
+		print_answers("  injected", injected.answers);
+		printf("fuzz: %d requests with an allocation failed answered outside the ABI's errnos\n",
+		       injected.unknown);
+	}
 	lost_kb = (before.free_kb + before.pcp_kb) - (after.free_kb + after.pcp_kb);
 	printf("fuzz: memory with every file closed, before -> after (kB): "
 	       "MemFree+per-CPU %ld -> %ld (lost %ld, tolerance %d), Slab %ld -> %ld, "
@@ -544,5 +676,5 @@ int main(int argc, char **argv)
 	       unknown, lost_kb <= FUZZ_MEMORY_TOLERANCE_KB ? "back" : "NOT back");
 	if (lost_kb > FUZZ_MEMORY_TOLERANCE_KB)
 		print_meminfo_moves(meminfo_before);
-	return unknown || lost_kb > FUZZ_MEMORY_TOLERANCE_KB;
+	return unknown || injected.unknown || lost_kb > FUZZ_MEMORY_TOLERANCE_KB;
 }
