@@ -119,7 +119,7 @@ static int kab_validate_kernel(struct kab_case *c,
 		return 0;
 	if (!(a->caps & KAB_CAP_SHEAVES))
 		return kab_refuse(c->reason, -EINVAL,
-				  "sheaf_capacity is for a cache's allocators, not %s",
+				  "sheaf_capacity is for kmem_cache_alloc and kmem_cache_alloc_bulk, not %s",
 				  a->name);
 	if (!KAB_HAVE_SHEAVES)
 		return kab_refuse(c->reason, -EINVAL,
