@@ -133,7 +133,7 @@ facts-test: runner
 	@tests/facts.sh
 
 # Atomic contexts on PREEMPT_RT: what RT forbids is refused, the rest runs
-# (kmalloc_nolock too, on 6.18 and later). KERNEL=debian-7.3-rt tests/rt.sh
+# (kmalloc_nolock too, on 6.18 and later). RT_KERNEL=debian-7.3-rt tests/rt.sh
 # runs it on 7.3-rt, where every case check passes but not yet the guest ABI
 # test: its pressure test saw GFP_ATOMIC fail 5160 of 7720 and GFP_NOWAIT 0,
 # the min watermark having risen from 3362 to 6950 pages between the two.
