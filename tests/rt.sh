@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The PREEMPT_RT boot: Debian's RT kernel (RT_KERNEL, default debian-6.1-rt;
 # not KERNEL, which make exports as the default debian-6.1) in icount mode
-# on the RT sweep plus the guest ABI test. Allocating with preemption or interrupts off and in hard interrupt context is refused with
-# a reason naming PREEMPT_RT; the process, spinlock and softirq contexts run
-# and count every operation.
+# on the RT sweep plus the guest ABI test. Allocating with preemption or
+# interrupts off and in hard interrupt context is refused with a reason
+# naming PREEMPT_RT; the process, spinlock and softirq contexts run and
+# count every operation.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../scripts/lib.sh"
