@@ -221,6 +221,8 @@ static int map_compare_columns(const struct csv_table *table,
 static const char *const key_prefixes[COMPARE_NR_KEYS] = {
 	[COMPARE_KEY_order] = "order ",
 	[COMPARE_KEY_batch] = "batch ",
+	[COMPARE_KEY_bulk] = "bulk ",
+	[COMPARE_KEY_cpus] = "on ",
 	[COMPARE_KEY_sheaf_capacity] = "sheaves ",
 	[COMPARE_KEY_node] = "node ",
 	[COMPARE_KEY_frag_level] = "frag ",
@@ -228,11 +230,17 @@ static const char *const key_prefixes[COMPARE_NR_KEYS] = {
 };
 static const char *const key_suffixes[COMPARE_NR_KEYS] = {
 	[COMPARE_KEY_passes] = " passes",
+	[COMPARE_KEY_cpus] = " CPUs",
 };
 
-/* A key whose value names no difference: frag and pressure "none". */
+/*
+ * A key whose value names no difference: frag and pressure "none", one
+ * CPU (cases.csv writes cpus for every case).
+ */
 static bool key_is_default(int k, const char *value)
 {
+	if (k == COMPARE_KEY_cpus)
+		return strcmp(value, "1") == 0;
 	return (k == COMPARE_KEY_frag_level || k == COMPARE_KEY_frag_kind ||
 		k == COMPARE_KEY_pressure) && strcmp(value, "none") == 0;
 }
