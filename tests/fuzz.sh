@@ -1,10 +1,7 @@
 #!/usr/bin/env bash
 # The ABI under attack, in one TCG boot of the default kernel (CPUS, 1 by
 # default; with CPUS=2 cases on several CPUs run, not only their
-# refusals, and free memory does not come back: about 34 MB of MemFree
-# and the per-CPU lists are missing after rmmod, against 0.3 MB for the
-# same boot of the module before cases on several CPUs, not yet
-# explained, so `make fuzz-test` runs on one CPU until it is): the sweep
+# refusals): the sweep
 # tests/sweeps/pressure.conf (cases under pressure low that would hold more
 # than the headroom above the min watermarks are refused with a reason, one
 # that fits runs, and the OOM killer never wakes), then the guest fuzzer
