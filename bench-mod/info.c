@@ -10,6 +10,7 @@
 #include "case.h"
 #include "compat.h"
 #include "kallocbench.h"
+#include "memory.h"
 
 long kab_info_ioctl(struct kab_file *kf, void *req, struct kab_reply *reply)
 {
@@ -28,6 +29,7 @@ long kab_info_ioctl(struct kab_file *kf, void *req, struct kab_reply *reply)
 	info->totalram_bytes = (u64)totalram_pages() << PAGE_SHIFT;
 	info->clock_overhead_ns = kab_boot_clock_overhead_ns;
 	info->max_iterations = KAB_MAX_ITERATIONS;
+	info->vmalloc_table_pages = kab_vmalloc_table_pages();
 	strscpy(info->clock, KAB_CLOCK_NAME, sizeof(info->clock));
 	for (i = 0; i < KAB_NR_CONTEXTS; i++)
 		strscpy(info->context_mechanisms[i], kab_contexts[i].mechanism,

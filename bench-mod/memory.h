@@ -2,7 +2,8 @@
 /*
  * kallocbench - the state of memory around a measurement: the zones'
  * free pages and watermarks, pressure (pressure.c) and fragmentation
- * (fragmenter.c), which hold pages to shape it.
+ * (fragmenter.c), which hold pages to shape it, and the page tables
+ * vmalloc keeps (pagetables.c).
  */
 #ifndef KAB_MEMORY_H
 #define KAB_MEMORY_H
@@ -42,6 +43,7 @@ u64 kab_free_pages_now(void);
 u64 kab_pressure_headroom(void);
 int kab_pressure_apply(u32 pressure, struct list_head *held, u64 *nr_held);
 void kab_pressure_release(struct list_head *held);
+u64 kab_vmalloc_table_pages(void);
 
 /**
  * struct kab_frag_state - the unmovable level an open file holds

@@ -56,17 +56,22 @@ kab_check "rmmod succeeds after the fuzzer" grep -q "KAB-RMMOD rc=0" "$run/conso
 # What insmod, the sweep, the fuzzer and rmmod left missing of free memory
 # (MemFree and the per-CPU lists), against what explains it: slab caches
 # that keep empty slabs, page tables, vmalloc areas, the per-CPU
-# allocator's chunks (a cache's per-CPU parts), and the direct map's
-# 2 MiB pages that the module's read-only and executable mappings split
-# into 4 KiB ones (one page of page table per 2 MiB split, which rmmod
-# does not merge back). What is left must be within the tolerance.
+# allocator's chunks (a cache's per-CPU parts), the page tables vmalloc
+# keeps for the space it reached (KAB-VMALLOC-TABLES: a vmalloc_max probe
+# reaches gigabytes in, and the kernel never frees them), and the direct
+# map's 2 MiB pages that the module's read-only and executable mappings
+# split into 4 KiB ones (one page of page table per 2 MiB split, which
+# rmmod does not merge back). What is left must be within the tolerance.
 memory_tolerance_kb=1024
 memory() { # WHEN KEY
 	sed -n "s/.*KAB-MEMINFO $1 .*\<$2=\([0-9]*\).*/\1/p" "$run/console.log"
 }
+vmalloc_tables() { # WHEN
+	sed -n "s/.*KAB-VMALLOC-TABLES $1 \([0-9]*\)\r*$/\1/p" "$run/console.log"
+}
 memory_report() {
 	local -A b a
-	local k lost explained split
+	local k lost explained split tables_before tables_after
 	for k in MemFree PcpFree Slab VmallocUsed Percpu PageTables DirectMap4k; do
 		b[$k]=$(memory before-insmod $k) a[$k]=$(memory after-rmmod $k)
 		if [ -z "${b[$k]}" ] || [ -z "${a[$k]}" ]; then
@@ -74,18 +79,29 @@ memory_report() {
 			return 1
 		fi
 	done
+	tables_before=$(vmalloc_tables after-insmod) tables_after=$(vmalloc_tables before-rmmod)
+	if [ -z "$tables_before" ] || [ -z "$tables_after" ]; then
+		echo "no KAB-VMALLOC-TABLES after-insmod and before-rmmod on the console"
+		return 1
+	fi
 	lost=$(( (b[MemFree] + b[PcpFree]) - (a[MemFree] + a[PcpFree]) ))
 	split=$(( (a[DirectMap4k] - b[DirectMap4k]) * 4 / 2048 ))
 	explained=$(( (a[Slab] - b[Slab]) + (a[PageTables] - b[PageTables]) +
-		(a[VmallocUsed] - b[VmallocUsed]) + (a[Percpu] - b[Percpu]) + split ))
+		(a[VmallocUsed] - b[VmallocUsed]) + (a[Percpu] - b[Percpu]) + split +
+		tables_after - tables_before ))
 	echo "memory before insmod -> after rmmod (kB): MemFree+per-CPU lost $lost;" \
 		"Slab ${b[Slab]} -> ${a[Slab]}, PageTables ${b[PageTables]} -> ${a[PageTables]}," \
 		"VmallocUsed ${b[VmallocUsed]} -> ${a[VmallocUsed]}, Percpu ${b[Percpu]} -> ${a[Percpu]}," \
-		"DirectMap4k ${b[DirectMap4k]} -> ${a[DirectMap4k]} (split page tables $split);" \
+		"DirectMap4k ${b[DirectMap4k]} -> ${a[DirectMap4k]} (split page tables $split)," \
+		"vmalloc's page tables $tables_before -> $tables_after;" \
 		"unexplained $((lost - explained)), tolerance $memory_tolerance_kb"
 	[ $((lost - explained)) -le $memory_tolerance_kb ]
 }
-kab_check "free memory is back after rmmod, but for what slab, page tables, vmalloc and the split direct map explain" \
+# The count of vmalloc's tables must see them grow: the seed's vmalloc_max
+# probes reach gigabytes into vmalloc space (about 5 MB of tables).
+kab_check "vmalloc's page tables grew by more than 1 MiB over the fuzzer's vmalloc_max probes ($(vmalloc_tables after-insmod) -> $(vmalloc_tables before-rmmod) kB)" \
+	test "$(( $(vmalloc_tables before-rmmod) - $(vmalloc_tables after-insmod) ))" -gt 1024
+kab_check "free memory is back after rmmod, but for what slab, page tables (vmalloc's too), vmalloc and the split direct map explain" \
 	memory_report
 kab_check "the console has no kernel report (OOM killer, WARN, BUG, Oops, lockup)" \
 	kab_console_clean "$run/console.log"

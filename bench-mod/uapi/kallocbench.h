@@ -17,7 +17,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define KAB_ABI_VERSION		7
+#define KAB_ABI_VERSION		8
 #define KAB_DEVICE_NAME		"kallocbench"
 #define KAB_REASON_LEN		96
 #define KAB_NAME_LEN		32
@@ -329,6 +329,9 @@ static inline __u64 kab_hist_bucket_width(__u32 bucket)
  * @clock_overhead_ns: calibrated cost of one clock read, the median of
  *	back-to-back reads; subtracted from every per-operation sample
  * @max_iterations: the largest @iterations a case may ask for
+ * @vmalloc_table_pages: page-table pages (PMD and PTE tables) that map
+ *	vmalloc space now: vmalloc leaves them in place when it unmaps, so
+ *	they only grow, and no /proc/meminfo line counts them
  * @clock: name of the clock the module reads
  * @context_mechanisms: for each enum kab_context, how the module enters it,
  *	e.g. "tasklet" for softirq or "irq_work-hard" for hardirq; the same
@@ -347,6 +350,7 @@ struct kab_info {
 	__u64 totalram_bytes;
 	__u64 clock_overhead_ns;
 	__u64 max_iterations;
+	__u64 vmalloc_table_pages;
 	char clock[KAB_NAME_LEN];
 	char context_mechanisms[KAB_NR_CONTEXTS][KAB_NAME_LEN];
 };
@@ -782,7 +786,9 @@ struct kab_frag {
  *	between the largest success and the smallest failure a few steps,
  *	each buffer freed at once, with __GFP_NORETRY so that memory that
  *	runs short fails the vmalloc rather than wake the OOM killer; the
- *	whole probe stops after a time budget.
+ *	whole probe stops after a time budget. The page tables of the
+ *	vmalloc space it reached stay (about 2 MiB per GiB; see
+ *	kab_info.vmalloc_table_pages).
  * layout: the kernel's direct map, vmalloc and module ranges and where a
  *	kmalloc, a vmalloc and the module itself are; needs CAP_SYSLOG.
  */

@@ -22,6 +22,7 @@
 	X(totalram_bytes, u64)			\
 	X(clock_overhead_ns, u64)		\
 	X(max_iterations, u64)			\
+	X(vmalloc_table_pages, u64)		\
 	X(clock, name)				\
 	X(context_mechanisms, mechanisms)
 
