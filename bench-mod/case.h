@@ -63,8 +63,8 @@ static inline void kab_record(struct kab_lat *lat, u64 ns)
  * @deadline_ns: clock time at which the chunk in flight ends early, 0 for
  *	none
  * @loop_end_ns: clock time at which the loop in flight reaches its time
- *	limit, 0 for none; a batch checks it, and signals, every
- *	KAB_CHUNK_OPS allocations, since one batch may take minutes
+ *	limit, 0 for none; a batch checks it, and signals, inside too
+ *	(timing.c says when), since one batch may take minutes
  * @cpu: the CPU the chunks ran on, KAB_CPU_NONE before the first,
  *	KAB_CPU_MIXED once two differed
  * @wrong_context: a chunk found itself outside the context of its row

@@ -5,8 +5,10 @@
  * A case runs its warmup, then the amortized loop, which reads the clock only
  * around chunks of operations, then the per-operation loop, which reads it
  * around every allocation and every free. Each loop stops after the requested
- * operations or, checked between chunks and every KAB_CHUNK_OPS allocations
- * of a batch, once its time limit has passed or a signal is pending.
+ * operations or, checked between chunks and inside a batch (before its 2nd,
+ * 3rd, 5th, 9th... allocation and every KAB_CHUNK_OPS after that; before
+ * every allocation in the per-operation loop), once its time limit has passed
+ * or a signal is pending.
  * Every chunk frees what it allocated, so nothing is outstanding between
  * chunks, where the loops check for a fatal signal and reschedule. In an
  * atomic context a chunk also ends early once it has run for the case's
@@ -62,9 +64,9 @@ static inline bool kab_check_deadline(const struct kab_run *run, u32 *reads)
 }
 
 /*
- * Inside a batch, every KAB_CHUNK_OPS allocations: whether the loop's time
- * limit has passed at clock time @now or a signal is pending, so that the
- * batch stops allocating, frees what it got and the loop ends.
+ * Inside a batch: whether the loop's time limit has passed at clock time @now
+ * or a signal is pending, so that the batch stops allocating, frees what it
+ * got and the loop ends.
  */
 static inline bool kab_stopping(const struct kab_run *run)
 {
@@ -75,6 +77,17 @@ static inline bool kab_batch_stop(const struct kab_run *run, u64 now)
 {
 	return (run->loop_end_ns && now >= run->loop_end_ns) ||
 	       kab_stopping(run);
+}
+
+/*
+ * Whether the amortized batch loop looks at its time limit before allocation
+ * @i (> 0): at every power of two, then every KAB_CHUNK_OPS, so that a batch
+ * whose allocations take milliseconds (a debug kernel's vmalloc) overshoots
+ * its limit by about the time it has already spent, not by 64 allocations.
+ */
+static inline bool kab_batch_check_due(u32 i)
+{
+	return !(i & (i - 1)) || !(i % KAB_CHUNK_OPS);
 }
 
 /* The same for loops that read no clock per operation: reads it when there
@@ -138,7 +151,7 @@ kab_batch_amortized(struct kab_run *run,
 		for (i = 0; i < n; i++) {
 			if (i && kab_check_deadline(run, &reads))
 				break;
-			if (i && !(i % KAB_CHUNK_OPS) &&
+			if (i && kab_batch_check_due(i) &&
 			    kab_batch_stop_read(run, &reads))
 				break;
 			run->objs[i] = alloc_fn(&run->args);
@@ -223,8 +236,7 @@ static void kab_batch_per_op(struct kab_run *run)
 			break;
 		n = min(run->batch, run->chunk_ops - done);
 		for (i = 0; i < n; i++) {
-			if (i && (kab_over(run, t1) ||
-				  (!(i % KAB_CHUNK_OPS) && kab_batch_stop(run, t1))))
+			if (i && (kab_over(run, t1) || kab_batch_stop(run, t1)))
 				break;
 			t0 = kab_clock();
 			run->objs[i] = a->alloc(&run->args);
