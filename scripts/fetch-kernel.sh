@@ -29,6 +29,10 @@ set -euo pipefail
 name=${1:?usage: fetch-kernel.sh NAME}
 conf=$KAB_ROOT/configs/kernels/$name.conf
 [ -f "$conf" ] || kab_die "no kernel '$name': $conf does not exist (known: $(cd "$KAB_ROOT/configs/kernels" && ls *.conf | sed 's/\.conf$//' | tr '\n' ' '))"
+# make test's two lanes (tests/lanes.sh) may fetch one kernel at once.
+mkdir -p "$KAB_BUILD/kernels"
+exec 7> "$KAB_BUILD/kernels/.fetch-$name.lock"
+flock 7
 KAB_CONF_package= KAB_CONF_image= KAB_CONF_build= KAB_CONF_cmdline= KAB_CONF_suite=
 KAB_CONF_base= KAB_CONF_config=
 KAB_CONF_qemu=qemu-system-x86_64 KAB_CONF_memory_mb=2048 KAB_CONF_arch=amd64
@@ -146,7 +150,6 @@ local) fetch_local ;;
 *) kab_die "$conf: 'source' must be debian, debian-source or local" ;;
 esac
 
-mkdir -p "$KAB_BUILD/kernels"
 cat > "$KAB_BUILD/kernels/$name.env" <<ENV
 KAB_KERNEL_NAME='$name'
 KAB_KERNEL_RELEASE='$release'

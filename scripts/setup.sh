@@ -83,8 +83,8 @@ if [ -n "$add_arch" ]; then
 	kab_say "adding Debian's $add_arch architecture (dpkg --add-architecture $add_arch)"
 	dpkg --add-architecture "$add_arch"
 fi
-kab_say "installing missing Debian packages: ${missing[*]}"
+[ ${#missing[@]} -eq 0 ] || kab_say "installing missing Debian packages: ${missing[*]}"
 # A mirror that fails one index (e.g. mid-sync) still serves the others;
 # apt-get install below says what is really missing.
 apt-get update -q >&2 || kab_say "apt-get update reported errors; going on with the lists it got"
-apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+[ ${#missing[@]} -eq 0 ] || apt-get install -y -q --no-install-recommends "${missing[@]}" >&2

@@ -22,12 +22,16 @@ kab_test_summary() {
 }
 
 # kab_build_guest_test NAME [LIBS...]: builds the guest program
-# tests/guest/NAME.c into $KAB_BUILD/tests/NAME, or stops the test run.
+# tests/guest/NAME.c into $KAB_BUILD/tests/NAME, or stops the test run;
+# renamed into place, so that the other lane of make test (tests/lanes.sh)
+# never packs a half-written one.
 kab_build_guest_test() {
 	local name=$1; shift
+	local out=$KAB_BUILD/tests/$name
 	mkdir -p "$KAB_BUILD/tests"
 	gcc -std=c11 -Wall -Wextra -Werror -O2 -I"$KAB_ROOT/bench-mod/uapi" \
-		"$KAB_ROOT/tests/guest/$name.c" "$@" -o "$KAB_BUILD/tests/$name" ||
+		"$KAB_ROOT/tests/guest/$name.c" "$@" -o "$out.$$" &&
+		mv -f "$out.$$" "$out" ||
 		kab_die "cannot build the guest test $name"
 }
 
