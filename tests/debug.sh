@@ -8,7 +8,8 @@
 #     request also sent with each of its first allocations failed in turn
 #     (fail-nth: every failure answered with an errno of the ABI or a
 #     result), then kmemleak before and after rmmod;
-#   - the atomic sweep (every allocator in every atomic context);
+#   - the atomic sweep (every allocator in every atomic context) and the
+#     fragmentation test's sweep (tests/sweeps/frag.conf);
 #   - the canary boot: a test-only module (tests/debug-canary/) plants a
 #     leak, a sleep under a spinlock, an inverted lock order and a use
 #     after free, and each must be caught by the very scans the other boots
@@ -27,7 +28,7 @@ rm -rf "$results"
 mkdir -p "$results"
 # Fewer requests than tests/fuzz.sh's 3000: KASAN and lockdep under TCG
 # are slow, and each request is sent once per injected failure too.
-fuzz_count=600 fuzz_inject=8
+fuzz_count=400 fuzz_inject=8
 
 "$KAB_ROOT/scripts/fetch-kernel.sh" "$kernel" || kab_die "cannot build the debug kernel"
 . "$KAB_BUILD/kernels/$kernel.env"
@@ -45,9 +46,13 @@ kab_kernel_make -s M="$canary" modules > "$results/canary-build.log" 2>&1 ||
 
 # boot RUN_ID SWEEP [GUEST_TESTS [BOOT_WORDS]]: one TCG boot of the debug
 # kernel, within an hour (the sweep's boot took 30 minutes on two busy
-# cores).
+# cores), and how long it took.
 boot() {
-	BOOT_WORDS=${4:-} kab_test_boot "$results" "$1" tcg "$kernel" "$2" 3600 "${3:-}"
+	local started=$SECONDS status=0
+	BOOT_WORDS=${4:-} kab_test_boot "$results" "$1" tcg "$kernel" "$2" 3600 "${3:-}" ||
+		status=$?
+	echo "boot $1: $((SECONDS - started)) s"
+	return $status
 }
 
 # kmemleak_none LOG: no object nothing points to in LOG's kmemleak reports
@@ -98,6 +103,14 @@ kab_check "the runner finished the atomic sweep" grep -q "KAB-RUN rc=0" "$run/co
 kab_check "kmemleak finds nothing left after the atomic sweep" \
 	kmemleak_clean "$run/console.log" after-rmmod
 kab_check "the atomic sweep's console is clean of KASAN, lockdep, atomic-sleep and other kernel reports" \
+	kab_console_clean "$run/console.log"
+
+run=$results/frag
+kab_check "the fragmentation sweep's boot completes" boot frag "$here/sweeps/frag.conf"
+kab_check "the runner finished the fragmentation sweep" grep -q "KAB-RUN rc=0" "$run/console.log"
+kab_check "kmemleak finds nothing left after the fragmentation sweep" \
+	kmemleak_clean "$run/console.log" after-rmmod
+kab_check "the fragmentation sweep's console is clean of KASAN, lockdep, atomic-sleep and other kernel reports" \
 	kab_console_clean "$run/console.log"
 
 run=$results/canary
