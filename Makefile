@@ -15,7 +15,9 @@
 #                        with the OOM-prone pressure cases, KVM's command
 #                        line and probe against a stand-in QEMU,
 #                        MODE=host's refusals and cases on two CPUs at
-#                        once (icount)
+#                        once (icount); beside them, the debug kernel
+#                        (debug-test) and MODE=host in a QEMU "host"
+#                        (host-test)
 #   make bench MODE=host HOST_OK=1 [HOST_CPU=N] [HOST_MEMORY_PERMILLE=100]
 #                        the running kernel itself, as root (README, Host)
 #   make compare TARGETS="debian-6.1 debian-6.12"   (or debian-6.1+init_on_alloc=0)
@@ -39,7 +41,7 @@ export KERNEL SWEEP MODE BOOT_WORDS CONFIG RUN_ID TIMEOUT TARGETS RUNS JOBS BOOT
 	integration-test frag-test access-test tlbsim-test rt-test i386-test \
 	compare-test aa-test test-setup check-sweeps compare plots reference clean \
 	facts facts-test interrupt-test fuzz-test kvm-test host-refusal-test \
-	host-test cpus-test numa-test debug-test
+	host-test cpus-test numa-test debug-test integration-7.3-test
 
 bench:
 	@scripts/bench.sh
@@ -54,12 +56,19 @@ module: setup
 	@scripts/fetch-kernel.sh $(KERNEL)
 	@scripts/build-module.sh $(KERNEL)
 
-test: test-setup unit-test kvm-test host-refusal-test module-test config-test integration-test frag-test \
-	access-test tlbsim-test rt-test i386-test compare-test aa-test facts-test \
-	interrupt-test fuzz-test cpus-test numa-test
+# make test: TESTS one after the other and, beside them on the machine's
+# second core, SIDE_TESTS, long boots of one vCPU (tests/lanes.sh).
+TESTS := unit-test kvm-test host-refusal-test module-test config-test \
+	integration-test frag-test access-test tlbsim-test rt-test i386-test \
+	compare-test aa-test facts-test interrupt-test fuzz-test cpus-test \
+	numa-test
+SIDE_TESTS := debug-test integration-7.3-test host-test
+test: test-setup runner
+	@tests/lanes.sh "$(TESTS)" "$(SIDE_TESTS)"
 
+# Everything any test installs, before two lanes could run apt at once.
 test-setup:
-	@scripts/setup.sh --tests
+	@scripts/setup.sh --tests --debug-kernel --arch i386
 
 # The runner's unit tests, then the simulated MMU's model (tlbsim/) on
 # synthetic address streams, without QEMU or glib; plain and under ASan/UBSan.
@@ -88,7 +97,7 @@ host-refusal-test:
 
 # MODE=host end to end inside a QEMU "host": a debootstrapped Debian 12
 # (cached) on the default kernel runs make bench MODE=host HOST_OK=1 twice
-# and once interrupted; not in `make test` (see README, Host).
+# and once interrupted (see README, Host).
 host-test: test-setup runner
 	@tests/host.sh
 
@@ -97,12 +106,14 @@ config-test: runner
 	@tests/console-check.sh
 
 # On the default kernel, where the allocators of 6.18 and later are refused
-# saying since when. KERNEL=debian-7.3 tests/integration.sh runs it on 7.3,
-# where they run; it passes there but is left out of make test for its
-# length: three icount boots of 7.3, 12 to 24 minutes (712 s and 1448 s on
-# 2 cores loaded 5 and 5 to 10), where make test had room for about 4.
+# saying since when.
 integration-test: runner
 	@tests/integration.sh
+
+# The same on the newest kernel (debian-7.3), where they run: one icount
+# boot; determinism and a guest killed mid-sweep are integration-test's.
+integration-7.3-test: runner
+	@KERNEL=debian-7.3 INTEGRATION_BOOTS=1 tests/integration.sh
 
 # Fragmentation levels: high orders fail, release and compaction recover.
 frag-test: runner
