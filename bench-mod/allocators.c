@@ -208,7 +208,9 @@ void kab_allocator_teardown(const struct kab_allocator_desc *a,
  * @args: what every allocation gets
  * @objects: allocations outstanding at once (the batch, or 1 for a pair)
  *
- * An upper bound, from what each allocator rounds to: slab objects and
+ * An upper bound, from what each allocator rounds to, of @objects
+ * allocations (@objects x @args->bulk objects for a bulk allocator, whose
+ * one allocation is a bulk): slab objects and
  * large kmallocs to a power of two (plus one new slab), buddy
  * blocks to their order, vmalloc's mappings to pages, each with its page
  * tables and page array. A size an allocator with KAB_CAP_FAILS_ABOVE
@@ -219,23 +221,24 @@ void kab_allocator_teardown(const struct kab_allocator_desc *a,
 u64 kab_allocator_peak_pages(const struct kab_allocator_desc *a,
 			     const struct kab_alloc_args *args, u32 objects)
 {
-	u64 size = args->size, pages, slab = 0, mapped = 0;
+	u64 size = args->size, n = objects, pages, slab = 0, mapped = 0;
 
+	if (a->caps & KAB_CAP_BULK)
+		n *= args->bulk;
 	if (a->caps & KAB_CAP_ORDER)
-		return (u64)objects << args->order;
+		return n << args->order;
 	if (a->max_size && size > a->max_size)
 		return 0;
 	/* vmalloc's own rows (those that sleep) never take a slab object. */
 	if (size <= KMALLOC_MAX_SIZE &&
 	    (a->caps & (KAB_CAP_MAPS | KAB_CAP_SLEEPS)) !=
 	    (KAB_CAP_MAPS | KAB_CAP_SLEEPS))
-		slab = DIV_ROUND_UP(objects * roundup_pow_of_two(size),
+		slab = DIV_ROUND_UP(n * roundup_pow_of_two(size),
 				    PAGE_SIZE) + KAB_SLAB_PAGES;
 	if (a->caps & KAB_CAP_MAPS) {
 		pages = PAGE_ALIGN(size) >> PAGE_SHIFT;
-		mapped = objects * (pages + DIV_ROUND_UP(pages, PTRS_PER_PTE) +
-				    1 + DIV_ROUND_UP(pages * sizeof(void *),
-						     PAGE_SIZE));
+		mapped = n * (pages + DIV_ROUND_UP(pages, PTRS_PER_PTE) + 1 +
+			      DIV_ROUND_UP(pages * sizeof(void *), PAGE_SIZE));
 	}
 	return max(slab, mapped);
 }
