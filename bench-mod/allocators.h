@@ -19,6 +19,7 @@
 #include <linux/mm.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/types.h>
 #include <linux/vmalloc.h>
 
@@ -88,6 +89,11 @@ const char *kab_gfp_name(u32 bits);
  * (KAB_DEFERRED_ALLOCATOR_LIST): a case measures the backlog it leaves.
  */
 #define KAB_CAP_DEFERRED	BIT(12)
+/*
+ * Needs interrupts on: its calls turn them on as they leave (SLUB's
+ * kmem_cache_alloc_bulk()), so no context that runs with them off.
+ */
+#define KAB_CAP_IRQS_ON		BIT(13)
 
 /**
  * struct kab_alloc_args - what one call of an allocator gets
@@ -99,6 +105,7 @@ const char *kab_gfp_name(u32 bits);
  * @cache: kmem_cache_alloc's cache, made by the row's setup
  * @bulk: objects per call of a bulk allocator
  * @objs: a bulk allocator's @bulk objects, the array made by its setup
+ *	(alloc_pages_bulk's: @bulk struct page pointers, NULL between calls)
  * @node: the NUMA node, for the rows with KAB_CAP_NODE
  */
 struct kab_alloc_args {
@@ -299,6 +306,51 @@ static inline void kab_kmem_cache_alloc_bulk_free(const struct kab_alloc_args *a
 						   void *objs)
 {
 	kmem_cache_free_bulk(a->cache, a->bulk, objs);
+}
+
+/*
+ * release_pages(), not __free_page() one by one: the batched free, one
+ * pass that takes each zone's per-CPU list lock once for the whole array
+ * (free_unref_page_list(), later free_unref_folios()), the counterpart of
+ * the bulk allocation. It drops a reference from each page, the last one
+ * here, and only trylocks the per-CPU lists (behind them the zone lock,
+ * interrupts saved), so it frees in every context the allocation runs in.
+ * 7.3's gfp.h declares free_pages_bulk(), but no shipped kernel exports it
+ * to modules. The first @n entries go back and are left NULL for the next
+ * call.
+ */
+static inline void kab_release_page_array(struct page **pages,
+					  unsigned int n)
+{
+	release_pages(pages, n);
+	memset(pages, 0, n * sizeof(*pages));
+}
+
+static inline void kab_alloc_pages_bulk_free(const struct kab_alloc_args *a,
+					     void *pages)
+{
+	kab_release_page_array(pages, a->bulk);
+}
+
+/*
+ * alloc_pages_bulk: @bulk order-0 pages into the array, whose entries are
+ * all NULL before the call (the kernel fills only NULL entries, so a
+ * stale one would be counted as allocated). The kernel may fill fewer:
+ * when memory is short, or when its per-CPU list's trylock fails (an
+ * interrupt that came in over the list's holder) it gives one page from
+ * the buddy lists and returns. A short fill is a failure, as a whole
+ * bulk of kmem_cache_alloc_bulk() is: what came, the head of the array,
+ * is given back.
+ */
+static inline void *kab_alloc_pages_bulk_alloc(const struct kab_alloc_args *a)
+{
+	struct page **pages = (struct page **)a->objs;
+	unsigned long filled = kab_alloc_pages_bulk(a->gfp, a->bulk, pages);
+
+	if (filled == a->bulk)
+		return pages;
+	kab_release_page_array(pages, filled);
+	return NULL;
 }
 
 static inline void *kab_kmalloc_node_alloc(const struct kab_alloc_args *a)
