@@ -31,8 +31,11 @@ rows() {
 cell() { awk -F, -v c="$(column "$2")" -v k="$1" 'NR > 1 && $1 == k { print $c }' "$run/cases.csv"; }
 distinct() { [ "$(tr ' ' '\n' <<< "$1" | sort -u | wc -l)" -eq "$2" ]; }
 sums_to() { [ "$(tr ' ' '\n' <<< "$1" | awk '{ s += $1 } END { print s }')" = "$2" ]; }
-positive() { awk -v v="$1" 'BEGIN { exit !(v != "" && v + 0 > 0) }'; }
-above() { awk -v v="$1" -v m="$2" 'BEGIN { exit !(v != "" && v + 0 > m) }'; }
+# number FIGURE: FIGURE is there and a decimal number (an empty cell is not 0).
+number() { [[ $1 =~ ^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$ ]]; }
+positive() { number "$1" && awk -v v="$1" 'BEGIN { exit !(v + 0 > 0) }'; }
+# above V M: both figures there, V above M.
+above() { number "$1" && number "$2" && awk -v v="$1" -v m="$2" 'BEGIN { exit !(v + 0 > m + 0) }'; }
 hist_cpus() { # the CPUs with their own histogram of OP for CASE
 	awk -F, -v k="$1" -v op="$2" '$1 == k && index($3, op ".cpu") == 1 { sub(op ".cpu", "", $3); print $3 }' \
 		"$run/histograms.csv" | sort -u | tr '\n' ' '
