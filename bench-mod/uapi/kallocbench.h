@@ -59,7 +59,7 @@
  * kmem_cache_free_bulk() on a cache of size_bytes objects; the page
  * allocator's bulk call of order-0 pages into an array
  * (alloc_pages_bulk_array() up to 6.13, alloc_pages_bulk() from 6.14),
- * given back with release_pages(). Every figure of such a case is per
+ * given back with __free_page() each. Every figure of such a case is per
  * call; the runner divides by the bulk size.
  */
 #define KAB_BULK_ALLOCATOR_LIST(X)	\
