@@ -822,6 +822,41 @@ static void test_bulk_expand(void **state)
 	sweep_free(&sweep);
 }
 
+/*
+ * The page allocator's bulk call, by order: its cases take the bulk list,
+ * alloc_pages beside it runs once, with none.
+ */
+static void test_pages_bulk_expand(void **state)
+{
+	static const char text[] =
+		"[g]\nallocators = alloc_pages alloc_pages_bulk\n"
+		"orders = 0\n" GROUP_TAIL "bulk = 8 64\n";
+	static const struct {
+		uint32_t allocator;
+		uint32_t bulk;
+	} expected[] = {
+		{ KAB_ALLOC_alloc_pages, 0 },
+		{ KAB_ALLOC_alloc_pages_bulk, 8 },
+		{ KAB_ALLOC_alloc_pages_bulk, 64 },
+	};
+	struct sweep_cases cases;
+	struct sweep_error err;
+	struct sweep sweep;
+
+	(void)state;
+	assert_int_equal(parse_sweep_text(text, &sweep, &err), 0);
+	assert_int_equal(sweep_expand(&sweep, &x86_64_info, &cases, &err), 0);
+	assert_int_equal(cases.count, sizeof(expected) / sizeof(expected[0]));
+	for (size_t i = 0; i < cases.count; i++) {
+		assert_int_equal(cases.item[i].allocator, expected[i].allocator);
+		assert_int_equal(cases.item[i].order, 0);
+		assert_int_equal(cases.item[i].size_bytes, 0);
+		assert_int_equal(cases.item[i].bulk, expected[i].bulk);
+	}
+	sweep_cases_free(&cases);
+	sweep_free(&sweep);
+}
+
 static void test_parse_error(void **state)
 {
 	const struct parse_error_case *e = *state;
@@ -906,6 +941,7 @@ int main(void)
 		cmocka_unit_test(test_access_group_expands),
 		cmocka_unit_test(test_cpus_expand),
 		cmocka_unit_test(test_bulk_expand),
+		cmocka_unit_test(test_pages_bulk_expand),
 	};
 	struct CMUnitTest tests[ARRAY_SIZE(fixed) + ARRAY_SIZE(parse_errors)];
 	size_t count = 0;
