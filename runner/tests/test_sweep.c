@@ -781,6 +781,7 @@ static void test_cpus_expand(void **state)
 /*
  * bulk: a list, each value a case of a bulk allocator only (the others in
  * the group run once, with none); a bulk allocator without it takes 1.
+ * By order too: alloc_pages_bulk takes the list, alloc_pages runs once.
  */
 static void test_bulk_expand(void **state)
 {
@@ -788,7 +789,8 @@ static void test_bulk_expand(void **state)
 		"[g]\nallocators = kmalloc kmem_cache_alloc_bulk\n"
 		"sizes = 64 256\n" GROUP_TAIL "bulk = 16 1 250\n\n"
 		"[h]\nallocators = kmem_cache_alloc_bulk\nsizes = 64\n"
-		GROUP_TAIL;
+		GROUP_TAIL "\n[p]\nallocators = alloc_pages alloc_pages_bulk\n"
+		"orders = 0\n" GROUP_TAIL "bulk = 8 64\n";
 	static const struct {
 		uint32_t allocator;
 		uint64_t size_bytes;
@@ -803,6 +805,9 @@ static void test_bulk_expand(void **state)
 		{ KAB_ALLOC_kmem_cache_alloc_bulk, 64, 250 },
 		{ KAB_ALLOC_kmem_cache_alloc_bulk, 256, 250 },
 		{ KAB_ALLOC_kmem_cache_alloc_bulk, 64, 1 },
+		{ KAB_ALLOC_alloc_pages, 0, 0 },
+		{ KAB_ALLOC_alloc_pages_bulk, 0, 8 },
+		{ KAB_ALLOC_alloc_pages_bulk, 0, 64 },
 	};
 	struct sweep_cases cases;
 	struct sweep_error err;
@@ -816,41 +821,6 @@ static void test_bulk_expand(void **state)
 		assert_int_equal(cases.item[i].allocator, expected[i].allocator);
 		assert_int_equal(cases.item[i].size_bytes,
 				 expected[i].size_bytes);
-		assert_int_equal(cases.item[i].bulk, expected[i].bulk);
-	}
-	sweep_cases_free(&cases);
-	sweep_free(&sweep);
-}
-
-/*
- * The page allocator's bulk call, by order: its cases take the bulk list,
- * alloc_pages beside it runs once, with none.
- */
-static void test_pages_bulk_expand(void **state)
-{
-	static const char text[] =
-		"[g]\nallocators = alloc_pages alloc_pages_bulk\n"
-		"orders = 0\n" GROUP_TAIL "bulk = 8 64\n";
-	static const struct {
-		uint32_t allocator;
-		uint32_t bulk;
-	} expected[] = {
-		{ KAB_ALLOC_alloc_pages, 0 },
-		{ KAB_ALLOC_alloc_pages_bulk, 8 },
-		{ KAB_ALLOC_alloc_pages_bulk, 64 },
-	};
-	struct sweep_cases cases;
-	struct sweep_error err;
-	struct sweep sweep;
-
-	(void)state;
-	assert_int_equal(parse_sweep_text(text, &sweep, &err), 0);
-	assert_int_equal(sweep_expand(&sweep, &x86_64_info, &cases, &err), 0);
-	assert_int_equal(cases.count, sizeof(expected) / sizeof(expected[0]));
-	for (size_t i = 0; i < cases.count; i++) {
-		assert_int_equal(cases.item[i].allocator, expected[i].allocator);
-		assert_int_equal(cases.item[i].order, 0);
-		assert_int_equal(cases.item[i].size_bytes, 0);
 		assert_int_equal(cases.item[i].bulk, expected[i].bulk);
 	}
 	sweep_cases_free(&cases);
@@ -941,7 +911,6 @@ int main(void)
 		cmocka_unit_test(test_access_group_expands),
 		cmocka_unit_test(test_cpus_expand),
 		cmocka_unit_test(test_bulk_expand),
-		cmocka_unit_test(test_pages_bulk_expand),
 	};
 	struct CMUnitTest tests[ARRAY_SIZE(fixed) + ARRAY_SIZE(parse_errors)];
 	size_t count = 0;
