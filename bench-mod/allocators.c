@@ -71,6 +71,18 @@ static void kab_bulk_teardown(struct kab_alloc_args *args)
 	kvfree(args->objs);
 }
 
+/* The array alloc_pages_bulk fills: all NULL, as the kernel needs it. */
+static int kab_page_array_setup(struct kab_alloc_args *args)
+{
+	args->objs = kvcalloc(args->bulk, sizeof(struct page *), GFP_KERNEL);
+	return args->objs ? 0 : -ENOMEM;
+}
+
+static void kab_page_array_teardown(struct kab_alloc_args *args)
+{
+	kvfree(args->objs);
+}
+
 /* A row: its name and its calls from the list entry, then what it can do. */
 #define KAB_ROW(id, ...)						\
 	[KAB_ALLOC_##id] = {						\
@@ -125,8 +137,14 @@ const struct kab_allocator_desc kab_allocators[KAB_NR_ALLOCATORS] = {
 					    KAB_CAP_PAGE | KAB_CAP_NOWAIT,
 		.unavailable = KAB_ALLOC_PAGES_NOLOCK_MISSING,
 		.allowed_gfp = KAB_GFP(__GFP_NOWARN), .max_size = KAB_MAX_BLOCK),
-	/* kmem_cache_alloc's cache and bounds, @bulk objects a call. */
-	KAB_ROW(kmem_cache_alloc_bulk, .caps = KAB_CAP_BULK | KAB_CAP_SHEAVES,
+	/*
+	 * kmem_cache_alloc's cache and bounds, @bulk objects a call. SLUB's
+	 * takes its per-CPU lock with local_lock_irq() and turns interrupts
+	 * on as it leaves, inside a hard interrupt too (the fuzzer's BUG in
+	 * irq_work.c).
+	 */
+	KAB_ROW(kmem_cache_alloc_bulk, .caps = KAB_CAP_BULK | KAB_CAP_SHEAVES |
+					       KAB_CAP_IRQS_ON,
 		.allowed_gfp = KAB_GFP_SLAB, .min_size = 1,
 		.max_size = KMALLOC_MAX_SIZE / 2, .setup = kab_bulk_setup,
 		.teardown = kab_bulk_teardown),
@@ -144,6 +162,19 @@ const struct kab_allocator_desc kab_allocators[KAB_NR_ALLOCATORS] = {
 	KAB_ROW(kvfree_rcu, .caps = KAB_CAP_SLEEPS | KAB_CAP_MAPS |
 				    KAB_CAP_DEFERRED,
 		.allowed_gfp = KAB_GFP_SLAB, .min_size = 1),
+	/*
+	 * @bulk order-0 pages a call (max_size: one page, so order 0 only).
+	 * Every context: the kernel's bulk call only trylocks the per-CPU
+	 * list (6.1's Debian kernel included) and falls back to one page from
+	 * the buddy lists under the zone lock with interrupts saved, so an
+	 * interrupt over the list's holder gets a short fill, never a
+	 * deadlock; it never turns interrupts on. __GFP_COMP means nothing
+	 * at order 0.
+	 */
+	KAB_ROW(alloc_pages_bulk, .caps = KAB_CAP_ORDER | KAB_CAP_BULK,
+		.allowed_gfp = KAB_GFP_VMALLOC, .max_size = PAGE_SIZE,
+		.setup = kab_page_array_setup,
+		.teardown = kab_page_array_teardown),
 };
 
 #define KAB_IS_LISTED(id)	| BIT(KAB_ALLOC_##id)
@@ -208,7 +239,9 @@ void kab_allocator_teardown(const struct kab_allocator_desc *a,
  * @args: what every allocation gets
  * @objects: allocations outstanding at once (the batch, or 1 for a pair)
  *
- * An upper bound, from what each allocator rounds to: slab objects and
+ * An upper bound, from what each allocator rounds to, of @objects
+ * allocations (@objects x @args->bulk objects for a bulk allocator, whose
+ * one allocation is a bulk): slab objects and
  * large kmallocs to a power of two (plus one new slab), buddy
  * blocks to their order, vmalloc's mappings to pages, each with its page
  * tables and page array. A size an allocator with KAB_CAP_FAILS_ABOVE
@@ -219,23 +252,24 @@ void kab_allocator_teardown(const struct kab_allocator_desc *a,
 u64 kab_allocator_peak_pages(const struct kab_allocator_desc *a,
 			     const struct kab_alloc_args *args, u32 objects)
 {
-	u64 size = args->size, pages, slab = 0, mapped = 0;
+	u64 size = args->size, n = objects, pages, slab = 0, mapped = 0;
 
+	if (a->caps & KAB_CAP_BULK)
+		n *= args->bulk;
 	if (a->caps & KAB_CAP_ORDER)
-		return (u64)objects << args->order;
+		return n << args->order;
 	if (a->max_size && size > a->max_size)
 		return 0;
 	/* vmalloc's own rows (those that sleep) never take a slab object. */
 	if (size <= KMALLOC_MAX_SIZE &&
 	    (a->caps & (KAB_CAP_MAPS | KAB_CAP_SLEEPS)) !=
 	    (KAB_CAP_MAPS | KAB_CAP_SLEEPS))
-		slab = DIV_ROUND_UP(objects * roundup_pow_of_two(size),
+		slab = DIV_ROUND_UP(n * roundup_pow_of_two(size),
 				    PAGE_SIZE) + KAB_SLAB_PAGES;
 	if (a->caps & KAB_CAP_MAPS) {
 		pages = PAGE_ALIGN(size) >> PAGE_SHIFT;
-		mapped = objects * (pages + DIV_ROUND_UP(pages, PTRS_PER_PTE) +
-				    1 + DIV_ROUND_UP(pages * sizeof(void *),
-						     PAGE_SIZE));
+		mapped = n * (pages + DIV_ROUND_UP(pages, PTRS_PER_PTE) + 1 +
+			      DIV_ROUND_UP(pages * sizeof(void *), PAGE_SIZE));
 	}
 	return max(slab, mapped);
 }

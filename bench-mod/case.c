@@ -97,6 +97,10 @@ static int kab_validate_context(struct kab_case *c,
 		return kab_refuse(c->reason, -EINVAL,
 				  "%s may sleep: not allowed in %s context",
 				  a->name, ctx->name);
+	if ((a->caps & KAB_CAP_IRQS_ON) && ctx->irqs_off)
+		return kab_refuse(c->reason, -EINVAL,
+				  "%s needs interrupts on: not in %s context",
+				  a->name, ctx->name);
 	if (gfpflags_allow_blocking(kab_gfp_mask(c->gfp)))
 		return kab_refuse(c->reason, -EINVAL,
 				  "%s may sleep in direct reclaim: not allowed in %s context",
@@ -158,6 +162,11 @@ static int kab_validate_size(struct kab_case *c,
 					  "order %u exceeds the kernel's maximum order %u",
 					  c->order, KAB_NR_PAGE_ORDERS - 1);
 		*bytes = (u64)PAGE_SIZE << c->order;
+		if (a->max_size && *bytes > a->max_size)
+			return kab_refuse(c->reason, -EINVAL,
+					  "%s takes orders of at most %u, not %u",
+					  a->name, ilog2(a->max_size >> PAGE_SHIFT),
+					  c->order);
 		return 0;
 	}
 	if (c->order)
@@ -216,7 +225,7 @@ static int kab_validate_loops(struct kab_case *c, u64 bytes)
 
 /* A bulk call holds its objects in one array: one CPU, the pair pattern. */
 static int kab_validate_bulk(struct kab_case *c,
-			     const struct kab_allocator_desc *a)
+			     const struct kab_allocator_desc *a, u64 bytes)
 {
 	if (c->bulk_reserved)
 		return kab_refuse(c->reason, -EINVAL, "bulk_reserved must be 0");
@@ -238,18 +247,8 @@ static int kab_validate_bulk(struct kab_case *c,
 	if (c->cpus > 1)
 		return kab_refuse(c->reason, -EINVAL,
 				  "%s runs on one CPU, not %u", a->name, c->cpus);
-	/*
-	 * kmem_cache_alloc_bulk() needs interrupts on: SLUB's takes its
-	 * per-CPU lock with local_lock_irq() and turns them on as it leaves,
-	 * inside a hard interrupt too (the fuzzer's BUG in irq_work.c).
-	 */
-	if (kab_contexts[c->context].irqs_off)
-		return kab_refuse(c->reason, -EINVAL,
-				  "%s needs interrupts on: not in %s context",
-				  a->name, kab_contexts[c->context].name);
-	/* Cannot overflow: size_bytes is at most half of RAM, bulk 2^10. */
-	return kab_check_memory(c->reason, "bulk x size_bytes",
-				c->bulk * c->size_bytes);
+	/* Cannot overflow: bytes is at most half of RAM, bulk 2^10. */
+	return kab_check_memory(c->reason, "bulk x bytes", c->bulk * bytes);
 }
 
 /*
@@ -321,7 +320,7 @@ static int kab_validate(struct kab_case *c)
 	if (!err)
 		err = kab_validate_cpus(c);
 	if (!err)
-		err = kab_validate_bulk(c, a);
+		err = kab_validate_bulk(c, a, bytes);
 	if (!err)
 		err = kab_validate_deferred(c, a);
 	if (!err)

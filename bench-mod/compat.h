@@ -80,4 +80,19 @@ static inline struct kmem_cache *kab_kmem_cache_create(const char *name,
 #endif
 }
 
+/*
+ * The page allocator's bulk call of order-0 pages into an array: 6.14
+ * dropped the list form (alloc_pages_bulk_list()) and renamed the array
+ * form alloc_pages_bulk_array() to alloc_pages_bulk(), with the same
+ * arguments and return. Either fills only the NULL entries of the array,
+ * up to nr_pages, and returns how many entries are filled.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 14, 0)
+#define kab_alloc_pages_bulk(gfp, nr_pages, pages)	\
+	alloc_pages_bulk(gfp, nr_pages, pages)
+#else
+#define kab_alloc_pages_bulk(gfp, nr_pages, pages)	\
+	alloc_pages_bulk_array(gfp, nr_pages, pages)
+#endif
+
 #endif /* KAB_COMPAT_H */

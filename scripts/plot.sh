@@ -244,21 +244,37 @@ if [ -n "$(kab_select "$csv" cpus "${plain_case[@]}" --where pattern=remote_free
 	[ "$(wc -l < "$remote")" -lt 2 ] ||
 		render cpus-remote-free cpus-remote-free "datafile='$remote'" "icount_note='$icount_note'"
 fi
-bulk_rows=(--where status=ok --where allocator=kmem_cache_alloc_bulk --where cpus=1)
+# The bulk allocators' plain cases on one CPU (rows with a bulk): one line
+# per allocator and size or order, keyed ALLOCATOR/DETAIL (DETAIL "256~B"
+# or "order~0", "~" a space in the legend), each beside the one-at-a-time
+# allocator its name ends in _bulk after (kmem_cache_alloc_bulk's
+# kmem_cache_alloc, alloc_pages_bulk's alloc_pages) on the same size or
+# order, in process context on one CPU, where the run had it.
+bulk_rows=("${plain_case[@]}" --where cpus=1 --where bulk!=)
 if [ -n "$(kab_select "$csv" bulk "${bulk_rows[@]}")" ]; then
 	bulk_csv=$scratch/bulk.csv
 	{
 		echo series,bulk,per_object
-		kab_select "$csv" size_bytes bulk pair_ns_per_object "${bulk_rows[@]}" |
-			tr '\t' , | LC_ALL=C sort -t, -s -k1,1n -k2,2n
+		kab_select "$csv" allocator size_bytes order bulk pair_ns_per_object "${bulk_rows[@]}" |
+			awk -F'\t' -v OFS=, '{ print $1 "/" ($2 != "" ? $2 "~B" : "order~" $3), $4, $5 }' |
+			LC_ALL=C sort -t, -s -k1,1 -k2,2n
 	} > "$bulk_csv"
-	sizes=$(kab_select --distinct "$bulk_csv" series | xargs)
-	singles=$(for size in $sizes; do
-		single=$(kab_select "$csv" pair_ns_amortized "${plain_case[@]}" --where allocator=kmem_cache_alloc \
-			--where pattern=pair --where cpus=1 --where "size_bytes=$size" | head -n 1)
-		echo "${single:-none}"
-	done | xargs)
-	render cpus-bulk cpus-bulk "datafile='$bulk_csv'" "series='$sizes'" "singles='$singles'"
+	series=$(kab_select --distinct "$bulk_csv" series | xargs)
+	single_names= singles=
+	for key in $series; do
+		allocator=${key%%/*} detail=${key#*/}
+		one=${allocator%_bulk}
+		if [[ $detail == order~* ]]; then
+			where=(--where "order=${detail#order~}" --where size_bytes=)
+		else
+			where=(--where "size_bytes=${detail%~B}")
+		fi
+		single=$(kab_select "$csv" pair_ns_amortized "${plain_case[@]}" --where "allocator=$one" \
+			--where pattern=pair --where cpus=1 --where bulk= "${where[@]}" | head -n 1)
+		single_names+=" $one" singles+=" ${single:-none}"
+	done
+	render cpus-bulk cpus-bulk "datafile='$bulk_csv'" "series='$series'" \
+		"singles='${singles# }'" "single_names='${single_names# }'"
 fi
 # Fragmentation: the cases of the allocators that ran at some level other
 # than none, each with its state (level/kind) numbered in order of

@@ -31,8 +31,11 @@ rows() {
 cell() { awk -F, -v c="$(column "$2")" -v k="$1" 'NR > 1 && $1 == k { print $c }' "$run/cases.csv"; }
 distinct() { [ "$(tr ' ' '\n' <<< "$1" | sort -u | wc -l)" -eq "$2" ]; }
 sums_to() { [ "$(tr ' ' '\n' <<< "$1" | awk '{ s += $1 } END { print s }')" = "$2" ]; }
-positive() { awk -v v="$1" 'BEGIN { exit !(v != "" && v + 0 > 0) }'; }
-above() { awk -v v="$1" -v m="$2" 'BEGIN { exit !(v != "" && v + 0 > m) }'; }
+# number FIGURE: FIGURE is there and a decimal number (an empty cell is not 0).
+number() { [[ $1 =~ ^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$ ]]; }
+positive() { number "$1" && awk -v v="$1" 'BEGIN { exit !(v + 0 > 0) }'; }
+# above V M: both figures there, V above M.
+above() { number "$1" && number "$2" && awk -v v="$1" -v m="$2" 'BEGIN { exit !(v + 0 > m + 0) }'; }
 hist_cpus() { # the CPUs with their own histogram of OP for CASE
 	awk -F, -v k="$1" -v op="$2" '$1 == k && index($3, op ".cpu") == 1 { sub(op ".cpu", "", $3); print $3 }' \
 		"$run/histograms.csv" | sort -u | tr '\n' ' '
@@ -49,7 +52,7 @@ memory_back() {
 of_allocator() { local a=$1 k; shift; for k; do [ "$(cell "$k" allocator)" != "$a" ] || echo "$k"; done; }
 two=$(rows 2 ok)
 kab_check "6 cases ran on 2 CPUs" test "$(wc -w <<< "$two")" -eq 6
-kab_check "14 cases ran on 1 CPU" test "$(rows 1 ok | wc -w)" -eq 14
+kab_check "17 cases ran on 1 CPU" test "$(rows 1 ok | wc -w)" -eq 17
 for k in $two; do
 	what="case $k ($(cell "$k" allocator) $(cell "$k" size_bytes)$(cell "$k" order) $(cell "$k" pattern))"
 	kab_check "$what: operations on 2 distinct CPUs" distinct "$(cell "$k" cpu_list)" 2
@@ -85,6 +88,29 @@ single=$(of_allocator kmem_cache_alloc $(rows 1 ok))
 kab_check "kmem_cache_alloc_bulk(64) costs less per object than kmem_cache_alloc+free on one CPU ($(cell "$bulk" pair_ns_per_object) vs $(cell "$single" pair_ns_amortized) ns)" \
 	above "$(cell "$single" pair_ns_amortized)" "$(cell "$bulk" pair_ns_per_object)"
 kab_check "the bulk row says its bulk" test "$(cell "$bulk" bulk)" = 64
+kab_check "kmem_cache_alloc_bulk in hardirq context is refused with the reason" \
+	refused "$(of_allocator kmem_cache_alloc_bulk $(rows 1 refused))" \
+	"kmem_cache_alloc_bulk needs interrupts on: not in hardirq context"
+# The page allocator's bulk call: 64 order-0 pages a call in process
+# context against alloc_pages order 0 one at a time, and with interrupts
+# off, in a hard interrupt too.
+kab_check "alloc_pages_bulk on 2 CPUs is refused with the reason" \
+	refused "$(of_allocator alloc_pages_bulk $(rows 2 refused))" \
+	"alloc_pages_bulk runs on one CPU, not 2"
+of_context() { local x=$1 k; shift; for k; do [ "$(cell "$k" context)" != "$x" ] || echo "$k"; done; }
+pages_bulk=$(of_context process $(of_allocator alloc_pages_bulk $(rows 1 ok)))
+page=$(for k in $(of_allocator alloc_pages $(rows 1 ok)); do [ "$(cell "$k" order)" != 0 ] || echo "$k"; done)
+kab_check "alloc_pages_bulk(64) costs less per page than alloc_pages+__free_pages order 0 on one CPU ($(cell "$pages_bulk" pair_ns_per_object) vs $(cell "$page" pair_ns_amortized) ns)" \
+	above "$(cell "$page" pair_ns_amortized)" "$(cell "$pages_bulk" pair_ns_per_object)"
+kab_check "the alloc_pages_bulk row says its bulk and order" \
+	test "$(cell "$pages_bulk" bulk) $(cell "$pages_bulk" order)" = "64 0"
+for x in irq_off hardirq; do
+	k=$(of_context $x $(of_allocator alloc_pages_bulk $(rows 1 ok)))
+	what="case $k (alloc_pages_bulk 64 GFP_ATOMIC in $x context)"
+	kab_check "$what: ran, every bulk filled ($(cell "$k" failures) failures, $(cell "$k" pair_ns_per_object) ns a page)" \
+		test -n "$k" -a "$(cell "$k" failures)" = 0 -a "$(cell "$k" amortized_failures)" = 0
+	kab_check "$what: its memory came back" memory_back "$k"
+done
 # The deferred frees: kfree_rcu in process and hardirq context leaves a
 # backlog that comes back; kmalloc's kfree leaves none to report.
 for k in $(of_allocator kfree_rcu $(rows 1 ok)) $(of_allocator kvfree_rcu $(rows 1 ok)); do

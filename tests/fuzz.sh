@@ -43,6 +43,8 @@ kab_check "pressure low: a batch of 8 vmalloc_huge(2M) with __GFP_ZERO is refuse
 	grep -q '^refused,E2BIG: holds up to' <<< "$(status 2)"
 kab_check "pressure low: vmalloc(1M), which fits above min, runs" \
 	grep -q '^ok,' <<< "$(status 3)"
+kab_check "pressure low: kmem_cache_alloc_bulk of 1024 x 16 KiB is refused for its whole bulk (16 MiB and more)" \
+	grep -q '^refused,E2BIG: holds up to [0-9]\{5,\} KiB at once' <<< "$(status 4)"
 kab_check "the runner was not killed (no KAB-RUN rc above 128)" \
 	grep -q "KAB-RUN rc=0" "$run/console.log"
 kab_check "the fuzzer ran its requests and printed the errno histogram" \

@@ -28,7 +28,8 @@
  * request gives a buddy order). The module has one row per entry in
  * bench-mod/allocators.c and its two calls in bench-mod/allocators.h. A
  * kernel without an allocator (kmalloc_nolock and alloc_pages_nolock are
- * 6.18's) refuses its cases with the reason.
+ * 6.18's) refuses its cases with the reason. New entries go last: an
+ * allocator's number (kab_case.allocator) keeps its meaning.
  */
 #define KAB_BY_SIZE		0
 #define KAB_BY_ORDER		1
@@ -49,16 +50,21 @@
 	X(kmalloc_node, KAB_BY_SIZE)		\
 	X(alloc_pages_node, KAB_BY_ORDER)	\
 	X(kfree_rcu, KAB_BY_SIZE)		\
-	X(kvfree_rcu, KAB_BY_SIZE)
+	X(kvfree_rcu, KAB_BY_SIZE)		\
+	X(alloc_pages_bulk, KAB_BY_ORDER)
 
 /*
  * Allocators whose one call allocates (and frees) kab_case.bulk objects
  * at once, entries of KAB_ALLOCATOR_LIST: kmem_cache_alloc_bulk() and
- * kmem_cache_free_bulk() on a cache of size_bytes objects. Every figure
- * of such a case is per call; the runner divides by the bulk size.
+ * kmem_cache_free_bulk() on a cache of size_bytes objects; the page
+ * allocator's bulk call of order-0 pages into an array
+ * (alloc_pages_bulk_array() up to 6.13, alloc_pages_bulk() from 6.14),
+ * given back with __free_page() each. Every figure of such a case is per
+ * call; the runner divides by the bulk size.
  */
 #define KAB_BULK_ALLOCATOR_LIST(X)	\
-	X(kmem_cache_alloc_bulk)
+	X(kmem_cache_alloc_bulk)	\
+	X(alloc_pages_bulk)
 /*
  * Allocators whose free only queues the object to be freed after an RCU
  * grace period, entries of KAB_ALLOCATOR_LIST: kfree_rcu(obj, rcu) of a

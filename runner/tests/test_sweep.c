@@ -781,6 +781,7 @@ static void test_cpus_expand(void **state)
 /*
  * bulk: a list, each value a case of a bulk allocator only (the others in
  * the group run once, with none); a bulk allocator without it takes 1.
+ * By order too: alloc_pages_bulk takes the list, alloc_pages runs once.
  */
 static void test_bulk_expand(void **state)
 {
@@ -788,7 +789,8 @@ static void test_bulk_expand(void **state)
 		"[g]\nallocators = kmalloc kmem_cache_alloc_bulk\n"
 		"sizes = 64 256\n" GROUP_TAIL "bulk = 16 1 250\n\n"
 		"[h]\nallocators = kmem_cache_alloc_bulk\nsizes = 64\n"
-		GROUP_TAIL;
+		GROUP_TAIL "\n[p]\nallocators = alloc_pages alloc_pages_bulk\n"
+		"orders = 0\n" GROUP_TAIL "bulk = 8 64\n";
 	static const struct {
 		uint32_t allocator;
 		uint64_t size_bytes;
@@ -803,6 +805,9 @@ static void test_bulk_expand(void **state)
 		{ KAB_ALLOC_kmem_cache_alloc_bulk, 64, 250 },
 		{ KAB_ALLOC_kmem_cache_alloc_bulk, 256, 250 },
 		{ KAB_ALLOC_kmem_cache_alloc_bulk, 64, 1 },
+		{ KAB_ALLOC_alloc_pages, 0, 0 },
+		{ KAB_ALLOC_alloc_pages_bulk, 0, 8 },
+		{ KAB_ALLOC_alloc_pages_bulk, 0, 64 },
 	};
 	struct sweep_cases cases;
 	struct sweep_error err;

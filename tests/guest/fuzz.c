@@ -181,11 +181,15 @@ static void valid_case(struct kab_case *c)
 	if (c->allocator == KAB_ALLOC_alloc_pages ||
 	    c->allocator == KAB_ALLOC___get_free_pages)
 		c->order = below(5);
+	/* Order 0 only: now and then 1, which is refused. */
+	else if (c->allocator == KAB_ALLOC_alloc_pages_bulk)
+		c->order = chance(8);
 	else
 		c->size_bytes = small_size();
 	c->batch = c->pattern == KAB_PATTERN_batch ? 1 + below(64) : 0;
 	/* A bulk call takes the pair pattern on one CPU. */
-	if (c->allocator == KAB_ALLOC_kmem_cache_alloc_bulk) {
+	if (c->allocator == KAB_ALLOC_kmem_cache_alloc_bulk ||
+	    c->allocator == KAB_ALLOC_alloc_pages_bulk) {
 		c->pattern = KAB_PATTERN_pair;
 		c->batch = 0;
 		c->bulk = 1 + below(64);
