@@ -23,7 +23,7 @@ lane() {
 	local target
 	for target in "$@"; do
 		echo "=== make $target"
-		make -s --no-print-directory "$target" || {
+		make --no-print-directory "$target" || {
 			echo "=== make $target failed"
 			return 1
 		}

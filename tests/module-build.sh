@@ -25,9 +25,10 @@ out=$KAB_BUILD/mod/$KAB_KERNEL_RELEASE
 # the check off: Debian's 6.15 and later kbuild packages lack the
 # scripts/checker-valid.sh the Makefile runs to accept a checker, so there
 # it says "C=2 specified, but ... not up to date" and would check nothing.
-# Whether sparse ran is checked below instead: one CHECK line per source.
+# Whether sparse ran is checked below instead: one CHECK line per source,
+# which a make -s above (its MAKEFLAGS) would silence.
 kab_check "sparse (C=2) runs" \
-	bash -c ". '$KAB_ROOT/scripts/lib.sh' && . '$KAB_BUILD/kernels/$kernel.env' && kab_kernel_make M='$out' KBUILD_CHECKSRC=2 modules > '$log' 2>&1"
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL bash -c ". '$KAB_ROOT/scripts/lib.sh' && . '$KAB_BUILD/kernels/$kernel.env' && kab_kernel_make M='$out' KBUILD_CHECKSRC=2 modules > '$log' 2>&1"
 checked_every_source() {
 	local sources checked
 	sources=$(ls "$KAB_ROOT"/bench-mod/*.c | wc -l)
