@@ -516,6 +516,8 @@ static const struct parse_error_case parse_errors[] = {
 	  "not '1025'" },
 	{ "bulk in [sweep]", "[sweep]\nbulk = 8\n", 2,
 	  "unknown key 'bulk' in [sweep]" },
+	{ "unknown caches", "[g]\nallocators = kmem_cache_alloc\ncaches = mine\n",
+	  3, "unknown caches 'mine' (known: shared per_cpu)" },
 	{ "unknown group key", "[g]\nallocators = kmalloc\nsizez = 64\n",
 	  3, "unknown key 'sizez' in group [g] (known: iterations" },
 	{ "unknown [sweep] key", "[sweep]\nname = x\nallocators = kmalloc\n",
@@ -827,6 +829,48 @@ static void test_bulk_expand(void **state)
 	sweep_free(&sweep);
 }
 
+/*
+ * caches: a list for the rows with a cache of their own on several CPUs;
+ * the others, and one CPU, run once, shared. A group without it: shared.
+ */
+static void test_caches_expand(void **state)
+{
+	static const char text[] =
+		"[g]\nallocators = kmalloc kmem_cache_alloc\nsizes = 256\n"
+		GROUP_TAIL "cpus = 1 2\ncaches = shared per_cpu\n\n"
+		"[h]\nallocators = kmem_cache_alloc\nsizes = 64\n" GROUP_TAIL
+		"cpus = 2\n";
+	static const struct {
+		uint32_t allocator;
+		uint32_t cpus;
+		uint32_t caches;
+	} expected[] = {
+		{ KAB_ALLOC_kmalloc, 1, KAB_CACHES_shared },
+		{ KAB_ALLOC_kmalloc, 2, KAB_CACHES_shared },
+		{ KAB_ALLOC_kmem_cache_alloc, 1, KAB_CACHES_shared },
+		{ KAB_ALLOC_kmem_cache_alloc, 2, KAB_CACHES_shared },
+		{ KAB_ALLOC_kmem_cache_alloc, 2, KAB_CACHES_per_cpu },
+		{ KAB_ALLOC_kmem_cache_alloc, 2, KAB_CACHES_shared },
+	};
+	struct kab_info info = x86_64_info;
+	struct sweep_cases cases;
+	struct sweep_error err;
+	struct sweep sweep;
+
+	(void)state;
+	info.online_cpus = 2;
+	assert_int_equal(parse_sweep_text(text, &sweep, &err), 0);
+	assert_int_equal(sweep_expand(&sweep, &info, &cases, &err), 0);
+	assert_int_equal(cases.count, sizeof(expected) / sizeof(expected[0]));
+	for (size_t i = 0; i < cases.count; i++) {
+		assert_int_equal(cases.item[i].allocator, expected[i].allocator);
+		assert_int_equal(cases.item[i].cpus, expected[i].cpus);
+		assert_int_equal(cases.item[i].caches, expected[i].caches);
+	}
+	sweep_cases_free(&cases);
+	sweep_free(&sweep);
+}
+
 static void test_parse_error(void **state)
 {
 	const struct parse_error_case *e = *state;
@@ -911,6 +955,7 @@ int main(void)
 		cmocka_unit_test(test_access_group_expands),
 		cmocka_unit_test(test_cpus_expand),
 		cmocka_unit_test(test_bulk_expand),
+		cmocka_unit_test(test_caches_expand),
 	};
 	struct CMUnitTest tests[ARRAY_SIZE(fixed) + ARRAY_SIZE(parse_errors)];
 	size_t count = 0;
