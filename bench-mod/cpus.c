@@ -130,6 +130,11 @@ int kab_validate_cpus(struct kab_case *c)
 		return kab_refuse(c->reason, -EINVAL,
 				  "caches per_cpu needs cpus of 2 or more, not %u",
 				  c->cpus);
+	/* The freeing CPU would give an object back to a cache not its own. */
+	if (c->caches == KAB_CACHES_per_cpu &&
+	    c->pattern == KAB_PATTERN_remote_free)
+		return kab_refuse(c->reason, -EINVAL,
+				  "remote_free frees on another CPU than the allocation's: not with caches per_cpu");
 	if (c->pattern == KAB_PATTERN_remote_free &&
 	    (c->cpus < 2 || c->cpus % 2))
 		return kab_refuse(c->reason, -EINVAL,
