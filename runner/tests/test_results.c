@@ -332,6 +332,16 @@ static void test_backlog_columns(void **state)
 	assert_string_equal(column(f, "drained"), "");
 }
 
+/* The row's cells of caches, cpu_caches and caches_used, in that order. */
+static void assert_caches_cells(const struct row_fixture *f,
+				const char *caches, const char *cpu_caches,
+				const char *caches_used)
+{
+	assert_string_equal(column(f, "caches"), caches);
+	assert_string_equal(column(f, "cpu_caches"), cpu_caches);
+	assert_string_equal(column(f, "caches_used"), caches_used);
+}
+
 /*
  * caches, cpu_caches and caches_used: a cache's rows only (kmalloc's are
  * empty), each CPU's cache number in cpu_list's order, the module's count.
@@ -344,29 +354,21 @@ static void test_caches_columns(void **state)
 
 	f->result.caches_used = 2;
 	make_row(f);
-	assert_string_equal(column(f, "caches"), "");
-	assert_string_equal(column(f, "cpu_caches"), "");
-	assert_string_equal(column(f, "caches_used"), "");
+	assert_caches_cells(f, "", "", "");
 	f->spec.allocator = KAB_ALLOC_kmem_cache_alloc;
 	f->result.caches_used = 1;
 	make_row(f);
-	assert_string_equal(column(f, "caches"), "shared");
-	assert_string_equal(column(f, "cpu_caches"), "0");
-	assert_string_equal(column(f, "caches_used"), "1");
+	assert_caches_cells(f, "shared", "0", "1");
 	f->spec.cpus = 2;
 	f->spec.caches = KAB_CACHES_per_cpu;
 	f->outcome.cpu_results = cpus;
 	f->result.caches_used = 2;
 	make_row(f);
-	assert_string_equal(column(f, "caches"), "per_cpu");
 	assert_string_equal(column(f, "cpu_list"), "0 1");
-	assert_string_equal(column(f, "cpu_caches"), "0 1");
-	assert_string_equal(column(f, "caches_used"), "2");
+	assert_caches_cells(f, "per_cpu", "0 1", "2");
 	f->outcome.status = CASE_refused;
 	make_row(f);
-	assert_string_equal(column(f, "caches"), "per_cpu");
-	assert_string_equal(column(f, "cpu_caches"), "");
-	assert_string_equal(column(f, "caches_used"), "");
+	assert_caches_cells(f, "per_cpu", "", "");
 }
 
 static void test_refused_row(void **state)

@@ -754,13 +754,24 @@ static const struct parse_error_case parse_errors[] = {
 	  "kmalloc kmalloc\n", 2, "line longer than 198 characters" },
 };
 
-/* cpus: innermost, in its order; all is the INFO's online CPUs. */
+/*
+ * cpus: innermost but for caches, in its order; all is the INFO's online
+ * CPUs. caches: a list for a cache's rows on several CPUs; kmalloc, and
+ * one CPU, run once, shared, as does a group without it.
+ */
 static void test_cpus_expand(void **state)
 {
 	static const char text[] =
 		"[g]\nallocators = kmalloc\nsizes = 64\n" GROUP_TAIL
-		"cpus = 2 all 1\n\n[h]\nallocators = kmalloc\nsizes = 64\n"
-		GROUP_TAIL;
+		"cpus = 2 all 1\ncaches = per_cpu shared\n\n"
+		"[h]\nallocators = kmalloc\nsizes = 64\n" GROUP_TAIL "\n"
+		"[c]\nallocators = kmem_cache_alloc\nsizes = 64\n" GROUP_TAIL
+		"cpus = 1 2\ncaches = per_cpu shared\n";
+	static const uint32_t caches[] = {
+		KAB_CACHES_shared, KAB_CACHES_shared, KAB_CACHES_shared,
+		KAB_CACHES_shared, KAB_CACHES_shared, KAB_CACHES_per_cpu,
+		KAB_CACHES_shared,
+	};
 	struct kab_info info = x86_64_info;
 	struct sweep_cases cases;
 	struct sweep_error err;
@@ -770,12 +781,17 @@ static void test_cpus_expand(void **state)
 	info.online_cpus = 4;
 	assert_int_equal(parse_sweep_text(text, &sweep, &err), 0);
 	assert_int_equal(sweep_expand(&sweep, &info, &cases, &err), 0);
-	assert_int_equal(cases.count, 4);
+	assert_int_equal(cases.count, 7);
 	assert_int_equal(cases.item[0].cpus, 2);
 	assert_int_equal(cases.item[1].cpus, 4);
 	assert_int_equal(cases.item[2].cpus, 1);
 	/* A group without cpus runs on one. */
 	assert_int_equal(cases.item[3].cpus, 1);
+	assert_int_equal(cases.item[4].cpus, 1);
+	assert_int_equal(cases.item[5].cpus, 2);
+	assert_int_equal(cases.item[6].cpus, 2);
+	for (size_t i = 0; i < cases.count; i++)
+		assert_int_equal(cases.item[i].caches, caches[i]);
 	sweep_cases_free(&cases);
 	sweep_free(&sweep);
 }
@@ -824,48 +840,6 @@ static void test_bulk_expand(void **state)
 		assert_int_equal(cases.item[i].size_bytes,
 				 expected[i].size_bytes);
 		assert_int_equal(cases.item[i].bulk, expected[i].bulk);
-	}
-	sweep_cases_free(&cases);
-	sweep_free(&sweep);
-}
-
-/*
- * caches: a list for the rows with a cache of their own on several CPUs;
- * the others, and one CPU, run once, shared. A group without it: shared.
- */
-static void test_caches_expand(void **state)
-{
-	static const char text[] =
-		"[g]\nallocators = kmalloc kmem_cache_alloc\nsizes = 256\n"
-		GROUP_TAIL "cpus = 1 2\ncaches = shared per_cpu\n\n"
-		"[h]\nallocators = kmem_cache_alloc\nsizes = 64\n" GROUP_TAIL
-		"cpus = 2\n";
-	static const struct {
-		uint32_t allocator;
-		uint32_t cpus;
-		uint32_t caches;
-	} expected[] = {
-		{ KAB_ALLOC_kmalloc, 1, KAB_CACHES_shared },
-		{ KAB_ALLOC_kmalloc, 2, KAB_CACHES_shared },
-		{ KAB_ALLOC_kmem_cache_alloc, 1, KAB_CACHES_shared },
-		{ KAB_ALLOC_kmem_cache_alloc, 2, KAB_CACHES_shared },
-		{ KAB_ALLOC_kmem_cache_alloc, 2, KAB_CACHES_per_cpu },
-		{ KAB_ALLOC_kmem_cache_alloc, 2, KAB_CACHES_shared },
-	};
-	struct kab_info info = x86_64_info;
-	struct sweep_cases cases;
-	struct sweep_error err;
-	struct sweep sweep;
-
-	(void)state;
-	info.online_cpus = 2;
-	assert_int_equal(parse_sweep_text(text, &sweep, &err), 0);
-	assert_int_equal(sweep_expand(&sweep, &info, &cases, &err), 0);
-	assert_int_equal(cases.count, sizeof(expected) / sizeof(expected[0]));
-	for (size_t i = 0; i < cases.count; i++) {
-		assert_int_equal(cases.item[i].allocator, expected[i].allocator);
-		assert_int_equal(cases.item[i].cpus, expected[i].cpus);
-		assert_int_equal(cases.item[i].caches, expected[i].caches);
 	}
 	sweep_cases_free(&cases);
 	sweep_free(&sweep);
@@ -955,7 +929,6 @@ int main(void)
 		cmocka_unit_test(test_access_group_expands),
 		cmocka_unit_test(test_cpus_expand),
 		cmocka_unit_test(test_bulk_expand),
-		cmocka_unit_test(test_caches_expand),
 	};
 	struct CMUnitTest tests[ARRAY_SIZE(fixed) + ARRAY_SIZE(parse_errors)];
 	size_t count = 0;
