@@ -24,10 +24,10 @@ set ylabel rate . " per CPU"
 set key inside top right vertical Left reverse font ",8"
 plot for [i=1:n] datafile using \
 	(strcol("series") eq word(series, i) ? column("cpus") : NaN):(column("pair_mops_per_cpu")) \
-	with linespoints lw 2 pt 7 lc i dt (own(i) ? 2 : 1) title word(series, i)
+	with linespoints lw 2 pt 7 lc i dt 1 + own(i) title word(series, i)
 set title "all CPUs together"
 set ylabel rate . " in all"
 plot for [i=1:n] datafile using \
 	(strcol("series") eq word(series, i) ? column("cpus") : NaN):(column("pair_mops_total")) \
-	with linespoints lw 2 pt 7 lc i dt (own(i) ? 2 : 1) title word(series, i)
+	with linespoints lw 2 pt 7 lc i dt 1 + own(i) title word(series, i)
 unset multiplot
