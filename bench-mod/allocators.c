@@ -32,19 +32,26 @@
 
 /*
  * The cache may be merged with an existing one of the same geometry, as a
- * driver's cache would be (on 6.18 one with sheaves is never merged). Setup
- * runs in process context whatever the case's context, so
- * kmem_cache_create() may sleep here.
+ * driver's cache would be (on 6.18 one with sheaves is never merged),
+ * unless it is one CPU's own (@own_cache): then it has a name of its own
+ * and is never merged, or the CPUs' caches would be one. Setup runs in
+ * process context whatever the case's context, so kmem_cache_create() may
+ * sleep here.
  */
 static int kab_cache_setup(struct kab_alloc_args *args)
 {
 	slab_flags_t flags = args->gfp & __GFP_DMA ? SLAB_CACHE_DMA : 0;
-	char name[32];
+	char name[40];
 
-	snprintf(name, sizeof(name), "kab-%zu-s%u", args->size,
-		 args->sheaf_capacity);
+	if (args->own_cache)
+		snprintf(name, sizeof(name), "kab-%zu-s%u-cpu%u", args->size,
+			 args->sheaf_capacity, args->own_cache - 1);
+	else
+		snprintf(name, sizeof(name), "kab-%zu-s%u", args->size,
+			 args->sheaf_capacity);
 	args->cache = kab_kmem_cache_create(name, args->size, flags,
-					    args->sheaf_capacity);
+					    args->sheaf_capacity,
+					    args->own_cache);
 	return args->cache ? 0 : -ENOMEM;
 }
 
@@ -102,7 +109,7 @@ const struct kab_allocator_desc kab_allocators[KAB_NR_ALLOCATORS] = {
 	 * an object, and a slab above the maximum order makes
 	 * kmem_cache_create() fail with dump_stack().
 	 */
-	KAB_ROW(kmem_cache_alloc, .caps = KAB_CAP_SHEAVES,
+	KAB_ROW(kmem_cache_alloc, .caps = KAB_CAP_SHEAVES | KAB_CAP_CACHE,
 		.allowed_gfp = KAB_GFP_SLAB, .min_size = 1,
 		.max_size = KMALLOC_MAX_SIZE / 2, .setup = kab_cache_setup,
 		.teardown = kab_cache_teardown),
@@ -144,7 +151,7 @@ const struct kab_allocator_desc kab_allocators[KAB_NR_ALLOCATORS] = {
 	 * irq_work.c).
 	 */
 	KAB_ROW(kmem_cache_alloc_bulk, .caps = KAB_CAP_BULK | KAB_CAP_SHEAVES |
-					       KAB_CAP_IRQS_ON,
+					       KAB_CAP_IRQS_ON | KAB_CAP_CACHE,
 		.allowed_gfp = KAB_GFP_SLAB, .min_size = 1,
 		.max_size = KMALLOC_MAX_SIZE / 2, .setup = kab_bulk_setup,
 		.teardown = kab_bulk_teardown),
@@ -186,6 +193,8 @@ const struct kab_allocator_desc kab_allocators[KAB_NR_ALLOCATORS] = {
 #define KAB_NODE_ALLOCATORS	(0 KAB_NODE_ALLOCATOR_LIST(KAB_IS_LISTED))
 /* The deferred ones, the same way. */
 #define KAB_DEFERRED_ALLOCATORS	(0 KAB_DEFERRED_ALLOCATOR_LIST(KAB_IS_LISTED))
+/* Those with a cache of their own. */
+#define KAB_CACHE_ALLOCATORS	(0 KAB_CACHE_ALLOCATOR_LIST(KAB_IS_LISTED))
 
 /* Fails the build when a row disagrees with the uapi lists. */
 #define KAB_ROW_AGREES(id, by)						\
@@ -202,7 +211,10 @@ const struct kab_allocator_desc kab_allocators[KAB_NR_ALLOCATORS] = {
 		     !!(KAB_NODE_ALLOCATORS & BIT(KAB_ALLOC_##id)));	\
 	BUILD_BUG_ON(!!(kab_allocators[KAB_ALLOC_##id].caps &		\
 			KAB_CAP_DEFERRED) !=				\
-		     !!(KAB_DEFERRED_ALLOCATORS & BIT(KAB_ALLOC_##id)));
+		     !!(KAB_DEFERRED_ALLOCATORS & BIT(KAB_ALLOC_##id)));	\
+	BUILD_BUG_ON(!!(kab_allocators[KAB_ALLOC_##id].caps &		\
+			KAB_CAP_CACHE) !=				\
+		     !!(KAB_CACHE_ALLOCATORS & BIT(KAB_ALLOC_##id)));
 
 /**
  * kab_allocator_setup() - prepare a validated case's allocator

@@ -93,6 +93,11 @@ const char *kab_gfp_name(u32 bits);
  * kmem_cache_alloc_bulk()), so no context that runs with them off.
  */
 #define KAB_CAP_IRQS_ON		BIT(13)
+/*
+ * Its setup creates a kmem_cache of its own (KAB_CACHE_ALLOCATOR_LIST):
+ * a case on several CPUs may give each CPU one (kab_case.caches).
+ */
+#define KAB_CAP_CACHE		BIT(14)
 
 /**
  * struct kab_alloc_args - what one call of an allocator gets
@@ -102,6 +107,9 @@ const char *kab_gfp_name(u32 bits);
  * @sheaf_capacity: the sheaf capacity the row's setup gives the cache, 0
  *	for none asked (struct kab_case.sheaf_capacity: what 0 is per kernel)
  * @cache: kmem_cache_alloc's cache, made by the row's setup
+ * @own_cache: 0: the setup's cache may be merged with one of the same
+ *	geometry; N: the cache is the Nth CPU's own (kab_case.caches
+ *	per_cpu), named after it and created unmergeable
  * @bulk: objects per call of a bulk allocator
  * @objs: a bulk allocator's @bulk objects, the array made by its setup
  *	(alloc_pages_bulk's: @bulk struct page pointers, NULL between calls)
@@ -113,6 +121,7 @@ struct kab_alloc_args {
 	gfp_t gfp;
 	unsigned int sheaf_capacity;
 	struct kmem_cache *cache;
+	unsigned int own_cache;
 	unsigned int bulk;
 	void **objs;
 	int node;

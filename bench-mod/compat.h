@@ -69,13 +69,28 @@
 static inline struct kmem_cache *kab_kmem_cache_create(const char *name,
 							unsigned int size,
 							slab_flags_t flags,
-							unsigned int sheaf_capacity)
+							unsigned int sheaf_capacity,
+							bool unmergeable)
 {
 #if KAB_HAVE_SHEAVES
 	struct kmem_cache_args args = { .sheaf_capacity = sheaf_capacity };
 
-	return kmem_cache_create(name, size, &args, flags);
+	return kmem_cache_create(name, size, &args,
+				 flags | (unmergeable ? SLAB_NO_MERGE : 0));
+#elif defined(SLAB_NO_MERGE)
+	return kmem_cache_create(name, size, 0,
+				 flags | (unmergeable ? SLAB_NO_MERGE : 0), NULL);
 #else
+	/*
+	 * Before 6.5 (no SLAB_NO_MERGE): a cache with a usercopy region is
+	 * never merged where CONFIG_HARDENED_USERCOPY keeps the region (as
+	 * Debian's kernels do); elsewhere the kernel may still merge it, which
+	 * kab_case.caches_used then shows. The region changes nothing in the
+	 * allocation and free paths.
+	 */
+	if (unmergeable)
+		return kmem_cache_create_usercopy(name, size, 0, flags, 0, size,
+						  NULL);
 	return kmem_cache_create(name, size, 0, flags, NULL);
 #endif
 }

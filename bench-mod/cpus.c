@@ -5,7 +5,12 @@
  * One kernel thread bound to each of the first kab_case.cpus online CPUs
  * runs the whole case there (timing.c's loops, each thread with its own
  * run and histograms) on one allocator set up once, so that a
- * kmem_cache_alloc case shares its cache between the CPUs. The threads
+ * kmem_cache_alloc case shares its cache between the CPUs, unless the case
+ * asks for caches per_cpu: then each thread's allocator is set up on its
+ * own, one unmergeable cache per thread, before any thread starts, and
+ * torn down after every thread has stopped. Which cache each CPU's loops
+ * used is reported from the addresses they used, not from what was asked.
+ * The threads
  * warm up, wait for each other at a barrier and then start their measured
  * loops together; each notes when it began and ended them, and counts the
  * operations of every chunk that ended while no CPU had left its loops yet,
@@ -63,6 +68,8 @@ struct kab_cpus {
  * @remote_frees: remote_free, freeing side: frees on another CPU than
  *	the allocation's
  * @failed: remote_free, allocating side: allocations that returned NULL
+ * @own: caches per_cpu: its own allocator's arguments, its own cache
+ * @own_set_up: @own was set up and must be torn down
  */
 struct kab_cpu_work {
 	struct kab_run run;
@@ -77,6 +84,8 @@ struct kab_cpu_work {
 	bool frees;
 	u64 remote_frees;
 	u64 failed;
+	struct kab_alloc_args own;
+	bool own_set_up;
 };
 
 /*
@@ -105,9 +114,27 @@ static int kab_cpu_remote(struct kab_cpu_work *w)
 int kab_validate_cpus(struct kab_case *c)
 {
 	const struct kab_context_desc *ctx = &kab_contexts[c->context];
+	const struct kab_allocator_desc *a = &kab_allocators[c->allocator];
 
-	if (c->cpus_reserved)
-		return kab_refuse(c->reason, -EINVAL, "cpus_reserved must be 0");
+	if (c->caches_reserved)
+		return kab_refuse(c->reason, -EINVAL, "caches_reserved must be 0");
+	if (c->caches >= KAB_NR_CACHES)
+		return kab_refuse(c->reason, -EINVAL, "caches %u is unknown",
+				  c->caches);
+	if (c->caches == KAB_CACHES_per_cpu && !(a->caps & KAB_CAP_CACHE))
+		return kab_refuse(c->reason, -EINVAL,
+				  "%s has no cache of its own: caches per_cpu is for kmem_cache_alloc",
+				  a->name);
+	/* One CPU's one cache is both: refused rather than measured twice. */
+	if (c->caches == KAB_CACHES_per_cpu && c->cpus <= 1)
+		return kab_refuse(c->reason, -EINVAL,
+				  "caches per_cpu needs cpus of 2 or more, not %u",
+				  c->cpus);
+	/* The freeing CPU would give an object back to a cache not its own. */
+	if (c->caches == KAB_CACHES_per_cpu &&
+	    c->pattern == KAB_PATTERN_remote_free)
+		return kab_refuse(c->reason, -EINVAL,
+				  "remote_free frees on another CPU than the allocation's: not with caches per_cpu");
 	if (c->pattern == KAB_PATTERN_remote_free &&
 	    (c->cpus < 2 || c->cpus % 2))
 		return kab_refuse(c->reason, -EINVAL,
@@ -199,7 +226,6 @@ static void kab_cpu_result(struct kab_cpu_result *r,
 	const struct kab_case *c = &w->c;
 
 	r->cpu = w->run.cpu;
-	r->reserved = 0;
 	r->ops_done = c->ops_done;
 	r->amortized_ops = c->amortized_ops;
 	r->failures = c->failures;
@@ -231,6 +257,31 @@ static u64 kab_cpu_hist_uptr(const struct kab_case *c, void *per_cpu,
 	if (!c->per_cpu)
 		return 0;
 	return c->per_cpu + ((const char *)hist - (const char *)per_cpu);
+}
+
+/*
+ * Numbers the caches the threads' loops used (run.args.cache, what every
+ * one of their calls got) in the CPUs' order, the same number for the
+ * same address, into @results; returns how many distinct caches there
+ * were, 0 for an allocator without one.
+ */
+static u32 kab_cpus_caches(const struct kab_cpu_work *works, u32 n,
+			   struct kab_cpu_result *results)
+{
+	u32 i, j, used = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct kmem_cache *cache = works[i].run.args.cache;
+
+		results[i].cache = 0;
+		if (!cache)
+			continue;
+		for (j = 0; j < i; j++)
+			if (works[j].run.args.cache == cache)
+				break;
+		results[i].cache = j < i ? results[j].cache : used++;
+	}
+	return used;
 }
 
 /*
@@ -286,6 +337,7 @@ static int kab_cpus_results(struct kab_case *c, struct kab_cpu_work *works,
 			       kab_cpu_hist_uptr(c, per_cpu, w->run.alloc_lat.hist),
 			       kab_cpu_hist_uptr(c, per_cpu, w->run.free_lat.hist));
 	}
+	c->caches_used = kab_cpus_caches(works, n, results);
 	c->pair_amortized_ns = div_u64(pair, n);
 	c->alloc.amortized_ns = div_u64(alloc, n);
 	c->free.amortized_ns = div_u64(free, n);
@@ -325,6 +377,43 @@ static int kab_cpus_prepare(struct kab_case *c, struct kab_cpu_work *works,
 	return i == c->cpus ? 0 : -EAGAIN;
 }
 
+/*
+ * caches per_cpu: each thread's allocator set up on its own, in process
+ * context before any thread starts, its cache named after the thread and
+ * made unmergeable (kab_alloc_args.own_cache). Whatever was set up is torn
+ * down by kab_cpus_teardown(), also when this fails part way.
+ */
+static int kab_cpus_setup(const struct kab_allocator_desc *a,
+			  struct kab_cpu_work *works, u32 n,
+			  const struct kab_alloc_args *args)
+{
+	u32 i;
+	int err;
+
+	for (i = 0; i < n; i++) {
+		works[i].own = *args;
+		works[i].own.own_cache = i + 1;
+		err = kab_allocator_setup(a, &works[i].own);
+		if (err)
+			return err;
+		works[i].own_set_up = true;
+	}
+	return 0;
+}
+
+/* Tears down what kab_cpus_setup() set up, once. */
+static void kab_cpus_teardown(const struct kab_allocator_desc *a,
+			      struct kab_cpu_work *works, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		if (works[i].own_set_up)
+			kab_allocator_teardown(a, &works[i].own);
+		works[i].own_set_up = false;
+	}
+}
+
 static int kab_cpus_start(struct kab_cpu_work *works, u32 n,
 			  const struct kab_alloc_args *args)
 {
@@ -333,7 +422,7 @@ static int kab_cpus_start(struct kab_cpu_work *works, u32 n,
 	for (i = 0; i < n; i++) {
 		struct task_struct *task;
 
-		works[i].run.args = *args;
+		works[i].run.args = works[i].own_set_up ? works[i].own : *args;
 		task = kthread_create(kab_cpu_thread, &works[i], "kallocbench/%u",
 				      works[i].cpu);
 		if (IS_ERR(task))
@@ -370,6 +459,7 @@ int kab_run_cpus(struct kab_case *c, u32 *alloc_hist, u32 *free_hist,
 	struct kab_cpu_work *works;
 	struct kab_zone_state zones;
 	struct kab_run sum = {};
+	bool per_cpu_caches = c->caches == KAB_CACHES_per_cpu;
 	u32 i, n = c->cpus;
 	u64 overhead_ns;
 	int err;
@@ -391,7 +481,9 @@ int kab_run_cpus(struct kab_case *c, u32 *alloc_hist, u32 *free_hist,
 	if (err)
 		goto out_free;
 	args = sum.args;
-	err = kab_allocator_setup(a, &args);
+	/* Per CPU, no allocator is set up for the case as a whole. */
+	err = per_cpu_caches ? kab_cpus_setup(a, works, n, &args) :
+			       kab_allocator_setup(a, &args);
 	if (err)
 		goto out_free;
 	overhead_ns = kab_clock_calibrate();
@@ -421,13 +513,17 @@ int kab_run_cpus(struct kab_case *c, u32 *alloc_hist, u32 *free_hist,
 	cpus_read_unlock();
 	for (i = 0; i < n && !err; i++)
 		err = works[i].err;
-	kab_allocator_teardown(a, &args);
+	if (!per_cpu_caches)
+		kab_allocator_teardown(a, &args);
+	kab_cpus_teardown(a, works, n);
 	kab_pressure_snapshot(&zones);
 	c->free_pages_after = zones.free;
 	c->pcp_pages_after = zones.pcp;
 	if (!err)
 		err = kab_cpus_results(c, works, &sum, per_cpu);
 out_free:
+	/* A setup that failed part way leaves its first caches here. */
+	kab_cpus_teardown(a, works, n);
 	for (i = 0; i < n; i++)
 		kab_run_exit(&works[i].run);
 	kab_run_exit(&sum);

@@ -536,6 +536,8 @@ int kab_run_case(struct kab_case *c, u32 *alloc_hist, u32 *free_hist)
 		kab_allocator_misplaced(run.allocator, &run.args,
 					&c->node_checked);
 	kab_results(c, &run);
+	/* One CPU: its cache, if its row made one, is the only one. */
+	c->caches_used = run.args.cache ? 1 : 0;
 out_release:
 	kab_pressure_release(&held);
 out_teardown:

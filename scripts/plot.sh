@@ -217,10 +217,19 @@ series_of() {
 plain_case=(--where status=ok --where context=process --where frag_level=none --where pressure=none)
 if [ -n "$(kab_select "$csv" cpus "${plain_case[@]}" --where pattern=pair --where cpus!=1 --where bulk=)" ]; then
 	scalability=$scratch/scalability.csv
+	# caches per_cpu (one cache per CPU) a line of its own, SERIES-per_cpu,
+	# which starts from the shared one's figure on one CPU: there the one
+	# cache is both. A run from before the caches column has none.
+	caches_column=
+	head -n 1 "$csv" | tr ',' '\n' | grep -qx caches && caches_column=caches
 	{
 		echo series,cpus,pair_mops_per_cpu,pair_mops_total
-		kab_select "$csv" allocator size_bytes order cpus pair_mops_per_cpu pair_mops_total \
+		kab_select "$csv" allocator size_bytes order cpus pair_mops_per_cpu pair_mops_total $caches_column \
 			"${plain_case[@]}" --where pattern=pair --where bulk= | series_of |
+			awk -F, -v OFS=, '{ own = $5 == "per_cpu"; s = $1; NF = 4
+				if (own) { mine[s] = 1; $1 = s "-per_cpu"; print; next }
+				print; if ($2 == 1) one[s] = $0 }
+				END { for (s in mine) if (s in one) { $0 = one[s]; $1 = s "-per_cpu"; print } }' |
 			LC_ALL=C sort -t, -s -k1,1 -k2,2n
 	} > "$scalability"
 	render cpus-scalability cpus-scalability "datafile='$scalability'" \

@@ -51,7 +51,7 @@ memory_back() {
 # of_allocator ALLOCATOR CASE...: the cases of ALLOCATOR
 of_allocator() { local a=$1 k; shift; for k; do [ "$(cell "$k" allocator)" != "$a" ] || echo "$k"; done; }
 two=$(rows 2 ok)
-kab_check "6 cases ran on 2 CPUs" test "$(wc -w <<< "$two")" -eq 6
+kab_check "7 cases ran on 2 CPUs" test "$(wc -w <<< "$two")" -eq 7
 kab_check "17 cases ran on 1 CPU" test "$(rows 1 ok | wc -w)" -eq 17
 for k in $two; do
 	what="case $k ($(cell "$k" allocator) $(cell "$k" size_bytes)$(cell "$k" order) $(cell "$k" pattern))"
@@ -88,6 +88,31 @@ single=$(of_allocator kmem_cache_alloc $(rows 1 ok))
 kab_check "kmem_cache_alloc_bulk(64) costs less per object than kmem_cache_alloc+free on one CPU ($(cell "$bulk" pair_ns_per_object) vs $(cell "$single" pair_ns_amortized) ns)" \
 	above "$(cell "$single" pair_ns_amortized)" "$(cell "$bulk" pair_ns_per_object)"
 kab_check "the bulk row says its bulk" test "$(cell "$bulk" bulk)" = 64
+# kmem_cache_alloc 256 pair on 2 CPUs, one cache shared and one per CPU:
+# which caches the loops used is the module's count of their addresses.
+of_caches() { local x=$1 k; shift; for k; do [ "$(cell "$k" caches)" != "$x" ] || echo "$k"; done; }
+of_pattern() { local x=$1 k; shift; for k; do [ "$(cell "$k" pattern)" != "$x" ] || echo "$k"; done; }
+both_positive() { positive "$1" && positive "$2"; }
+slab2=$(of_pattern pair $(of_allocator kmem_cache_alloc $two))
+shared=$(of_caches shared $slab2)
+own=$(of_caches per_cpu $slab2)
+kab_check "kmem_cache_alloc on 2 CPUs ran with caches shared and per_cpu" \
+	test "$(wc -w <<< "$shared") $(wc -w <<< "$own")" = "1 1"
+kab_check "caches per_cpu: the 2 CPUs used 2 distinct caches (cpu_caches $(cell "$own" cpu_caches))" \
+	test "$(cell "$own" caches_used)" = 2 -a "$(cell "$own" cpu_caches)" = "0 1"
+kab_check "caches shared: the 2 CPUs used 1 cache (cpu_caches $(cell "$shared" cpu_caches))" \
+	test "$(cell "$shared" caches_used)" = 1 -a "$(cell "$shared" cpu_caches)" = "0 0"
+for k in $shared $own; do
+	kab_check "caches $(cell "$k" caches): M pairs a second per CPU and in all ($(cell "$k" pair_mops_per_cpu), $(cell "$k" pair_mops_total))" \
+		both_positive "$(cell "$k" pair_mops_per_cpu)" "$(cell "$k" pair_mops_total)"
+done
+kab_check "kmem_cache_alloc on one CPU used its 1 cache" \
+	test "$(cell "$single" caches_used) $(cell "$single" caches)" = "1 shared"
+kab_check "kmalloc has no caches to report" \
+	test -z "$(for k in $(of_allocator kmalloc $two); do cell "$k" caches; cell "$k" caches_used; done | tr -d '\n')"
+kab_check "remote_free with caches per_cpu is refused with the reason" \
+	refused "$(of_pattern remote_free $(of_allocator kmem_cache_alloc $(rows 2 refused)))" \
+	"not with caches per_cpu"
 kab_check "kmem_cache_alloc_bulk in hardirq context is refused with the reason" \
 	refused "$(of_allocator kmem_cache_alloc_bulk $(rows 1 refused))" \
 	"kmem_cache_alloc_bulk needs interrupts on: not in hardirq context"

@@ -17,7 +17,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define KAB_ABI_VERSION		8
+#define KAB_ABI_VERSION		9
 #define KAB_DEVICE_NAME		"kallocbench"
 #define KAB_REASON_LEN		96
 #define KAB_NAME_LEN		32
@@ -92,6 +92,28 @@
 #define KAB_NODE_ALLOCATOR_LIST(X)	\
 	X(kmalloc_node)			\
 	X(alloc_pages_node)
+
+/*
+ * Allocators that create a kmem_cache of their own for a case, entries of
+ * KAB_ALLOCATOR_LIST. The module's rows say so with KAB_CAP_CACHE; the
+ * build fails when the two disagree. Only they take kab_case.caches other
+ * than shared.
+ */
+#define KAB_CACHE_ALLOCATOR_LIST(X)	\
+	X(kmem_cache_alloc)		\
+	X(kmem_cache_alloc_bulk)
+
+/*
+ * How a case on several CPUs (kab_case.cpus above 1) spreads its cache
+ * over them, for the allocators of KAB_CACHE_ALLOCATOR_LIST: shared, one
+ * cache that every CPU allocates from (as a driver's one cache is); per_cpu,
+ * one cache for each CPU's thread, each created unmergeable (SLUB would
+ * otherwise hand back one cache for caches of one geometry), so that no
+ * two CPUs ever touch the same cache's slabs.
+ */
+#define KAB_CACHES_LIST(X)	\
+	X(shared)		\
+	X(per_cpu)
 
 /*
  * GFP flags a request may combine. X(name, is_base): name is the kernel's own
@@ -221,6 +243,7 @@
 #define KAB_PRESSURE_ENUM(name)		KAB_PRESSURE_##name,
 #define KAB_ACCESS_PATTERN_ENUM(name)	KAB_ACCESS_##name,
 #define KAB_ACCESS_PHASE_ENUM(name)	KAB_PHASE_##name,
+#define KAB_CACHES_ENUM(name)		KAB_CACHES_##name,
 
 enum kab_allocator {
 	KAB_ALLOCATOR_LIST(KAB_ALLOCATOR_ENUM)
@@ -255,6 +278,11 @@ enum kab_access_pattern {
 enum kab_access_phase {
 	KAB_ACCESS_PHASE_LIST(KAB_ACCESS_PHASE_ENUM)
 	KAB_NR_ACCESS_PHASES
+};
+
+enum kab_caches {
+	KAB_CACHES_LIST(KAB_CACHES_ENUM)
+	KAB_NR_CACHES
 };
 
 /*
@@ -383,7 +411,9 @@ struct kab_op_stats {
 /**
  * struct kab_cpu_result - one CPU of a case run on several at once
  * @cpu: out: the CPU its thread ran every chunk on
- * @reserved: in: must be 0
+ * @cache: out: the cache this CPU's loops allocated from, numbered by
+ *	the module in the CPUs' order from 0 by the cache's address (two CPUs
+ *	with one number used one cache); 0 for allocators without a cache
  * @ops_done: out: as kab_case.ops_done, on this CPU
  * @amortized_ops: out: as kab_case.amortized_ops, on this CPU
  * @failures: out: as kab_case.failures, on this CPU
@@ -404,7 +434,7 @@ struct kab_op_stats {
  */
 struct kab_cpu_result {
 	__u32 cpu;
-	__u32 reserved;
+	__u32 cache;
 	__u64 ops_done;
 	__u64 amortized_ops;
 	__u64 failures;
@@ -495,7 +525,8 @@ struct kab_cpu_result {
  *	together (@alloc.hist and @free.hist sum their histograms),
  *	@pair_amortized_ns and the amortized means are the means of the
  *	CPUs' own, and @context_cpu is KAB_CPU_MIXED
- * @cpus_reserved: in: must be 0
+ * @caches: in: enum kab_caches; per_cpu only for the allocators of
+ *	KAB_CACHE_ALLOCATOR_LIST with @cpus above 1, else shared (0)
  * @bulk: in: objects per call of an allocator of KAB_BULK_ALLOCATOR_LIST,
  *	1 to KAB_MAX_BULK (pair pattern, one CPU); 0 for the others
  * @bulk_reserved: in: must be 0
@@ -538,6 +569,10 @@ struct kab_cpu_result {
  *	the bound, 0 when the wait ended first (@drain_ns is then how long
  *	it waited)
  * @drain_reserved: in: must be 0
+ * @caches_used: out: allocators of KAB_CACHE_ALLOCATOR_LIST: how many
+ *	distinct caches (by address) the CPUs' loops allocated from, 1 on
+ *	one CPU; 0 for the other allocators
+ * @caches_reserved: in: must be 0
  */
 struct kab_case {
 	__u32 size;
@@ -574,7 +609,7 @@ struct kab_case {
 	__u64 pcp_pages_start;
 	__u64 pcp_pages_after;
 	__u32 cpus;
-	__u32 cpus_reserved;
+	__u32 caches;
 	__u32 bulk;
 	__u32 bulk_reserved;
 	__u64 per_cpu;
@@ -593,6 +628,8 @@ struct kab_case {
 	__u64 backlog_left_bytes;
 	__u32 drained;
 	__u32 drain_reserved;
+	__u32 caches_used;
+	__u32 caches_reserved;
 };
 
 /* kab_access.map_order_min and friends when there is nothing to report. */

@@ -223,6 +223,7 @@ static const char *const key_prefixes[COMPARE_NR_KEYS] = {
 	[COMPARE_KEY_batch] = "batch ",
 	[COMPARE_KEY_bulk] = "bulk ",
 	[COMPARE_KEY_cpus] = "on ",
+	[COMPARE_KEY_caches] = "caches ",
 	[COMPARE_KEY_sheaf_capacity] = "sheaves ",
 	[COMPARE_KEY_node] = "node ",
 	[COMPARE_KEY_frag_level] = "frag ",
@@ -235,12 +236,15 @@ static const char *const key_suffixes[COMPARE_NR_KEYS] = {
 
 /*
  * A key whose value names no difference: frag and pressure "none", one
- * CPU (cases.csv writes cpus for every case).
+ * CPU (cases.csv writes cpus for every case), a cache's rows' caches
+ * "shared".
  */
 static bool key_is_default(int k, const char *value)
 {
 	if (k == COMPARE_KEY_cpus)
 		return strcmp(value, "1") == 0;
+	if (k == COMPARE_KEY_caches)
+		return strcmp(value, "shared") == 0;
 	return (k == COMPARE_KEY_frag_level || k == COMPARE_KEY_frag_kind ||
 		k == COMPARE_KEY_pressure) && strcmp(value, "none") == 0;
 }

@@ -415,6 +415,28 @@ static void add_per_object(struct csv_row *row, const struct sweep_case *spec,
 }
 
 /*
+ * cpu_caches and caches_used, for an allocator with a cache of its own:
+ * which cache (the module's number, by address) each CPU's loops used, in
+ * cpu_list's order, and how many distinct caches the case used.
+ */
+static void add_caches(struct csv_row *row, const struct sweep_case *spec,
+		       const struct case_outcome *outcome)
+{
+	bool ran = outcome->status == CASE_ok &&
+		   kab_allocator_has_cache[spec->allocator];
+	struct strbuf caches = { 0 };
+
+	for (uint32_t i = 0; ran && spec->cpus > 1 && i < spec->cpus; i++)
+		sb_printf(&caches, "%s%u", i ? " " : "",
+			  outcome->cpu_results[i].cache);
+	if (ran && spec->cpus <= 1)
+		sb_printf(&caches, "0");
+	csv_add(row, ran ? caches.text : "");
+	add_u64_if(row, ran, ran ? outcome->result->caches_used : 0);
+	sb_free(&caches);
+}
+
+/*
  * cpu_list to overlap_share: the CPUs the case ran on and the operations of
  * each one's per-operation loop (blank-separated, in the same order); the
  * alloc+free pairs a second of the amortized loop did on one CPU (their
@@ -466,6 +488,7 @@ static void add_cpus(struct csv_row *row, const struct sweep_case *spec,
 		   several ? result->remote_frees : 0);
 	sb_free(&cpus);
 	sb_free(&ops);
+	add_caches(row, spec, outcome);
 }
 
 /*
@@ -623,6 +646,8 @@ char *results_case_row(const struct run_labels *labels, size_t case_number,
 	csv_add(&row, kab_pattern_names[spec->pattern]);
 	csv_add(&row, kab_pressure_names[spec->pressure]);
 	csv_add_u64(&row, spec->cpus > 1 ? spec->cpus : 1);
+	csv_add(&row, kab_allocator_has_cache[spec->allocator] ?
+		      kab_caches_names[spec->caches] : "");
 	add_u64_if(&row, batched, spec->batch);
 	add_u64_if(&row, spec->bulk, spec->bulk);
 	add_u64_if(&row, spec->sheaf_capacity, spec->sheaf_capacity);

@@ -89,6 +89,8 @@ static void describe_case(const struct sweep_case *spec, struct strbuf *text)
 		sb_printf(text, " bulk %u", spec->bulk);
 	if (spec->cpus > 1)
 		sb_printf(text, " on %u CPUs", spec->cpus);
+	if (spec->caches != KAB_CACHES_shared)
+		sb_printf(text, " caches %s", kab_caches_names[spec->caches]);
 	if (spec->frag_kind != SWEEP_NO_FRAG_KIND)
 		sb_printf(text, " frag %s %s", spec->frag.label,
 			  kab_frag_kind_names[spec->frag_kind]);
@@ -246,6 +248,7 @@ static void fill_request(const struct sweep_case *spec, uint32_t *alloc_hist,
 		.alloc.hist = (uintptr_t)alloc_hist,
 		.free.hist = (uintptr_t)free_hist,
 		.cpus = spec->cpus,
+		.caches = spec->caches,
 		.per_cpu = spec->cpus > 1 ? (uintptr_t)cpu_results : 0,
 	};
 	memset(alloc_hist, 0, KAB_HIST_BUCKETS * sizeof(*alloc_hist));

@@ -32,8 +32,8 @@
 #define CASES_COLUMN_LIST(KEY, X)					\
 	X(case) X(repetition) X(kernel) X(config) X(mode) KEY(allocator)	\
 	KEY(size_bytes) KEY(order) KEY(gfp) KEY(context) KEY(frag_level)	\
-	KEY(frag_kind) KEY(pattern) KEY(pressure) KEY(cpus) KEY(batch)	\
-	KEY(bulk) KEY(sheaf_capacity) KEY(node)				\
+	KEY(frag_kind) KEY(pattern) KEY(pressure) KEY(cpus) KEY(caches)	\
+	KEY(batch) KEY(bulk) KEY(sheaf_capacity) KEY(node)		\
 	X(iterations) X(ops_done) X(failures)				\
 	X(alloc_ns_mean) X(alloc_ns_p50) X(alloc_ns_p90) X(alloc_ns_p99)	\
 	X(alloc_ns_p999) X(alloc_ns_min) X(alloc_ns_max)			\
@@ -49,6 +49,7 @@
 	X(pcp_pages_start) X(pcp_pages_after) X(pressure_reached)	\
 	X(cpu_list) X(cpu_ops) X(pair_mops_per_cpu) X(pair_mops_total)	\
 	X(overlap_ns) X(overlap_share) X(remote_frees)			\
+	X(cpu_caches) X(caches_used)					\
 	X(node_checked) X(node_misplaced)				\
 	X(backlog_bytes) X(backlog_left_bytes) X(drain_ns) X(drained)	\
 	X(counter_scaling)
@@ -77,7 +78,7 @@
 #define CASE_KEY_COLUMN_LIST(X)						\
 	X(allocator) X(size_bytes) X(order) X(gfp) X(context)		\
 	X(frag_level) X(frag_kind) X(pattern) X(pressure) X(cpus)	\
-	X(batch) X(bulk) X(sheaf_capacity) X(node) X(passes)
+	X(caches) X(batch) X(bulk) X(sheaf_capacity) X(node) X(passes)
 
 /* compare.csv, of `kallocbench compare`: one row per pair of targets, case
  * and figure; the simulated MMU's rep-string shares where both sides have

@@ -183,6 +183,10 @@ static void expand_cross(const struct sweep *sweep, size_t index,
 	const uint32_t *cpus = group->cpus.count ? group->cpus.value :
 						   &default_cpus;
 	size_t nr_cpus = group->cpus.count ? group->cpus.count : 1;
+	static const uint32_t default_caches = KAB_CACHES_shared;
+	const uint32_t *caches = group->caches.count ? group->caches.value :
+						       &default_caches;
+	size_t nr_caches = group->caches.count ? group->caches.count : 1;
 	const struct sweep_u32s *patterns = sweep_group_patterns(group);
 	struct frag_states frag = frag_states_of(group);
 	struct sweep_case one = {
@@ -221,11 +225,24 @@ static void expand_cross(const struct sweep *sweep, size_t index,
 	for (size_t c = 0; c < nr_contexts; c++)
 	for (size_t p = 0; p < patterns->count; p++)
 	for (size_t m = 0; m < nr_pressures; m++)
-	for (size_t n = 0; n < nr_cpus; n++) {
+	for (size_t n = 0; n < nr_cpus; n++)
+	for (size_t h = 0; h < nr_caches; h++) {
 		frag_state_set(&frag, l, k, &one);
 		one.pressure = pressures[m];
 		one.cpus = cpus[n] == SWEEP_CPUS_ALL ? online_cpus : cpus[n];
 		one.allocator = group->allocators.value[a];
+		/*
+		 * Like bulk: only a cache's rows take the list, and per_cpu
+		 * only on several CPUs (one CPU's one cache is both); the
+		 * others run once, shared.
+		 */
+		if (!kab_allocator_has_cache[one.allocator] || one.cpus <= 1) {
+			if (h > 0)
+				continue;
+			one.caches = KAB_CACHES_shared;
+		} else {
+			one.caches = caches[h];
+		}
 		one.gfp = group->gfp.value[g];
 		one.context = contexts[c];
 		one.pattern = patterns->value[p];

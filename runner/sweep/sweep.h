@@ -77,6 +77,9 @@ enum sweep_kind {
 	X(patterns, patterns, SWEEP_IN_GROUP, patterns, READER(read_pattern))	\
 	/* numbers of CPUs, or all (SWEEP_CPUS_ALL) */			\
 	X(cpus, cpus, SWEEP_IN_ALLOC, u32s, READER(read_cpus))		\
+	/* a cache's allocators on several CPUs: one cache, or one each */ \
+	X(caches, caches, SWEEP_IN_ALLOC, u32s,				\
+	  NAMES(kab_caches_names, KAB_NR_CACHES, "caches"))			\
 	X(pressure, pressure, SWEEP_IN_ALLOC, u32s,				\
 	  NAMES(kab_pressure_names, KAB_NR_PRESSURES, "pressure"))		\
 	X(frag_levels, frag_levels, SWEEP_IN_GROUP, frags,			\
@@ -275,6 +278,8 @@ struct sweep_case {
 	enum kab_pressure pressure;
 	/* CPUs the case runs on at once (1: the runner's own, as always) */
 	uint32_t cpus;
+	/* enum kab_caches: shared, or per_cpu (several CPUs, a cache's rows) */
+	uint32_t caches;
 	/*
 	 * The fragmentation level and kind (SWEEP_NO_FRAG_KIND when the level
 	 * touches nothing). frag_recorded: the group names its levels, so the

@@ -288,7 +288,7 @@ static void test_compare_run_with_itself(void **state)
 	assert_non_null(csv);
 	assert_non_null(strstr(csv, "debian-6.1,debian-6.1#2,cases,kmalloc,"
 			       "4096,,GFP_KERNEL,process,none,none,pair,none,"
-			       ",,,,,,pair_ns_amortized,1,1,500.0000,500.0000,,,"
+			       ",,,,,,,pair_ns_amortized,1,1,500.0000,500.0000,,,"
 			       "1.0000,,,,no spread measured,unknown,,,\n"));
 	assert_null(strstr(csv, "slower"));
 	assert_null(strstr(csv, "faster"));
@@ -360,7 +360,7 @@ static void test_compare_marks_change(void **state)
 			       "0.0200,boot spread (icount),slower,,,\n"));
 	/* the access benchmark's buffer did not change */
 	assert_non_null(strstr(csv, ",access,vmalloc,16777216,,,,none,,random,"
-			       ",,,,,,4,alloc_ns,2,2,20000.0000,20000.0000,"));
+			       ",,,,,,,4,alloc_ns,2,2,20000.0000,20000.0000,"));
 	html = read_in_dir(dir, "cmp/index.html");
 	assert_non_null(strstr(html, "<td>kmalloc 4K GFP_KERNEL process pair</td>"
 			       "<td>amortized alloc+free</td><td>501.0</td>"
@@ -520,21 +520,21 @@ static void test_compare_lists_one_sided_cases(void **state)
 	assert_non_null(one_sided);
 	assert_non_null(strstr(one_sided, COLUMNS_LINE(ONE_SIDED_COLUMN_LIST)));
 	assert_non_null(strstr(one_sided, "debian-6.1,debian-7.3,cases,kmalloc,"
-			       "4096,,,,,,,,,,,,,,baseline,absent,debian-7.3 ran "
+			       "4096,,,,,,,,,,,,,,,baseline,absent,debian-7.3 ran "
 			       "it with sheaf_capacity=32 instead of "
 			       "sheaf_capacity "
 			       "unset: another case\n"));
-	assert_non_null(strstr(one_sided, ",kmalloc,8388608,,,,,,,,,,,,,,baseline,"
+	assert_non_null(strstr(one_sided, ",kmalloc,8388608,,,,,,,,,,,,,,,baseline,"
 			       "refused,refused on debian-7.3: above the "
 			       "limit\n"));
-	assert_non_null(strstr(one_sided, ",kvmalloc,1048576,,,,,,,,,,,,,,"
+	assert_non_null(strstr(one_sided, ",kvmalloc,1048576,,,,,,,,,,,,,,,"
 			       "candidate,refused,refused on debian-6.1: no "
 			       "memory\n"));
-	assert_non_null(strstr(one_sided, ",kmalloc,4096,,,,,,,,,,,32,,,candidate,"
+	assert_non_null(strstr(one_sided, ",kmalloc,4096,,,,,,,,,,,,32,,,candidate,"
 			       "absent,debian-6.1 ran it with sheaf_capacity "
 			       "unset instead of sheaf_capacity=32: another "
 			       "case\n"));
-	assert_non_null(strstr(one_sided, ",kmalloc_nolock,64,,,,,,,,,,,,,,"
+	assert_non_null(strstr(one_sided, ",kmalloc_nolock,64,,,,,,,,,,,,,,,"
 			       "candidate,absent,debian-6.1 ran no "
 			       "kmalloc_nolock case (its kernel lacks it or "
 			       "its sweep has none)\n"));
@@ -601,10 +601,10 @@ static void test_compare_keys_frag_kind(void **state)
 	err = run_compare(dir, "a", "b");
 	csv = read_in_dir(dir, "cmp/compare.csv");
 	assert_non_null(strstr(csv, ",kmalloc,65536,,GFP_KERNEL,process,heavy,"
-			       "unmovable,pair,none,,,,,,,pair_ns_amortized,1,1,"
+			       "unmovable,pair,none,,,,,,,,pair_ns_amortized,1,1,"
 			       "5000.0000,5000.0000,"));
 	assert_non_null(strstr(csv, ",kmalloc,65536,,GFP_KERNEL,process,heavy,"
-			       "movable,pair,none,,,,,,,pair_ns_amortized,1,1,"
+			       "movable,pair,none,,,,,,,,pair_ns_amortized,1,1,"
 			       "2000.0000,2000.0000,"));
 	free(csv);
 	free(err);

@@ -91,7 +91,7 @@ static void test_header_is_the_contract(void **state)
 	(void)state;
 	assert_string_equal(results_cases_header(),
 		"case,repetition,kernel,config,mode,allocator,size_bytes,order,"
-		"gfp,context,frag_level,frag_kind,pattern,pressure,cpus,batch,bulk,sheaf_capacity,node,iterations,ops_done,failures,"
+		"gfp,context,frag_level,frag_kind,pattern,pressure,cpus,caches,batch,bulk,sheaf_capacity,node,iterations,ops_done,failures,"
 		"alloc_ns_mean,alloc_ns_p50,alloc_ns_p90,alloc_ns_p99,alloc_ns_p999,"
 		"alloc_ns_min,alloc_ns_max,free_ns_mean,free_ns_p50,free_ns_p90,"
 		"free_ns_p99,free_ns_p999,free_ns_min,free_ns_max,amortized_ops,"
@@ -102,7 +102,7 @@ static void test_header_is_the_contract(void **state)
 		"free_pages_after,wmark_min,wmark_low,highatomic_pages,"
 		"pcp_pages_start,pcp_pages_after,pressure_reached,cpu_list,cpu_ops,"
 		"pair_mops_per_cpu,pair_mops_total,overlap_ns,overlap_share,"
-		"remote_frees,node_checked,node_misplaced,backlog_bytes,"
+		"remote_frees,cpu_caches,caches_used,node_checked,node_misplaced,backlog_bytes,"
 		"backlog_left_bytes,drain_ns,drained,counter_scaling,status,"
 		"error");
 }
@@ -330,6 +330,45 @@ static void test_backlog_columns(void **state)
 	make_row(f);
 	assert_string_equal(column(f, "backlog_bytes"), "");
 	assert_string_equal(column(f, "drained"), "");
+}
+
+/* The row's cells of caches, cpu_caches and caches_used, in that order. */
+static void assert_caches_cells(const struct row_fixture *f,
+				const char *caches, const char *cpu_caches,
+				const char *caches_used)
+{
+	assert_string_equal(column(f, "caches"), caches);
+	assert_string_equal(column(f, "cpu_caches"), cpu_caches);
+	assert_string_equal(column(f, "caches_used"), caches_used);
+}
+
+/*
+ * caches, cpu_caches and caches_used: a cache's rows only (kmalloc's are
+ * empty), each CPU's cache number in cpu_list's order, the module's count.
+ */
+static void test_caches_columns(void **state)
+{
+	struct row_fixture *f = *state;
+	struct kab_cpu_result cpus[2] = { { .cpu = 0, .cache = 0 },
+					  { .cpu = 1, .cache = 1 } };
+
+	f->result.caches_used = 2;
+	make_row(f);
+	assert_caches_cells(f, "", "", "");
+	f->spec.allocator = KAB_ALLOC_kmem_cache_alloc;
+	f->result.caches_used = 1;
+	make_row(f);
+	assert_caches_cells(f, "shared", "0", "1");
+	f->spec.cpus = 2;
+	f->spec.caches = KAB_CACHES_per_cpu;
+	f->outcome.cpu_results = cpus;
+	f->result.caches_used = 2;
+	make_row(f);
+	assert_string_equal(column(f, "cpu_list"), "0 1");
+	assert_caches_cells(f, "per_cpu", "0 1", "2");
+	f->outcome.status = CASE_refused;
+	make_row(f);
+	assert_caches_cells(f, "per_cpu", "", "");
 }
 
 static void test_refused_row(void **state)
@@ -659,6 +698,7 @@ int main(void)
 		ROW_TEST(test_batch_that_freed_nothing),
 		ROW_TEST(test_no_amortized_ops),
 		ROW_TEST(test_backlog_columns),
+		ROW_TEST(test_caches_columns),
 		ROW_TEST(test_refused_row),
 		ROW_TEST(test_interrupted_row),
 		cmocka_unit_test(test_header_with_counters),

@@ -516,6 +516,8 @@ static const struct parse_error_case parse_errors[] = {
 	  "not '1025'" },
 	{ "bulk in [sweep]", "[sweep]\nbulk = 8\n", 2,
 	  "unknown key 'bulk' in [sweep]" },
+	{ "unknown caches", "[g]\nallocators = kmem_cache_alloc\ncaches = mine\n",
+	  3, "unknown caches 'mine' (known: shared per_cpu)" },
 	{ "unknown group key", "[g]\nallocators = kmalloc\nsizez = 64\n",
 	  3, "unknown key 'sizez' in group [g] (known: iterations" },
 	{ "unknown [sweep] key", "[sweep]\nname = x\nallocators = kmalloc\n",
@@ -752,13 +754,24 @@ static const struct parse_error_case parse_errors[] = {
 	  "kmalloc kmalloc\n", 2, "line longer than 198 characters" },
 };
 
-/* cpus: innermost, in its order; all is the INFO's online CPUs. */
+/*
+ * cpus: innermost but for caches, in its order; all is the INFO's online
+ * CPUs. caches: a list for a cache's rows on several CPUs; kmalloc, and
+ * one CPU, run once, shared, as does a group without it.
+ */
 static void test_cpus_expand(void **state)
 {
 	static const char text[] =
 		"[g]\nallocators = kmalloc\nsizes = 64\n" GROUP_TAIL
-		"cpus = 2 all 1\n\n[h]\nallocators = kmalloc\nsizes = 64\n"
-		GROUP_TAIL;
+		"cpus = 2 all 1\ncaches = per_cpu shared\n\n"
+		"[h]\nallocators = kmalloc\nsizes = 64\n" GROUP_TAIL "\n"
+		"[c]\nallocators = kmem_cache_alloc\nsizes = 64\n" GROUP_TAIL
+		"cpus = 1 2\ncaches = per_cpu shared\n";
+	static const uint32_t caches[] = {
+		KAB_CACHES_shared, KAB_CACHES_shared, KAB_CACHES_shared,
+		KAB_CACHES_shared, KAB_CACHES_shared, KAB_CACHES_per_cpu,
+		KAB_CACHES_shared,
+	};
 	struct kab_info info = x86_64_info;
 	struct sweep_cases cases;
 	struct sweep_error err;
@@ -768,12 +781,17 @@ static void test_cpus_expand(void **state)
 	info.online_cpus = 4;
 	assert_int_equal(parse_sweep_text(text, &sweep, &err), 0);
 	assert_int_equal(sweep_expand(&sweep, &info, &cases, &err), 0);
-	assert_int_equal(cases.count, 4);
+	assert_int_equal(cases.count, 7);
 	assert_int_equal(cases.item[0].cpus, 2);
 	assert_int_equal(cases.item[1].cpus, 4);
 	assert_int_equal(cases.item[2].cpus, 1);
 	/* A group without cpus runs on one. */
 	assert_int_equal(cases.item[3].cpus, 1);
+	assert_int_equal(cases.item[4].cpus, 1);
+	assert_int_equal(cases.item[5].cpus, 2);
+	assert_int_equal(cases.item[6].cpus, 2);
+	for (size_t i = 0; i < cases.count; i++)
+		assert_int_equal(cases.item[i].caches, caches[i]);
 	sweep_cases_free(&cases);
 	sweep_free(&sweep);
 }

@@ -57,6 +57,14 @@ const bool kab_allocator_is_deferred[KAB_NR_ALLOCATORS] = {
 	KAB_DEFERRED_ALLOCATOR_LIST(LISTED)
 };
 
+const bool kab_allocator_has_cache[KAB_NR_ALLOCATORS] = {
+	KAB_CACHE_ALLOCATOR_LIST(LISTED)
+};
+
+const char *const kab_caches_names[KAB_NR_CACHES] = {
+	KAB_CACHES_LIST(NAME_OF)
+};
+
 const char *const kab_probe_names[KAB_NR_PROBES] = {
 	KAB_PROBE_LIST(NAME_OF)
 };

@@ -41,6 +41,9 @@ extern const bool kab_allocator_is_bulk[KAB_NR_ALLOCATORS];
 extern const bool kab_allocator_takes_node[KAB_NR_ALLOCATORS];
 /* Frees after an RCU grace period (KAB_DEFERRED_ALLOCATOR_LIST). */
 extern const bool kab_allocator_is_deferred[KAB_NR_ALLOCATORS];
+/* Creates a kmem_cache of its own (KAB_CACHE_ALLOCATOR_LIST). */
+extern const bool kab_allocator_has_cache[KAB_NR_ALLOCATORS];
+extern const char *const kab_caches_names[KAB_NR_CACHES];
 extern const char *const kab_probe_names[KAB_NR_PROBES];
 
 /* Index of @name in @names, or -1. */

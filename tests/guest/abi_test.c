@@ -675,6 +675,44 @@ static void test_sheaf_capacity_is_for_kmem_cache_alloc(void **state)
 	assert_int_equal(c.failures, 0);
 }
 
+/*
+ * caches per_cpu: only for a row with a cache of its own, on 2 CPUs or
+ * more; caches_used says how many caches the loops used (0 without one).
+ */
+static void test_caches_per_cpu_is_for_a_cache_on_several_cpus(void **state)
+{
+	struct kab_cpu_result results[2];
+	struct kab_case c = valid_case();
+	char buf[2 * (sizeof(struct kab_cpu_result) + 8 * KAB_HIST_BUCKETS)];
+
+	(void)state;
+	c.caches = KAB_CACHES_per_cpu;
+	assert_refused_saying(c, "kmalloc has no cache of its own");
+	c.allocator = KAB_ALLOC_kmem_cache_alloc;
+	assert_refused_saying(c, "caches per_cpu needs cpus of 2 or more");
+	c.caches = KAB_NR_CACHES;
+	assert_refused_saying(c, "caches 2 is unknown");
+	c.caches = KAB_CACHES_shared;
+	c.caches_reserved = 1;
+	assert_refused_saying(c, "caches_reserved");
+	c.caches_reserved = 0;
+	assert_int_equal(run_case(&c), 0);
+	assert_int_equal(c.caches_used, 1);
+	c = valid_case();
+	assert_int_equal(run_case(&c), 0);
+	assert_int_equal(c.caches_used, 0);
+	if (info.online_cpus < 2)
+		return;
+	c.allocator = KAB_ALLOC_kmem_cache_alloc;
+	c.cpus = 2;
+	c.caches = KAB_CACHES_per_cpu;
+	c.per_cpu = (uintptr_t)buf;
+	assert_int_equal(run_case(&c), 0);
+	memcpy(results, buf, sizeof(results));
+	assert_int_equal(c.caches_used, 2);
+	assert_int_not_equal(results[0].cache, results[1].cache);
+}
+
 static struct kab_frag frag_request(uint32_t kind, uint32_t touch_permille,
 				     uint32_t keep_every)
 {
@@ -993,6 +1031,7 @@ int main(void)
 		cmocka_unit_test(test_atomic_contexts_count_every_operation),
 		cmocka_unit_test(test_nolock_allocators_run_in_every_context),
 		cmocka_unit_test(test_sheaf_capacity_is_for_kmem_cache_alloc),
+		cmocka_unit_test(test_caches_per_cpu_is_for_a_cache_on_several_cpus),
 		cmocka_unit_test(test_bad_fragmentation_requests_are_refused),
 		cmocka_unit_test(test_fragmentation_over_the_cap_is_refused),
 		cmocka_unit_test(test_unmovable_level_is_released_on_release_and_close),
