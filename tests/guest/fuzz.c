@@ -195,6 +195,8 @@ static void valid_case(struct kab_case *c)
 		c->bulk = 1 + below(64);
 	}
 	c->cpus = chance(4) ? FUZZ_CPUS : below(2);
+	/* One cache per CPU: now and then where it is refused, too. */
+	c->caches = chance(3) ? below(KAB_NR_CACHES + 1) : 0;
 	/* remote_free pairs the CPUs up, in process context. */
 	if (c->pattern == KAB_PATTERN_remote_free) {
 		c->cpus = FUZZ_CPUS;
