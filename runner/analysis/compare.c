@@ -389,7 +389,11 @@ static void free_side(struct side *side)
 	free(side->label);
 }
 
-/* The kernel's name, "+config" when not the default; "#N" if taken. */
+/*
+ * The kernel's name, "+config" when not the default; "#N" if taken. A
+ * host run's kernel is "host" whatever it booted, so its label carries
+ * the release: host runs are compared across reboots into other kernels.
+ */
 static void label_sides(struct side *sides, size_t count)
 {
 	for (size_t i = 0; i < count; i++) {
@@ -400,6 +404,9 @@ static void label_sides(struct side *sides, size_t count)
 		int copies = 1;
 
 		sb_printf(&label, "%s", *kernel ? kernel : "run");
+		if (strcmp(first->fact[FACT_mode], "host") == 0 &&
+		    *first->fact[FACT_kernel_release])
+			sb_printf(&label, "-%s", first->fact[FACT_kernel_release]);
 		if (*config && strcmp(config, "default") != 0)
 			sb_printf(&label, "+%s", config);
 		for (size_t j = 0; j < i; j++)
@@ -427,7 +434,8 @@ static void warn_mismatches(const struct side *base, const struct side *cand)
 	char *b_sweep = meta_text(b->meta, "sweep.text");
 	char *c_sweep = meta_text(c->meta, "sweep.text");
 
-	if (strcmp(b_kernel, c_kernel) == 0 &&
+	/* "host" names the machine, not a kernel: its release may differ */
+	if (strcmp(b_kernel, c_kernel) == 0 && strcmp(b_kernel, "host") &&
 	    strcmp(b->fact[FACT_kernel_release], c->fact[FACT_kernel_release]))
 		fprintf(stderr, "kallocbench: warning: %s and %s name the same "
 			"kernel but ran %s and %s\n", base->label, cand->label,

@@ -487,6 +487,54 @@ static void write_kernel_boot(const char *dir, const char *name,
 	sb_free(&text);
 }
 
+/* A host run of release @release whose cases.csv is ONE_SIDED_HEADER, @rows. */
+static void write_host_run(const char *dir, const char *name,
+			   const char *release, const char *rows)
+{
+	struct strbuf text = { 0 };
+
+	sb_printf(&text, "{\"mode\": \"host\", \"config\": \"default\", "
+		  "\"kernel\": {\"name\": \"host\", \"release\": \"%s\"}}\n",
+		  release);
+	write_in_run(dir, name, "meta.json", &text);
+	sb_reset(&text);
+	sb_printf(&text, ONE_SIDED_HEADER "%s", rows);
+	write_in_run(dir, name, "cases.csv", &text);
+	sb_free(&text);
+}
+
+/*
+ * Host runs are compared across a reboot into another kernel: each side is
+ * labelled with the release it ran, and their kernel name ("host") being
+ * the same is no reason to warn that the releases differ.
+ */
+static void test_compare_labels_host_runs_by_release(void **state)
+{
+	char *dir = make_temp_dir(), *err, *csv;
+
+	(void)state;
+	write_host_run(dir, "a", "6.1.0-57-amd64", "1,1,kmalloc,64,,500,ok,\n");
+	write_host_run(dir, "b", "6.12.48-amd64", "1,1,kmalloc,64,,450,ok,\n");
+	err = run_compare(dir, "a", "b");
+	assert_null(strstr(err, "name the same kernel"));
+	csv = read_in_dir(dir, "cmp/compare.csv");
+	assert_non_null(strstr(csv, "\nhost-6.1.0-57-amd64,host-6.12.48-amd64,"
+			       "cases,kmalloc,64,"));
+	free(csv);
+	free(err);
+	remove_tree(dir);
+	dir = make_temp_dir();
+	write_host_run(dir, "a", "6.1.0-57-amd64", "1,1,kmalloc,64,,500,ok,\n");
+	write_host_run(dir, "c", "6.1.0-57-amd64", "1,1,kmalloc,64,,510,ok,\n");
+	err = run_compare(dir, "a", "c");
+	csv = read_in_dir(dir, "cmp/compare.csv");
+	assert_non_null(strstr(csv, "\nhost-6.1.0-57-amd64,host-6.1.0-57-amd64#2,"
+			       "cases,kmalloc,64,"));
+	free(csv);
+	free(err);
+	remove_tree(dir);
+}
+
 /*
  * A case measured on one side only is listed, with the side that has it
  * and why it has no ratio, in one-sided.csv and both reports: an allocator
@@ -692,6 +740,7 @@ int main(void)
 		cmocka_unit_test(test_compare_notes_rep_string),
 		cmocka_unit_test(test_compare_keys_frag_kind),
 		cmocka_unit_test(test_compare_lists_one_sided_cases),
+		cmocka_unit_test(test_compare_labels_host_runs_by_release),
 		cmocka_unit_test(test_compare_bootstrap_outside_icount),
 		cmocka_unit_test(test_compare_refuses_what_does_not_match),
 		cmocka_unit_test(test_compare_usage),
