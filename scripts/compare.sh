@@ -41,7 +41,13 @@ boots=${BOOTS:-3}
 # Every make-line value and every target's words are checked before
 # anything is built or booted.
 kab_check_make_line
-for target in "${targets[@]}"; do kab_parse_target "$target"; done
+for target in "${targets[@]}"; do
+	# The host runs one kernel at a time: two of its kernels are two runs
+	# with a reboot between them.
+	[ "${target%%+*}" != host ] ||
+		kab_die "target '$target': the running kernel is not a target that can be booted; run make bench MODE=host HOST_OK=1 on each kernel (a reboot between), then make compare RUNS=\"results/A results/B\""
+	kab_parse_target "$target"
+done
 
 if [ ${#targets[@]} -gt 0 ]; then
 	compare_id=${COMPARE_ID:-compare-$(date -u +%Y%m%d-%H%M%S)}

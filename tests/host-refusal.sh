@@ -52,6 +52,9 @@ refused "a memory cap above 500/1000 is refused" "HOST_MEMORY_PERMILLE=900: expe
 	MODE=host HOST_OK=1 HOST_MEMORY_PERMILLE=900
 refused "a CPU that is not online is refused" "HOST_CPU=4096: no such online CPU" \
 	MODE=host HOST_OK=1 HOST_CPU=4096
+kab_check "make compare refuses the host as a target and says to compare its runs" \
+	bash -c 'env RESULTS="$1" TARGETS="host debian-6.1" "$2" 2>&1 | grep -qF "make compare RUNS=" && [ ! -e "$1" ]' \
+	_ "$results" "$KAB_ROOT/scripts/compare.sh"
 
 # The CPU choice and the facts, on this machine.
 (

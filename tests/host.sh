@@ -3,11 +3,13 @@
 # module: a small Debian 12 system (tests/host-rootfs.sh) booted in QEMU
 # TCG as the "host" on the default kernel, with its headers installed,
 # runs the project's own `make bench MODE=host HOST_OK=1` on
-# tests/sweeps/host.conf twice and a third time interrupted by SIGINT
-# (tests/host-init). Asserts: each results folder complete (every case
-# has its row, meta.json says mode host and what the machine is), the
-# pressure case refused under the host's memory cap, the module unloaded
-# after every run, the interrupted run's finished cases kept.
+# tests/sweeps/host.conf twice, `make compare RUNS=` on the two, and a
+# third time interrupted by SIGINT (tests/host-init). Asserts: each
+# results folder complete (every case has its row, meta.json says mode
+# host and what the machine is), the pressure case refused under the
+# host's memory cap, the module unloaded after every run, the comparison
+# labelled by release and without a verdict from one sample a side, the
+# interrupted run's finished cases kept.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../scripts/lib.sh"
@@ -97,6 +99,18 @@ for run in first second; do
 		python3 -c 'import json, sys; m = json.load(open(sys.argv[1])); sys.exit(str(m["guest"]["pinned_cpu"]) != m["host"]["pinned_cpu"])' "$dir/meta.json"
 	kab_check "$run run: plotted and summarised" test -s "$dir/summary.txt" -a -n "$(ls "$dir"/plots/*.png 2>/dev/null)"
 done
+dir=$work/out/results/first-vs-second
+host_label=host-$KAB_KERNEL_RELEASE
+kab_check "make compare RUNS= of the two runs exits 0" said "compare rc=0"
+kab_check "compare: the sides are labelled with the release they ran" \
+	grep -q "^$host_label,$host_label#2,cases,kmalloc,64," "$dir/compare.csv"
+kab_check "compare: the report says mode host, accelerator none" \
+	grep -q "| $KAB_KERNEL_RELEASE | .* | host | none | host | first |" "$dir/report.md"
+kab_check "compare: one repetition a side, so no verdict (no slower or faster)" \
+	bash -c '! grep -q ",slower,\|,faster," "$1"' _ "$dir/compare.csv"
+kab_check "compare: the report says why there is no verdict" \
+	grep -q "no spread was measured, so there is no interval and no verdict" "$dir/report.md"
+kab_check "compare: index.html and plots written" test -s "$dir/index.html" -a -n "$(ls "$dir"/plots/*.svg 2>/dev/null)"
 dir=$work/out/results/interrupted
 kab_check "interrupted run: make exits non-zero" bash -c '! grep -q "KAB-HOST interrupted rc=0 " "$1"' _ "$work/console.log"
 kab_check "interrupted run: no module loaded afterwards" said "after-interrupt module=unloaded"
