@@ -390,9 +390,18 @@ static void free_side(struct side *side)
 }
 
 /*
+ * A run of MODE=host: its kernel is named "host" whatever the machine
+ * booted, so that only its release tells two such runs' kernels apart.
+ */
+static bool is_host_run(const struct run *run)
+{
+	return strcmp(run->fact[FACT_mode], "host") == 0;
+}
+
+/*
  * The kernel's name, "+config" when not the default; "#N" if taken. A
- * host run's kernel is "host" whatever it booted, so its label carries
- * the release: host runs are compared across reboots into other kernels.
+ * host run's label carries the release: host runs are compared across
+ * reboots into other kernels.
  */
 static void label_sides(struct side *sides, size_t count)
 {
@@ -404,8 +413,7 @@ static void label_sides(struct side *sides, size_t count)
 		int copies = 1;
 
 		sb_printf(&label, "%s", *kernel ? kernel : "run");
-		if (strcmp(first->fact[FACT_mode], "host") == 0 &&
-		    *first->fact[FACT_kernel_release])
+		if (is_host_run(first) && *first->fact[FACT_kernel_release])
 			sb_printf(&label, "-%s", first->fact[FACT_kernel_release]);
 		if (*config && strcmp(config, "default") != 0)
 			sb_printf(&label, "+%s", config);
@@ -434,8 +442,8 @@ static void warn_mismatches(const struct side *base, const struct side *cand)
 	char *b_sweep = meta_text(b->meta, "sweep.text");
 	char *c_sweep = meta_text(c->meta, "sweep.text");
 
-	/* "host" names the machine, not a kernel: its release may differ */
-	if (strcmp(b_kernel, c_kernel) == 0 && strcmp(b_kernel, "host") &&
+	/* two host runs name the machine, not a kernel: their releases may differ */
+	if (strcmp(b_kernel, c_kernel) == 0 && !(is_host_run(b) && is_host_run(c)) &&
 	    strcmp(b->fact[FACT_kernel_release], c->fact[FACT_kernel_release]))
 		fprintf(stderr, "kallocbench: warning: %s and %s name the same "
 			"kernel but ran %s and %s\n", base->label, cand->label,
