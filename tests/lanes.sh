@@ -15,15 +15,22 @@ set -uo pipefail
 read -ra main <<< "${1:?usage: lanes.sh \"MAIN...\" \"SIDE...\"}"
 read -ra side <<< "${2:-}"
 log=$KAB_BUILD/test-side.log
+main_times=$KAB_BUILD/test-times-main.txt side_times=$KAB_BUILD/test-times-side.txt
 mkdir -p "$KAB_BUILD"
+rm -f "$main_times" "$side_times"
 started=$(date +%s)
 
-# lane TARGET...: each TARGET with make, stopping at the first that fails.
+# lane TIMES TARGET...: each TARGET with make, stopping at the first that
+# fails; each one's seconds and outcome appended to the file TIMES.
 lane() {
-	local target
+	local times=$1 target started status
+	shift
 	for target in "$@"; do
 		echo "=== make $target"
-		make --no-print-directory "$target" || {
+		started=$SECONDS status=ok
+		make --no-print-directory "$target" || status=failed
+		echo "$target $((SECONDS - started)) s $status" >> "$times"
+		[ $status = ok ] || {
 			echo "=== make $target failed"
 			return 1
 		}
@@ -36,7 +43,7 @@ if [ ${#side[@]} -gt 0 ]; then
 	"$KAB_ROOT/scripts/fetch-kernel.sh" debian-6.1 > /dev/null ||
 		kab_die "cannot fetch the default kernel"
 	export -f lane
-	setsid bash -c 'lane "$@"' lane "${side[@]}" > "$log" 2>&1 < /dev/null &
+	setsid bash -c 'lane "$@"' lane "$side_times" "${side[@]}" > "$log" 2>&1 < /dev/null &
 	side_pid=$!
 	kab_say "make test: ${side[*]} run beside the other tests; their output: $log"
 fi
@@ -50,7 +57,7 @@ trap 'stop_side; exit 130' INT
 trap 'stop_side; exit 143' TERM
 
 main_ok=1
-lane "${main[@]}" || main_ok=0
+lane "$main_times" "${main[@]}" || main_ok=0
 
 side_ok=1
 if [ -n "$side_pid" ]; then
@@ -66,5 +73,11 @@ if [ -n "$side_pid" ]; then
 	echo "--- ${side[*]} (from $log) ---"
 	cat "$log"
 fi
+# Where the time went, last, where a log's tail shows it.
+for lane_name in main side; do
+	times=$KAB_BUILD/test-times-$lane_name.txt
+	[ -s "$times" ] || continue
+	kab_say "make test: the $lane_name lane: $(paste -sd, "$times" | sed 's/,/, /g')"
+done
 kab_say "make test: $(($(date +%s) - started)) s"
 [ $main_ok = 1 ] && [ $side_ok = 1 ]
