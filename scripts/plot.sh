@@ -361,7 +361,7 @@ if [ -n "$access_allocators" ]; then
 	if [ "$measured" = 1 ]; then
 		render tradeoff-tlb tradeoff-tlb "datafile='$access_series'" \
 			"allocators='$access_allocators'" "patterns='$patterns'" "source='hardware'"
-		[ -z "$tlb_models" ] || render tradeoff-tlb-sim tradeoff-tlb "${sim_args[@]}" "source='simulated'"
+		[ -z "$tlb_models" ] || render tradeoff-tlb tradeoff-tlb-sim "${sim_args[@]}" "source='simulated'"
 	elif [ -n "$tlb_models" ]; then
 		render tradeoff-tlb tradeoff-tlb "${sim_args[@]}" "source='simulated'"
 	else
