@@ -41,7 +41,8 @@ export KERNEL SWEEP MODE BOOT_WORDS CONFIG RUN_ID TIMEOUT TARGETS RUNS JOBS BOOT
 	integration-test frag-test access-test tlbsim-test rt-test i386-test \
 	compare-test aa-test test-setup check-sweeps compare plots reference clean \
 	facts facts-test interrupt-test fuzz-test kvm-test host-refusal-test \
-	host-test cpus-test numa-test debug-test integration-7.3-test
+	host-test cpus-test numa-test debug-test integration-7.3-test \
+	tlbsim-boot-test
 
 bench:
 	@scripts/bench.sh
@@ -62,7 +63,7 @@ TESTS := unit-test kvm-test host-refusal-test module-test config-test \
 	integration-test frag-test access-test tlbsim-test rt-test i386-test \
 	compare-test aa-test facts-test interrupt-test fuzz-test cpus-test \
 	numa-test
-SIDE_TESTS := debug-test integration-7.3-test host-test
+SIDE_TESTS := debug-test integration-7.3-test host-test tlbsim-boot-test
 test: test-setup runner
 	@tests/lanes.sh "$(TESTS)" "$(SIDE_TESTS)"
 
@@ -109,6 +110,12 @@ config-test: runner
 # saying since when.
 integration-test: runner
 	@tests/integration.sh
+
+# The simulated MMU beside a run it cannot watch (KVM's): a TCG run with
+# its models counted in a second boot, in icount, joined to its rows, and
+# the plots of hardware counts with the simulated ones beside them.
+tlbsim-boot-test: runner
+	@tests/tlbsim-boot.sh
 
 # The same on the newest kernel (debian-7.3), where they run: one icount
 # boot; determinism and a guest killed mid-sweep are integration-test's.

@@ -9,7 +9,10 @@
 # BOOT_WORDS (extra kernel command-line words, e.g. seed=2), MEMORY_MB
 # (guest memory; else the sweep's memory_mb, else the kernel file's), CPUS
 # (guest CPUs, default 1), NUMA (guest NUMA nodes, default 1), TLB_MODEL (the simulated MMU's CPU models, or
-# none; else the sweep's tlb_model), RESULTS (default results/).
+# none; else the sweep's tlb_model; under KVM its counts come from a second
+# boot, in icount: KAB_TLBSIM_SECOND_BOOT=1 asks for that boot under TCG too,
+# for tests/tlbsim-boot.sh on machines without KVM), RESULTS (default
+# results/).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -50,8 +53,6 @@ prepare_guest() {
 	# left out with a word why.
 	if [ "$KAB_TLB_MODELS" != none ]; then
 		no_model=
-		[ "$time_mode" != qemu-kvm ] ||
-			no_model="the simulated MMU needs QEMU's TCG (MODE=tcg or icount); under KVM the hardware's own TLB counters count"
 		[ "$KAB_GUEST_ARCH" = amd64 ] ||
 			no_model="the simulated MMU models x86-64 paging; kernel $kernel is $KAB_GUEST_ARCH"
 		if [ -n "$no_model" ] && [ -n "${TLB_MODEL:-}" ]; then
@@ -63,6 +64,27 @@ prepare_guest() {
 			"$KAB_ROOT/scripts/build-tlbsim.sh"
 		fi
 	fi
+	# The plugin watches TCG's translation, which a KVM guest does not go
+	# through: there the hardware's counters count in the run's boot, and
+	# the models count in a second boot of the same guest, in icount.
+	if [ "$KAB_TLB_MODELS" != none ] &&
+		{ [ "$time_mode" = qemu-kvm ] || [ "${KAB_TLBSIM_SECOND_BOOT:-}" = 1 ]; }; then
+		tlbsim_boot_models=$KAB_TLB_MODELS KAB_TLB_MODELS=none
+	fi
+}
+tlbsim_boot_models=
+
+# tlbsim_boot: the simulated MMU's counts for a run whose guest it could not
+# watch: the same initramfs booted again in icount with the plugin, into
+# RUN/tlbsim-boot/ (its console, stream and QEMU command line kept); its
+# sim.csv and sim.json come up to the run, whose rows `tlbsim join` then
+# matches by case and repetition.
+tlbsim_boot() {
+	local dir=$run_dir/tlbsim-boot
+	kab_say "run $run_id: the simulated MMU ($tlbsim_boot_models) in a second boot, in icount: the plugin cannot watch a $time_mode guest"
+	KAB_TLB_MODELS=$tlbsim_boot_models "$KAB_ROOT/scripts/run-guest.sh" "$kernel" qemu-icount \
+		"$initramfs" "$dir" "${TIMEOUT:-1200}" "KAB_CONFIG=$config" ${BOOT_WORDS:-} || return 1
+	cp "$dir/sim.csv" "$dir/sim.json" "$run_dir/"
 }
 
 if [ "$mode" = host ]; then
@@ -120,6 +142,18 @@ if [ "$mode" = host ]; then
 else
 	"$KAB_ROOT/scripts/run-guest.sh" "$kernel" "$time_mode" "$initramfs" "$run_dir" \
 		"${TIMEOUT:-1200}" "KAB_CONFIG=$config" ${BOOT_WORDS:-} || guest_ok=0
+	tlbsim_boot_fact=
+	if [ -n "$tlbsim_boot_models" ] && { [ "$guest_ok" = 0 ] || [ -n "$interrupted" ]; }; then
+		tlbsim_boot_fact="none: the run's boot did not finish, so no second boot counted the models"
+	elif [ -n "$tlbsim_boot_models" ]; then
+		tlbsim_boot_fact="a second boot, in qemu-icount (tlbsim-boot/)"
+		tlbsim_boot || {
+			guest_ok=0
+			tlbsim_boot_fact="$tlbsim_boot_fact, which did not finish: no simulated counts"
+		}
+	elif [ "$KAB_TLB_MODELS" != none ]; then
+		tlbsim_boot_fact="the run's boot"
+	fi
 	accel=tcg
 	[ "$time_mode" = qemu-kvm ] && accel=kvm
 	mode_facts=(
@@ -128,7 +162,8 @@ else
 		--fact "memory_mb=${KAB_MEMORY_MB:-$KAB_KERNEL_MEMORY_MB}"
 		--fact-file "qemu.command=$run_dir/qemu-command"
 		--fact "qemu.version=$(KAB_SIM_OUTDIR=$run_dir kab_guest_qemu "$KAB_KERNEL_QEMU" "$time_mode" && "$KAB_QEMU" --version | head -n 1)"
-		--fact "tlbsim.models=$KAB_TLB_MODELS"
+		--fact "tlbsim.models=${tlbsim_boot_models:-$KAB_TLB_MODELS}"
+		--fact "tlbsim.boot=$tlbsim_boot_fact"
 		--fact "qemu.cpus=${CPUS:-1}"
 		--fact "qemu.numa_nodes=${NUMA:-1}"
 		--fact "memcg=$(sed -n 's/^KAB-MEMCG \([^\r]*\).*/\1/p' "$run_dir/console.log" | head -n 1)"

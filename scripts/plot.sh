@@ -69,10 +69,17 @@ heading="kernel $kernel · mode $mode · $accel"
 # The simulated MMU's CPU models, named on every plot of a run that had it.
 if [ -s "$run_dir/sim.csv" ]; then
 	heading="$heading · TLB model (simulated): $(kab_select --distinct "$run_dir/sim.csv" model | xargs | sed 's/ /, /g')"
-	# Under TCG the plugin's callbacks run in the guest's time; icount
-	# counts guest instructions only and is unaffected.
-	[ "$mode" != qemu-tcg ] ||
+	# Which boot the plugin watched: the run's, or (under KVM, where it
+	# cannot) a second one in icount.
+	tlbsim_boot=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1])).get("tlbsim", {}).get("boot", ""))' \
+		"$run_dir/meta.json" 2>/dev/null || true)
+	if [[ $tlbsim_boot == "a second boot"* ]]; then
+		heading="$heading\\nthe TLB model counted in $tlbsim_boot: the timed boot had no plugin"
+	elif [ "$mode" = qemu-tcg ]; then
+		# Under TCG the plugin's callbacks run in the guest's time; icount
+		# counts guest instructions only and is unaffected.
 		heading="$heading\\ntimes include the simulated MMU's own cost (TCG): use MODE=icount, or TLB_MODEL=none for TCG times"
+	fi
 fi
 icount=0
 [ "$mode" != qemu-icount ] || icount=1

@@ -31,8 +31,9 @@ static const char tlbsim_usage[] =
 	"join: adds DIR/sim.csv's counts of the first model to DIR/cases.csv\n"
 	"(columns sim_*, of the whole case) and DIR/access.csv (PHASE_sim_*,\n"
 	"for alloc, prepare, access and free), empty where a case or phase has\n"
-	"no row, and DIR/sim.json to DIR/meta.json under \"tlbsim\". A file\n"
-	"that already has the columns is left as it is.\n";
+	"no row, and DIR/sim.json to DIR/meta.json under \"tlbsim\", beside\n"
+	"what the run recorded there. A file that already has the columns is\n"
+	"left as it is.\n";
 
 /* sim.csv's leading columns; the counts follow. */
 #define SIM_KEY_COLUMNS 4
@@ -285,6 +286,9 @@ static int join_meta(const char *dir, const struct sim_table *t)
 		goto out;
 	}
 	json_object_set_new(info, "joined_model", json_string(t->model ? t->model : ""));
+	/* The run's own facts about the model (which boot counted) stay. */
+	if (json_is_object(json_object_get(meta, "tlbsim")))
+		json_object_update_missing(info, json_object_get(meta, "tlbsim"));
 	json_object_set(meta, "tlbsim", info);
 	if (json_dump_file(meta, meta_path, JSON_INDENT(2) | JSON_SORT_KEYS) < 0) {
 		fprintf(stderr, "kallocbench: cannot write %s\n", meta_path);
