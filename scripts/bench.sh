@@ -48,9 +48,9 @@ prepare_guest() {
 	"$runner" tlbsim models $KAB_TLB_MODELS || exit 2
 	module=$("$KAB_ROOT/scripts/build-module.sh" "$kernel")
 	time_mode=$("$KAB_ROOT/scripts/accel.sh" "$mode" "$kernel")
-	# The plugin watches TCG's translation and models x86-64 paging: asked for
-	# on the make line elsewhere, it is an error; asked for by the sweep, it is
-	# left out with a word why.
+	# The plugin models x86-64 paging: asked for on the make line for another
+	# guest, it is an error; asked for by the sweep, it is left out with a
+	# word why.
 	if [ "$KAB_TLB_MODELS" != none ]; then
 		no_model=
 		[ "$KAB_GUEST_ARCH" = amd64 ] ||
