@@ -2,7 +2,10 @@
 # against size, one column of panels per pattern. Extra input: allocators,
 # patterns, source, and
 #   source "hardware": datafile is access.csv, dTLB-load-misses counted by
-#     the PMU (the primary figure wherever there is one);
+#     the PMU (the primary figure wherever there is one) and, where
+#     walk_event names the CPU's own page-walk event for loads (meta.json's
+#     guest.counters.tlb_walks) and it was counted, a row of its walks per
+#     page above, as the simulated figure has;
 #   source "simulated": datafile is tradeoff.csv (`kallocbench breakeven`), the
 #     simulated MMU's page walks (misses in both TLB levels) and first-level
 #     dTLB load misses per page, one line style per CPU model (models);
@@ -30,14 +33,21 @@ set key inside top left font ",7"
 n = words(allocators)
 if (source eq "hardware") {
 	ran(a, p) = strcol("status") eq "ok" && strcol("allocator") eq a && strcol("pattern") eq p && strcol("frag_level") eq "none"
-	set ylabel "dTLB-load-misses per page touched"
-	set multiplot layout 1, words(patterns) title sprintf("dTLB misses of the access phase per page touched (hardware counter)\n%s", heading)
-	do for [k=1:words(patterns)] {
-		p = word(patterns, k)
-		set title p
-		plot for [i=1:n] datafile using \
-			(ran(word(allocators, i), p) ? column("size_bytes") : NaN):(column("access_dTLB-load-misses") / (column("pages") * column("passes"))) \
-			smooth unique with linespoints lw 2 pt i ps 0.8 lc i title word(allocators, i)
+	if (!exists("walk_event")) { walk_event = "" }
+	rows = walk_event eq "" ? 1 : 2
+	walks_row(row) = rows == 2 && row == 1
+	set multiplot layout rows, words(patterns) title sprintf("TLB misses of the access phase per page touched (hardware counters)\n%s", heading)
+	do for [row=1:rows] {
+		counter = walks_row(row) ? "access_" . walk_event : "access_dTLB-load-misses"
+		set ylabel (walks_row(row) ? "page walks per page touched" : "dTLB-load-misses per page touched")
+		do for [k=1:words(patterns)] {
+			p = word(patterns, k)
+			set title p . (walks_row(row) ? ": page walks (" . walk_event . ")" : ": dTLB-load-misses") font ",8"
+			if (row == 1 && k == 1) { set key inside top left font ",7" } else { unset key }
+			plot for [i=1:n] datafile using \
+				(ran(word(allocators, i), p) ? column("size_bytes") : NaN):(column(counter) / (column("pages") * column("passes"))) \
+				smooth unique with linespoints lw 2 pt i ps 0.8 lc i title word(allocators, i)
+		}
 	}
 	unset multiplot
 	exit

@@ -356,10 +356,20 @@ if [ -n "$access_allocators" ]; then
 	render tradeoff-access tradeoff-access "datafile='$tlb_series'" \
 		"allocators='$access_allocators'" "patterns='$patterns'" \
 		"model='$(kab_select "$tlb_series" model | sed -n 1p)'"
+	# counted_in_ok_rows COLUMN: some row that ran has COLUMN
+	counted_in_ok_rows() {
+		kab_has_column "$access" "$1" &&
+			[ -n "$(kab_select "$access" status --where status=ok --where "$1!=")" ]
+	}
 	measured=0
-	! kab_has_column "$access" access_dTLB-load-misses ||
-		[ -z "$(kab_select "$access" status --where status=ok --where access_dTLB-load-misses!=)" ] ||
-		measured=1
+	! counted_in_ok_rows access_dTLB-load-misses || measured=1
+	# The CPU's own page-walk event for loads (meta.json's tlb_walks), where
+	# the run counted it: the hardware figure's walks, beside the model's.
+	walk_event=$(python3 -c 'import json, sys
+walks = (((json.load(open(sys.argv[1])).get("guest") or {}).get("counters") or {}).get("tlb_walks") or {})
+print(next((e["event"] for e in walks.get("events") or [] if e.get("role") == "dtlb_load"), ""))' \
+		"$run_dir/meta.json" 2>/dev/null || true)
+	[ -n "$walk_event" ] && counted_in_ok_rows "access_$walk_event" || walk_event=
 	# Hardware counts stay the primary figure; the simulated MMU's stand in
 	# where there are none, and get a plot of their own beside them.
 	tlb_models=$(kab_select --distinct "$tlb_series" model --where sim_walks!= | xargs)
@@ -367,7 +377,8 @@ if [ -n "$access_allocators" ]; then
 		"models='$tlb_models'" "level='none'")
 	if [ "$measured" = 1 ]; then
 		render tradeoff-tlb tradeoff-tlb "datafile='$access_series'" \
-			"allocators='$access_allocators'" "patterns='$patterns'" "source='hardware'"
+			"allocators='$access_allocators'" "patterns='$patterns'" "source='hardware'" \
+			"walk_event='$walk_event'"
 		[ -z "$tlb_models" ] || render tradeoff-tlb tradeoff-tlb-sim "${sim_args[@]}" "source='simulated'"
 	elif [ -n "$tlb_models" ]; then
 		render tradeoff-tlb tradeoff-tlb "${sim_args[@]}" "source='simulated'"
@@ -376,11 +387,6 @@ if [ -n "$access_allocators" ]; then
 	fi
 	if [[ " $access_allocators " == *" vmalloc "* || " $access_allocators " == *" vmalloc_huge "* ]]; then
 		flushes=
-		# counted_in_ok_rows COLUMN: some row that ran has COLUMN
-		counted_in_ok_rows() {
-			kab_has_column "$access" "$1" &&
-				[ -n "$(kab_select "$access" status --where status=ok --where "$1!=")" ]
-		}
 		if counted_in_ok_rows free_sim_invlpg; then
 			flushes=sim
 		elif counted_in_ok_rows free_tlb:tlb_flush; then

@@ -15,7 +15,9 @@
 #   - the plots: the simulated figure without the "times include the
 #     model's cost" caveat (the timed boot had no plugin); with hardware
 #     counts planted in a copy of the run (a KVM guest's, in the columns the
-#     PMU fills), the hardware figure and the simulated one beside it;
+#     PMU fills: the generic dTLB-load-misses, then Intel's walk event too),
+#     the hardware figure (its walks above, where counted) and the
+#     simulated one beside it;
 #   - both boots' consoles are clean of every kernel report.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -128,21 +130,37 @@ kab_check "the same run redrawn as if its TCG boot had the plugin" \
 	replot "$own_boot" 'M["tlbsim"]["boot"] = "the run'"'"'s boot"'
 kab_check "says that its times include the model's cost (the caveat's check can fire)" \
 	svg_says "$own_boot" tradeoff-tlb "own cost"
-# Hardware counts as a KVM guest's PMU gives them, in the generic event's
-# column (access_dTLB-load-misses, among the counters, which end before
-# status; TCG has no such column), planted in each row that ran: the
-# hardware figure first, the simulated one beside it.
-planted=$results/hardware
-kab_check "the same run redrawn with hardware dTLB counts planted" \
-	replot "$planted" '
+# Hardware counts as a KVM guest's PMU gives them, planted in each row that
+# ran, in the counters' columns (which end before status; TCG has none of
+# them): the generic event's (access_dTLB-load-misses), then also the
+# CPU's own page-walk event, named in meta.json as the runner names it
+# on Intel. The hardware figure first, the simulated one beside it.
+plant_generic='
 header.insert(header.index("status"), "access_dTLB-load-misses")
 for r in A:
     if r["status"] == "ok":
         r["access_dTLB-load-misses"] = str(int(r["pages"]) * int(r["passes"]))'
-kab_check "tradeoff-tlb is the hardware counter's figure" \
-	svg_says "$planted" tradeoff-tlb "(hardware counter)"
+plant_walks=$plant_generic'
+walk = "DTLB_LOAD_MISSES:WALK_COMPLETED"
+M["guest"]["counters"]["tlb_walks"] = {"asked": True, "pmu": "skx", "events": [
+    {"role": "dtlb_load", "event": walk, "generic": "dTLB-load-misses", "cpus": "Intel"}]}
+header.insert(header.index("status"), "access_" + walk)
+for r in A:
+    if r["status"] == "ok":
+        r["access_" + walk] = r["access_sim_walks"]'
+generic=$results/hardware-generic walks=$results/hardware-walks
+kab_check "the same run redrawn with hardware dTLB-load-misses planted" \
+	replot "$generic" "$plant_generic"
+kab_check "its tradeoff-tlb is the hardware counters' figure" \
+	svg_says "$generic" tradeoff-tlb "(hardware counters)"
+kab_check "without a walk event counted, it has no row of hardware page walks" \
+	sh -c "! grep -qF 'page walks (' '$generic/plots/tradeoff-tlb.svg'"
 kab_check "tradeoff-tlb-sim beside it is the simulated MMU's, with both models" \
-	svg_says "$planted" tradeoff-tlb-sim "simulated MMU (skylake-sp zen4; not a hardware counter)"
+	svg_says "$generic" tradeoff-tlb-sim "simulated MMU (skylake-sp zen4; not a hardware counter)"
+kab_check "the same run redrawn with Intel's walk event counted too" \
+	replot "$walks" "$plant_walks"
+kab_check "its tradeoff-tlb has a row of the walk event's page walks, above dTLB-load-misses" \
+	svg_says "$walks" tradeoff-tlb "page walks (DTLB_LOAD_MISSES:WALK_COMPLETED)"
 kab_check "the run itself, without hardware counts, has no tradeoff-tlb-sim (its tradeoff-tlb is the simulated figure)" \
 	test ! -e "$run/plots/tradeoff-tlb-sim.svg"
 
