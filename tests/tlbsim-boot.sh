@@ -18,7 +18,8 @@
 #     PMU fills: the generic dTLB-load-misses, then Intel's walk event too),
 #     the hardware figure (its walks above, where counted) and the
 #     simulated one beside it;
-#   - both boots' consoles are clean of every kernel report.
+#   - every boot's console (the run's two, the reference's) is clean of
+#     every kernel report.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../scripts/lib.sh"
