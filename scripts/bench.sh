@@ -163,7 +163,6 @@ else
 		--fact-file "qemu.command=$run_dir/qemu-command"
 		--fact "qemu.version=$(KAB_SIM_OUTDIR=$run_dir kab_guest_qemu "$KAB_KERNEL_QEMU" "$time_mode" && "$KAB_QEMU" --version | head -n 1)"
 		--fact "tlbsim.models=${tlbsim_boot_models:-$KAB_TLB_MODELS}"
-		--fact "tlbsim.boot=$tlbsim_boot_fact"
 		--fact "qemu.cpus=${CPUS:-1}"
 		--fact "qemu.numa_nodes=${NUMA:-1}"
 		--fact "memcg=$(sed -n 's/^KAB-MEMCG \([^\r]*\).*/\1/p' "$run_dir/console.log" | head -n 1)"
@@ -171,6 +170,8 @@ else
 		--fact "host.cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
 		--fact "host.cores=$(nproc)"
 	)
+	# Which boot counted the simulated MMU, in a run that asked for it.
+	[ -z "$tlbsim_boot_fact" ] || mode_facts+=(--fact "tlbsim.boot=$tlbsim_boot_fact")
 fi
 
 # Collect whatever the guest streamed, even after a failure: every finished
