@@ -15,7 +15,9 @@ set -uo pipefail
 read -ra main <<< "${1:?usage: lanes.sh \"MAIN...\" \"SIDE...\"}"
 read -ra side <<< "${2:-}"
 log=$KAB_BUILD/test-side.log
-main_times=$KAB_BUILD/test-times-main.txt side_times=$KAB_BUILD/test-times-side.txt
+# times_file LANE: where LANE's targets' seconds and outcomes go.
+times_file() { echo "$KAB_BUILD/test-times-$1.txt"; }
+main_times=$(times_file main) side_times=$(times_file side)
 mkdir -p "$KAB_BUILD"
 rm -f "$main_times" "$side_times"
 started=$(date +%s)
@@ -75,7 +77,7 @@ if [ -n "$side_pid" ]; then
 fi
 # Where the time went, last, where a log's tail shows it.
 for lane_name in main side; do
-	times=$KAB_BUILD/test-times-$lane_name.txt
+	times=$(times_file "$lane_name")
 	[ -s "$times" ] || continue
 	kab_say "make test: the $lane_name lane: $(paste -sd, "$times" | sed 's/,/, /g')"
 done
